@@ -1,0 +1,214 @@
+"""The live meeting over websockets: authenticate, parse, authorise, call a service."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from deliberation import identity, permissions, protocol, realtime, selectors
+from deliberation.exceptions import DomainError, NotAllowed, NotFound, WrongMeeting
+from deliberation.models import AgendaItem, Meeting, Member, Poll
+from deliberation.services import meetings as meeting_services
+from deliberation.services import polls as poll_services
+
+logger = logging.getLogger(__name__)
+
+# Close codes in the 4000 range are ours; the client shows a message and does not retry.
+CLOSE_NOT_ALLOWED = 4403
+
+
+@dataclass(frozen=True)
+class Viewer:
+    audience: str  # "phone", "projector" or "facilitator"
+    meeting_id: int
+    member: Member | None = None
+    user: Any = None
+
+
+def identify(scope: dict[str, Any]) -> Viewer | None:
+    """Work out who is connecting, from the URL and the session."""
+    kwargs = scope["url_route"]["kwargs"]
+    if "projector_token" in kwargs:
+        meeting = Meeting.objects.filter(projector_token=kwargs["projector_token"]).first()
+        return Viewer("projector", meeting.pk) if meeting else None
+    meeting = Meeting.objects.select_related("forum").filter(pk=kwargs["meeting_id"]).first()
+    if meeting is None:
+        return None
+    if kwargs.get("role") == "facilitator":
+        user = scope.get("user")
+        if permissions.can("forum.facilitate", user, meeting.forum):
+            return Viewer("facilitator", meeting.pk, user=user)
+        return None
+    member = identity.present_member(scope["session"], meeting.pk)
+    return Viewer("phone", meeting.pk, member=member) if member else None
+
+
+class MeetingConsumer(AsyncWebsocketConsumer):
+    """One screen of a live meeting: a phone, the projector or the facilitator."""
+
+    viewer: Viewer | None = None
+
+    async def connect(self) -> None:
+        self.viewer = await database_sync_to_async(identify)(self.scope)
+        if self.viewer is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        realtime.bind_loop()
+        meeting_id = self.viewer.meeting_id
+        self.groups = [realtime.meeting_group(meeting_id)]
+        if self.viewer.audience == "phone":
+            self.groups.append(realtime.phones_group(meeting_id))
+        else:
+            self.groups.append(realtime.console_group(meeting_id))
+        if self.viewer.audience == "facilitator":
+            self.groups.append(realtime.facilitator_group(meeting_id))
+        for group in self.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def broadcast(self, event: dict[str, Any]) -> None:
+        """Pass on an event that was serialised once for the whole group."""
+        await self.send(text_data=event["text"])
+
+    async def send_json(self, data: dict[str, Any]) -> None:
+        await self.send(text_data=realtime.encode(data))
+
+    async def send_snapshot(self) -> None:
+        assert self.viewer is not None
+        snapshot = await database_sync_to_async(selectors.meeting_snapshot)(
+            self.viewer.meeting_id, audience=self.viewer.audience, member=self.viewer.member
+        )
+        await self.send_json(snapshot)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = protocol.parse(text_data, bytes_data)
+        except protocol.ProtocolError as exc:
+            await self.send_json(protocol.error(exc.code, exc.message, exc.ref))
+            return
+        handler = getattr(self, "on_" + message.type.replace(".", "_"))
+        try:
+            await handler(message)
+        except DomainError as exc:
+            await self.send_json(protocol.error(exc.code, exc.message, message.ref))
+        except Exception:
+            # Keep the connection usable; the error is logged for the maintainers.
+            logger.exception("Failed to handle %s", message.type)
+            await self.send_json(
+                protocol.error(
+                    "server_error", _("Sorry, something went wrong. Please try again."), message.ref
+                )
+            )
+
+    # -- participant messages ------------------------------------------------------
+
+    async def on_ping(self, message: protocol.Message) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def on_snapshot_request(self, message: protocol.Message) -> None:
+        await self.send_snapshot()
+
+    async def on_ballot_cast(self, message: protocol.Message) -> None:
+        result = await database_sync_to_async(self._cast)(message)
+        ack: dict[str, Any] = {
+            "type": "ballot.ack",
+            "poll": result.poll_id,
+            "client_id": result.client_id,
+            "duplicate": result.duplicate,
+        }
+        if result.secret_token:
+            ack["token"] = result.secret_token
+        await self.send_json(ack)
+
+    def _cast(self, message: protocol.Message) -> poll_services.CastResult:
+        assert self.viewer is not None
+        if self.viewer.audience != "phone" or self.viewer.member is None:
+            raise NotAllowed(_("Please vote from your own phone."))
+        poll = self._poll(message.poll)
+        me = Member.objects.get(pk=self.viewer.member.pk)
+        voter = me
+        if message.for_member is not None and message.for_member != me.pk:
+            voter = Member.objects.filter(pk=message.for_member, forum_id=me.forum_id).first()
+            permissions.require(
+                "member.assist", me, voter, _("You can only vote with a person you support.")
+            )
+        permissions.require("poll.vote", voter, poll, _("You cannot vote in this forum."))
+        token = message.token or identity.secret_token(self.scope.get("cookies", {}), poll.pk)
+        return poll_services.ballot_cast(
+            poll=poll,
+            answer=message.answer,
+            client_id=message.client_id or "",
+            voter=voter,
+            cast_by=me,
+            secret_token=token,
+            meeting=Meeting(pk=self.viewer.meeting_id),
+        )
+
+    def _poll(self, poll_id: int | None) -> Poll:
+        assert self.viewer is not None
+        poll = Poll.objects.select_related("forum").filter(pk=poll_id).first()
+        if poll is None:
+            raise NotFound(_("We could not find that vote."))
+        if poll.meeting_id != self.viewer.meeting_id:
+            raise WrongMeeting()
+        return poll
+
+    # -- facilitator messages ------------------------------------------------------
+
+    def _require_facilitator(self) -> None:
+        assert self.viewer is not None
+        if self.viewer.audience != "facilitator":
+            raise NotAllowed(_("Only the facilitator can do that."))
+
+    async def on_poll_open(self, message: protocol.Message) -> None:
+        await database_sync_to_async(self._poll_action)(message, poll_services.poll_open)
+
+    async def on_poll_close(self, message: protocol.Message) -> None:
+        await database_sync_to_async(self._poll_action)(message, poll_services.poll_close)
+
+    def _poll_action(self, message: protocol.Message, service: Any) -> None:
+        self._require_facilitator()
+        poll = self._poll(message.poll)
+        assert self.viewer is not None
+        permissions.require("poll.facilitate", self.viewer.user, poll)
+        service(poll=poll, actor=self.viewer.user)
+
+    async def on_hand_count_set(self, message: protocol.Message) -> None:
+        await database_sync_to_async(self._hand_count)(message)
+
+    def _hand_count(self, message: protocol.Message) -> None:
+        self._require_facilitator()
+        poll = self._poll(message.poll)
+        assert self.viewer is not None
+        permissions.require("poll.facilitate", self.viewer.user, poll)
+        entered_by = Member.objects.filter(forum_id=poll.forum_id, user=self.viewer.user).first()
+        poll_services.hand_count_set(
+            poll=poll,
+            constituency=message.constituency or "",
+            counts=message.counts,
+            entered_by=entered_by,
+            actor=self.viewer.user,
+        )
+
+    async def on_agenda_move(self, message: protocol.Message) -> None:
+        await database_sync_to_async(self._agenda_move)(message)
+
+    def _agenda_move(self, message: protocol.Message) -> None:
+        self._require_facilitator()
+        assert self.viewer is not None
+        meeting = Meeting.objects.select_related("forum").get(pk=self.viewer.meeting_id)
+        permissions.require("forum.facilitate", self.viewer.user, meeting.forum)
+        item = None
+        if message.item is not None:
+            item = AgendaItem.objects.filter(pk=message.item, meeting=meeting).first()
+            if item is None:
+                raise NotFound(_("That agenda item is not in this meeting."))
+        meeting_services.agenda_move(meeting=meeting, item=item, actor=self.viewer.user)

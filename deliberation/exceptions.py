@@ -1,0 +1,69 @@
+"""Named domain errors, each with a message in plain words fit for a participant."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A request that cannot be done; `message` says why in plain words."""
+
+    code = "error"
+    default_message = _("Sorry, that did not work.")
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class NotAllowed(DomainError):
+    code = "not_allowed"
+    default_message = _("You are not allowed to do that.")
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    default_message = _("We could not find that.")
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+    default_message = _("Something in your answer is not right.")
+
+
+class MeetingNotOpen(DomainError):
+    code = "meeting_not_open"
+    default_message = _("This meeting is not open.")
+
+
+class PollNotOpen(DomainError):
+    code = "poll_not_open"
+    default_message = _("This vote is not open.")
+
+
+class PollClosed(DomainError):
+    code = "poll_closed"
+    default_message = _("This vote has closed. Your answer was not counted.")
+
+
+class WrongMeeting(DomainError):
+    code = "wrong_meeting"
+    default_message = _("That vote belongs to another meeting.")
+
+
+class SettingLocked(DomainError):
+    code = "setting_locked"
+    default_message = _("This setting protects people and cannot be weakened once the vote is open.")
+
+
+class NameTaken(DomainError):
+    code = "name_taken"
+    default_message = _(
+        "Someone has already joined with this name on another phone. Please ask the facilitator."
+    )
+
+
+class AlreadyVotedSecret(DomainError):
+    code = "already_voted"
+    default_message = _(
+        "You have already voted in this secret vote on another phone or browser, "
+        "so it cannot be changed here."
+    )

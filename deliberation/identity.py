@@ -1,0 +1,70 @@
+"""Who is on this phone: participants have no account, so the session remembers them."""
+
+import secrets
+from typing import Any
+
+from deliberation.models import Attendance, Meeting, Member
+
+SESSION_MEMBERS = "coprod.members"
+SESSION_DEVICE = "coprod.device"
+
+
+def device_token(session: Any) -> str:
+    """Return this browser's device token, making one the first time."""
+    token = session.get(SESSION_DEVICE)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        session[SESSION_DEVICE] = token
+    return token
+
+
+def remember_member(session: Any, meeting: Meeting, member: Member) -> None:
+    """Remember that this browser is this member, in this meeting."""
+    members = dict(session.get(SESSION_MEMBERS, {}))
+    members[str(meeting.pk)] = member.pk
+    session[SESSION_MEMBERS] = members
+
+
+def member_id_for(session: Any, meeting_id: int) -> int | None:
+    """Return the member this browser joined a meeting as, if any."""
+    value = session.get(SESSION_MEMBERS, {}).get(str(meeting_id))
+    return value if isinstance(value, int) else None
+
+
+def present_member(session: Any, meeting_id: int) -> Member | None:
+    """Return this browser's member if they are in the meeting (let in, not waiting)."""
+    member_id = member_id_for(session, meeting_id)
+    if member_id is None:
+        return None
+    attendance = (
+        Attendance.objects.select_related("member", "member__forum")
+        .filter(
+            meeting_id=meeting_id,
+            member_id=member_id,
+            status=Attendance.Status.PRESENT,
+            member__is_active=True,
+        )
+        .first()
+    )
+    if attendance is None:
+        return None
+    # A facilitator may have given the name to another phone since.
+    token = session.get(SESSION_DEVICE, "")
+    if attendance.device_token and attendance.device_token != token:
+        return None
+    return attendance.member
+
+
+def secret_cookie_name(poll_id: int) -> str:
+    """Name the cookie that holds the key to change a secret vote.
+
+    The key lives only on the phone, never in the server-side session (which knows
+    the member), so nothing stored on the server links a voter to a secret ballot.
+    """
+    return f"coprod_secret_{poll_id}"
+
+
+def secret_token(cookies: Any, poll_id: int) -> str | None:
+    """Return the key this browser holds to change its secret vote in a poll."""
+    value = cookies.get(secret_cookie_name(poll_id))
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None

@@ -1,0 +1,435 @@
+"""Tables of coprod: fields, constraints and small properties only."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from deliberation import methods
+
+# Letters and digits that cannot be mistaken for each other when read off a projector.
+JOIN_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    """Return a short code that is easy to read aloud and type on a phone."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_token() -> str:
+    """Return an unguessable URL-safe token."""
+    return secrets.token_urlsafe(18)
+
+
+class Constituency(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+    STAFF = "staff", _("Staff")
+    COMMISSIONER = "commissioner", _("Commissioner")
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    FACILITATOR = "facilitator", _("Facilitator")
+    SUPPORTER = "supporter", _("Supporter")
+    OBSERVER = "observer", _("Observer")
+
+
+class CommunicationNeed(models.TextChoices):
+    """Needs flagged as the NHS Accessible Information Standard asks."""
+
+    EASY_READ = "easy_read", _("Easy read")
+    LARGE_PRINT = "large_print", _("Large print")
+    AUDIO = "audio", _("Audio (read aloud)")
+    INTERPRETER = "interpreter", _("Sign language interpreter")
+    WELSH = "welsh", _("Welsh")
+
+
+class Weighting(models.TextChoices):
+    PARITY = "parity", _("Each group counts the same (parity)")
+    PER_PERSON = "per_person", _("One person, one vote")
+
+
+class Forum(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for web addresses"), max_length=60, unique=True)
+    description = models.TextField(_("what this forum is for"), blank=True)
+    default_weighting = models.CharField(
+        _("how votes are weighed"),
+        max_length=20,
+        choices=Weighting.choices,
+        default=Weighting.PARITY,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Head of this forum's audit chain; locked to append an event.
+    audit_head = models.CharField(max_length=64, default="0" * 64)
+    audit_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    constituency = models.CharField(
+        _("which voice"), max_length=20, choices=Constituency.choices
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    communication_needs = models.JSONField(_("communication needs"), default=list, blank=True)
+    supports = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="supporters",
+        verbose_name=_("people this supporter helps"),
+    )
+    invite_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    is_guest = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "user"],
+                condition=Q(user__isnull=False),
+                name="member_one_per_user_per_forum",
+            ),
+            models.CheckConstraint(
+                condition=Q(constituency__in=Constituency.values), name="member_constituency_valid"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="member_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_vote(self) -> bool:
+        return self.is_active and self.role != Role.OBSERVER
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not started")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Finished")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
+    projector_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    allow_name_choice = models.BooleanField(
+        _("people can pick their name from a list"), default=True
+    )
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Bumped by every change a screen must follow; broadcasts carry it so a client
+    # that missed one knows to ask for a snapshot.
+    version = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("easy-read description"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be let in")
+        PRESENT = "present", _("Present")
+        LEFT = "left", _("Left")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PRESENT)
+    via = models.CharField(max_length=20, default="code")
+    # Ties a name to the phone that claimed it, so nobody else can pick it later.
+    device_token = models.CharField(max_length=64, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
+        ]
+
+
+class Poll(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not open yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Method(models.TextChoices):
+        TRAFFIC_LIGHT = "traffic_light", _("Traffic light: agree, not sure, disagree")
+        YES_NO = "yes_no", _("Yes or no")
+        DOTS = "dots", _("Dots: spread your dots")
+        RANKED = "ranked", _("Ranking: put in order")
+        SCORE = "score", _("Score: 0 to 5 for each")
+        CONSENT = "consent", _("Consent: consent, concern or objection")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="polls")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="polls"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="polls"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    method = models.CharField(_("how people vote"), max_length=20, choices=Method.choices)
+    dots = models.PositiveSmallIntegerField(_("dots for each person"), default=0)
+    weighting = models.CharField(
+        _("main result uses"), max_length=20, choices=Weighting.choices, default=Weighting.PARITY
+    )
+    secret = models.BooleanField(_("secret vote: no names are shown or kept with votes"), default=False)
+    results_hidden = models.BooleanField(_("hide results until the vote closes"), default=False)
+    double_majority = models.BooleanField(
+        _("needs a majority in every group, not just overall"), default=False
+    )
+    lived_experience_consent = models.BooleanField(
+        _("needs no objection from people with lived experience"), default=False
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at close: the result as methods.tally returned it, and a digest of all ballots.
+    result = models.JSONField(null=True, blank=True)
+    ballot_digest = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=list(methods.METHODS)), name="poll_method_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def results_visible(self) -> bool:
+        return self.is_closed or not self.results_hidden
+
+    @property
+    def is_single_choice(self) -> bool:
+        return self.method in methods.SINGLE_CHOICE
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=40)
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField()
+    symbol = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["poll", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "key"], name="option_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Source(models.TextChoices):
+    DIRECT = "direct", _("Own vote")
+    ASSISTED = "assisted", _("Vote with a supporter")
+    PAPER = "paper", _("Paper vote entered by the facilitator")
+
+
+class Ballot(models.Model):
+    """A named ballot: one per member per poll, the last answer counts."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="ballots"
+    )
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    answer = models.JSONField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.DIRECT)
+    assisted_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="assisted_ballots"
+    )
+    client_id = models.UUIDField()
+    cast_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "member"],
+                condition=Q(member__isnull=False),
+                name="ballot_one_per_member",
+            ),
+            models.UniqueConstraint(fields=["poll", "client_id"], name="ballot_client_id_unique"),
+        ]
+
+
+class SecretBallot(models.Model):
+    """What was voted in a secret poll, kept apart from who voted.
+
+    It has a random key, no time and no member: nothing here orders or links it to a
+    Participation. Only the phone that cast it holds the token whose hash is stored, so
+    the voter (and nobody else) can change the answer while the poll is open.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="secret_ballots")
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    answer = models.JSONField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.DIRECT)
+    token_hash = models.CharField(max_length=64, blank=True)
+    client_id = models.UUIDField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "client_id"], name="secret_client_id_unique"),
+        ]
+
+
+class Participation(models.Model):
+    """Who has voted in a secret poll, with nothing that says what."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="participations")
+    assisted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "member"], name="participation_once")
+        ]
+
+
+class HandCount(models.Model):
+    """Votes counted by show of hands or on paper, entered by a facilitator."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="hand_counts")
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    choice = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+    entered_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "constituency", "choice"], name="hand_count_unique"
+            )
+        ]
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="decisions")
+    poll = models.OneToOneField(
+        Poll, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    outcome = models.TextField(_("what we decided"))
+    rationale = models.TextField(_("why"), blank=True)
+    result = models.JSONField(null=True, blank=True)
+    attendance = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    audit_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return self.outcome[:80]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuse bulk changes to audit events."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One append-only link of a forum's hash chain."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="audit_events")
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+    actor = models.CharField(max_length=200)
+    kind = models.CharField(max_length=60)
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["forum", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "seq"], name="audit_seq_unique")
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")

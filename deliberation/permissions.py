@@ -1,0 +1,75 @@
+"""Who may do what: predicates of the `rules` package, shared by views and consumers."""
+
+from typing import Any
+
+import rules
+
+from deliberation.exceptions import NotAllowed
+from deliberation.models import Forum, Member, Poll, Role
+
+
+@rules.predicate
+def is_forum_facilitator(user: Any, forum: Forum | None) -> bool:
+    """Is this signed-in user a facilitator of the forum?"""
+    if forum is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return Member.objects.filter(
+        forum=forum, user=user, role=Role.FACILITATOR, is_active=True
+    ).exists()
+
+
+@rules.predicate
+def is_staff_user(user: Any) -> bool:
+    """Can this user create forums (back-office staff)?"""
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+@rules.predicate
+def can_vote_in(member: Member | None, poll: Poll | None) -> bool:
+    """May this member vote in this poll?"""
+    return (
+        member is not None
+        and poll is not None
+        and member.forum_id == poll.forum_id
+        and member.can_vote
+    )
+
+
+@rules.predicate
+def supports_member(member: Member | None, other: Member | None) -> bool:
+    """Is this member a supporter of the other?"""
+    return (
+        member is not None
+        and other is not None
+        and member.role == Role.SUPPORTER
+        and member.is_active
+        and member.forum_id == other.forum_id
+        and member.supports.filter(pk=other.pk).exists()
+    )
+
+
+@rules.predicate
+def is_poll_facilitator(user: Any, poll: Poll | None) -> bool:
+    """Is this user a facilitator of the poll's forum?"""
+    return poll is not None and is_forum_facilitator(user, poll.forum)
+
+
+permissions = rules.RuleSet()
+permissions.add_rule("forum.create", is_staff_user)
+permissions.add_rule("forum.facilitate", is_forum_facilitator)
+permissions.add_rule("poll.facilitate", is_poll_facilitator)
+permissions.add_rule("poll.vote", can_vote_in)
+permissions.add_rule("member.assist", supports_member)
+
+
+def can(action: str, who: Any, target: Any = None) -> bool:
+    """Say whether `who` may do `action` on `target`."""
+    return permissions.test_rule(action, who, target)
+
+
+def require(action: str, who: Any, target: Any = None, message: str | None = None) -> None:
+    """Raise NotAllowed unless `who` may do `action` on `target`."""
+    if not can(action, who, target):
+        raise NotAllowed(message)

@@ -1,0 +1,198 @@
+"""The websocket protocol: parse and validate client messages, and follow server events.
+
+Every client message is a JSON object with a dotted `type`. A message that is too
+large, not JSON, of an unknown type or with a wrong field raises ProtocolError, whose
+message is plain words for the participant; nothing is written and the connection
+stays open.
+"""
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from deliberation import methods
+
+
+class ProtocolError(Exception):
+    """A client message that cannot be accepted, with a plain-words message."""
+
+    def __init__(self, code: str, message: str, ref: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class Message:
+    type: str
+    ref: str | None = None
+    poll: int | None = None
+    item: int | None = None
+    client_id: str | None = None
+    answer: dict[str, Any] = field(default_factory=dict)
+    for_member: int | None = None
+    token: str | None = None
+    constituency: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+PARTICIPANT_TYPES = frozenset({"ping", "snapshot.request", "ballot.cast"})
+FACILITATOR_TYPES = frozenset({"poll.open", "poll.close", "agenda.move", "hand_count.set"})
+TYPES = PARTICIPANT_TYPES | FACILITATOR_TYPES
+FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    # type: (required fields, optional fields) besides "type" and "ref"
+    "ping": (set(), set()),
+    "snapshot.request": (set(), set()),
+    "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member", "token"}),
+    "poll.open": ({"poll"}, set()),
+    "poll.close": ({"poll"}, set()),
+    "agenda.move": ({"item"}, set()),
+    "hand_count.set": ({"poll", "constituency", "counts"}, set()),
+}
+
+
+def _id(data: dict[str, Any], name: str, *, nullable: bool = False) -> int | None:
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise ProtocolError("invalid", _("The field “%s” must be a number.") % name)
+    return value
+
+
+def parse(text: str | None, binary: bytes | None = None) -> Message:
+    """Parse and validate one client message."""
+    if binary is not None or text is None:
+        raise ProtocolError("invalid", _("Please send text messages only."))
+    if len(text.encode()) > settings.WS_MAX_MESSAGE_BYTES:
+        raise ProtocolError("too_large", _("That message is too long."))
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ProtocolError("invalid_json", _("That message could not be read.")) from None
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid", _("That message could not be read."))
+    ref = data.get("ref")
+    if ref is not None and (not isinstance(ref, str) or len(ref) > 64):
+        raise ProtocolError("invalid", _("The field “ref” must be a short text."))
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in TYPES:
+        raise ProtocolError("unknown_type", _("That kind of message is not known."), ref)
+    required, optional = FIELDS[kind]
+    present = set(data) - {"type", "ref"}
+    missing = required - present
+    if missing:
+        raise ProtocolError(
+            "invalid", _("Something is missing: %s.") % ", ".join(sorted(missing)), ref
+        )
+    extra = present - required - optional
+    if extra:
+        raise ProtocolError(
+            "invalid", _("Unexpected fields: %s.") % ", ".join(sorted(extra)), ref
+        )
+    try:
+        return _build(kind, data, ref)
+    except ProtocolError as exc:
+        exc.ref = ref
+        raise
+
+
+def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
+    if kind in ("ping", "snapshot.request"):
+        return Message(type=kind, ref=ref)
+    if kind in ("poll.open", "poll.close"):
+        return Message(type=kind, ref=ref, poll=_id(data, "poll"))
+    if kind == "agenda.move":
+        return Message(type=kind, ref=ref, item=_id(data, "item", nullable=True))
+    if kind == "hand_count.set":
+        constituency = data["constituency"]
+        if constituency not in methods.CONSTITUENCIES:
+            raise ProtocolError("invalid", _("Please choose a group."))
+        counts = data["counts"]
+        if not isinstance(counts, dict) or len(counts) > 10:
+            raise ProtocolError("invalid", _("The counts could not be read."))
+        for key, value in counts.items():
+            if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int):
+                raise ProtocolError("invalid", _("Counts must be whole numbers."))
+            if not 0 <= value <= 10_000:
+                raise ProtocolError("invalid", _("Counts must be from 0 to 10000."))
+        return Message(
+            type=kind, ref=ref, poll=_id(data, "poll"), constituency=constituency, counts=counts
+        )
+    # ballot.cast
+    client_id = data["client_id"]
+    try:
+        client_id = str(uuid.UUID(str(client_id))) if isinstance(client_id, str) else None
+    except ValueError:
+        client_id = None
+    if client_id is None:
+        raise ProtocolError("invalid", _("The vote had no valid id. Please try again."))
+    answer = data["answer"]
+    if not isinstance(answer, dict):
+        raise ProtocolError("invalid", _("The answer could not be read."))
+    token = data.get("token")
+    if token is not None and (not isinstance(token, str) or len(token) > 64):
+        raise ProtocolError("invalid", _("The vote's key could not be read."))
+    return Message(
+        type=kind,
+        ref=ref or client_id,
+        poll=_id(data, "poll"),
+        client_id=client_id,
+        answer=answer,
+        for_member=_id(data, "for_member", nullable=True),
+        token=token,
+    )
+
+
+def error(code: str, message: str, ref: str | None = None) -> dict[str, Any]:
+    """Build an `error` message for one client."""
+    event: dict[str, Any] = {"type": "error", "code": code, "message": message}
+    if ref is not None:
+        event["ref"] = ref
+    return event
+
+
+# -- following the server's events ---------------------------------------------------
+
+
+def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """Return the state a client holds after one broadcast (mirrors static/coprod/live.js)."""
+    state = copy.deepcopy(state)
+    kind = event["type"]
+    if "version" in event and kind != "tally.updated":
+        state["version"] = event["version"]
+    if kind == "meeting.status":
+        state["meeting"]["status"] = event["status"]
+        state["meeting"]["current_item"] = event["current_item"]
+    elif kind == "agenda.moved":
+        state["meeting"]["current_item"] = event["current_item"]
+    elif kind == "agenda.changed":
+        state["agenda"] = event["agenda"]
+    elif kind in ("poll.created", "poll.opened", "poll.updated", "poll.closed"):
+        poll = event["poll"]
+        polls = [p for p in state["polls"] if p["id"] != poll["id"]]
+        existing = next((p for p in state["polls"] if p["id"] == poll["id"]), None)
+        if existing is not None and poll["status"] == "open" and poll["result"] is None:
+            # Settings changed mid-vote: keep the running count the screen already has.
+            poll = {**poll, "voters": existing["voters"], "result": existing["result"]}
+        polls.append(poll)
+        state["polls"] = sorted(polls, key=lambda p: p["id"])
+    elif kind == "tally.updated":
+        for poll in state["polls"]:
+            if poll["id"] == event["poll"]:
+                poll["voters"] = event["voters"]
+                poll["result"] = event["result"]
+    elif kind == "decision.recorded":
+        state["decisions"] = [*state["decisions"], event["decision"]]
+    elif kind == "attendance.counts":
+        state["attendance"] = {"present": event["present"], "waiting": event["waiting"]}
+    elif kind == "attendance.changed":
+        state["attendance"] = {"present": event["present"], "waiting": event["waiting"]}
+        state["people"] = event["people"]
+    return state

@@ -1,0 +1,1 @@
+"""Every change of state: one function per use case, in one transaction, audited."""

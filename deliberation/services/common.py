@@ -1,0 +1,48 @@
+"""Small pieces shared by the services."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F
+
+from deliberation import realtime
+from deliberation.models import Meeting, Member
+
+Actor = Member | AbstractBaseUser | AnonymousUser | str | None
+
+
+def actor_label(actor: Actor) -> str:
+    """Describe who made a change, for the audit record."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    if isinstance(actor, Member):
+        return f"member:{actor.pk}"
+    if getattr(actor, "is_authenticated", False):
+        return f"user:{actor.pk}"
+    return "anonymous"
+
+
+def bump_version(meeting_id: int) -> int:
+    """Increase a meeting's version and return the new value; call inside the change."""
+    Meeting.objects.filter(pk=meeting_id).update(version=F("version") + 1)
+    return Meeting.objects.values_list("version", flat=True).get(pk=meeting_id)
+
+
+def announce_change(meeting_id: int, event_type: str, data: dict[str, Any]) -> int:
+    """Bump the meeting's version and broadcast the change after commit."""
+    version = bump_version(meeting_id)
+    realtime.announce(meeting_id, {"type": event_type, "version": version, **data})
+    return version
+
+
+def announce_console(
+    meeting_id: int, event_type: str, data: dict[str, Any], *, audience: str = "console"
+) -> None:
+    """Tell only the projector and facilitator, after commit, without a new version.
+
+    Phones never need these (who joined, draft polls), and 1,000 phones each told of
+    1,000 arrivals would be a million messages.
+    """
+    realtime.announce(meeting_id, {"type": event_type, **data}, audience=audience)

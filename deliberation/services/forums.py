@@ -1,0 +1,134 @@
+"""Forums and their members."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from deliberation import audit
+from deliberation.exceptions import InvalidInput
+from deliberation.models import CommunicationNeed, Constituency, Forum, Member, Role
+from deliberation.services.common import Actor, actor_label
+
+
+def _clean_needs(needs: Iterable[str]) -> list[str]:
+    cleaned = sorted(set(needs))
+    unknown = [need for need in cleaned if need not in CommunicationNeed.values]
+    if unknown:
+        raise InvalidInput(f"Unknown communication need: {', '.join(unknown)}.")
+    return cleaned
+
+
+def _member_payload(member: Member) -> dict[str, object]:
+    return {
+        "member": member.pk,
+        "name": member.name,
+        "constituency": member.constituency,
+        "role": member.role,
+        "guest": member.is_guest,
+    }
+
+
+def forum_create(
+    *, name: str, slug: str = "", description: str = "", actor: Actor = None
+) -> Forum:
+    """Create a forum; the creating user (if any) becomes its first facilitator."""
+    with transaction.atomic():
+        forum = Forum.objects.create(
+            name=name.strip(), slug=slug or slugify(name)[:60], description=description
+        )
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor),
+            kind="forum.created",
+            payload={"name": forum.name, "slug": forum.slug},
+        )
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        if user is not None:
+            member_add(
+                forum=forum,
+                name=user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
+                constituency=Constituency.STAFF,
+                role=Role.FACILITATOR,
+                user=user,  # type: ignore[arg-type]
+                actor=actor,
+            )
+    return forum
+
+
+def member_add(
+    *,
+    forum: Forum,
+    name: str,
+    constituency: str,
+    role: str = Role.PARTICIPANT,
+    user: object = None,
+    communication_needs: Iterable[str] = (),
+    supports: Iterable[Member] = (),
+    is_guest: bool = False,
+    actor: Actor = None,
+) -> Member:
+    """Add a person to a forum with their constituency and role."""
+    if constituency not in Constituency.values:
+        raise InvalidInput("Please choose which voice this person brings.")
+    if role not in Role.values:
+        raise InvalidInput("Please choose a role.")
+    if not name.strip():
+        raise InvalidInput("Please give the person's name.")
+    with transaction.atomic():
+        member = Member.objects.create(
+            forum=forum,
+            name=name.strip(),
+            constituency=constituency,
+            role=role,
+            user=user,
+            communication_needs=_clean_needs(communication_needs),
+            is_guest=is_guest,
+        )
+        supported = [m for m in supports if m.forum_id == forum.pk]
+        if supported:
+            member.supports.set(supported)
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor),
+            kind="member.added",
+            payload={**_member_payload(member), "supports": [m.pk for m in supported]},
+        )
+    return member
+
+
+def member_update(
+    *,
+    member: Member,
+    name: str,
+    constituency: str,
+    role: str,
+    communication_needs: Iterable[str],
+    supports: Iterable[Member],
+    is_active: bool = True,
+    actor: Actor = None,
+) -> Member:
+    """Change a member's details."""
+    if constituency not in Constituency.values or role not in Role.values or not name.strip():
+        raise InvalidInput("Please give a name, a voice and a role.")
+    with transaction.atomic():
+        member.name = name.strip()
+        member.constituency = constituency
+        member.role = role
+        member.communication_needs = _clean_needs(communication_needs)
+        member.is_active = is_active
+        member.save()
+        supported = [m for m in supports if m.forum_id == member.forum_id and m.pk != member.pk]
+        member.supports.set(supported)
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor),
+            kind="member.updated",
+            payload={
+                **_member_payload(member),
+                "active": is_active,
+                "needs": member.communication_needs,
+                "supports": [m.pk for m in supported],
+            },
+        )
+    return member

@@ -1,0 +1,321 @@
+"""Meetings: agenda, opening and closing, and who is in the room."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from deliberation import audit
+from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
+from deliberation.models import (
+    AgendaItem,
+    Attendance,
+    Constituency,
+    Forum,
+    Meeting,
+    Member,
+    Role,
+    new_join_code,
+)
+from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+from deliberation.services.forums import member_add
+
+
+def meeting_create(
+    *,
+    forum: Forum,
+    title: str,
+    starts_at: datetime.datetime | None = None,
+    place: str = "",
+    agenda: Sequence[str] = (),
+    allow_name_choice: bool = True,
+    actor: Actor = None,
+) -> Meeting:
+    """Create a meeting with its agenda and a fresh join code."""
+    if not title.strip():
+        raise InvalidInput("Please give the meeting a title.")
+    with transaction.atomic():
+        # A clash of random codes is rare; try again rather than fail.
+        for _attempt in range(10):
+            try:
+                with transaction.atomic():
+                    meeting = Meeting.objects.create(
+                        forum=forum,
+                        title=title.strip(),
+                        starts_at=starts_at,
+                        place=place,
+                        allow_name_choice=allow_name_choice,
+                        join_code=new_join_code(),
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - ten clashes in a row means the code space is full
+            raise InvalidInput("Could not make a join code. Please try again.")
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor),
+            kind="meeting.created",
+            payload={"meeting": meeting.pk, "title": meeting.title},
+        )
+        for item_title in agenda:
+            if item_title.strip():
+                agenda_item_add(meeting=meeting, title=item_title, actor=actor)
+    return meeting
+
+
+def agenda_item_add(
+    *, meeting: Meeting, title: str, description: str = "", actor: Actor = None
+) -> AgendaItem:
+    """Add an item at the end of a meeting's agenda."""
+    if not title.strip():
+        raise InvalidInput("Please give the agenda item a title.")
+    if meeting.status == Meeting.Status.CLOSED:
+        raise MeetingNotOpen("This meeting has finished.")
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
+        item = AgendaItem.objects.create(
+            meeting=meeting, position=last + 1, title=title.strip(), description=description
+        )
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="agenda.item_added",
+            payload={"meeting": meeting.pk, "item": item.pk, "title": item.title},
+        )
+        announce_change(
+            meeting.pk,
+            "agenda.changed",
+            {"agenda": [{"id": i.pk, "title": i.title} for i in meeting.agenda.all()]},
+        )
+    return item
+
+
+def meeting_open(*, meeting: Meeting, actor: Actor = None) -> Meeting:
+    """Open a meeting so people can join and vote; start at the first agenda item."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise MeetingNotOpen("This meeting has finished and cannot be opened again.")
+        meeting.status = Meeting.Status.OPEN
+        if meeting.current_item_id is None:
+            meeting.current_item = meeting.agenda.order_by("position").first()
+        meeting.save(update_fields=["status", "current_item"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="meeting.opened",
+            payload={"meeting": meeting.pk},
+        )
+        meeting.version = announce_change(
+            meeting.pk,
+            "meeting.status",
+            {"status": meeting.status, "current_item": meeting.current_item_id},
+        )
+    return meeting
+
+
+def meeting_close(*, meeting: Meeting, actor: Actor = None) -> Meeting:
+    """Finish a meeting; any poll still open is closed first."""
+    from deliberation.services.polls import poll_close
+
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        for poll in meeting.polls.filter(status="open"):
+            poll_close(poll=poll, actor=actor)
+        meeting.status = Meeting.Status.CLOSED
+        meeting.save(update_fields=["status"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="meeting.closed",
+            payload={"meeting": meeting.pk},
+        )
+        meeting.version = announce_change(
+            meeting.pk, "meeting.status", {"status": meeting.status, "current_item": None}
+        )
+    return meeting
+
+
+def agenda_move(*, meeting: Meeting, item: AgendaItem | None, actor: Actor = None) -> Meeting:
+    """Move the meeting to an agenda item; every screen follows."""
+    if item is not None and item.meeting_id != meeting.pk:
+        raise InvalidInput("That agenda item belongs to another meeting.")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.OPEN:
+            raise MeetingNotOpen()
+        meeting.current_item = item
+        meeting.save(update_fields=["current_item"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="agenda.moved",
+            payload={"meeting": meeting.pk, "item": item.pk if item else None},
+        )
+        meeting.version = announce_change(
+            meeting.pk, "agenda.moved", {"current_item": item.pk if item else None}
+        )
+    return meeting
+
+
+def meeting_update_settings(
+    *, meeting: Meeting, allow_name_choice: bool, actor: Actor = None
+) -> Meeting:
+    """Turn choosing one's name from a list on or off."""
+    with transaction.atomic():
+        meeting.allow_name_choice = allow_name_choice
+        meeting.save(update_fields=["allow_name_choice"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="meeting.settings_changed",
+            payload={"meeting": meeting.pk, "allow_name_choice": allow_name_choice},
+        )
+    return meeting
+
+
+def _announce_attendance(meeting: Meeting) -> None:
+    from deliberation import selectors
+
+    announce_console(meeting.pk, "attendance.counts", selectors.attendance_counts(meeting))
+    announce_console(
+        meeting.pk, "attendance.changed", selectors.attendance_state(meeting), audience="facilitator"
+    )
+
+
+def attendance_join(
+    *, meeting: Meeting, member: Member, via: str, device_token: str, actor: Actor = None
+) -> Attendance:
+    """Record that a member has joined the meeting from a phone or in the room.
+
+    A name chosen from the list is tied to the phone that chose it; a personal invite
+    link or QR card may take it over, since only that person holds it.
+    """
+    if member.forum_id != meeting.forum_id or not member.is_active:
+        raise NotAllowed("This person is not a member of this forum.")
+    if meeting.status == Meeting.Status.CLOSED:
+        raise MeetingNotOpen("This meeting has finished.")
+    if via == "name" and not meeting.allow_name_choice:
+        raise NotAllowed("Please use your personal card or link to join this meeting.")
+    with transaction.atomic():
+        attendance, created = Attendance.objects.select_for_update().get_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={"via": via, "device_token": device_token},
+        )
+        if not created:
+            claimed_elsewhere = (
+                attendance.device_token and attendance.device_token != device_token
+            )
+            if claimed_elsewhere and via == "name":
+                raise NameTaken()
+            changed = attendance.status != Attendance.Status.PRESENT
+            if attendance.status == Attendance.Status.WAITING and via != "admit":
+                raise NotAllowed("Please wait: the facilitator will let you in.")
+            attendance.status = Attendance.Status.PRESENT
+            attendance.device_token = device_token or attendance.device_token
+            attendance.save(update_fields=["status", "device_token"])
+            if not changed:
+                return attendance
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor or member),
+            kind="attendance.joined",
+            payload={"meeting": meeting.pk, "member": member.pk, "via": via},
+        )
+        _announce_attendance(meeting)
+    return attendance
+
+
+def guest_request(
+    *, meeting: Meeting, name: str, constituency: str, device_token: str
+) -> Attendance:
+    """Ask to join as a guest; the facilitator lets the guest in."""
+    if meeting.status == Meeting.Status.CLOSED:
+        raise MeetingNotOpen("This meeting has finished.")
+    if constituency not in Constituency.values:
+        raise InvalidInput("Please choose which group you belong to.")
+    if not name.strip():
+        raise InvalidInput("Please write your name.")
+    with transaction.atomic():
+        member = member_add(
+            forum=meeting.forum,
+            name=name,
+            constituency=constituency,
+            role=Role.PARTICIPANT,
+            is_guest=True,
+            actor="guest",
+        )
+        attendance = Attendance.objects.create(
+            meeting=meeting,
+            member=member,
+            status=Attendance.Status.WAITING,
+            via="guest",
+            device_token=device_token,
+        )
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor="guest",
+            kind="attendance.guest_waiting",
+            payload={"meeting": meeting.pk, "member": member.pk},
+        )
+        _announce_attendance(meeting)
+    return attendance
+
+
+def guest_admit(
+    *,
+    attendance: Attendance,
+    constituency: str | None = None,
+    admit: bool = True,
+    actor: Actor = None,
+) -> Attendance:
+    """Let a waiting guest in, optionally correcting their group; or turn them away."""
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().select_related("member").get(
+            pk=attendance.pk
+        )
+        if attendance.status != Attendance.Status.WAITING:
+            raise InvalidInput("This person is not waiting to join.")
+        member = attendance.member
+        if constituency and constituency != member.constituency:
+            if constituency not in Constituency.values:
+                raise InvalidInput("Please choose a group.")
+            member.constituency = constituency
+            member.save(update_fields=["constituency"])
+        if admit:
+            attendance.status = Attendance.Status.PRESENT
+        else:
+            attendance.status = Attendance.Status.LEFT
+            member.is_active = False
+            member.save(update_fields=["is_active"])
+        attendance.save(update_fields=["status"])
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor),
+            kind="attendance.guest_admitted" if admit else "attendance.guest_refused",
+            payload={
+                "meeting": attendance.meeting_id,
+                "member": member.pk,
+                "constituency": member.constituency,
+            },
+        )
+        _announce_attendance(attendance.meeting)
+    return attendance
+
+
+def attendance_release(*, attendance: Attendance, actor: Actor = None) -> Attendance:
+    """Untie a name from the phone that claimed it, so the person can join again."""
+    with transaction.atomic():
+        attendance.device_token = ""
+        attendance.save(update_fields=["device_token"])
+        audit.append(
+            forum_id=attendance.meeting.forum_id,
+            actor=actor_label(actor),
+            kind="attendance.released",
+            payload={"meeting": attendance.meeting_id, "member": attendance.member_id},
+        )
+    return attendance

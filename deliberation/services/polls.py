@@ -1,0 +1,523 @@
+"""Polls: create, open, vote, count hands, close."""
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from deliberation import audit, methods, realtime
+from deliberation.exceptions import (
+    AlreadyVotedSecret,
+    InvalidInput,
+    MeetingNotOpen,
+    NotAllowed,
+    PollClosed,
+    PollNotOpen,
+    SettingLocked,
+    WrongMeeting,
+)
+from deliberation.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Constituency,
+    Forum,
+    HandCount,
+    Meeting,
+    Member,
+    Participation,
+    Poll,
+    PollOption,
+    SecretBallot,
+    Source,
+)
+from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+
+CHOICE_LABELS = {
+    "agree": "Agree",
+    "not_sure": "Not sure",
+    "disagree": "Disagree",
+    "yes": "Yes",
+    "no": "No",
+    "abstain": "I do not want to say",
+    "consent": "I can live with it",
+    "concern": "I have a worry",
+    "objection": "I object",
+}
+
+
+@dataclass(frozen=True)
+class OptionInput:
+    label: str
+    symbol: str = ""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def poll_create(
+    *,
+    forum: Forum,
+    question: str,
+    method: str,
+    options: Sequence[OptionInput] = (),
+    meeting: Meeting | None = None,
+    agenda_item: AgendaItem | None = None,
+    dots: int = 0,
+    weighting: str | None = None,
+    secret: bool = False,
+    results_hidden: bool = False,
+    double_majority: bool = False,
+    lived_experience_consent: bool = False,
+    actor: Actor = None,
+) -> Poll:
+    """Create a poll, not yet open, with its options."""
+    if not question.strip():
+        raise InvalidInput(_("Please write the question."))
+    if method not in methods.METHODS:
+        raise InvalidInput(_("Please choose how people vote."))
+    if meeting is not None and meeting.forum_id != forum.pk:
+        raise InvalidInput(_("That meeting belongs to another forum."))
+    if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
+        raise InvalidInput(_("That agenda item belongs to another meeting."))
+    if method in methods.SINGLE_CHOICE:
+        option_rows = [
+            (key, CHOICE_LABELS[key], key) for key in methods.FIXED_CHOICES[method]
+        ]
+        dots = 0
+    else:
+        if double_majority or lived_experience_consent:
+            raise InvalidInput(
+                _("A double majority or lived-experience consent needs a yes/no, "
+                  "traffic light or consent vote.")
+            )
+        option_rows = []
+        seen: set[str] = set()
+        for index, option in enumerate(o for o in options if o.label.strip()):
+            key = slugify(option.label)[:30] or f"option-{index + 1}"
+            while key in seen:
+                key = f"{key[:26]}-{index + 1}"
+            seen.add(key)
+            option_rows.append((key, option.label.strip(), option.symbol))
+    spec = methods.PollSpec(
+        method=method, options=tuple(row[0] for row in option_rows), dots=dots
+    )
+    try:
+        methods.validate_spec(spec)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+    weighting = weighting or forum.default_weighting
+    if weighting not in methods.WEIGHTINGS:
+        raise InvalidInput(_("Please choose how votes are weighed."))
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            forum=forum,
+            meeting=meeting,
+            agenda_item=agenda_item,
+            question=question.strip(),
+            method=method,
+            dots=dots,
+            weighting=weighting,
+            secret=secret,
+            results_hidden=results_hidden,
+            double_majority=double_majority,
+            lived_experience_consent=lived_experience_consent,
+        )
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, key=key, label=label, symbol=symbol, position=position)
+            for position, (key, label, symbol) in enumerate(option_rows)
+        )
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor),
+            kind="poll.created",
+            payload={"poll": poll.pk, **_settings_payload(poll), "options": spec.options},
+        )
+        if meeting is not None:
+            from deliberation import selectors
+
+            announce_console(meeting.pk, "poll.created", {"poll": selectors.poll_dict(poll)})
+    return poll
+
+
+def _settings_payload(poll: Poll) -> dict[str, Any]:
+    return {
+        "question": poll.question,
+        "method": poll.method,
+        "dots": poll.dots,
+        "weighting": poll.weighting,
+        "secret": poll.secret,
+        "results_hidden": poll.results_hidden,
+        "double_majority": poll.double_majority,
+        "lived_experience_consent": poll.lived_experience_consent,
+    }
+
+
+def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> Poll:
+    """Change a poll's settings; once it is open, only hiding results is allowed.
+
+    A secret poll never becomes named and hidden results are never shown early, so
+    nobody's protection is weakened after people have voted.
+    """
+    allowed = {"question", "weighting", "secret", "results_hidden", "double_majority",
+               "lived_experience_consent", "dots"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.status != Poll.Status.DRAFT:
+            for field, value in changes.items():
+                if getattr(poll, field) == value:
+                    continue
+                if field == "results_hidden" and value is True:
+                    continue
+                raise SettingLocked()
+        if not poll.is_single_choice and (
+            changes.get("double_majority") or changes.get("lived_experience_consent")
+        ):
+            raise InvalidInput(
+                _("A double majority or lived-experience consent needs a yes/no, "
+                  "traffic light or consent vote.")
+            )
+        for field, value in changes.items():
+            setattr(poll, field, value)
+        poll.save()
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(actor),
+            kind="poll.settings_changed",
+            payload={"poll": poll.pk, **_settings_payload(poll)},
+        )
+        if poll.meeting_id:
+            from deliberation import selectors
+
+            announce_change(poll.meeting_id, "poll.updated", {"poll": selectors.poll_dict(poll)})
+    return poll
+
+
+def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
+    """Open a poll for voting; a meeting has one open poll at a time."""
+    from deliberation import selectors
+
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.status != Poll.Status.DRAFT:
+            raise InvalidInput(_("This vote has already been opened."))
+        if poll.meeting_id is not None:
+            meeting = Meeting.objects.select_for_update().get(pk=poll.meeting_id)
+            if meeting.status != Meeting.Status.OPEN:
+                raise MeetingNotOpen(_("Open the meeting before opening a vote."))
+            if meeting.polls.filter(status=Poll.Status.OPEN).exists():
+                raise InvalidInput(_("Another vote is open. Please close it first."))
+        poll.status = Poll.Status.OPEN
+        poll.opened_at = timezone.now()
+        poll.save(update_fields=["status", "opened_at"])
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(actor),
+            kind="poll.opened",
+            payload={"poll": poll.pk, **_settings_payload(poll)},
+        )
+        if poll.meeting_id:
+            announce_change(poll.meeting_id, "poll.opened", {"poll": selectors.poll_dict(poll)})
+    return poll
+
+
+def ballot_digest(poll: Poll) -> str:
+    """Return a SHA-256 digest over every ballot of a poll, independent of storage order."""
+    rows: list[Any] = []
+    if poll.secret:
+        for constituency, answer, source in poll.secret_ballots.values_list(
+            "constituency", "answer", "source"
+        ):
+            rows.append(["secret", constituency, answer, source])
+    else:
+        for member_id, constituency, answer, source in poll.ballots.values_list(
+            "member_id", "constituency", "answer", "source"
+        ):
+            rows.append(["named", member_id, constituency, answer, source])
+    for constituency, choice, count in poll.hand_counts.values_list(
+        "constituency", "choice", "count"
+    ):
+        rows.append(["hand", constituency, choice, count])
+    encoded = sorted(audit.canonical_json(row) for row in rows)
+    return hashlib.sha256(b"\n".join(encoded)).hexdigest()
+
+
+def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
+    """Close a poll and freeze its result and a digest of its ballots."""
+    from deliberation import selectors
+
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.status != Poll.Status.OPEN:
+            raise PollNotOpen(_("Only an open vote can be closed."))
+        poll.status = Poll.Status.CLOSED
+        poll.closed_at = timezone.now()
+        poll.result = selectors.compute_result(poll)
+        poll.ballot_digest = ballot_digest(poll)
+        poll.save(update_fields=["status", "closed_at", "result", "ballot_digest"])
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(actor),
+            kind="poll.closed",
+            payload={
+                "poll": poll.pk,
+                "voters": poll.result["voters"],
+                "outcome": poll.result["outcome"],
+                "ballot_digest": poll.ballot_digest,
+            },
+        )
+        if poll.meeting_id:
+            announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
+    return poll
+
+
+@dataclass(frozen=True)
+class CastResult:
+    poll_id: int
+    client_id: str
+    duplicate: bool
+    changed: bool
+    # For a secret poll: the token the voter's phone keeps to change its answer later.
+    secret_token: str | None = None
+
+
+def ballot_cast(
+    *,
+    poll: Poll,
+    answer: Mapping[str, Any],
+    client_id: uuid.UUID | str,
+    voter: Member | None,
+    cast_by: Member | None = None,
+    paper_constituency: str | None = None,
+    secret_token: str | None = None,
+    meeting: Meeting | None = None,
+) -> CastResult:
+    """Record one ballot; the last answer of a member counts, a resent client id counts once.
+
+    `voter` is the member whose vote it is. A supporter casting with the person they
+    support passes themselves as `cast_by` (an assisted ballot); a facilitator entering a
+    paper ballot passes `voter=None` and the paper's constituency. Takes a row lock on the
+    poll, so a ballot can never land after the poll's result was frozen.
+    """
+    try:
+        client_uuid = uuid.UUID(str(client_id))
+    except ValueError as exc:
+        raise InvalidInput(_("The vote had no valid id. Please try again.")) from exc
+    spec = poll_spec(poll)
+    try:
+        clean = methods.normalise_answer(spec, answer)
+    except methods.InvalidAnswer as exc:
+        raise InvalidInput(str(exc)) from exc
+
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if meeting is not None and poll.meeting_id != meeting.pk:
+            raise WrongMeeting()
+        if poll.status == Poll.Status.CLOSED:
+            raise PollClosed()
+        if poll.status != Poll.Status.OPEN:
+            raise PollNotOpen()
+
+        source, constituency = _ballot_source(poll, voter, cast_by, paper_constituency)
+        assisted_by = cast_by if source == Source.ASSISTED else None
+        if poll.secret:
+            result = _cast_secret(
+                poll, voter, clean, client_uuid, source, constituency, secret_token
+            )
+        else:
+            result = _cast_named(poll, voter, clean, client_uuid, source, constituency,
+                                 assisted_by)
+        if result.duplicate:
+            return result
+        payload: dict[str, Any] = {"poll": poll.pk, "source": source, "changed": result.changed}
+        if not poll.secret:
+            payload.update(
+                member=voter.pk if voter else None,
+                constituency=constituency,
+                answer=clean,
+                assisted_by=assisted_by.pk if assisted_by else None,
+            )
+        elif voter is not None:
+            # Who took part, never what they chose.
+            payload["member"] = voter.pk
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(cast_by or voter),
+            kind="ballot.changed" if result.changed else "ballot.cast",
+            payload=payload,
+        )
+        if poll.meeting_id:
+            realtime.tally_changed(poll.meeting_id, poll.pk)
+    return result
+
+
+def _ballot_source(
+    poll: Poll, voter: Member | None, cast_by: Member | None, paper_constituency: str | None
+) -> tuple[str, str]:
+    """Decide whose vote this is and how it was cast; refuse what is not allowed."""
+    if voter is None:
+        if cast_by is None or paper_constituency not in Constituency.values:
+            raise InvalidInput(_("A paper vote needs the group of the person who voted."))
+        return Source.PAPER, paper_constituency  # type: ignore[return-value]
+    if voter.forum_id != poll.forum_id or not voter.can_vote:
+        raise NotAllowed(_("You cannot vote in this forum."))
+    if poll.meeting_id is not None and not Attendance.objects.filter(
+        meeting_id=poll.meeting_id, member=voter, status=Attendance.Status.PRESENT
+    ).exists():
+        raise NotAllowed(_("Please join the meeting before you vote."))
+    if cast_by is None or cast_by.pk == voter.pk:
+        return Source.DIRECT, voter.constituency
+    if not cast_by.supports.filter(pk=voter.pk).exists():
+        raise NotAllowed(_("You can only vote with a person you support."))
+    return Source.ASSISTED, voter.constituency
+
+
+def _cast_named(
+    poll: Poll,
+    voter: Member | None,
+    clean: dict[str, Any],
+    client_uuid: uuid.UUID,
+    source: str,
+    constituency: str,
+    assisted_by: Member | None,
+) -> CastResult:
+    if Ballot.objects.filter(poll=poll, client_id=client_uuid).exists():
+        return CastResult(poll.pk, str(client_uuid), duplicate=True, changed=False)
+    existing = (
+        Ballot.objects.filter(poll=poll, member=voter).first() if voter is not None else None
+    )
+    if existing is None:
+        Ballot.objects.create(
+            poll=poll,
+            member=voter,
+            constituency=constituency,
+            answer=clean,
+            source=source,
+            assisted_by=assisted_by,
+            client_id=client_uuid,
+        )
+        return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False)
+    existing.answer = clean
+    existing.source = source
+    existing.assisted_by = assisted_by
+    existing.client_id = client_uuid
+    existing.save(update_fields=["answer", "source", "assisted_by", "client_id", "changed_at"])
+    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=True)
+
+
+def _cast_secret(
+    poll: Poll,
+    voter: Member | None,
+    clean: dict[str, Any],
+    client_uuid: uuid.UUID,
+    source: str,
+    constituency: str,
+    secret_token: str | None,
+) -> CastResult:
+    if SecretBallot.objects.filter(poll=poll, client_id=client_uuid).exists():
+        return CastResult(poll.pk, str(client_uuid), duplicate=True, changed=False,
+                          secret_token=secret_token)
+    if voter is not None:
+        participation, created = Participation.objects.get_or_create(
+            poll=poll, member=voter, defaults={"assisted": source == Source.ASSISTED}
+        )
+        if not created:
+            ballot = (
+                SecretBallot.objects.filter(poll=poll, token_hash=_token_hash(secret_token))
+                .first()
+                if secret_token
+                else None
+            )
+            if ballot is None:
+                raise AlreadyVotedSecret()
+            ballot.answer = clean
+            ballot.source = source
+            ballot.client_id = client_uuid
+            ballot.save(update_fields=["answer", "source", "client_id"])
+            return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=True,
+                              secret_token=secret_token)
+    token = secrets.token_urlsafe(24) if voter is not None else None
+    SecretBallot.objects.create(
+        poll=poll,
+        constituency=constituency,
+        answer=clean,
+        source=source,
+        token_hash=_token_hash(token) if token else "",
+        client_id=client_uuid,
+    )
+    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False,
+                      secret_token=token)
+
+
+def hand_count_set(
+    *, poll: Poll, constituency: str, counts: Mapping[str, int], entered_by: Member | None,
+    actor: Actor = None,
+) -> list[HandCount]:
+    """Set the show-of-hands or paper counts of one group for a single-choice poll."""
+    if not poll.is_single_choice:
+        raise InvalidInput(
+            _("Hand counts work for yes/no, traffic light and consent votes. "
+              "Enter paper votes one by one for this kind of vote.")
+        )
+    if constituency not in Constituency.values:
+        raise InvalidInput(_("Please choose a group."))
+    choices = methods.FIXED_CHOICES[poll.method]
+    unknown = set(counts) - set(choices)
+    if unknown:
+        raise InvalidInput(_("Unknown choice: %s.") % ", ".join(sorted(unknown)))
+    for value in counts.values():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+            raise InvalidInput(_("Counts must be whole numbers from 0 to 10000."))
+    if poll.method == "consent" and counts.get("objection"):
+        raise InvalidInput(
+            _("An objection needs its reason: enter objections as paper votes, one by one.")
+        )
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.status == Poll.Status.CLOSED:
+            raise PollClosed(_("This vote has closed. The counts were not changed."))
+        if poll.status != Poll.Status.OPEN:
+            raise PollNotOpen()
+        rows = []
+        for choice in choices:
+            value = counts.get(choice, 0)
+            if value:
+                row, _created = HandCount.objects.update_or_create(
+                    poll=poll, constituency=constituency, choice=choice,
+                    defaults={"count": value, "entered_by": entered_by},
+                )
+                rows.append(row)
+            else:
+                HandCount.objects.filter(
+                    poll=poll, constituency=constituency, choice=choice
+                ).delete()
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(actor or entered_by),
+            kind="hand_count.entered",
+            payload={"poll": poll.pk, "constituency": constituency,
+                     "counts": {c: counts.get(c, 0) for c in choices}},
+        )
+        if poll.meeting_id:
+            realtime.tally_changed(poll.meeting_id, poll.pk)
+    return rows
+
+
+def poll_spec(poll: Poll) -> methods.PollSpec:
+    """Return the pure description of a poll that the voting methods use."""
+    return methods.PollSpec(
+        method=poll.method,
+        options=tuple(option.key for option in poll.options.all()),
+        dots=poll.dots,
+    )
