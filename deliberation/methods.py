@@ -504,7 +504,7 @@ def _common_ground(
         for c in present:
             totals = within[c]
             mean = sum(totals.values(), Fraction(0)) / len(spec.options)
-            if totals[option] < mean:
+            if totals[option] <= 0 or totals[option] < mean:
                 supported = False
                 break
         if supported:

@@ -8,6 +8,7 @@ second and only while results are visible. Each broadcast is serialised once.
 """
 
 import asyncio
+import contextvars
 import json
 import logging
 import threading
@@ -117,7 +118,9 @@ def _run_async(func: Callable[..., Any], *args: Any) -> None:
 def _mark_from_any_thread(meeting_id: int, poll_id: int) -> None:
     loop = _loop
     if loop is not None and loop.is_running():
-        loop.call_soon_threadsafe(mark_dirty, meeting_id, poll_id)
+        # A fresh context: the caller's would carry asgiref's per-task executor state
+        # into the coalescer, which outlives the request that woke it.
+        loop.call_soon_threadsafe(mark_dirty, meeting_id, poll_id, context=contextvars.Context())
     else:
         # No event loop in this process (a management command): nothing to coalesce with.
         async_to_sync(send_tally_now)(meeting_id, poll_id)
@@ -158,7 +161,9 @@ class TallyCoalescer:
         self.last_console = 0.0
         self.last_phone = 0.0
         self.finished = False
-        self.task = asyncio.get_running_loop().create_task(self.run())
+        self.task = asyncio.get_running_loop().create_task(
+            self.run(), context=contextvars.Context()
+        )
 
     def mark(self, poll_id: int) -> None:
         self.dirty.add(poll_id)

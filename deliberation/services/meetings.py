@@ -85,11 +85,9 @@ def agenda_item_add(
             kind="agenda.item_added",
             payload={"meeting": meeting.pk, "item": item.pk, "title": item.title},
         )
-        announce_change(
-            meeting.pk,
-            "agenda.changed",
-            {"agenda": [{"id": i.pk, "title": i.title} for i in meeting.agenda.all()]},
-        )
+        from deliberation import selectors
+
+        announce_change(meeting.pk, "agenda.changed", {"agenda": selectors.agenda_list(meeting)})
     return item
 
 

@@ -1,0 +1,1 @@
+"""HTTP views: participant (join, phone, vote), projector, facilitator (forums, console)."""

@@ -175,7 +175,10 @@ def test_scores_canonical_form_follows_option_order() -> None:
         ({"park": -1, "bus": 3, "cafe": 0}, "Please give each option a score from 0 to 5."),
         ({"park": True, "bus": 3, "cafe": 0}, "Please give each option a score from 0 to 5."),
         ({"park": 2.5, "bus": 3, "cafe": 0}, "Please give each option a score from 0 to 5."),
-        ({"park": 1, "bus": 3, "cafe": 0, "zoo": 1}, "Please choose only options that are on this poll."),
+        (
+            {"park": 1, "bus": 3, "cafe": 0, "zoo": 1},
+            "Please choose only options that are on this poll.",
+        ),
         (None, "Please give each option a score."),
     ],
 )

@@ -195,7 +195,9 @@ def test_a_count_of_k_equals_k_copies(
     spec, ballots = poll
     kwargs = applicable(spec, options)
     counted = [Ballot(b.constituency, b.answer, b.count * k, b.source) for b in ballots]
-    copies = [Ballot(b.constituency, b.answer, 1, b.source) for b in ballots for _ in range(b.count * k)]
+    copies = [
+        Ballot(b.constituency, b.answer, 1, b.source) for b in ballots for _ in range(b.count * k)
+    ]
     assert tally(spec, counted, **kwargs) == tally(spec, copies, **kwargs)  # type: ignore[arg-type]
 
 

@@ -96,7 +96,7 @@ def test_parity_weights_all_three() -> None:
     w = weights({"lived_experience": 2, "staff": 4, "commissioner": 6}, "parity")
     # N = 12, k = 3: each constituency carries 4.
     assert w == pytest.approx({"lived_experience": 2.0, "staff": 1.0, "commissioner": 4 / 6})
-    assert math.isclose(sum(w[c] * n for c, n in zip(CONSTITUENCIES, (2, 4, 6))), 12)
+    assert math.isclose(sum(w[c] * n for c, n in zip(CONSTITUENCIES, (2, 4, 6), strict=True)), 12)
 
 
 def test_parity_weights_with_nobody() -> None:

@@ -57,9 +57,7 @@ def test_dots_winner_follows_primary_weighting() -> None:
 
 
 def test_multi_option_ignores_double_majority_and_lived_experience_consent() -> None:
-    result = outcome(
-        tally(DOTS, DOTS_BALLOTS, double_majority=True, lived_experience_consent=True)
-    )
+    result = outcome(tally(DOTS, DOTS_BALLOTS, double_majority=True, lived_experience_consent=True))
     assert result["double_majority"] is None
     assert result["lived_experience_consent"] is None
     assert result["passed"] is None

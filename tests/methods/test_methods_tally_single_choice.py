@@ -260,7 +260,11 @@ def test_double_majority_group_that_only_abstained_has_no_majority() -> None:
 
 
 def test_double_majority_traffic_light_counts_not_sure() -> None:
-    ballots = [votes("staff", "agree", 3), votes("commissioner", "agree"), votes("commissioner", "not_sure")]
+    ballots = [
+        votes("staff", "agree", 3),
+        votes("commissioner", "agree"),
+        votes("commissioner", "not_sure"),
+    ]
     result = outcome(tally(TRAFFIC, ballots, double_majority=True))
     assert result["double_majority"] is False
     assert result["passed"] is False
@@ -270,11 +274,18 @@ def test_double_majority_traffic_light_counts_not_sure() -> None:
 
 
 def test_lived_experience_consent_blocks_on_one_no() -> None:
-    ballots = [votes("staff", "yes", 10), votes("lived_experience", "yes", 4), votes("lived_experience", "no")]
+    ballots = [
+        votes("staff", "yes", 10),
+        votes("lived_experience", "yes", 4),
+        votes("lived_experience", "no"),
+    ]
     result = outcome(tally(YES_NO, ballots, lived_experience_consent=True))
     assert result["lived_experience_consent"] is False
     assert result["passed"] is False
-    assert result["reasons"] == ["Yes has more votes than no.", "Someone with lived experience voted no."]
+    assert result["reasons"] == [
+        "Yes has more votes than no.",
+        "Someone with lived experience voted no.",
+    ]
 
 
 def test_lived_experience_consent_ignores_other_groups() -> None:
@@ -286,11 +297,18 @@ def test_lived_experience_consent_ignores_other_groups() -> None:
     result = outcome(tally(TRAFFIC, ballots, lived_experience_consent=True))
     assert result["lived_experience_consent"] is True
     assert result["passed"] is True
-    assert result["reasons"] == ["More than half agree.", "Nobody with lived experience is against this."]
+    assert result["reasons"] == [
+        "More than half agree.",
+        "Nobody with lived experience is against this.",
+    ]
 
 
 def test_lived_experience_consent_not_requested_is_none() -> None:
-    ballots = [votes("staff", "yes", 10), votes("commissioner", "yes"), votes("lived_experience", "no")]
+    ballots = [
+        votes("staff", "yes", 10),
+        votes("commissioner", "yes"),
+        votes("lived_experience", "no"),
+    ]
     result = outcome(tally(YES_NO, ballots))
     assert result["lived_experience_consent"] is None
     assert result["passed"] is True
@@ -300,7 +318,10 @@ def test_lived_experience_objection_in_consent_poll() -> None:
     ballots = [Ballot("lived_experience", {"choice": "objection", "reason": "Nobody asked us."})]
     result = outcome(tally(CONSENT, ballots, lived_experience_consent=True))
     assert result["lived_experience_consent"] is False
-    assert result["reasons"] == ["An objection blocks this.", "Someone with lived experience objects."]
+    assert result["reasons"] == [
+        "An objection blocks this.",
+        "Someone with lived experience objects.",
+    ]
 
 
 # Secret polls
@@ -359,13 +380,19 @@ def test_secret_poll_with_an_absent_group_suppresses_nothing() -> None:
 
 def test_hand_count_equals_that_many_single_ballots() -> None:
     counted = [votes("lived_experience", "yes", 4, "hand"), votes("staff", "no", 2, "paper")]
-    single = [votes("lived_experience", "yes", 1, "hand")] * 4 + [votes("staff", "no", 1, "paper")] * 2
-    assert tally(YES_NO, counted, double_majority=True) == tally(YES_NO, single, double_majority=True)
+    single = [votes("lived_experience", "yes", 1, "hand")] * 4 + [
+        votes("staff", "no", 1, "paper")
+    ] * 2
+    assert tally(YES_NO, counted, double_majority=True) == tally(
+        YES_NO, single, double_majority=True
+    )
 
 
 def test_sources_are_reported_but_do_not_change_weight() -> None:
     direct = tally(YES_NO, [votes("staff", "yes"), votes("staff", "no")])
-    mixed = tally(YES_NO, [votes("staff", "yes", source="assisted"), votes("staff", "no", source="paper")])
+    mixed = tally(
+        YES_NO, [votes("staff", "yes", source="assisted"), votes("staff", "no", source="paper")]
+    )
     assert mixed["voters_by_source"] == {"assisted": 1, "paper": 1}
     assert mixed["weightings"] == direct["weightings"]
 

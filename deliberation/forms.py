@@ -1,0 +1,473 @@
+"""Forms of the web pages: they parse and check input; services make the change."""
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from deliberation import methods
+from deliberation.models import (
+    AgendaItem,
+    Attendance,
+    CommunicationNeed,
+    Meeting,
+    Member,
+    Poll,
+    Role,
+    Weighting,
+)
+from deliberation.services.polls import OptionInput
+from deliberation.views import display
+
+GROUP_CHOICES = [(key, display.GROUPS[key]) for key in methods.CONSTITUENCIES]
+
+
+def normalise_code(value: str) -> str:
+    """Upper-case a join code and drop spaces and dashes people type between letters."""
+    return re.sub(r"[\s\-]+", "", value or "").upper()
+
+
+# -- participants ------------------------------------------------------------------
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Type the code from the screen"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(_("Please type the code."))
+        return code
+
+
+class NameChoiceForm(forms.Form):
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.none(),
+        error_messages={"invalid_choice": _("Please choose your name from the list.")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+            forum_id=meeting.forum_id, is_guest=False, is_active=True
+        )
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("What is your name?"), max_length=120)
+    constituency = forms.ChoiceField(
+        label=_("Which group are you in?"),
+        choices=GROUP_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose your group.")},
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Please write your name."))
+        return name
+
+
+class BallotForm(forms.Form):
+    """One answer to one poll, for any voting method; ballot_cast checks the answer itself."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        poll: Poll,
+        supports: list[Member] | None = None,
+        paper: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        self.option_keys = [o.key for o in poll.options.all()]
+        method = poll.method
+        if method in methods.SINGLE_CHOICE:
+            self.fields["choice"] = forms.ChoiceField(
+                choices=[(k, display.CHOICES.get(k, k)) for k in self.option_keys],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Please choose an answer.")},
+            )
+            if method == "consent":
+                self.fields["reason"] = forms.CharField(
+                    required=False, max_length=methods.MAX_REASON_LENGTH, widget=forms.Textarea
+                )
+        elif method == "dots":
+            for key in self.option_keys:
+                self.fields[f"dots_{key}"] = forms.IntegerField(
+                    required=False, min_value=0, max_value=poll.dots
+                )
+        elif method == "ranked":
+            places = [("", _("Not ranked"))] + [
+                (str(n), display.ordinal(n)) for n in range(1, len(self.option_keys) + 1)
+            ]
+            for key in self.option_keys:
+                self.fields[f"rank_{key}"] = forms.TypedChoiceField(
+                    required=False, choices=places, coerce=int, empty_value=None
+                )
+        elif method == "score":
+            for key in self.option_keys:
+                self.fields[f"score_{key}"] = forms.TypedChoiceField(
+                    required=False,
+                    choices=[(str(n), str(n)) for n in range(methods.MAX_SCORE + 1)],
+                    coerce=int,
+                    empty_value=None,
+                )
+        self.supports = supports or []
+        if self.supports:
+            self.fields["for_member"] = forms.TypedChoiceField(
+                required=False,
+                choices=[("", _("My own vote"))] + [(str(m.pk), m.name) for m in self.supports],
+                coerce=int,
+                empty_value=None,
+            )
+        if paper:
+            self.fields["constituency"] = forms.ChoiceField(
+                label=_("Group of the person who voted"), choices=GROUP_CHOICES
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        method = self.poll.method
+        if self.errors:
+            return data
+        if method in methods.SINGLE_CHOICE:
+            answer: dict[str, Any] = {"choice": data["choice"]}
+            if data.get("reason"):
+                answer["reason"] = data["reason"]
+        elif method == "dots":
+            answer = {
+                "dots": {k: data[f"dots_{k}"] for k in self.option_keys if data.get(f"dots_{k}")}
+            }
+        elif method == "ranked":
+            placed = sorted(
+                (data[f"rank_{k}"], k) for k in self.option_keys if data.get(f"rank_{k}")
+            )
+            places = [place for place, _key in placed]
+            if len(set(places)) != len(places):
+                raise ValidationError(_("Please use each place only once."))
+            answer = {"ranking": [key for _place, key in placed]}
+        else:
+            answer = {
+                "scores": {
+                    k: data[f"score_{k}"]
+                    for k in self.option_keys
+                    if data.get(f"score_{k}") is not None
+                }
+            }
+        data["answer"] = answer
+        return data
+
+    def current(self) -> dict[str, Any]:
+        """Return the values to show: what was posted, else the initial answer."""
+        if self.is_bound:
+            return {name: self.data.get(self.add_prefix(name)) for name in self.fields}
+        return {name: self.initial.get(name) for name in self.fields}
+
+
+def answer_initial(poll: Poll, answer: dict[str, Any] | None) -> dict[str, Any]:
+    """Turn a stored answer back into form values, to show the current vote."""
+    if not answer:
+        return {}
+    if "choice" in answer:
+        return {"choice": answer["choice"], "reason": answer.get("reason", "")}
+    if "dots" in answer:
+        return {f"dots_{k}": v for k, v in answer["dots"].items()}
+    if "ranking" in answer:
+        return {f"rank_{k}": str(n) for n, k in enumerate(answer["ranking"], start=1)}
+    if "scores" in answer:
+        return {f"score_{k}": str(v) for k, v in answer["scores"].items()}
+    return {}
+
+
+# -- facilitators ------------------------------------------------------------------
+
+
+class ForumForm(forms.Form):
+    name = forms.CharField(label=_("Name of the forum"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name for web addresses"),
+        max_length=60,
+        required=False,
+        help_text=_("Letters, numbers and dashes. Leave empty to make one from the name."),
+    )
+    description = forms.CharField(
+        label=_("What this forum is for"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from django.utils.text import slugify
+
+        from deliberation.models import Forum
+
+        data = super().clean()
+        slug = data.get("slug") or slugify(data.get("name", ""))[:60]
+        if not slug:
+            raise ValidationError(_("Please give a short name for web addresses."))
+        if Forum.objects.filter(slug=slug).exists():
+            self.add_error("slug", _("Another forum uses this short name. Please choose another."))
+        data["slug"] = slug
+        return data
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    constituency = forms.ChoiceField(
+        label=_("Group (which voice they bring)"), choices=GROUP_CHOICES, widget=forms.RadioSelect
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
+    communication_needs = forms.MultipleChoiceField(
+        label=_("Communication needs"),
+        choices=CommunicationNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    supports = forms.ModelMultipleChoiceField(
+        label=_("Supports (for supporters: the people they help vote)"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(label=_("Still a member"), required=False, initial=True)
+
+    def __init__(self, *args: Any, forum: Any, member: Member | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Member.objects.filter(forum=forum, is_guest=False).order_by("name")
+        if member is not None:
+            queryset = queryset.exclude(pk=member.pk)
+        else:
+            del self.fields["is_active"]
+        self.fields["supports"].queryset = queryset  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("supports") and data.get("role") != Role.SUPPORTER:
+            self.add_error("supports", _("Only a supporter can support other people."))
+        return data
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        help_text=_("One item on each line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    allow_name_choice = forms.BooleanField(
+        label=_("People can pick their name from a list"),
+        help_text=_("If this is off, members join with their personal card or link."),
+        required=False,
+        initial=True,
+    )
+
+    def clean_agenda(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+
+
+class AgendaMoveForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.agenda.all()  # type: ignore[attr-defined]
+
+
+class AgendaAddForm(forms.Form):
+    title = forms.CharField(label=_("New agenda item"), max_length=200)
+    description = forms.CharField(
+        label=_("Easy-read description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingSettingsForm(forms.Form):
+    allow_name_choice = forms.BooleanField(
+        label=_("People can pick their name from a list"), required=False
+    )
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(label=_("Question"), max_length=300)
+    method = forms.ChoiceField(
+        label=_("How people vote"), choices=Poll.Method.choices, widget=forms.RadioSelect
+    )
+    options = forms.CharField(
+        label=_("Options"),
+        help_text=_("For dots, ranking and score: one option on each line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    dots = forms.IntegerField(
+        label=_("Dots for each person"),
+        help_text=_("Only for dots."),
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=3,
+    )
+    weighting = forms.ChoiceField(
+        label=_("Main result uses"),
+        choices=Weighting.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Both are always shown. Parity stops a big group outvoting a small one."),
+    )
+    secret = forms.BooleanField(
+        label=_("Secret vote"),
+        help_text=_("Nobody can see how a person voted. Small groups are not shown alone."),
+        required=False,
+    )
+    results_hidden = forms.BooleanField(
+        label=_("Hide results until the vote closes"),
+        help_text=_("So people are not swayed by how others voted."),
+        required=False,
+    )
+    double_majority = forms.BooleanField(
+        label=_("Needs a majority in every group"),
+        help_text=_("For yes/no, traffic light and consent votes."),
+        required=False,
+    )
+    lived_experience_consent = forms.BooleanField(
+        label=_("Needs no objection from people with lived experience"),
+        help_text=_("For yes/no, traffic light and consent votes."),
+        required=False,
+    )
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda.all()  # type: ignore[attr-defined]
+        self.fields["weighting"].initial = meeting.forum.default_weighting
+        self.fields["agenda_item"].initial = meeting.current_item_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        method = data.get("method")
+        lines = [line.strip() for line in (data.get("options") or "").splitlines()]
+        data["option_inputs"] = [OptionInput(label=line) for line in lines if line]
+        if method and method not in methods.SINGLE_CHOICE and len(data["option_inputs"]) < 2:
+            self.add_error("options", _("Please write at least two options, one on each line."))
+        if method == "dots":
+            if not data.get("dots"):
+                self.add_error("dots", _("Please say how many dots each person has."))
+        else:
+            data["dots"] = 0
+        return data
+
+
+class PollPickForm(forms.Form):
+    poll = forms.ModelChoiceField(
+        queryset=Poll.objects.none(),
+        error_messages={"invalid_choice": _("We could not find that vote in this meeting.")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["poll"].queryset = (  # type: ignore[attr-defined]
+            Poll.objects.filter(meeting=meeting).select_related("forum").prefetch_related("options")
+        )
+
+
+class PollSettingsForm(PollPickForm):
+    question = forms.CharField(label=_("Question"), max_length=300)
+    weighting = forms.ChoiceField(
+        label=_("Main result uses"), choices=Weighting.choices, widget=forms.RadioSelect
+    )
+    secret = forms.BooleanField(label=_("Secret vote"), required=False)
+    results_hidden = forms.BooleanField(
+        label=_("Hide results until the vote closes"), required=False
+    )
+    double_majority = forms.BooleanField(label=_("Needs a majority in every group"), required=False)
+    lived_experience_consent = forms.BooleanField(
+        label=_("Needs no objection from people with lived experience"), required=False
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """Return the settings as poll_update_settings takes them."""
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "question",
+                "weighting",
+                "secret",
+                "results_hidden",
+                "double_majority",
+                "lived_experience_consent",
+            )
+        }
+
+
+class HandCountForm(PollPickForm):
+    constituency = forms.ChoiceField(label=_("Group"), choices=GROUP_CHOICES)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, meeting=meeting, **kwargs)
+        for key in sorted({k for keys in methods.FIXED_CHOICES.values() for k in keys}):
+            self.fields[f"count_{key}"] = forms.IntegerField(
+                label=display.CHOICES[key], required=False, min_value=0, max_value=10_000
+            )
+
+    def counts(self) -> dict[str, int]:
+        poll = self.cleaned_data["poll"]
+        keys = methods.FIXED_CHOICES.get(poll.method, ())
+        return {k: self.cleaned_data.get(f"count_{k}") or 0 for k in keys}
+
+
+class DecisionForm(forms.Form):
+    poll = forms.ModelChoiceField(
+        label=_("Vote"),
+        queryset=Poll.objects.none(),
+        required=False,
+        empty_label=_("No vote: a decision from discussion"),
+    )
+    outcome = forms.CharField(label=_("What we decided"), widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(
+        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["poll"].queryset = Poll.objects.filter(  # type: ignore[attr-defined]
+            meeting=meeting, status=Poll.Status.CLOSED, decision__isnull=True
+        )
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ModelChoiceField(queryset=Attendance.objects.none())
+    constituency = forms.ChoiceField(
+        label=_("Group"), choices=[("", "—"), *GROUP_CHOICES], required=False
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendance"].queryset = Attendance.objects.filter(  # type: ignore[attr-defined]
+            meeting=meeting
+        ).select_related("member", "meeting")
+

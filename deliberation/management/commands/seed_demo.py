@@ -1,0 +1,134 @@
+"""Seed a demo forum with members, an open meeting and a poll of every method."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.urls import reverse
+
+from deliberation.models import Forum, Meeting, Role
+from deliberation.services import forums as forum_services
+from deliberation.services import meetings as meeting_services
+from deliberation.services import polls as poll_services
+from deliberation.services.polls import OptionInput
+
+DEMO_SLUG = "riverside"
+DEMO_USER = "facilitator"
+DEMO_PASSWORD = "coprod-demo"  # noqa: S105 - printed for the local demo only
+
+PEOPLE = [
+    ("Amira Khan", "lived_experience", Role.PARTICIPANT, ["easy_read"]),
+    ("Ben Price", "lived_experience", Role.PARTICIPANT, ["easy_read", "audio"]),
+    ("Carys Morgan", "lived_experience", Role.PARTICIPANT, ["easy_read", "welsh"]),
+    ("Dev Patel", "lived_experience", Role.PARTICIPANT, ["large_print"]),
+    ("Ellen Hughes", "staff", Role.SUPPORTER, []),
+    ("Femi Adeyemi", "staff", Role.PARTICIPANT, []),
+    ("Gwen Lloyd", "staff", Role.PARTICIPANT, ["interpreter"]),
+    ("Hari Singh", "commissioner", Role.PARTICIPANT, []),
+    ("Iris Taylor", "commissioner", Role.PARTICIPANT, []),
+    ("Jon Evans", "commissioner", Role.OBSERVER, []),
+]
+
+AGENDA = [
+    "Welcome and how we work together",
+    "Day services: what matters to you",
+    "Getting about: buses and taxis",
+    "What happens next",
+]
+
+POLLS: list[dict[str, Any]] = [
+    {"item": 1, "method": "traffic_light", "question": "Should day centres open on Saturdays?"},
+    {"item": 1, "method": "dots", "dots": 3,
+     "question": "Where should the money go first? You have 3 dots.",
+     "options": ["More day centre places", "Better buses", "Help to find a job",
+                 "Clubs in the evening"]},
+    {"item": 1, "method": "score", "question": "How good is each idea? 0 is bad, 5 is great.",
+     "options": ["Cooking club", "Gardening group", "Music night"]},
+    {"item": 2, "method": "yes_no", "question": "Should taxis be free for day centre trips?",
+     "secret": True},
+    {"item": 2, "method": "ranked", "question": "Put these in order: what matters most?",
+     "options": ["Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"]},
+    {"item": 3, "method": "consent", "question": "We will meet every 2 months. Can you live "
+     "with that?", "lived_experience_consent": True},
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo forum (running it again changes nothing) and print its URLs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="http://127.0.0.1:8000")
+
+    def handle(self, *args: Any, host: str, **options: Any) -> None:
+        forum = Forum.objects.filter(slug=DEMO_SLUG).first()
+        if forum is None:
+            with transaction.atomic():
+                forum = self._create()
+            self.stdout.write(self.style.SUCCESS("Demo forum created."))
+        else:
+            self.stdout.write("Demo forum already there: nothing changed.")
+        self._print_urls(forum, host.rstrip("/"))
+
+    def _create(self) -> Forum:
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=DEMO_USER).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username=DEMO_USER, password=DEMO_PASSWORD, is_staff=True,
+                first_name="Sam", last_name="Facilitator",
+            )
+        forum = forum_services.forum_create(
+            name="Riverside Learning Disability Partnership Board",
+            slug=DEMO_SLUG,
+            description="People with learning disabilities, staff and the council "
+            "decide together what matters.",
+            actor=user,
+        )
+        members = {}
+        for name, constituency, role, needs in PEOPLE:
+            members[name] = forum_services.member_add(
+                forum=forum, name=name, constituency=constituency, role=role,
+                communication_needs=needs, actor=user,
+                supports=[members["Ben Price"]] if role == Role.SUPPORTER else [],
+            )
+        meeting = meeting_services.meeting_create(
+            forum=forum, title="Partnership Board: November", place="Riverside Hall",
+            agenda=AGENDA, actor=user,
+        )
+        items = list(meeting.agenda.order_by("position"))
+        for spec in POLLS:
+            poll_services.poll_create(
+                forum=forum,
+                meeting=meeting,
+                agenda_item=items[spec["item"]],
+                question=spec["question"],
+                method=spec["method"],
+                options=[OptionInput(label) for label in spec.get("options", [])],
+                dots=spec.get("dots", 0),
+                secret=spec.get("secret", False),
+                lived_experience_consent=spec.get("lived_experience_consent", False),
+                actor=user,
+            )
+        meeting_services.meeting_open(meeting=meeting, actor=user)
+        return forum
+
+    def _print_urls(self, forum: Forum, host: str) -> None:
+        meeting = forum.meetings.filter(status=Meeting.Status.OPEN).first()
+        write = self.stdout.write
+        write("")
+        write(self.style.MIGRATE_HEADING("coprod demo is ready"))
+        write(f"  Facilitator login:  {host}{reverse('login')}")
+        write(f"      username {DEMO_USER}, password {DEMO_PASSWORD}")
+        if meeting is None:
+            write("  (the demo meeting has been closed)")
+            return
+        console = reverse("deliberation:console", args=[forum.slug, meeting.pk])
+        write(f"  Facilitator console: {host}{console}")
+        write(f"  Projector:           {host}{reverse('deliberation:projector', args=[meeting.projector_token])}")
+        write(f"  Phones join at:      {host}{reverse('deliberation:join')}  with code {meeting.join_code}")
+        first = forum.members.filter(role=Role.PARTICIPANT, is_guest=False).first()
+        if first is not None:
+            invite = reverse("deliberation:invite", args=[first.invite_token])
+            write(f"  Personal link ({first.name}): {host}{invite}")
+        write("")

@@ -1,0 +1,36 @@
+"""Template helpers: OpenMoji symbols and plain words for groups, choices and needs."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from deliberation.views import display
+
+register = template.Library()
+
+
+@register.simple_tag
+def symbol(name: str, size: str = "m", alt: str = "") -> SafeString | str:
+    """Show a vendored OpenMoji symbol; decorative (alt="") unless words are given."""
+    url = display.symbol_url(name or "")
+    if not url:
+        return ""
+    return format_html(
+        '<img class="sym sym-{}" src="{}" alt="{}" width="48" height="48">', size, url, alt
+    )
+
+
+@register.filter
+def group_label(key: str) -> str:
+    """Say a constituency in words."""
+    return display.group_label(key)
+
+
+@register.filter
+def group_symbol(key: str) -> str:
+    return display.GROUP_SYMBOLS.get(key, "")
+
+
+@register.filter
+def ordinal(n: int) -> str:
+    return display.ordinal(int(n))

@@ -1,0 +1,333 @@
+"""Words, symbols and result shapes shared by the pages and by live.js (which mirrors them)."""
+
+from typing import Any
+
+from django.templatetags.static import static
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from deliberation import methods
+
+# The OpenMoji files vendored in static/vendor/openmoji/.
+SYMBOLS = frozenset(
+    {
+        "abstain", "action", "agree", "break", "concern", "consent", "date", "decision",
+        "disagree", "dont_understand", "dots", "food", "friends", "hand", "health", "home",
+        "idea", "jargon", "meeting", "money", "no", "not_sure", "objection", "people",
+        "person", "place", "question", "ranked", "read_aloud", "safety", "score", "slow_down",
+        "speaker", "transport", "vote", "work", "yes",
+    }
+)  # fmt: skip
+
+GROUPS: dict[str, Any] = {
+    "lived_experience": _("People with lived experience"),
+    "staff": _("Staff"),
+    "commissioner": _("Commissioners"),
+}
+GROUP_SYMBOLS = {"lived_experience": "person", "staff": "health", "commissioner": "work"}
+# Plain words for someone choosing their group on a phone.
+GROUP_HELP: dict[str, Any] = {
+    "lived_experience": _("I use care or support services, or I care for someone who does."),
+    "staff": _("I work in care or health, for example as a support worker or nurse."),
+    "commissioner": _("I work for the council or health board. I help decide what to pay for."),
+}
+
+CHOICES: dict[str, Any] = {
+    "agree": _("Agree"),
+    "not_sure": _("Not sure"),
+    "disagree": _("Disagree"),
+    "yes": _("Yes"),
+    "no": _("No"),
+    "abstain": _("I do not want to say"),
+    "consent": _("I can live with it"),
+    "concern": _("I have a worry"),
+    "objection": _("I object"),
+}
+# A tone gives a colour, always next to a word and a symbol, never instead of them.
+TONES = {
+    "agree": "good", "yes": "good", "consent": "good",
+    "not_sure": "unsure", "concern": "unsure",
+    "disagree": "bad", "no": "bad", "objection": "bad",
+    "abstain": "neutral",
+}  # fmt: skip
+
+WEIGHTINGS: dict[str, Any] = {
+    "parity": _("Each group counts the same"),
+    "per_person": _("One person, one vote"),
+}
+
+METHOD_SYMBOLS = {
+    "traffic_light": "agree",
+    "yes_no": "yes",
+    "consent": "consent",
+    "dots": "dots",
+    "ranked": "ranked",
+    "score": "score",
+}
+
+NEEDS: dict[str, Any] = {
+    "easy_read": _("Easy read"),
+    "large_print": _("Large print"),
+    "audio": _("Audio (read aloud)"),
+    "interpreter": _("Sign language interpreter"),
+    "welsh": _("Welsh"),
+}
+NEED_SYMBOLS = {
+    "easy_read": "action",
+    "large_print": "idea",
+    "audio": "read_aloud",
+    "interpreter": "hand",
+    "welsh": "speaker",
+}
+
+# The sentences deliberation.methods writes into a result, so they can be translated.
+REASONS = [
+    gettext_noop("Nobody has voted yet."),
+    gettext_noop("It is a tie."),
+    gettext_noop("This option has the most dots."),
+    gettext_noop("This option has the highest total score."),
+    gettext_noop(
+        "This option won when we counted first choices and moved on the votes "
+        "of the least popular options."
+    ),
+    gettext_noop("Nobody objects."),
+    gettext_noop("An objection blocks this."),
+    gettext_noop("Yes has more votes than no."),
+    gettext_noop("Nobody said yes or no."),
+    gettext_noop("No has more votes than yes."),
+    gettext_noop("More than half agree."),
+    gettext_noop("Not more than half agree."),
+    gettext_noop("Not a majority overall."),
+    gettext_noop("Not a majority in every group."),
+    gettext_noop("Not a majority of people with lived experience."),
+    gettext_noop("Not a majority of staff."),
+    gettext_noop("Not a majority of commissioners."),
+    gettext_noop("There is a majority overall and in every group."),
+    gettext_noop("Someone with lived experience disagrees."),
+    gettext_noop("Someone with lived experience voted no."),
+    gettext_noop("Someone with lived experience objects."),
+    gettext_noop("Nobody with lived experience is against this."),
+]
+
+ORDINALS = [
+    _("1st"), _("2nd"), _("3rd"), _("4th"), _("5th"),
+    _("6th"), _("7th"), _("8th"), _("9th"), _("10th"),
+]  # fmt: skip
+
+
+def ordinal(n: int) -> str:
+    """Return '1st', '2nd'... in the active language."""
+    return str(ORDINALS[n - 1]) if 0 < n <= len(ORDINALS) else str(n)
+
+
+def group_label(key: str) -> str:
+    return str(GROUPS.get(key, key))
+
+
+def symbol_url(name: str) -> str:
+    """Return the URL of a vendored symbol, or '' for a name we do not have."""
+    return static(f"vendor/openmoji/{name}.svg") if name in SYMBOLS else ""
+
+
+def option_views(poll: dict[str, Any]) -> list[dict[str, Any]]:
+    """Describe a poll's options: key, words, symbol and tone."""
+    fixed = poll["method"] in methods.FIXED_CHOICES
+    views = []
+    for option in poll["options"]:
+        key = option["key"]
+        symbol = option.get("symbol") or key
+        views.append(
+            {
+                "key": key,
+                "label": str(CHOICES[key]) if fixed and key in CHOICES else option["label"],
+                "symbol": symbol if symbol in SYMBOLS else "",
+                "tone": TONES.get(key, "neutral") if fixed else "option",
+            }
+        )
+    return views
+
+
+def number(value: float | int) -> str:
+    """Show a count as a whole number, or with one decimal when weighting made it a fraction."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+def percent(share: float) -> int:
+    return round(share * 100)
+
+
+def _rows(options: list[dict[str, Any]], totals: dict[str, Any], shares: dict[str, Any]) -> list:
+    return [
+        {
+            **option,
+            "value": number(totals.get(option["key"], 0)),
+            "share": percent(shares.get(option["key"], 0)),
+        }
+        for option in options
+    ]
+
+
+def voters_text(n: int) -> str:
+    # No plural forms: Welsh has six, and live.js must say the same thing.
+    return gettext("People who voted: %(n)s") % {"n": n}
+
+
+def build_results(poll: dict[str, Any]) -> dict[str, Any]:
+    """Shape a poll's result for the results template (live.js builds the same from state)."""
+    result = poll.get("result")
+    closed = poll["status"] == "closed"
+    base = {
+        "poll": poll["id"],
+        "closed": closed,
+        "secret": poll["secret"],
+        "voters": poll.get("voters", 0),
+        "voters_text": voters_text(poll.get("voters", 0)),
+    }
+    if not result:
+        return {**base, "visible": False}
+    options = option_views(poll)
+    labels = {o["key"]: o["label"] for o in options}
+    outcome = result["outcome"]
+    primary = outcome["weighting"]
+    order = [primary] + [w for w in methods.WEIGHTINGS if w != primary]
+    views = [
+        {
+            "key": w,
+            "title": str(WEIGHTINGS[w]),
+            "primary": w == primary,
+            "rows": _rows(
+                options, result["weightings"][w]["totals"], result["weightings"][w]["shares"]
+            ),
+        }
+        for w in order
+    ]
+    groups = []
+    for key in methods.CONSTITUENCIES:
+        group = result["by_constituency"].get(key)
+        if group is None:
+            continue
+        groups.append(
+            {
+                "key": key,
+                "label": group_label(key),
+                "symbol": GROUP_SYMBOLS[key],
+                "voters": group["voters"],
+                "voters_text": voters_text(group["voters"]),
+                "rows": _rows(options, group["totals"], group["shares"]),
+            }
+        )
+    shaped: dict[str, Any] = {
+        **base,
+        "visible": True,
+        "voters": result["voters"],
+        "voters_text": voters_text(result["voters"]),
+        "views": views,
+        "groups": groups,
+        "suppressed": [group_label(c) for c in result.get("suppressed", [])],
+        "common_ground": [o for o in options if o["key"] in result.get("common_ground", [])],
+        "outcome": {
+            "passed": outcome.get("passed"),
+            "winner": labels.get(outcome.get("winner") or "", ""),
+            "reasons": [gettext(r) for r in outcome.get("reasons", [])],
+        },
+        "objections": result.get("objections", []),
+        "rounds": [],
+    }
+    ranked = result.get("ranked")
+    if ranked:
+        irv = ranked["irv"][primary]
+        eliminated = irv.get("eliminated", [])
+        for index, counts in enumerate(irv.get("rounds", [])):
+            shaped["rounds"].append(
+                {
+                    "n": index + 1,
+                    "rows": [
+                        {"label": labels.get(k, k), "value": number(v)} for k, v in counts.items()
+                    ],
+                    "out": labels.get(eliminated[index], "") if index < len(eliminated) else "",
+                }
+            )
+    return shaped
+
+
+def live_config() -> dict[str, Any]:
+    """Words and symbol URLs live.js needs, in the active language."""
+    strings = {
+        "wait": _("Please wait for the next question."),
+        "not_started": _("The meeting has not started yet."),
+        "finished": _("This meeting has finished. Thank you for taking part."),
+        "now": _("We are talking about:"),
+        "now_short": _("Now"),
+        "saved": _("Your vote is saved."),
+        "saved_with": _("The vote with %(name)s is saved."),
+        "your_answer": _("Your answer:"),
+        "can_change": _("You can change your vote until the vote closes."),
+        "secret": _("This vote is secret. Nobody will see how you voted."),
+        "send": _("Send my vote"),
+        "sending": _("Sending your vote…"),
+        "queued": _("You are not connected. We will send your vote when you are connected."),
+        "reconnecting": _("Connecting again…"),
+        "join_again": _("Please join the meeting again."),
+        "join_link": _("Join the meeting"),
+        "results": _("Results"),
+        "results_so_far": _("Results so far"),
+        "last_vote": _("Last vote"),
+        "hidden": _("Results will show when the vote closes."),
+        "by_group": _("By group"),
+        "common_ground": _("Things every group supports"),
+        "common_none": _("Nothing yet that every group supports."),
+        "suppressed": _("Fewer than 3 people: not shown on its own, still counted"),
+        "passed": _("Passed"),
+        "not_passed": _("Not passed"),
+        "winner": _("Winner:"),
+        "rounds": _("Counting in rounds"),
+        "round": _("Round %(n)s"),
+        "out": _("Out: %(name)s"),
+        "objections": _("Why people object"),
+        "dots_intro": _("You have %(n)s dots. Put them on the things you like most."),
+        "dots_left": _("You have %(n)s dots left."),
+        "dots_over": _("That is too many dots. Please take some off."),
+        "ranked_intro": _("Put the options in order. 1st is the one you like most."),
+        "not_ranked": _("Not ranked"),
+        "score_intro": _("Give each option a score. 0 means not at all. 5 means very much."),
+        "reason": _("Why?"),
+        "reason_help": _(
+            "If you object, you must say why. Your reason is shown to the group, "
+            "without your name."
+        ),
+        "whose": _("Whose vote is this?"),
+        "own": _("My own vote"),
+        "with": _("With %(name)s"),
+        "observer": _("You are here to watch. You do not vote in this meeting."),
+        "present": _("Here"),
+        "waiting": _("Waiting to come in"),
+        "waiting_count": _("Waiting to come in: %(n)s"),
+        "people_here": _("People here"),
+        "admit": _("Let in"),
+        "refuse": _("Turn away"),
+        "release": _("Let this person join again"),
+        "guest": _("Guest"),
+        "out_of_date": _("Something changed. Reload the page to see it."),
+        "reload": _("Reload"),
+        "read_aloud": _("Read aloud"),
+        "question": _("Question"),
+        "voters": _("People who voted: %(n)s"),
+    }
+    return {
+        "strings": {k: str(v) for k, v in strings.items()},
+        "choices": {k: str(v) for k, v in CHOICES.items()},
+        "tones": TONES,
+        "groups": {k: str(v) for k, v in GROUPS.items()},
+        "group_symbols": GROUP_SYMBOLS,
+        "group_order": list(methods.CONSTITUENCIES),
+        "weightings": {k: str(v) for k, v in WEIGHTINGS.items()},
+        "weighting_order": list(methods.WEIGHTINGS),
+        "needs": {k: str(v) for k, v in NEEDS.items()},
+        "need_symbols": NEED_SYMBOLS,
+        "reasons": {r: gettext(r) for r in REASONS},
+        "ordinals": [str(o) for o in ORDINALS],
+        "fixed": {k: list(v) for k, v in methods.FIXED_CHOICES.items()},
+        "symbols": {name: static(f"vendor/openmoji/{name}.svg") for name in sorted(SYMBOLS)},
+    }

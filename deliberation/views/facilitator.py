@@ -1,0 +1,640 @@
+"""Pages for facilitators: forums, members, QR cards, meetings and the live console."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deliberation import permissions, selectors
+from deliberation.exceptions import DomainError
+from deliberation.forms import (
+    AgendaAddForm,
+    AgendaMoveForm,
+    AttendanceForm,
+    BallotForm,
+    DecisionForm,
+    ForumForm,
+    HandCountForm,
+    MeetingForm,
+    MeetingSettingsForm,
+    MemberForm,
+    PollForm,
+    PollPickForm,
+    PollSettingsForm,
+)
+from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll
+from deliberation.services.decisions import decision_record
+from deliberation.services.forums import forum_create, member_add, member_update
+from deliberation.services.meetings import (
+    agenda_item_add,
+    agenda_move,
+    attendance_release,
+    guest_admit,
+    meeting_close,
+    meeting_create,
+    meeting_open,
+    meeting_update_settings,
+)
+from deliberation.services.polls import (
+    ballot_cast,
+    hand_count_set,
+    poll_close,
+    poll_create,
+    poll_open,
+    poll_update_settings,
+)
+from deliberation.views import display
+from deliberation.views.common import acting_member, current_item, facilitator_forum
+from deliberation.views.participant import vote_fields
+from deliberation.views.projector import group_counts, join_url, qr_inline
+
+
+def _first_error(form: Any) -> str:
+    for errors in form.errors.values():
+        for error in errors:
+            return str(error)
+    return _("Please check the form.")
+
+
+# -- forums and members ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forums(request: HttpRequest) -> HttpResponse:
+    """List the forums this person facilitates; staff can start a new one."""
+    may_create = permissions.can("forum.create", request.user)
+    form = ForumForm(request.POST or None) if may_create else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                forum = forum_create(
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    description=form.cleaned_data["description"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The forum is made."))
+                return redirect("deliberation:forum", slug=forum.slug)
+        status = 400
+    forum_list = selectors.forums_for_user(request.user).annotate(
+        member_count=Count("members", distinct=True)
+    )
+    return render(
+        request,
+        "deliberation/forums.html",
+        {"forums": forum_list, "form": form},
+        status=status,
+    )
+
+
+def _member_rows(forum: Forum) -> list[dict[str, Any]]:
+    rows = []
+    for member in selectors.forum_members(forum):
+        rows.append(
+            {
+                "member": member,
+                "group": display.group_label(member.constituency),
+                "group_symbol": display.GROUP_SYMBOLS.get(member.constituency, ""),
+                "needs": [
+                    {"label": display.NEEDS.get(n, n), "symbol": display.NEED_SYMBOLS.get(n, "")}
+                    for n in member.communication_needs
+                ],
+                "supports": [m.name for m in member.supports.all()],
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def forum(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a forum's members and meetings."""
+    forum = facilitator_forum(request, slug)
+    meetings = forum.meetings.annotate(poll_count=Count("polls")).order_by("-created_at")
+    return render(
+        request,
+        "deliberation/forum.html",
+        {"forum": forum, "members": _member_rows(forum), "meetings": meetings},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a person to the forum."""
+    forum = facilitator_forum(request, slug)
+    form = MemberForm(request.POST or None, forum=forum)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = member_add(
+                    forum=forum,
+                    name=data["name"],
+                    constituency=data["constituency"],
+                    role=data["role"],
+                    communication_needs=data["communication_needs"],
+                    supports=data["supports"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(name)s is added.") % {"name": member.name})
+                return redirect("deliberation:forum", slug=forum.slug)
+        status = 400
+    return render(
+        request,
+        "deliberation/member_form.html",
+        {"forum": forum, "form": form, "member": None},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    """Change a person's details."""
+    forum = facilitator_forum(request, slug)
+    member = get_object_or_404(Member, pk=member_id, forum=forum)
+    initial = {
+        "name": member.name,
+        "constituency": member.constituency,
+        "role": member.role,
+        "communication_needs": member.communication_needs,
+        "supports": list(member.supports.all()),
+        "is_active": member.is_active,
+    }
+    form = MemberForm(request.POST or None, forum=forum, member=member, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member_update(
+                    member=member,
+                    name=data["name"],
+                    constituency=data["constituency"],
+                    role=data["role"],
+                    communication_needs=data["communication_needs"],
+                    supports=data["supports"],
+                    is_active=data["is_active"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect("deliberation:forum", slug=forum.slug)
+        status = 400
+    return render(
+        request,
+        "deliberation/member_form.html",
+        {"forum": forum, "form": form, "member": member},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def cards(request: HttpRequest, slug: str) -> HttpResponse:
+    """Print a sheet of personal QR cards, one for each member."""
+    forum = facilitator_forum(request, slug)
+    rows = []
+    for member in selectors.forum_members(forum).filter(is_active=True):
+        url = request.build_absolute_uri(
+            reverse("deliberation:invite", args=[member.invite_token])
+        )
+        rows.append(
+            {
+                "name": member.name,
+                "group": display.group_label(member.constituency),
+                "group_symbol": display.GROUP_SYMBOLS.get(member.constituency, ""),
+                "qr": qr_inline(url),
+                "url": url,
+            }
+        )
+    return render(request, "deliberation/cards.html", {"forum": forum, "cards": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Plan a meeting with its agenda."""
+    forum = facilitator_forum(request, slug)
+    form = MeetingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = meeting_create(
+                    forum=forum,
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                    agenda=data["agenda"],
+                    allow_name_choice=data["allow_name_choice"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The meeting is made."))
+                return redirect("deliberation:console", slug=forum.slug, meeting_id=meeting.pk)
+        status = 400
+    return render(
+        request, "deliberation/meeting_form.html", {"forum": forum, "form": form}, status=status
+    )
+
+
+# -- the console -------------------------------------------------------------------
+
+
+def _hand_rows(poll: dict[str, Any], counts: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+    options = display.option_views(poll)
+    return [
+        {
+            "key": group,
+            "label": display.group_label(group),
+            "symbol": display.GROUP_SYMBOLS[group],
+            "cells": [
+                {**o, "value": counts.get((group, o["key"]), 0)}
+                for o in options
+                # An objection needs its reason, so it is entered as a paper vote.
+                if not (poll["method"] == "consent" and o["key"] == "objection")
+            ],
+        }
+        for group in display.GROUPS
+    ]
+
+
+def _console_page(
+    request: HttpRequest,
+    forum: Forum,
+    meeting: Meeting,
+    *,
+    error: str = "",
+    action: str = "",
+    bound: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    snapshot = selectors.meeting_snapshot(meeting.pk, audience="facilitator")
+    models_by_id = {
+        p.pk: p
+        for p in Poll.objects.filter(meeting=meeting)
+        .select_related("forum")
+        .prefetch_related("options")
+    }
+    hand_counts: dict[int, dict[tuple[str, str], int]] = {}
+    for row in HandCount.objects.filter(poll__meeting=meeting):
+        hand_counts.setdefault(row.poll_id, {})[(row.constituency, row.choice)] = row.count
+    decided = set(
+        Decision.objects.filter(meeting=meeting, poll__isnull=False).values_list(
+            "poll_id", flat=True
+        )
+    )
+    bound_poll = ""
+    if bound is not None and getattr(bound, "is_bound", False):
+        bound_poll = str(bound.data.get("poll") or bound.data.get("paper-poll") or "")
+    polls = []
+    for poll in reversed(snapshot["polls"]):
+        model = models_by_id[poll["id"]]
+        entry: dict[str, Any] = {
+            "poll": poll,
+            "method_label": model.get_method_display(),
+            "method_symbol": display.METHOD_SYMBOLS.get(poll["method"], "vote"),
+            "weighting_label": display.WEIGHTINGS[poll["weighting"]],
+            "results": display.build_results(poll),
+            "decided": poll["id"] in decided,
+            "is_single": model.is_single_choice,
+        }
+        is_bound_here = bound_poll == str(poll["id"])
+        if poll["status"] == "open":
+            entry["hand_rows"] = (
+                _hand_rows(poll, hand_counts.get(poll["id"], {}))
+                if model.is_single_choice
+                else []
+            )
+            paper_form = (
+                bound
+                if action == "paper_ballot" and is_bound_here
+                else BallotForm(poll=model, paper=True, prefix="paper")
+            )
+            entry["paper"] = vote_fields(poll, paper_form)
+            entry["paper"]["constituency"] = (
+                paper_form.current().get("constituency") if paper_form.is_bound else ""
+            )
+        if poll["status"] in ("draft", "open"):
+            entry["settings"] = (
+                bound
+                if action == "poll_settings" and is_bound_here
+                else PollSettingsForm(
+                    meeting=meeting,
+                    initial={
+                        "poll": model.pk,
+                        "question": model.question,
+                        "weighting": model.weighting,
+                        "secret": model.secret,
+                        "results_hidden": model.results_hidden,
+                        "double_majority": model.double_majority,
+                        "lived_experience_consent": model.lived_experience_consent,
+                    },
+                )
+            )
+        polls.append(entry)
+    people = snapshot["people"]
+    for person in people:
+        person["group"] = display.group_label(person["constituency"])
+        person["group_symbol"] = display.GROUP_SYMBOLS.get(person["constituency"], "")
+        person["need_list"] = [
+            {"label": display.NEEDS.get(n, n), "symbol": display.NEED_SYMBOLS.get(n, "")}
+            for n in person["needs"]
+        ]
+    forms = {
+        "poll_new": bound if action == "poll_new" else PollForm(meeting=meeting),
+        "agenda_add": bound if action == "agenda_add" else AgendaAddForm(),
+        "decision": bound if action == "decision" else DecisionForm(meeting=meeting),
+    }
+    projector_url = request.build_absolute_uri(
+        reverse("deliberation:projector", args=[meeting.projector_token])
+    )
+    context = {
+        "forum": forum,
+        "meeting": meeting,
+        "snapshot": snapshot,
+        "agenda": snapshot["agenda"],
+        "item": current_item(snapshot),
+        "polls": polls,
+        "present": [p for p in people if p["status"] == "present"],
+        "waiting": [p for p in people if p["status"] == "waiting"],
+        "groups": group_counts(snapshot["attendance"]["present"]),
+        "group_choices": [(k, display.group_label(k)) for k in display.GROUPS],
+        "decisions": Decision.objects.filter(meeting=meeting)
+        .select_related("poll", "agenda_item")
+        .order_by("recorded_at", "pk"),
+        "forms": forms,
+        "join_url": join_url(request, meeting),
+        "projector_url": projector_url,
+        "error": error,
+        "config": display.live_config(),
+        "ws_url": f"/ws/meeting/{meeting.pk}/facilitator/",
+    }
+    return render(request, "deliberation/console.html", context, status=status)
+
+
+def _meeting(forum: Forum, meeting_id: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("forum", "current_item"), pk=meeting_id, forum=forum
+    )
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Run a live meeting: agenda, people, votes, decisions."""
+    forum = facilitator_forum(request, slug)
+    return _console_page(request, forum, _meeting(forum, meeting_id))
+
+
+class FormInvalid(Exception):
+    """A console form that did not validate; the console shows it again with its errors."""
+
+    def __init__(self, form: Any) -> None:
+        super().__init__(_first_error(form))
+        self.form = form
+        self.message = _first_error(form)
+
+
+def _valid(form: Any) -> Any:
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return form
+
+
+def _pick_poll(request: HttpRequest, meeting: Meeting) -> Poll:
+    form = _valid(PollPickForm(request.POST, meeting=meeting))
+    return form.cleaned_data["poll"]
+
+
+def do_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    meeting_open(meeting=meeting, actor=request.user)
+    return _("The meeting is open. People can join."), "meeting"
+
+
+def do_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    meeting_close(meeting=meeting, actor=request.user)
+    return _("The meeting is closed."), "meeting"
+
+
+def do_move(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _valid(AgendaMoveForm(request.POST, meeting=meeting))
+    agenda_move(meeting=meeting, item=form.cleaned_data["item"], actor=request.user)
+    return _("Every screen now shows the new agenda item."), "agenda"
+
+
+def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = AgendaAddForm(request.POST)
+    _valid(form)
+    agenda_item_add(
+        meeting=meeting,
+        title=form.cleaned_data["title"],
+        description=form.cleaned_data["description"],
+        actor=request.user,
+    )
+    return _("The agenda item is added."), "agenda"
+
+
+def do_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _valid(MeetingSettingsForm(request.POST))
+    meeting_update_settings(
+        meeting=meeting,
+        allow_name_choice=form.cleaned_data["allow_name_choice"],
+        actor=request.user,
+    )
+    return _("The settings are saved."), "meeting"
+
+
+def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = PollForm(request.POST, meeting=meeting)
+    _valid(form)
+    data = form.cleaned_data
+    poll = poll_create(
+        forum=meeting.forum,
+        meeting=meeting,
+        agenda_item=data["agenda_item"],
+        question=data["question"],
+        method=data["method"],
+        options=data["option_inputs"],
+        dots=data["dots"] or 0,
+        weighting=data["weighting"],
+        secret=data["secret"],
+        results_hidden=data["results_hidden"],
+        double_majority=data["double_majority"],
+        lived_experience_consent=data["lived_experience_consent"],
+        actor=request.user,
+    )
+    return _("The vote is ready. Open it when people are ready."), f"poll-{poll.pk}"
+
+
+def do_poll_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    poll = _pick_poll(request, meeting)
+    poll_open(poll=poll, actor=request.user)
+    return _("The vote is open. People can vote now."), f"poll-{poll.pk}"
+
+
+def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    poll = _pick_poll(request, meeting)
+    poll_close(poll=poll, actor=request.user)
+    return _("The vote is closed. The result is saved."), f"poll-{poll.pk}"
+
+
+def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = PollSettingsForm(request.POST, meeting=meeting)
+    _valid(form)
+    poll = form.cleaned_data["poll"]
+    poll_update_settings(poll=poll, actor=request.user, **form.changes())
+    return _("The vote's settings are saved."), f"poll-{poll.pk}"
+
+
+def do_hand_count(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _valid(HandCountForm(request.POST, meeting=meeting))
+    poll = form.cleaned_data["poll"]
+    hand_count_set(
+        poll=poll,
+        constituency=form.cleaned_data["constituency"],
+        counts=form.counts(),
+        entered_by=acting_member(request, meeting.forum),
+        actor=request.user,
+    )
+    return _("The hand count is saved."), f"poll-{poll.pk}"
+
+
+def do_paper_ballot(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    pick = PollPickForm(request.POST, prefix="paper", meeting=meeting)
+    _valid(pick)
+    poll = pick.cleaned_data["poll"]
+    form = ctx["form"] = BallotForm(request.POST, poll=poll, paper=True, prefix="paper")
+    _valid(form)
+    ballot_cast(
+        poll=poll,
+        answer=form.cleaned_data["answer"],
+        client_id=form.cleaned_data["client_id"],
+        voter=None,
+        cast_by=acting_member(request, meeting.forum),
+        paper_constituency=form.cleaned_data["constituency"],
+        meeting=meeting,
+    )
+    return _("The paper vote is counted."), f"poll-{poll.pk}"
+
+
+def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = DecisionForm(request.POST, meeting=meeting)
+    _valid(form)
+    poll = form.cleaned_data["poll"]
+    decision_record(
+        meeting=meeting,
+        outcome=form.cleaned_data["outcome"],
+        rationale=form.cleaned_data["rationale"],
+        poll=poll,
+        agenda_item=None if poll else meeting.current_item,
+        recorded_by=acting_member(request, meeting.forum),
+        actor=request.user,
+    )
+    return _("The decision is recorded."), "decisions"
+
+
+def _attendance(request: HttpRequest, meeting: Meeting) -> AttendanceForm:
+    return _valid(AttendanceForm(request.POST, meeting=meeting))
+
+
+def do_admit(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _attendance(request, meeting)
+    attendance = form.cleaned_data["attendance"]
+    guest_admit(
+        attendance=attendance,
+        constituency=form.cleaned_data["constituency"] or None,
+        admit=True,
+        actor=request.user,
+    )
+    return _("%(name)s is let in.") % {"name": attendance.member.name}, "people"
+
+
+def do_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _attendance(request, meeting)
+    attendance = form.cleaned_data["attendance"]
+    guest_admit(attendance=attendance, admit=False, actor=request.user)
+    return _("%(name)s is turned away.") % {"name": attendance.member.name}, "people"
+
+
+def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _attendance(request, meeting)
+    attendance = form.cleaned_data["attendance"]
+    attendance_release(attendance=attendance, actor=request.user)
+    return (
+        _("%(name)s can join again, on any phone.") % {"name": attendance.member.name},
+        "people",
+    )
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, str]]] = {
+    "open": do_open,
+    "close": do_close,
+    "move": do_move,
+    "agenda_add": do_agenda_add,
+    "settings": do_settings,
+    "poll_new": do_poll_new,
+    "poll_open": do_poll_open,
+    "poll_close": do_poll_close,
+    "poll_settings": do_poll_settings,
+    "hand_count": do_hand_count,
+    "paper_ballot": do_paper_ballot,
+    "decision": do_decision,
+    "admit": do_admit,
+    "refuse": do_refuse,
+    "release": do_release,
+}
+
+
+@login_required
+@require_POST
+def console_action(request: HttpRequest, slug: str, meeting_id: int, action: str) -> HttpResponse:
+    """Do one console action through its service, then go back to the console."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
+    ctx: dict[str, Any] = {}
+    try:
+        message, anchor = handler(request, meeting, ctx)
+    except (FormInvalid, DomainError) as exc:
+        return _console_page(
+            request,
+            forum,
+            meeting,
+            error=exc.message,
+            action=action,
+            bound=ctx.get("form"),
+            status=400,
+        )
+    messages.success(request, message)
+    url = reverse("deliberation:console", args=[forum.slug, meeting.pk])
+    return redirect(f"{url}#{anchor}")
+

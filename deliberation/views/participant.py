@@ -1,0 +1,389 @@
+"""Pages for participants: join, wait to be let in, vote. No account: the session says who."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deliberation import identity, permissions, selectors
+from deliberation.exceptions import DomainError
+from deliberation.forms import (
+    BallotForm,
+    GuestForm,
+    JoinCodeForm,
+    NameChoiceForm,
+    answer_initial,
+    normalise_code,
+)
+from deliberation.models import Attendance, Meeting, Member, Poll, Role
+from deliberation.services.meetings import attendance_join, guest_request
+from deliberation.services.polls import ballot_cast
+from deliberation.views import display
+from deliberation.views.common import current_item, pick_poll
+
+SECRET_COOKIE_AGE = 60 * 60 * 24
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a signed-in facilitator to their forums; show everyone else the join page."""
+    user = request.user
+    if user.is_authenticated and (user.is_staff or selectors.forums_for_user(user).exists()):
+        return redirect("deliberation:forums")
+    return join(request)
+
+
+@require_GET
+def join(request: HttpRequest) -> HttpResponse:
+    """Ask for the meeting's join code."""
+    form = JoinCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        if Meeting.objects.filter(join_code=code).exists():
+            return redirect("deliberation:join_meeting", code=code)
+        form.add_error(
+            "code", _("We could not find a meeting with this code. Please check the screen.")
+        )
+    return render(request, "deliberation/join.html", {"form": form})
+
+
+def _meeting_for_code(code: str) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("forum"), join_code=normalise_code(code)
+    )
+
+
+def _own_attendance(request: HttpRequest, meeting: Meeting) -> Attendance | None:
+    member_id = identity.member_id_for(request.session, meeting.pk)
+    if member_id is None:
+        return None
+    return Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
+
+
+@require_http_methods(["GET", "POST"])
+def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
+    """Let a person pick their name from the list, or go on as someone new."""
+    if normalise_code(code) != code:
+        return redirect("deliberation:join_meeting", code=normalise_code(code))
+    meeting = _meeting_for_code(code)
+    if meeting.status == Meeting.Status.CLOSED:
+        return render(request, "deliberation/meeting_finished.html", {"meeting": meeting})
+    own = _own_attendance(request, meeting)
+    if own is not None and own.status == Attendance.Status.WAITING:
+        return redirect("deliberation:waiting", code=meeting.join_code)
+    me = identity.present_member(request.session, meeting.pk)
+    form = NameChoiceForm(request.POST or None, meeting=meeting)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not meeting.allow_name_choice:
+            error = _("Please use your personal card or link to join this meeting.")
+            status = 403
+        elif form.is_valid():
+            member = form.cleaned_data["member"]
+            try:
+                attendance_join(
+                    meeting=meeting,
+                    member=member,
+                    via="name",
+                    device_token=identity.device_token(request.session),
+                )
+            except DomainError as exc:
+                error = exc.message
+                status = 400
+            else:
+                identity.remember_member(request.session, meeting, member)
+                return redirect("deliberation:phone", meeting_id=meeting.pk)
+        else:
+            error = _("Please choose your name from the list.")
+            status = 400
+    members = (
+        selectors.forum_members(meeting.forum).filter(is_active=True)
+        if meeting.allow_name_choice
+        else []
+    )
+    return render(
+        request,
+        "deliberation/join_meeting.html",
+        {
+            "meeting": meeting,
+            "members": [
+                {"id": m.pk, "name": m.name, "group": display.group_label(m.constituency)}
+                for m in members
+            ],
+            "me": me,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join_guest(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask someone new for their name and group; the facilitator lets them in."""
+    meeting = _meeting_for_code(code)
+    if meeting.status == Meeting.Status.CLOSED:
+        return render(request, "deliberation/meeting_finished.html", {"meeting": meeting})
+    own = _own_attendance(request, meeting)
+    if own is not None and own.status == Attendance.Status.WAITING:
+        return redirect("deliberation:waiting", code=meeting.join_code)
+    form = GuestForm(request.POST or None)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                attendance = guest_request(
+                    meeting=meeting,
+                    name=form.cleaned_data["name"],
+                    constituency=form.cleaned_data["constituency"],
+                    device_token=identity.device_token(request.session),
+                )
+            except DomainError as exc:
+                error = exc.message
+                status = 400
+            else:
+                identity.remember_member(request.session, meeting, attendance.member)
+                return redirect("deliberation:waiting", code=meeting.join_code)
+        else:
+            status = 400
+    groups = [
+        {
+            "key": key,
+            "label": display.GROUPS[key],
+            "help": display.GROUP_HELP[key],
+            "symbol": display.GROUP_SYMBOLS[key],
+            "checked": form["constituency"].value() == key,
+        }
+        for key in display.GROUPS
+    ]
+    return render(
+        request,
+        "deliberation/join_guest.html",
+        {"meeting": meeting, "form": form, "groups": groups, "error": error},
+        status=status,
+    )
+
+
+@require_GET
+def waiting(request: HttpRequest, code: str) -> HttpResponse:
+    """Wait until the facilitator lets this guest in; the page reloads itself."""
+    meeting = _meeting_for_code(code)
+    if identity.present_member(request.session, meeting.pk) is not None:
+        return redirect("deliberation:phone", meeting_id=meeting.pk)
+    own = _own_attendance(request, meeting)
+    if own is None or own.status == Attendance.Status.PRESENT:
+        return redirect("deliberation:join_meeting", code=meeting.join_code)
+    refused = own.status == Attendance.Status.LEFT or meeting.status == Meeting.Status.CLOSED
+    return render(
+        request,
+        "deliberation/waiting.html",
+        {"meeting": meeting, "refused": refused, "name": own.member.name},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, token: str) -> HttpResponse:
+    """Join the forum's open meeting from a personal link or QR card.
+
+    The join itself is a POST (one big button), so a link preview or a prefetch
+    cannot mark someone as present.
+    """
+    member = get_object_or_404(
+        Member.objects.select_related("forum"), invite_token=token, is_active=True
+    )
+    meeting = selectors.open_meeting_for_forum(member.forum_id)
+    context: dict[str, Any] = {"member": member, "meeting": meeting, "error": ""}
+    if meeting is None:
+        return render(request, "deliberation/invite.html", context)
+    here = identity.present_member(request.session, meeting.pk)
+    if here is not None and here.pk == member.pk:
+        return redirect("deliberation:phone", meeting_id=meeting.pk)
+    if request.method == "POST":
+        try:
+            attendance_join(
+                meeting=meeting,
+                member=member,
+                via="invite",
+                device_token=identity.device_token(request.session),
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+            return render(request, "deliberation/invite.html", context, status=400)
+        identity.remember_member(request.session, meeting, member)
+        return redirect("deliberation:phone", meeting_id=meeting.pk)
+    return render(request, "deliberation/invite.html", context)
+
+
+# -- the phone view --------------------------------------------------------------
+
+
+def _supports(member: Member) -> list[Member]:
+    if member.role != Role.SUPPORTER:
+        return []
+    return list(member.supports.filter(is_active=True).order_by("name"))
+
+
+def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
+    """Shape a ballot form for the vote templates (live.js builds the same markup)."""
+    values = form.current()
+    options = display.option_views(poll)
+    places = [("", _("Not ranked"))] + [
+        (str(n), display.ordinal(n)) for n in range(1, len(options) + 1)
+    ]
+    for option in options:
+        key = option["key"]
+        option["checked"] = values.get("choice") == key
+        option["dots"] = values.get(f"dots_{key}") or ""
+        rank = str(values.get(f"rank_{key}") or "")
+        option["places"] = [(value, label, value == rank) for value, label in places]
+        score = values.get(f"score_{key}")
+        option["scores"] = [(n, score is not None and str(score) == str(n)) for n in range(6)]
+    for_member = str(values.get("for_member") or "")
+    return {
+        "poll": poll,
+        "options": options,
+        "client_id": values.get("client_id"),
+        "reason": values.get("reason") or "",
+        "supports": [
+            {"id": m.pk, "name": m.name, "checked": for_member == str(m.pk)} for m in form.supports
+        ],
+        "own_checked": not for_member,
+        "field_prefix": form.prefix + "-" if form.prefix else "",
+    }
+
+
+def _phone_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    member: Member,
+    *,
+    form: BallotForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    snapshot = selectors.meeting_snapshot(meeting.pk, audience="phone", member=member)
+    poll, is_open = pick_poll(snapshot)
+    me = snapshot["me"]
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "snapshot": snapshot,
+        "me": me,
+        "me_group": display.group_label(member.constituency),
+        "item": current_item(snapshot),
+        "poll": poll,
+        "is_open": is_open,
+        "can_vote": member.can_vote,
+        "error": error,
+        "results": display.build_results(poll) if poll else None,
+        "config": display.live_config(),
+        "ws_url": f"/ws/meeting/{meeting.pk}/",
+    }
+    if poll and is_open and member.can_vote:
+        if form is None:
+            model_poll = selectors.poll_with_options(poll["id"])
+            form = BallotForm(
+                poll=model_poll,
+                supports=_supports(member),
+                initial=answer_initial(model_poll, me["answers"].get(str(poll["id"]))),
+            )
+        context["vote"] = vote_fields(poll, form)
+        context["voted"] = str(poll["id"]) in me["voted"]
+        answer = me["answers"].get(str(poll["id"]))
+        context["answer_text"] = answer_text(poll, answer) if answer else ""
+    return render(request, "deliberation/phone.html", context, status=status)
+
+
+def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
+    """Say a stored answer in words (live.js answerText says the same)."""
+    labels = {o["key"]: o["label"] for o in display.option_views(poll)}
+    if "choice" in answer:
+        return labels.get(answer["choice"], answer["choice"])
+    if "dots" in answer:
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["dots"].items())
+    if "ranking" in answer:
+        return ", ".join(
+            f"{display.ordinal(n)} {labels.get(k, k)}"
+            for n, k in enumerate(answer["ranking"], start=1)
+        )
+    if "scores" in answer:
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["scores"].items())
+    return ""
+
+
+@require_GET
+def phone(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Show one question at a time on a participant's phone."""
+    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
+    member = identity.present_member(request.session, meeting.pk)
+    if member is None:
+        return redirect("deliberation:join_meeting", code=meeting.join_code)
+    return _phone_page(request, meeting, member)
+
+
+@require_POST
+def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
+    """Save a ballot sent by the plain HTML form (no JavaScript needed)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
+    member = identity.present_member(request.session, meeting.pk)
+    if member is None:
+        return redirect("deliberation:join_meeting", code=meeting.join_code)
+    poll = get_object_or_404(
+        Poll.objects.select_related("forum").prefetch_related("options"),
+        pk=poll_id,
+        meeting=meeting,
+    )
+    supports = _supports(member)
+    form = BallotForm(request.POST, poll=poll, supports=supports)
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return _phone_page(
+            request, meeting, member, form=form, error=" ".join(errors), status=400
+        )
+    voter = member
+    cookie_name = identity.secret_cookie_name(poll.pk)
+    token = identity.secret_token(request.COOKIES, poll.pk)
+    for_member = form.cleaned_data.get("for_member")
+    if for_member:
+        voter = next(m for m in supports if m.pk == for_member)
+        # The key to an assisted secret vote is kept apart from the supporter's own key,
+        # so one never changes the other.
+        cookie_name = f"{cookie_name}_{voter.pk}"
+        value = request.COOKIES.get(cookie_name)
+        token = value if value and len(value) <= 64 else None
+    try:
+        if voter.pk != member.pk:
+            permissions.require(
+                "member.assist", member, voter, _("You can only vote with a person you support.")
+            )
+        permissions.require("poll.vote", voter, poll, _("You cannot vote in this forum."))
+        result = ballot_cast(
+            poll=poll,
+            answer=form.cleaned_data["answer"],
+            client_id=form.cleaned_data["client_id"],
+            voter=voter,
+            cast_by=member,
+            secret_token=token,
+            meeting=meeting,
+        )
+    except DomainError as exc:
+        return _phone_page(request, meeting, member, form=form, error=exc.message, status=400)
+    if voter.pk == member.pk:
+        messages.success(request, _("Your vote is saved."))
+    else:
+        messages.success(request, _("The vote with %(name)s is saved.") % {"name": voter.name})
+    response = redirect(reverse("deliberation:phone", args=[meeting.pk]))
+    if result.secret_token:
+        response.set_cookie(
+            cookie_name,
+            result.secret_token,
+            max_age=SECRET_COOKIE_AGE,
+            path="/",
+            samesite="Lax",
+            httponly=False,
+            secure=request.is_secure(),
+        )
+    return response

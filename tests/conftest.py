@@ -1,0 +1,64 @@
+"""Shared fixtures: data made through the services, and the backends under test."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Say which backends this run uses, at the top of the output."""
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    config.stash[BACKENDS] = f"{db} + {layer}"
+
+
+BACKENDS = pytest.StashKey[str]()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"coprod backends: {config.stash[BACKENDS]}"
+
+
+@pytest.fixture
+def forum(db):
+    return factories.forum()
+
+
+@pytest.fixture
+def facilitator_user(forum):
+    return factories.facilitator(forum)
+
+
+@pytest.fixture
+def meeting(forum, facilitator_user):
+    return factories.open_meeting(forum, actor=facilitator_user)
+
+
+@pytest.fixture
+def people(forum, meeting):
+    """Nine present members, three of each constituency, plus a supporter."""
+    return factories.people(forum, meeting)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Give every test its own in-memory channel layer (it binds to one event loop)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def services_expected() -> bool:
+    """Whether this run must use PostgreSQL and Redis (the Makefile's second run)."""
+    return os.environ.get("COPROD_EXPECT_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords quickly; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
