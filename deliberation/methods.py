@@ -409,13 +409,19 @@ def tally(
             for o in options
         }
 
+    # A secret poll with a group too small to break out shows only the overall
+    # one-person-one-vote count. Anything more could be solved for the small group's
+    # votes: the other groups' breakdowns subtracted from the total, the parity totals
+    # set against the per-person ones, or a per-group statement such as common ground.
+    protected = secret and any(voters[c] < MIN_BREAKOUT for c in present)
+    shown = ("per_person",) if protected else WEIGHTINGS
     weightings_out = {
-        w: {"totals": _rounded(exact[w]), "shares": _rounded(_shares(exact[w]))} for w in WEIGHTINGS
+        w: {"totals": _rounded(exact[w]), "shares": _rounded(_shares(exact[w]))} for w in shown
     }
     by_constituency: dict[str, object] = {}
     suppressed: list[str] = []
     for c in present:
-        if secret and voters[c] < MIN_BREAKOUT:
+        if protected:
             suppressed.append(c)
             continue
         by_constituency[c] = {
@@ -433,7 +439,8 @@ def tally(
         "weightings": weightings_out,
         "by_constituency": by_constituency,
         "suppressed": suppressed,
-        "common_ground": _common_ground(spec, within, present),
+        "protected": protected,
+        "common_ground": [] if protected else _common_ground(spec, within, present),
     }
 
     irv_winner: str | None = None
@@ -447,8 +454,8 @@ def tally(
             ]
             irv[weighting] = _irv(options, groups, exact[weighting])
         result["ranked"] = {
-            "borda": {w: _rounded(exact[w]) for w in WEIGHTINGS},
-            "irv": irv,
+            "borda": {w: _rounded(exact[w]) for w in shown},
+            "irv": {w: irv[w] for w in shown},
         }
         irv_winner = cast(str | None, irv[primary]["winner"])
 

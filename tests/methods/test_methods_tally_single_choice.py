@@ -79,6 +79,7 @@ def test_result_shape_and_order() -> None:
         "weightings",
         "by_constituency",
         "suppressed",
+        "protected",
         "common_ground",
         "outcome",
     ]
@@ -336,10 +337,13 @@ def secret_ballots() -> list[Ballot]:
     ]
 
 
-def test_secret_poll_suppresses_small_group_but_counts_it() -> None:
+def test_secret_poll_with_a_small_group_shows_only_the_overall_count() -> None:
     result = tally(TRAFFIC, secret_ballots(), secret=True)
-    assert list(result["by_constituency"]) == ["lived_experience", "staff"]  # type: ignore[call-overload]
-    assert result["suppressed"] == ["commissioner"]
+    # Breaking out the two larger groups would let anyone subtract them from the total
+    # and read off the commissioners' votes, so no group is broken out.
+    assert result["by_constituency"] == {}
+    assert result["suppressed"] == ["lived_experience", "staff", "commissioner"]
+    assert result["protected"] is True
     assert result["voters"] == 8
     assert result["voters_by_constituency"]["commissioner"] == 2  # type: ignore[index]
     assert result["weightings"]["per_person"]["totals"] == {  # type: ignore[index]
@@ -347,13 +351,34 @@ def test_secret_poll_suppresses_small_group_but_counts_it() -> None:
         "not_sure": 0.0,
         "disagree": 2.0,
     }
-    # Parity: N = 8, k = 3, so the two commissioners carry 8/3 between them.
-    assert result["weightings"]["parity"]["totals"]["disagree"] == 2.6667  # type: ignore[index]
+    # Parity totals set against per-person ones could be solved for the small group.
+    assert "parity" not in result["weightings"]  # type: ignore[operator]
 
 
-def test_secret_suppression_still_counts_towards_common_ground() -> None:
-    # The suppressed commissioners disagree, so agreeing is not common ground.
+def test_secret_poll_with_a_small_group_withholds_common_ground() -> None:
+    # Common ground is a statement about every group, the small one included.
     assert tally(TRAFFIC, secret_ballots(), secret=True)["common_ground"] == []
+    assert tally(TRAFFIC, secret_ballots(), secret=False)["common_ground"] == []
+    agreeing = [votes("lived_experience", "agree", 3), votes("commissioner", "agree", 1)]
+    assert tally(TRAFFIC, agreeing)["common_ground"] == ["agree"]
+    assert tally(TRAFFIC, agreeing, secret=True)["common_ground"] == []
+
+
+def test_a_lone_voters_choice_cannot_be_worked_out_from_a_secret_result() -> None:
+    base = [votes("lived_experience", "agree", 6), votes("lived_experience", "disagree", 4)]
+    agrees = tally(TRAFFIC, [*base, votes("commissioner", "agree")], secret=True)
+    disagrees = tally(
+        TRAFFIC,
+        [
+            votes("lived_experience", "agree", 7),
+            votes("lived_experience", "disagree", 3),
+            votes("commissioner", "disagree"),
+        ],
+        secret=True,
+    )
+    # Two different lone commissioner votes give results that show the same figures.
+    for key in ("weightings", "by_constituency", "suppressed", "common_ground", "voters"):
+        assert agrees[key] == disagrees[key], key
 
 
 def test_named_poll_breaks_out_every_group() -> None:
