@@ -51,7 +51,9 @@ class WrongMeeting(DomainError):
 
 class SettingLocked(DomainError):
     code = "setting_locked"
-    default_message = _("This setting protects people and cannot be weakened once the vote is open.")
+    default_message = _(
+        "This setting protects people and cannot be weakened once the vote is open."
+    )
 
 
 class NameTaken(DomainError):

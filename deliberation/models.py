@@ -85,10 +85,10 @@ class Member(models.Model):
         related_name="memberships",
     )
     name = models.CharField(_("name"), max_length=120)
-    constituency = models.CharField(
-        _("which voice"), max_length=20, choices=Constituency.choices
+    constituency = models.CharField(_("which voice"), max_length=20, choices=Constituency.choices)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     communication_needs = models.JSONField(_("communication needs"), default=list, blank=True)
     supports = models.ManyToManyField(
         "self",
@@ -136,7 +136,9 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
-    projector_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    projector_token = models.CharField(
+        max_length=32, unique=True, default=new_token, editable=False
+    )
     allow_name_choice = models.BooleanField(
         _("people can pick their name from a list"), default=True
     )
@@ -194,6 +196,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} at {self.meeting_id}: {self.status}"
+
 
 class Poll(models.Model):
     class Status(models.TextChoices):
@@ -222,7 +227,9 @@ class Poll(models.Model):
     weighting = models.CharField(
         _("main result uses"), max_length=20, choices=Weighting.choices, default=Weighting.PARITY
     )
-    secret = models.BooleanField(_("secret vote: no names are shown or kept with votes"), default=False)
+    secret = models.BooleanField(
+        _("secret vote: no names are shown or kept with votes"), default=False
+    )
     results_hidden = models.BooleanField(_("hide results until the vote closes"), default=False)
     double_majority = models.BooleanField(
         _("needs a majority in every group, not just overall"), default=False
@@ -316,6 +323,9 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["poll", "client_id"], name="ballot_client_id_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"Ballot {self.pk} in poll {self.poll_id}"
+
 
 class SecretBallot(models.Model):
     """What was voted in a secret poll, kept apart from who voted.
@@ -338,6 +348,9 @@ class SecretBallot(models.Model):
             models.UniqueConstraint(fields=["poll", "client_id"], name="secret_client_id_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"Secret ballot in poll {self.poll_id}"
+
 
 class Participation(models.Model):
     """Who has voted in a secret poll, with nothing that says what."""
@@ -350,6 +363,9 @@ class Participation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["poll", "member"], name="participation_once")
         ]
+
+    def __str__(self) -> str:
+        return f"Member {self.member_id} voted in poll {self.poll_id}"
 
 
 class HandCount(models.Model):
@@ -368,6 +384,9 @@ class HandCount(models.Model):
                 fields=["poll", "constituency", "choice"], name="hand_count_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.choice} ({self.constituency}) in poll {self.poll_id}"
 
 
 class Decision(models.Model):
@@ -409,8 +428,6 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One append-only link of a forum's hash chain."""
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="audit_events")
     seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
@@ -420,11 +437,14 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["forum", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["forum", "seq"], name="audit_seq_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["forum", "seq"], name="audit_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.forum_id}#{self.seq} {self.kind}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

@@ -93,9 +93,7 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
         )
     extra = present - required - optional
     if extra:
-        raise ProtocolError(
-            "invalid", _("Unexpected fields: %s.") % ", ".join(sorted(extra)), ref
-        )
+        raise ProtocolError("invalid", _("Unexpected fields: %s.") % ", ".join(sorted(extra)), ref)
     try:
         return _build(kind, data, ref)
     except ProtocolError as exc:

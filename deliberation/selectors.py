@@ -122,8 +122,12 @@ def tally_event(poll_id: int) -> dict[str, Any] | None:
 def agenda_list(meeting: Meeting) -> list[dict[str, Any]]:
     """Describe a meeting's agenda in order."""
     return [
-        {"id": item.pk, "position": item.position, "title": item.title,
-         "description": item.description}
+        {
+            "id": item.pk,
+            "position": item.position,
+            "title": item.title,
+            "description": item.description,
+        }
         for item in AgendaItem.objects.filter(meeting=meeting).order_by("position")
     ]
 
@@ -239,9 +243,7 @@ def meeting_snapshot(
 def member_state(meeting: Meeting, member: Member) -> dict[str, Any]:
     """Describe the person on this phone: who they are, whom they support, how they voted."""
     named = dict(
-        Ballot.objects.filter(poll__meeting=meeting, member=member).values_list(
-            "poll_id", "answer"
-        )
+        Ballot.objects.filter(poll__meeting=meeting, member=member).values_list("poll_id", "answer")
     )
     secret_voted = list(
         member.participations.filter(poll__meeting=meeting).values_list("poll_id", flat=True)

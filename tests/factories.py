@@ -32,8 +32,11 @@ def user(*, staff: bool = False, password: str = "a-long-test-password") -> Any:
 def facilitator(forum: Forum) -> Any:
     account = user(staff=True)
     forum_services.member_add(
-        forum=forum, name=f"Facilitator {account.pk}", constituency="staff",
-        role=Role.FACILITATOR, user=account,
+        forum=forum,
+        name=f"Facilitator {account.pk}",
+        constituency="staff",
+        role=Role.FACILITATOR,
+        user=account,
     )
     return account
 
@@ -78,8 +81,14 @@ def people(forum: Forum, meeting: Meeting) -> dict[str, Any]:
     return {**groups, "supporter": supporter}
 
 
-def poll(meeting: Meeting, method: str = "traffic_light", *, open_: bool = True,
-         options: tuple[str, ...] = ("Day centres", "Buses", "Jobs"), **kwargs: Any) -> Poll:
+def poll(
+    meeting: Meeting,
+    method: str = "traffic_light",
+    *,
+    open_: bool = True,
+    options: tuple[str, ...] = ("Day centres", "Buses", "Jobs"),
+    **kwargs: Any,
+) -> Poll:
     created = poll_services.poll_create(
         forum=meeting.forum,
         meeting=meeting,
@@ -94,6 +103,9 @@ def poll(meeting: Meeting, method: str = "traffic_light", *, open_: bool = True,
 
 def cast(poll: Poll, voter: Member | None, answer: dict[str, Any], **kwargs: Any):
     return poll_services.ballot_cast(
-        poll=poll, voter=voter, answer=answer, client_id=kwargs.pop("client_id", uuid.uuid4()),
+        poll=poll,
+        voter=voter,
+        answer=answer,
+        client_id=kwargs.pop("client_id", uuid.uuid4()),
         **kwargs,
     )

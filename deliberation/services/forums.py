@@ -29,9 +29,7 @@ def _member_payload(member: Member) -> dict[str, object]:
     }
 
 
-def forum_create(
-    *, name: str, slug: str = "", description: str = "", actor: Actor = None
-) -> Forum:
+def forum_create(*, name: str, slug: str = "", description: str = "", actor: Actor = None) -> Forum:
     """Create a forum; the creating user (if any) becomes its first facilitator."""
     with transaction.atomic():
         forum = Forum.objects.create(

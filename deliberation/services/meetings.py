@@ -180,7 +180,10 @@ def _announce_attendance(meeting: Meeting) -> None:
 
     announce_console(meeting.pk, "attendance.counts", selectors.attendance_counts(meeting))
     announce_console(
-        meeting.pk, "attendance.changed", selectors.attendance_state(meeting), audience="facilitator"
+        meeting.pk,
+        "attendance.changed",
+        selectors.attendance_state(meeting),
+        audience="facilitator",
     )
 
 
@@ -205,9 +208,7 @@ def attendance_join(
             defaults={"via": via, "device_token": device_token},
         )
         if not created:
-            claimed_elsewhere = (
-                attendance.device_token and attendance.device_token != device_token
-            )
+            claimed_elsewhere = attendance.device_token and attendance.device_token != device_token
             if claimed_elsewhere and via == "name":
                 raise NameTaken()
             changed = attendance.status != Attendance.Status.PRESENT
@@ -273,8 +274,8 @@ def guest_admit(
 ) -> Attendance:
     """Let a waiting guest in, optionally correcting their group; or turn them away."""
     with transaction.atomic():
-        attendance = Attendance.objects.select_for_update().select_related("member").get(
-            pk=attendance.pk
+        attendance = (
+            Attendance.objects.select_for_update().select_related("member").get(pk=attendance.pk)
         )
         if attendance.status != Attendance.Status.WAITING:
             raise InvalidInput("This person is not waiting to join.")

@@ -89,15 +89,15 @@ def poll_create(
     if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
         raise InvalidInput(_("That agenda item belongs to another meeting."))
     if method in methods.SINGLE_CHOICE:
-        option_rows = [
-            (key, CHOICE_LABELS[key], key) for key in methods.FIXED_CHOICES[method]
-        ]
+        option_rows = [(key, CHOICE_LABELS[key], key) for key in methods.FIXED_CHOICES[method]]
         dots = 0
     else:
         if double_majority or lived_experience_consent:
             raise InvalidInput(
-                _("A double majority or lived-experience consent needs a yes/no, "
-                  "traffic light or consent vote.")
+                _(
+                    "A double majority or lived-experience consent needs a yes/no, "
+                    "traffic light or consent vote."
+                )
             )
         option_rows = []
         seen: set[str] = set()
@@ -107,9 +107,7 @@ def poll_create(
                 key = f"{key[:26]}-{index + 1}"
             seen.add(key)
             option_rows.append((key, option.label.strip(), option.symbol))
-    spec = methods.PollSpec(
-        method=method, options=tuple(row[0] for row in option_rows), dots=dots
-    )
+    spec = methods.PollSpec(method=method, options=tuple(row[0] for row in option_rows), dots=dots)
     try:
         methods.validate_spec(spec)
     except ValueError as exc:
@@ -167,8 +165,15 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
     A secret poll never becomes named and hidden results are never shown early, so
     nobody's protection is weakened after people have voted.
     """
-    allowed = {"question", "weighting", "secret", "results_hidden", "double_majority",
-               "lived_experience_consent", "dots"}
+    allowed = {
+        "question",
+        "weighting",
+        "secret",
+        "results_hidden",
+        "double_majority",
+        "lived_experience_consent",
+        "dots",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
@@ -185,8 +190,10 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
             changes.get("double_majority") or changes.get("lived_experience_consent")
         ):
             raise InvalidInput(
-                _("A double majority or lived-experience consent needs a yes/no, "
-                  "traffic light or consent vote.")
+                _(
+                    "A double majority or lived-experience consent needs a yes/no, "
+                    "traffic light or consent vote."
+                )
             )
         for field, value in changes.items():
             setattr(poll, field, value)
@@ -336,8 +343,7 @@ def ballot_cast(
                 poll, voter, clean, client_uuid, source, constituency, secret_token
             )
         else:
-            result = _cast_named(poll, voter, clean, client_uuid, source, constituency,
-                                 assisted_by)
+            result = _cast_named(poll, voter, clean, client_uuid, source, constituency, assisted_by)
         if result.duplicate:
             return result
         payload: dict[str, Any] = {"poll": poll.pk, "source": source, "changed": result.changed}
@@ -372,9 +378,12 @@ def _ballot_source(
         return Source.PAPER, paper_constituency  # type: ignore[return-value]
     if voter.forum_id != poll.forum_id or not voter.can_vote:
         raise NotAllowed(_("You cannot vote in this forum."))
-    if poll.meeting_id is not None and not Attendance.objects.filter(
-        meeting_id=poll.meeting_id, member=voter, status=Attendance.Status.PRESENT
-    ).exists():
+    if (
+        poll.meeting_id is not None
+        and not Attendance.objects.filter(
+            meeting_id=poll.meeting_id, member=voter, status=Attendance.Status.PRESENT
+        ).exists()
+    ):
         raise NotAllowed(_("Please join the meeting before you vote."))
     if cast_by is None or cast_by.pk == voter.pk:
         return Source.DIRECT, voter.constituency
@@ -394,9 +403,7 @@ def _cast_named(
 ) -> CastResult:
     if Ballot.objects.filter(poll=poll, client_id=client_uuid).exists():
         return CastResult(poll.pk, str(client_uuid), duplicate=True, changed=False)
-    existing = (
-        Ballot.objects.filter(poll=poll, member=voter).first() if voter is not None else None
-    )
+    existing = Ballot.objects.filter(poll=poll, member=voter).first() if voter is not None else None
     if existing is None:
         Ballot.objects.create(
             poll=poll,
@@ -426,16 +433,16 @@ def _cast_secret(
     secret_token: str | None,
 ) -> CastResult:
     if SecretBallot.objects.filter(poll=poll, client_id=client_uuid).exists():
-        return CastResult(poll.pk, str(client_uuid), duplicate=True, changed=False,
-                          secret_token=secret_token)
+        return CastResult(
+            poll.pk, str(client_uuid), duplicate=True, changed=False, secret_token=secret_token
+        )
     if voter is not None:
         participation, created = Participation.objects.get_or_create(
             poll=poll, member=voter, defaults={"assisted": source == Source.ASSISTED}
         )
         if not created:
             ballot = (
-                SecretBallot.objects.filter(poll=poll, token_hash=_token_hash(secret_token))
-                .first()
+                SecretBallot.objects.filter(poll=poll, token_hash=_token_hash(secret_token)).first()
                 if secret_token
                 else None
             )
@@ -445,8 +452,9 @@ def _cast_secret(
             ballot.source = source
             ballot.client_id = client_uuid
             ballot.save(update_fields=["answer", "source", "client_id"])
-            return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=True,
-                              secret_token=secret_token)
+            return CastResult(
+                poll.pk, str(client_uuid), duplicate=False, changed=True, secret_token=secret_token
+            )
     token = secrets.token_urlsafe(24) if voter is not None else None
     SecretBallot.objects.create(
         poll=poll,
@@ -456,19 +464,24 @@ def _cast_secret(
         token_hash=_token_hash(token) if token else "",
         client_id=client_uuid,
     )
-    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False,
-                      secret_token=token)
+    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False, secret_token=token)
 
 
 def hand_count_set(
-    *, poll: Poll, constituency: str, counts: Mapping[str, int], entered_by: Member | None,
+    *,
+    poll: Poll,
+    constituency: str,
+    counts: Mapping[str, int],
+    entered_by: Member | None,
     actor: Actor = None,
 ) -> list[HandCount]:
     """Set the show-of-hands or paper counts of one group for a single-choice poll."""
     if not poll.is_single_choice:
         raise InvalidInput(
-            _("Hand counts work for yes/no, traffic light and consent votes. "
-              "Enter paper votes one by one for this kind of vote.")
+            _(
+                "Hand counts work for yes/no, traffic light and consent votes. "
+                "Enter paper votes one by one for this kind of vote."
+            )
         )
     if constituency not in Constituency.values:
         raise InvalidInput(_("Please choose a group."))
@@ -494,7 +507,9 @@ def hand_count_set(
             value = counts.get(choice, 0)
             if value:
                 row, _created = HandCount.objects.update_or_create(
-                    poll=poll, constituency=constituency, choice=choice,
+                    poll=poll,
+                    constituency=constituency,
+                    choice=choice,
                     defaults={"count": value, "entered_by": entered_by},
                 )
                 rows.append(row)
@@ -506,8 +521,11 @@ def hand_count_set(
             forum_id=poll.forum_id,
             actor=actor_label(actor or entered_by),
             kind="hand_count.entered",
-            payload={"poll": poll.pk, "constituency": constituency,
-                     "counts": {c: counts.get(c, 0) for c in choices}},
+            payload={
+                "poll": poll.pk,
+                "constituency": constituency,
+                "counts": {c: counts.get(c, 0) for c in choices},
+            },
         )
         if poll.meeting_id:
             realtime.tally_changed(poll.meeting_id, poll.pk)

@@ -75,8 +75,10 @@ async def test_a_resent_ballot_counts_once(meeting, people):
         (json.dumps({"type": "ping", "pad": "x" * 5000}), "too_large"),
         ("[1, 2, 3]", "invalid"),
         (json.dumps({"type": "ballot.cast", "poll": "one"}), "invalid"),
-        (json.dumps({"type": "ballot.cast", "poll": 1, "client_id": "nope", "answer": {}}),
-         "invalid"),
+        (
+            json.dumps({"type": "ballot.cast", "poll": 1, "client_id": "nope", "answer": {}}),
+            "invalid",
+        ),
         (json.dumps({"type": "ping", "extra": 1}), "invalid"),
     ],
 )
@@ -113,8 +115,7 @@ async def test_refused_actions_write_nothing(forum, meeting, people, facilitator
         ({"type": "poll.close", "poll": foreign.pk}, "not_allowed"),
         ({"type": "poll.open", "poll": closed.pk}, "not_allowed"),
         ({"type": "agenda.move", "item": None}, "not_allowed"),
-        ({**ballot(closed, {"choice": "yes"}), "for_member": people["staff"][1].pk},
-         "not_allowed"),
+        ({**ballot(closed, {"choice": "yes"}), "for_member": people["staff"][1].pk}, "not_allowed"),
     ]
     for message, code in cases:
         await screen.send(message)
@@ -141,7 +142,9 @@ async def test_a_supporter_casts_an_assisted_ballot_over_the_socket(meeting, peo
 
     saved = await database_sync_to_async(Ballot.objects.get)(poll=poll)
     assert (saved.member_id, saved.source, saved.assisted_by_id) == (
-        supported.pk, "assisted", people["supporter"].pk
+        supported.pk,
+        "assisted",
+        people["supporter"].pk,
     )
     await screen.close()
 
@@ -241,8 +244,11 @@ async def test_applying_events_to_an_old_snapshot_gives_the_new_snapshot(
     console = await facilitator(meeting, facilitator_user)
     screen = await projector(meeting)
     voter = await phone(meeting, people["lived_experience"][1])
-    states = {"facilitator": await console.receive(), "projector": await screen.receive(),
-              "phone": await voter.receive()}
+    states = {
+        "facilitator": await console.receive(),
+        "projector": await screen.receive(),
+        "phone": await voter.receive(),
+    }
 
     def run_meeting() -> None:
         items = list(meeting.agenda.order_by("position"))

@@ -28,7 +28,9 @@ def test_ballot_is_counted_by_constituency(meeting, people):
 
     assert result["voters"] == 2
     assert result["voters_by_constituency"] == {
-        "lived_experience": 1, "staff": 0, "commissioner": 1
+        "lived_experience": 1,
+        "staff": 0,
+        "commissioner": 1,
     }
     assert result["weightings"]["per_person"]["totals"] == {"yes": 1.0, "no": 1.0, "abstain": 0.0}
 
@@ -43,7 +45,9 @@ def test_changing_an_answer_keeps_one_ballot_and_the_last_answer_counts(meeting,
     assert Ballot.objects.filter(poll=poll).count() == 1
     totals = selectors.compute_result(poll)["weightings"]["per_person"]["totals"]
     assert totals == {"agree": 0.0, "not_sure": 0.0, "disagree": 1.0}
-    kinds = list(AuditEvent.objects.filter(kind__startswith="ballot.").values_list("kind", flat=True))
+    kinds = list(
+        AuditEvent.objects.filter(kind__startswith="ballot.").values_list("kind", flat=True)
+    )
     assert kinds == ["ballot.cast", "ballot.changed"]
 
 
@@ -75,16 +79,22 @@ def test_a_supporter_votes_with_the_person_they_support(meeting, people):
 def test_a_supporter_cannot_vote_for_someone_they_do_not_support(meeting, people):
     poll = factories.poll(meeting, "yes_no")
     with pytest.raises(NotAllowed):
-        factories.cast(poll, people["lived_experience"][1], {"choice": "no"},
-                       cast_by=people["supporter"])
+        factories.cast(
+            poll, people["lived_experience"][1], {"choice": "no"}, cast_by=people["supporter"]
+        )
     assert not Ballot.objects.exists()
 
 
 def test_paper_ballots_are_counted_and_marked(meeting, people, facilitator_user):
     poll = factories.poll(meeting, "ranked")
     entered_by = meeting.forum.members.get(user=facilitator_user)
-    factories.cast(poll, None, {"ranking": ["buses", "jobs"]}, cast_by=entered_by,
-                   paper_constituency="commissioner")
+    factories.cast(
+        poll,
+        None,
+        {"ranking": ["buses", "jobs"]},
+        cast_by=entered_by,
+        paper_constituency="commissioner",
+    )
 
     result = selectors.compute_result(poll)
     assert result["voters_by_constituency"]["commissioner"] == 1
@@ -95,13 +105,19 @@ def test_hand_counts_are_counted_by_constituency(meeting, people, facilitator_us
     poll = factories.poll(meeting, "traffic_light")
     factories.cast(poll, people["staff"][0], {"choice": "agree"})
     poll_services.hand_count_set(
-        poll=poll, constituency="lived_experience", counts={"agree": 4, "not_sure": 1},
-        entered_by=None, actor=facilitator_user,
+        poll=poll,
+        constituency="lived_experience",
+        counts={"agree": 4, "not_sure": 1},
+        entered_by=None,
+        actor=facilitator_user,
     )
     # Entering the counts again replaces them; it does not add to them.
     poll_services.hand_count_set(
-        poll=poll, constituency="lived_experience", counts={"agree": 5},
-        entered_by=None, actor=facilitator_user,
+        poll=poll,
+        constituency="lived_experience",
+        counts={"agree": 5},
+        entered_by=None,
+        actor=facilitator_user,
     )
     result = selectors.compute_result(poll)
     assert result["voters"] == 6

@@ -103,7 +103,13 @@ def test_secret_ballots_store_nothing_that_links_a_voter(meeting, people):
     }
     secret_columns = {f.column for f in SecretBallot._meta.concrete_fields}
     assert secret_columns == {
-        "id", "poll_id", "constituency", "answer", "source", "token_hash", "client_id"
+        "id",
+        "poll_id",
+        "constituency",
+        "answer",
+        "source",
+        "token_hash",
+        "client_id",
     }
     participation_columns = {f.column for f in Participation._meta.concrete_fields}
     assert participation_columns == {"id", "poll_id", "member_id", "assisted"}
@@ -153,8 +159,11 @@ def test_recording_a_decision_freezes_result_and_attendance(meeting, people, fac
     poll.refresh_from_db()
 
     decision = decision_services.decision_record(
-        meeting=meeting, poll=poll, outcome="We agree to keep the day centre open.",
-        rationale="Most people agreed.", actor=facilitator_user,
+        meeting=meeting,
+        poll=poll,
+        outcome="We agree to keep the day centre open.",
+        rationale="Most people agreed.",
+        actor=facilitator_user,
     )
 
     assert decision.result == poll.result

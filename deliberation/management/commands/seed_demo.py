@@ -39,18 +39,42 @@ AGENDA = [
 
 POLLS: list[dict[str, Any]] = [
     {"item": 1, "method": "traffic_light", "question": "Should day centres open on Saturdays?"},
-    {"item": 1, "method": "dots", "dots": 3,
-     "question": "Where should the money go first? You have 3 dots.",
-     "options": ["More day centre places", "Better buses", "Help to find a job",
-                 "Clubs in the evening"]},
-    {"item": 1, "method": "score", "question": "How good is each idea? 0 is bad, 5 is great.",
-     "options": ["Cooking club", "Gardening group", "Music night"]},
-    {"item": 2, "method": "yes_no", "question": "Should taxis be free for day centre trips?",
-     "secret": True},
-    {"item": 2, "method": "ranked", "question": "Put these in order: what matters most?",
-     "options": ["Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"]},
-    {"item": 3, "method": "consent", "question": "We will meet every 2 months. Can you live "
-     "with that?", "lived_experience_consent": True},
+    {
+        "item": 1,
+        "method": "dots",
+        "dots": 3,
+        "question": "Where should the money go first? You have 3 dots.",
+        "options": [
+            "More day centre places",
+            "Better buses",
+            "Help to find a job",
+            "Clubs in the evening",
+        ],
+    },
+    {
+        "item": 1,
+        "method": "score",
+        "question": "How good is each idea? 0 is bad, 5 is great.",
+        "options": ["Cooking club", "Gardening group", "Music night"],
+    },
+    {
+        "item": 2,
+        "method": "yes_no",
+        "question": "Should taxis be free for day centre trips?",
+        "secret": True,
+    },
+    {
+        "item": 2,
+        "method": "ranked",
+        "question": "Put these in order: what matters most?",
+        "options": ["Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"],
+    },
+    {
+        "item": 3,
+        "method": "consent",
+        "question": "We will meet every 2 months. Can you live with that?",
+        "lived_experience_consent": True,
+    },
 ]
 
 
@@ -75,8 +99,11 @@ class Command(BaseCommand):
         user = user_model.objects.filter(username=DEMO_USER).first()
         if user is None:
             user = user_model.objects.create_user(
-                username=DEMO_USER, password=DEMO_PASSWORD, is_staff=True,
-                first_name="Sam", last_name="Facilitator",
+                username=DEMO_USER,
+                password=DEMO_PASSWORD,
+                is_staff=True,
+                first_name="Sam",
+                last_name="Facilitator",
             )
         forum = forum_services.forum_create(
             name="Riverside Learning Disability Partnership Board",
@@ -88,13 +115,20 @@ class Command(BaseCommand):
         members = {}
         for name, constituency, role, needs in PEOPLE:
             members[name] = forum_services.member_add(
-                forum=forum, name=name, constituency=constituency, role=role,
-                communication_needs=needs, actor=user,
+                forum=forum,
+                name=name,
+                constituency=constituency,
+                role=role,
+                communication_needs=needs,
+                actor=user,
                 supports=[members["Ben Price"]] if role == Role.SUPPORTER else [],
             )
         meeting = meeting_services.meeting_create(
-            forum=forum, title="Partnership Board: November", place="Riverside Hall",
-            agenda=AGENDA, actor=user,
+            forum=forum,
+            title="Partnership Board: November",
+            place="Riverside Hall",
+            agenda=AGENDA,
+            actor=user,
         )
         items = list(meeting.agenda.order_by("position"))
         for spec in POLLS:
@@ -125,8 +159,10 @@ class Command(BaseCommand):
             return
         console = reverse("deliberation:console", args=[forum.slug, meeting.pk])
         write(f"  Facilitator console: {host}{console}")
-        write(f"  Projector:           {host}{reverse('deliberation:projector', args=[meeting.projector_token])}")
-        write(f"  Phones join at:      {host}{reverse('deliberation:join')}  with code {meeting.join_code}")
+        projector = reverse("deliberation:projector", args=[meeting.projector_token])
+        write(f"  Projector:           {host}{projector}")
+        join = reverse("deliberation:join")
+        write(f"  Phones join at:      {host}{join}  with code {meeting.join_code}")
         first = forum.members.filter(role=Role.PARTICIPANT, is_guest=False).first()
         if first is not None:
             invite = reverse("deliberation:invite", args=[first.invite_token])
