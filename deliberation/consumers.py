@@ -134,13 +134,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             raise NotAllowed(_("Please vote from your own phone."))
         poll = self._poll(message.poll)
         me = Member.objects.get(pk=self.viewer.member.pk)
-        voter = me
-        if message.for_member is not None and message.for_member != me.pk:
-            voter = Member.objects.filter(pk=message.for_member, forum_id=me.forum_id).first()
-            permissions.require(
-                "member.assist", me, voter, _("You can only vote with a person you support.")
-            )
-        permissions.require("poll.vote", voter, poll, _("You cannot vote in this forum."))
+        voter = permissions.voter_for(me, message.for_member, poll)
         token = message.token or identity.secret_token(self.scope.get("cookies", {}), poll.pk)
         return poll_services.ballot_cast(
             poll=poll,
@@ -154,7 +148,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     def _poll(self, poll_id: int | None) -> Poll:
         assert self.viewer is not None
-        poll = Poll.objects.select_related("forum").filter(pk=poll_id).first()
+        poll = Poll.objects.select_related("forum").filter(pk=poll_id or 0).first()
         if poll is None:
             raise NotFound(_("We could not find that vote."))
         if poll.meeting_id != self.viewer.meeting_id:

@@ -1,6 +1,7 @@
 """Read queries shaped for pages, snapshots and broadcasts, without N+1 queries."""
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -37,10 +38,8 @@ def _spec(poll: Poll) -> methods.PollSpec:
 def poll_ballots(poll: Poll) -> list[methods.Ballot]:
     """Return every ballot of a poll, with hand counts, as the voting methods take them."""
     ballots: list[methods.Ballot] = []
-    if poll.secret:
-        rows = poll.secret_ballots.values_list("constituency", "answer", "source")
-    else:
-        rows = poll.ballots.values_list("constituency", "answer", "source")
+    table = poll.secret_ballots if poll.secret else poll.ballots
+    rows: Iterable[tuple[str, Any, str]] = table.values_list("constituency", "answer", "source")
     for constituency, answer, source in rows:
         ballots.append(methods.Ballot(constituency=constituency, answer=answer, source=source))
     for constituency, choice, count in poll.hand_counts.values_list(

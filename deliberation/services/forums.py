@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -60,7 +61,7 @@ def member_add(
     name: str,
     constituency: str,
     role: str = Role.PARTICIPANT,
-    user: object = None,
+    user: User | None = None,
     communication_needs: Iterable[str] = (),
     supports: Iterable[Member] = (),
     is_guest: bool = False,

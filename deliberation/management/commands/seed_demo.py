@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from deliberation.models import Forum, Meeting, Role
+from deliberation.models import Forum, Meeting, Member, Role
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -112,7 +112,7 @@ class Command(BaseCommand):
             "decide together what matters.",
             actor=user,
         )
-        members = {}
+        members: dict[str, Member] = {}
         for name, constituency, role, needs in PEOPLE:
             members[name] = forum_services.member_add(
                 forum=forum,
