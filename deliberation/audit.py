@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,27 +37,42 @@ def link_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
 
 
 def append(*, forum_id: int, actor: str, kind: str, payload: Mapping[str, Any]) -> AuditEvent:
-    """Append one event to the forum's chain.
+    """Append one event to the forum's chain (see append_many)."""
+    return append_many(forum_id=forum_id, entries=[(actor, kind, payload)])[0]
 
-    Must run inside the transaction of the change it records; it locks the forum row,
+
+def append_many(
+    *, forum_id: int, entries: Sequence[tuple[str, str, Mapping[str, Any]]]
+) -> list[AuditEvent]:
+    """Append events, in order, to the forum's chain.
+
+    Must run inside the transaction of the change they record; it locks the forum row,
     so concurrent appends queue up instead of forking the chain.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.append must run inside the change's transaction")
+        raise RuntimeError("audit.append_many must run inside the change's transaction")
+    if not entries:
+        return []
     forum = Forum.objects.select_for_update().only("audit_head", "audit_seq").get(pk=forum_id)
-    event = AuditEvent(
-        forum_id=forum_id,
-        seq=forum.audit_seq + 1,
-        created_at=timezone.now(),
-        actor=actor,
-        kind=kind,
-        payload=json.loads(canonical_json(payload)),
-        prev_hash=forum.audit_head,
-    )
-    event.hash = link_hash(event.prev_hash, event_body(event))
-    event.save(force_insert=True)
-    Forum.objects.filter(pk=forum_id).update(audit_head=event.hash, audit_seq=event.seq)
-    return event
+    now = timezone.now()
+    prev, seq = forum.audit_head, forum.audit_seq
+    events = []
+    for actor, kind, payload in entries:
+        seq += 1
+        event = AuditEvent(
+            forum_id=forum_id,
+            seq=seq,
+            created_at=now,
+            actor=actor,
+            kind=kind,
+            payload=json.loads(canonical_json(payload)),
+            prev_hash=prev,
+        )
+        event.hash = prev = link_hash(event.prev_hash, event_body(event))
+        events.append(event)
+    AuditEvent.objects.bulk_create(events)
+    Forum.objects.filter(pk=forum_id).update(audit_head=prev, audit_seq=seq)
+    return events
 
 
 @dataclass(frozen=True)

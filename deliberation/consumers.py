@@ -52,7 +52,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     viewer: Viewer | None = None
 
     async def connect(self) -> None:
-        self.viewer = await database_sync_to_async(identify)(self.scope)
+        # Reads go to the thread pool, so a crowd joining never waits behind ballots.
+        self.viewer = await database_sync_to_async(identify, thread_sensitive=False)(self.scope)
         if self.viewer is None:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
@@ -83,7 +84,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         assert self.viewer is not None
-        snapshot = await database_sync_to_async(selectors.meeting_snapshot)(
+        snapshot = await database_sync_to_async(selectors.meeting_snapshot, thread_sensitive=False)(
             self.viewer.meeting_id, audience=self.viewer.audience, member=self.viewer.member
         )
         await self.send_json(snapshot)
@@ -117,7 +118,25 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send_snapshot()
 
     async def on_ballot_cast(self, message: protocol.Message) -> None:
-        result = await database_sync_to_async(self._cast)(message)
+        assert self.viewer is not None
+        me = self.viewer.member
+        if self.viewer.audience != "phone" or me is None:
+            raise NotAllowed(_("Please vote from your own phone."))
+        voter = me
+        if message.for_member is not None and message.for_member != me.pk:
+            voter = await database_sync_to_async(self._supported)(me, message.for_member)
+        token = message.token or identity.secret_token(self.scope.get("cookies", {}), message.poll)
+        request = poll_services.BallotRequest(
+            answer=message.answer,
+            client_id=message.client_id or "",
+            voter=voter,
+            cast_by=me,
+            secret_token=token,
+        )
+        # The service checks the rest (open poll, this meeting, in the room, allowed to
+        # vote) for the whole batch at once.
+        batcher = realtime.BallotBatcher.for_meeting(self.viewer.meeting_id)
+        result = await batcher.cast(message.poll, request)
         ack: dict[str, Any] = {
             "type": "ballot.ack",
             "poll": result.poll_id,
@@ -128,23 +147,13 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             ack["token"] = result.secret_token
         await self.send_json(ack)
 
-    def _cast(self, message: protocol.Message) -> poll_services.CastResult:
-        assert self.viewer is not None
-        if self.viewer.audience != "phone" or self.viewer.member is None:
-            raise NotAllowed(_("Please vote from your own phone."))
-        poll = self._poll(message.poll)
-        me = Member.objects.get(pk=self.viewer.member.pk)
-        voter = permissions.voter_for(me, message.for_member, poll)
-        token = message.token or identity.secret_token(self.scope.get("cookies", {}), poll.pk)
-        return poll_services.ballot_cast(
-            poll=poll,
-            answer=message.answer,
-            client_id=message.client_id or "",
-            voter=voter,
-            cast_by=me,
-            secret_token=token,
-            meeting=Meeting(pk=self.viewer.meeting_id),
+    def _supported(self, me: Member, member_id: int) -> Member:
+        supported = Member.objects.filter(pk=member_id, forum_id=me.forum_id).first()
+        permissions.require(
+            "member.assist", me, supported, _("You can only vote with a person you support.")
         )
+        assert supported is not None
+        return supported
 
     def _poll(self, poll_id: int | None) -> Poll:
         assert self.viewer is not None

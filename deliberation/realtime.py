@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar, Self, cast
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -85,7 +85,6 @@ def tally_changed(meeting_id: int, poll_id: int) -> None:
 # -- the coalescer ---------------------------------------------------------------
 
 _loop: asyncio.AbstractEventLoop | None = None
-_coalescers: dict[int, "TallyCoalescer"] = {}
 _lock = threading.Lock()
 
 
@@ -96,7 +95,7 @@ def bind_loop() -> None:
     with _lock:
         if _loop is not loop:
             _loop = loop
-            _coalescers.clear()
+            MeetingWorker.forget_all()
 
 
 def _run_async(func: Callable[..., Any], *args: Any) -> None:
@@ -128,16 +127,63 @@ def _mark_from_any_thread(meeting_id: int, poll_id: int) -> None:
 
 def mark_dirty(meeting_id: int, poll_id: int) -> None:
     """Note that a poll's tally changed; must run on the bound loop."""
-    coalescer = _coalescers.get(meeting_id)
-    if coalescer is None or coalescer.finished:
-        coalescer = _coalescers[meeting_id] = TallyCoalescer(meeting_id)
-    coalescer.mark(poll_id)
+    TallyCoalescer.for_meeting(meeting_id).mark(poll_id)
 
 
 async def _tally_event(poll_id: int) -> dict[str, Any] | None:
     from deliberation import selectors
 
-    return await database_sync_to_async(selectors.tally_event)(poll_id)
+    # Off the writers' thread: a tally must not wait behind a burst of ballots.
+    return await database_sync_to_async(selectors.tally_event, thread_sensitive=False)(poll_id)
+
+
+class MeetingWorker:
+    """One task per meeting per process, made when first needed, gone when idle."""
+
+    _registry: ClassVar[dict[tuple[type, int], "MeetingWorker"]] = {}
+
+    def __init__(self, meeting_id: int) -> None:
+        self.meeting_id = meeting_id
+        self.finished = False
+        # A fresh context: the caller's would carry asgiref's per-task executor state
+        # into a task that outlives the request that made it.
+        self.task = asyncio.get_running_loop().create_task(
+            self._main(), context=contextvars.Context()
+        )
+
+    @classmethod
+    def for_meeting(cls, meeting_id: int) -> Self:
+        """Return this process's worker for a meeting, starting one if needed."""
+        worker = MeetingWorker._registry.get((cls, meeting_id))
+        if worker is None or worker.finished:
+            worker = MeetingWorker._registry[(cls, meeting_id)] = cls(meeting_id)
+        return cast(Self, worker)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        MeetingWorker._registry.clear()
+
+    @classmethod
+    def running(cls) -> list["MeetingWorker"]:
+        return [w for w in MeetingWorker._registry.values() if not w.finished]
+
+    async def _main(self) -> None:
+        try:
+            await self.run()
+        except Exception:
+            logger.exception("%s for meeting %s stopped", type(self).__name__, self.meeting_id)
+            raise
+        finally:
+            self.finished = True
+            key = (type(self), self.meeting_id)
+            if MeetingWorker._registry.get(key) is self:
+                del MeetingWorker._registry[key]
+
+    async def run(self) -> None:
+        raise NotImplementedError
+
+    def busy(self) -> bool:
+        return False
 
 
 async def send_tally_now(meeting_id: int, poll_id: int) -> None:
@@ -150,20 +196,18 @@ async def send_tally_now(meeting_id: int, poll_id: int) -> None:
         await send_group(phones_group(meeting_id), event)
 
 
-class TallyCoalescer:
+class TallyCoalescer(MeetingWorker):
     """Send a meeting's tallies at a bounded rate, always ending on the final count."""
 
     def __init__(self, meeting_id: int) -> None:
-        self.meeting_id = meeting_id
         self.dirty: set[int] = set()
         self.phone_pending: dict[int, str] = {}
+        # What each audience was last sent, so an unchanged tally is not sent again.
+        self.last_sent: dict[tuple[str, int], str] = {}
         self.wake = asyncio.Event()
         self.last_console = 0.0
         self.last_phone = 0.0
-        self.finished = False
-        self.task = asyncio.get_running_loop().create_task(
-            self.run(), context=contextvars.Context()
-        )
+        super().__init__(meeting_id)
 
     def mark(self, poll_id: int) -> None:
         self.dirty.add(poll_id)
@@ -174,59 +218,113 @@ class TallyCoalescer:
         layer = get_channel_layer()
         console_interval = settings.TALLY_INTERVAL_CONSOLE
         phone_interval = settings.TALLY_INTERVAL_PHONE
-        try:
-            while True:
-                if self.phone_pending:
-                    timeout = max(0.0, self.last_phone + phone_interval - loop.time())
-                else:
-                    timeout = IDLE_SECONDS
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout)
-                except TimeoutError:
-                    if not self.dirty and not self.phone_pending:
-                        return
-                if self.dirty:
-                    delay = self.last_console + console_interval - loop.time()
-                    if delay > 0:
-                        # Ballots that arrive meanwhile join this send.
-                        await asyncio.sleep(delay)
-                    self.wake.clear()
-                    dirty, self.dirty = self.dirty, set()
-                    for poll_id in sorted(dirty):
-                        event = await _tally_event(poll_id)
-                        if event is None:
-                            continue
-                        text = encode(event)
+        while True:
+            if self.phone_pending:
+                timeout = max(0.0, self.last_phone + phone_interval - loop.time())
+            else:
+                timeout = IDLE_SECONDS
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout)
+            except TimeoutError:
+                if not self.dirty and not self.phone_pending:
+                    return
+            if self.dirty:
+                delay = self.last_console + console_interval - loop.time()
+                if delay > 0:
+                    # Ballots that arrive meanwhile join this send.
+                    await asyncio.sleep(delay)
+                self.wake.clear()
+                dirty, self.dirty = self.dirty, set()
+                for poll_id in sorted(dirty):
+                    event = await _tally_event(poll_id)
+                    if event is None:
+                        continue
+                    text = encode(event)
+                    if self.last_sent.get(("console", poll_id)) != text:
+                        self.last_sent[("console", poll_id)] = text
                         await layer.group_send(
                             console_group(self.meeting_id), {"type": "broadcast", "text": text}
                         )
-                        if event.get("visible"):
-                            self.phone_pending[poll_id] = text
-                    self.last_console = loop.time()
-                else:
-                    self.wake.clear()
-                if self.phone_pending and loop.time() - self.last_phone >= phone_interval:
-                    pending, self.phone_pending = self.phone_pending, {}
-                    for text in pending.values():
-                        await layer.group_send(
-                            phones_group(self.meeting_id), {"type": "broadcast", "text": text}
-                        )
-                    self.last_phone = loop.time()
-        except Exception:
-            logger.exception("Tally coalescer for meeting %s stopped", self.meeting_id)
-            raise
-        finally:
-            self.finished = True
-            if _coalescers.get(self.meeting_id) is self:
-                del _coalescers[self.meeting_id]
+                    if event.get("visible") and self.last_sent.get(("phone", poll_id)) != text:
+                        self.phone_pending[poll_id] = text
+                self.last_console = loop.time()
+            else:
+                self.wake.clear()
+            if self.phone_pending and loop.time() - self.last_phone >= phone_interval:
+                pending, self.phone_pending = self.phone_pending, {}
+                for poll_id, text in pending.items():
+                    self.last_sent[("phone", poll_id)] = text
+                    await layer.group_send(
+                        phones_group(self.meeting_id), {"type": "broadcast", "text": text}
+                    )
+                self.last_phone = loop.time()
+
+    def busy(self) -> bool:
+        return bool(self.dirty or self.phone_pending)
+
+
+class BallotBatcher(MeetingWorker):
+    """Write a meeting's ballots from all its phones in batches, then answer each phone.
+
+    While one batch is being written, the ballots that arrive meanwhile queue up and go
+    together in the next one. Each phone is answered only after its batch committed.
+    """
+
+    MAX_BATCH = 500
+
+    def __init__(self, meeting_id: int) -> None:
+        self.pending: list[tuple[int, Any, asyncio.Future[Any]]] = []
+        self.wake = asyncio.Event()
+        super().__init__(meeting_id)
+
+    async def cast(self, poll_id: int, request: Any) -> Any:
+        """Queue one ballot and return its CastResult once written (or raise its error)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.pending.append((poll_id, request, future))
+        self.wake.set()
+        outcome = await future
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def busy(self) -> bool:
+        return bool(self.pending)
+
+    async def run(self) -> None:
+        from deliberation.services.polls import ballots_cast
+
+        write = database_sync_to_async(ballots_cast)
+        while True:
+            if not self.pending:
+                try:
+                    await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
+                except TimeoutError:
+                    if not self.pending:
+                        return
+            self.wake.clear()
+            batch, self.pending = self.pending[: self.MAX_BATCH], self.pending[self.MAX_BATCH :]
+            by_poll: dict[int, list[tuple[int, Any, asyncio.Future[Any]]]] = {}
+            for item in batch:
+                by_poll.setdefault(item[0], []).append(item)
+            for poll_id, items in by_poll.items():
+                try:
+                    outcomes = await write(
+                        poll_id=poll_id,
+                        requests=[request for _p, request, _f in items],
+                        meeting_id=self.meeting_id,
+                    )
+                except Exception as exc:
+                    # Nothing of this batch was written or acknowledged; phones resend.
+                    logger.exception("Writing %s ballots failed", len(items))
+                    outcomes = [exc] * len(items)
+                for (_p, _r, future), outcome in zip(items, outcomes, strict=True):
+                    if not future.done():  # the phone may have gone meanwhile
+                        future.set_result(outcome)
 
 
 async def drain() -> None:
-    """Wait until every coalescer in this process has sent what it holds (for tests)."""
-    while True:
-        busy = [c for c in _coalescers.values() if c.dirty or c.phone_pending]
-        if not busy:
-            return
+    """Wait until every worker in this process has done what it holds (for tests)."""
+    while any(worker.busy() for worker in MeetingWorker.running()):
         await asyncio.sleep(0.05)
 
 

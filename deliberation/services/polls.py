@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliberation import audit, methods, realtime
+from deliberation import audit, methods, permissions, realtime
 from deliberation.exceptions import (
     AlreadyVotedSecret,
+    DomainError,
     InvalidInput,
     MeetingNotOpen,
     NotAllowed,
@@ -299,6 +300,23 @@ class CastResult:
     secret_token: str | None = None
 
 
+@dataclass(frozen=True)
+class BallotRequest:
+    """One ballot to record: whose vote, cast by whom, with which answer and client id.
+
+    `voter` is the member whose vote it is. A supporter casting with the person they
+    support is `cast_by` (an assisted ballot); a facilitator entering a paper ballot
+    gives `voter=None`, themselves as `cast_by` and the paper's constituency.
+    """
+
+    answer: Mapping[str, Any]
+    client_id: uuid.UUID | str
+    voter: Member | None
+    cast_by: Member | None = None
+    paper_constituency: str | None = None
+    secret_token: str | None = None
+
+
 def ballot_cast(
     *,
     poll: Poll,
@@ -310,161 +328,280 @@ def ballot_cast(
     secret_token: str | None = None,
     meeting: Meeting | None = None,
 ) -> CastResult:
-    """Record one ballot; the last answer of a member counts, a resent client id counts once.
+    """Record one ballot; the last answer of a member counts, a resent client id counts once."""
+    request = BallotRequest(answer, client_id, voter, cast_by, paper_constituency, secret_token)
+    outcome = ballots_cast(
+        poll_id=poll.pk, requests=[request], meeting_id=meeting.pk if meeting else None
+    )[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
-    `voter` is the member whose vote it is. A supporter casting with the person they
-    support passes themselves as `cast_by` (an assisted ballot); a facilitator entering a
-    paper ballot passes `voter=None` and the paper's constituency. Takes a row lock on the
-    poll, so a ballot can never land after the poll's result was frozen.
+
+def ballots_cast(
+    *, poll_id: int, requests: Sequence[BallotRequest], meeting_id: int | None = None
+) -> list[CastResult | DomainError]:
+    """Record ballots for one poll in one transaction; each request gets its own outcome.
+
+    The same rules as for one ballot apply to each, in order, so a batch gives what the
+    ballots one by one would have given. Takes a row lock on the poll, so a ballot can
+    never land after the poll's result was frozen. Batching is what lets one process
+    take a burst of 1,000 ballots: the checks, inserts and audit events of a batch each
+    cost one query, not one per ballot.
     """
-    try:
-        client_uuid = uuid.UUID(str(client_id))
-    except ValueError as exc:
-        raise InvalidInput(_("The vote had no valid id. Please try again.")) from exc
-    spec = poll_spec(poll)
-    try:
-        clean = methods.normalise_answer(spec, answer)
-    except methods.InvalidAnswer as exc:
-        raise InvalidInput(str(exc)) from exc
-
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
-        if meeting is not None and poll.meeting_id != meeting.pk:
-            raise WrongMeeting()
-        if poll.status == Poll.Status.CLOSED:
-            raise PollClosed()
-        if poll.status != Poll.Status.OPEN:
-            raise PollNotOpen()
+        poll = Poll.objects.select_for_update().get(pk=poll_id)
+        refusal: DomainError | None = None
+        if meeting_id is not None and poll.meeting_id != meeting_id:
+            refusal = WrongMeeting()
+        elif poll.status == Poll.Status.CLOSED:
+            refusal = PollClosed()
+        elif poll.status != Poll.Status.OPEN:
+            refusal = PollNotOpen()
+        if refusal is not None:
+            return [refusal for _request in requests]
+        batch = _BallotBatch(poll, requests)
+        outcomes = [batch.add(request) for request in requests]
+        batch.save()
+    return outcomes
 
-        source, constituency = _ballot_source(poll, voter, cast_by, paper_constituency)
-        assisted_by = cast_by if source == Source.ASSISTED else None
-        if poll.secret:
-            result = _cast_secret(
-                poll, voter, clean, client_uuid, source, constituency, secret_token
-            )
+
+class _BallotBatch:
+    """Apply ballots to one locked poll in memory, then write them all at once."""
+
+    def __init__(self, poll: Poll, requests: Sequence[BallotRequest]) -> None:
+        self.poll = poll
+        self.spec = poll_spec(poll)
+        voter_ids = {r.voter.pk for r in requests if r.voter is not None}
+        if poll.meeting_id is None:
+            self.present = voter_ids
         else:
-            result = _cast_named(poll, voter, clean, client_uuid, source, constituency, assisted_by)
-        if result.duplicate:
-            return result
-        payload: dict[str, Any] = {"poll": poll.pk, "source": source, "changed": result.changed}
-        if not poll.secret:
+            self.present = set(
+                Attendance.objects.filter(
+                    meeting_id=poll.meeting_id,
+                    member_id__in=voter_ids,
+                    status=Attendance.Status.PRESENT,
+                ).values_list("member_id", flat=True)
+            )
+        assisted = [
+            (r.cast_by.pk, r.voter.pk)
+            for r in requests
+            if r.voter is not None and r.cast_by is not None and r.cast_by.pk != r.voter.pk
+        ]
+        self.supports: set[tuple[int, int]] = set()
+        if assisted:
+            self.supports = set(
+                Member.supports.through.objects.filter(
+                    from_member_id__in={a for a, _b in assisted},
+                    to_member_id__in={b for _a, b in assisted},
+                ).values_list("from_member_id", "to_member_id")
+            )
+        client_ids = set()
+        for request in requests:
+            try:
+                client_ids.add(uuid.UUID(str(request.client_id)))
+            except ValueError:
+                continue
+        table = SecretBallot if poll.secret else Ballot
+        self.seen_client_ids = set(
+            table.objects.filter(poll=poll, client_id__in=client_ids).values_list(
+                "client_id", flat=True
+            )
+        )
+        self.new: list[Any] = []
+        self.changed: dict[Any, Any] = {}
+        self.events: list[tuple[str, str, dict[str, Any]]] = []
+        if poll.secret:
+            self.participants = set(
+                Participation.objects.filter(poll=poll, member_id__in=voter_ids).values_list(
+                    "member_id", flat=True
+                )
+            )
+            hashes = [_token_hash(r.secret_token) for r in requests if r.secret_token]
+            self.by_token = {
+                b.token_hash: b
+                for b in SecretBallot.objects.filter(poll=poll, token_hash__in=hashes)
+            }
+            self.new_participations: list[Participation] = []
+        else:
+            self.named = {
+                b.member_id: b for b in Ballot.objects.filter(poll=poll, member_id__in=voter_ids)
+            }
+
+    def add(self, request: BallotRequest) -> CastResult | DomainError:
+        try:
+            return self._add(request)
+        except DomainError as exc:
+            return exc
+
+    def _add(self, request: BallotRequest) -> CastResult:
+        try:
+            client_uuid = uuid.UUID(str(request.client_id))
+        except ValueError as exc:
+            raise InvalidInput(_("The vote had no valid id. Please try again.")) from exc
+        try:
+            clean = methods.normalise_answer(self.spec, request.answer)
+        except methods.InvalidAnswer as exc:
+            raise InvalidInput(str(exc)) from exc
+        if client_uuid in self.seen_client_ids:
+            return CastResult(
+                self.poll.pk,
+                str(client_uuid),
+                duplicate=True,
+                changed=False,
+                secret_token=request.secret_token,
+            )
+        source, constituency = self._source(request)
+        if self.poll.secret:
+            result = self._secret(request, clean, client_uuid, source, constituency)
+        else:
+            result = self._named(request, clean, client_uuid, source, constituency)
+        self.seen_client_ids.add(client_uuid)
+        payload: dict[str, Any] = {
+            "poll": self.poll.pk,
+            "source": source,
+            "changed": result.changed,
+        }
+        voter = request.voter
+        if not self.poll.secret:
             payload.update(
                 member=voter.pk if voter else None,
                 constituency=constituency,
                 answer=clean,
-                assisted_by=assisted_by.pk if assisted_by else None,
+                assisted_by=request.cast_by.pk if source == Source.ASSISTED else None,
             )
         elif voter is not None:
             # Who took part, never what they chose.
             payload["member"] = voter.pk
-        audit.append(
-            forum_id=poll.forum_id,
-            actor=actor_label(cast_by or voter),
-            kind="ballot.changed" if result.changed else "ballot.cast",
-            payload=payload,
-        )
-        if poll.meeting_id:
-            realtime.tally_changed(poll.meeting_id, poll.pk)
-    return result
-
-
-def _ballot_source(
-    poll: Poll, voter: Member | None, cast_by: Member | None, paper_constituency: str | None
-) -> tuple[str, str]:
-    """Decide whose vote this is and how it was cast; refuse what is not allowed."""
-    if voter is None:
-        if cast_by is None or paper_constituency not in Constituency.values:
-            raise InvalidInput(_("A paper vote needs the group of the person who voted."))
-        return Source.PAPER, paper_constituency  # type: ignore[return-value]
-    if voter.forum_id != poll.forum_id or not voter.can_vote:
-        raise NotAllowed(_("You cannot vote in this forum."))
-    if (
-        poll.meeting_id is not None
-        and not Attendance.objects.filter(
-            meeting_id=poll.meeting_id, member=voter, status=Attendance.Status.PRESENT
-        ).exists()
-    ):
-        raise NotAllowed(_("Please join the meeting before you vote."))
-    if cast_by is None or cast_by.pk == voter.pk:
-        return Source.DIRECT, voter.constituency
-    if not cast_by.supports.filter(pk=voter.pk).exists():
-        raise NotAllowed(_("You can only vote with a person you support."))
-    return Source.ASSISTED, voter.constituency
-
-
-def _cast_named(
-    poll: Poll,
-    voter: Member | None,
-    clean: dict[str, Any],
-    client_uuid: uuid.UUID,
-    source: str,
-    constituency: str,
-    assisted_by: Member | None,
-) -> CastResult:
-    if Ballot.objects.filter(poll=poll, client_id=client_uuid).exists():
-        return CastResult(poll.pk, str(client_uuid), duplicate=True, changed=False)
-    existing = Ballot.objects.filter(poll=poll, member=voter).first() if voter is not None else None
-    if existing is None:
-        Ballot.objects.create(
-            poll=poll,
-            member=voter,
-            constituency=constituency,
-            answer=clean,
-            source=source,
-            assisted_by=assisted_by,
-            client_id=client_uuid,
-        )
-        return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False)
-    existing.answer = clean
-    existing.source = source
-    existing.assisted_by = assisted_by
-    existing.client_id = client_uuid
-    existing.save(update_fields=["answer", "source", "assisted_by", "client_id", "changed_at"])
-    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=True)
-
-
-def _cast_secret(
-    poll: Poll,
-    voter: Member | None,
-    clean: dict[str, Any],
-    client_uuid: uuid.UUID,
-    source: str,
-    constituency: str,
-    secret_token: str | None,
-) -> CastResult:
-    if SecretBallot.objects.filter(poll=poll, client_id=client_uuid).exists():
-        return CastResult(
-            poll.pk, str(client_uuid), duplicate=True, changed=False, secret_token=secret_token
-        )
-    if voter is not None:
-        participation, created = Participation.objects.get_or_create(
-            poll=poll, member=voter, defaults={"assisted": source == Source.ASSISTED}
-        )
-        if not created:
-            ballot = (
-                SecretBallot.objects.filter(poll=poll, token_hash=_token_hash(secret_token)).first()
-                if secret_token
-                else None
+        self.events.append(
+            (
+                actor_label(request.cast_by or voter),
+                "ballot.changed" if result.changed else "ballot.cast",
+                payload,
             )
+        )
+        return result
+
+    def _source(self, request: BallotRequest) -> tuple[str, str]:
+        """Decide whose vote this is and how it was cast; refuse what is not allowed."""
+        voter, cast_by = request.voter, request.cast_by
+        if voter is None:
+            if cast_by is None or request.paper_constituency not in Constituency.values:
+                raise InvalidInput(_("A paper vote needs the group of the person who voted."))
+            return Source.PAPER, str(request.paper_constituency)
+        if not permissions.can("poll.vote", voter, self.poll):
+            raise NotAllowed(_("You cannot vote in this forum."))
+        if voter.pk not in self.present:
+            raise NotAllowed(_("Please join the meeting before you vote."))
+        if cast_by is None or cast_by.pk == voter.pk:
+            return Source.DIRECT, voter.constituency
+        if (cast_by.pk, voter.pk) not in self.supports:
+            raise NotAllowed(_("You can only vote with a person you support."))
+        return Source.ASSISTED, voter.constituency
+
+    def _named(
+        self,
+        request: BallotRequest,
+        clean: dict[str, Any],
+        client_uuid: uuid.UUID,
+        source: str,
+        constituency: str,
+    ) -> CastResult:
+        assisted_by = request.cast_by if source == Source.ASSISTED else None
+        voter = request.voter
+        ballot = self.named.get(voter.pk) if voter is not None else None
+        if ballot is None:
+            ballot = Ballot(
+                poll=self.poll,
+                member=voter,
+                constituency=constituency,
+                answer=clean,
+                source=source,
+                assisted_by=assisted_by,
+                client_id=client_uuid,
+            )
+            self.new.append(ballot)
+            if voter is not None:
+                self.named[voter.pk] = ballot
+            return CastResult(self.poll.pk, str(client_uuid), duplicate=False, changed=False)
+        ballot.answer = clean
+        ballot.source = source
+        ballot.assisted_by = assisted_by
+        ballot.client_id = client_uuid
+        ballot.changed_at = timezone.now()
+        if ballot.pk is not None:
+            self.changed[ballot.pk] = ballot
+        return CastResult(self.poll.pk, str(client_uuid), duplicate=False, changed=True)
+
+    def _secret(
+        self,
+        request: BallotRequest,
+        clean: dict[str, Any],
+        client_uuid: uuid.UUID,
+        source: str,
+        constituency: str,
+    ) -> CastResult:
+        voter = request.voter
+        if voter is not None and voter.pk in self.participants:
+            token = request.secret_token
+            ballot = self.by_token.get(_token_hash(token)) if token else None
             if ballot is None:
                 raise AlreadyVotedSecret()
             ballot.answer = clean
             ballot.source = source
             ballot.client_id = client_uuid
-            ballot.save(update_fields=["answer", "source", "client_id"])
+            if ballot not in self.new:
+                self.changed[ballot.pk] = ballot
             return CastResult(
-                poll.pk, str(client_uuid), duplicate=False, changed=True, secret_token=secret_token
+                self.poll.pk,
+                str(client_uuid),
+                duplicate=False,
+                changed=True,
+                secret_token=token,
             )
-    token = secrets.token_urlsafe(24) if voter is not None else None
-    SecretBallot.objects.create(
-        poll=poll,
-        constituency=constituency,
-        answer=clean,
-        source=source,
-        token_hash=_token_hash(token) if token else "",
-        client_id=client_uuid,
-    )
-    return CastResult(poll.pk, str(client_uuid), duplicate=False, changed=False, secret_token=token)
+        token = secrets.token_urlsafe(24) if voter is not None else None
+        ballot = SecretBallot(
+            poll=self.poll,
+            constituency=constituency,
+            answer=clean,
+            source=source,
+            token_hash=_token_hash(token) if token else "",
+            client_id=client_uuid,
+        )
+        self.new.append(ballot)
+        if voter is not None and token is not None:
+            self.participants.add(voter.pk)
+            self.by_token[ballot.token_hash] = ballot
+            self.new_participations.append(
+                Participation(poll=self.poll, member=voter, assisted=source == Source.ASSISTED)
+            )
+        return CastResult(
+            self.poll.pk, str(client_uuid), duplicate=False, changed=False, secret_token=token
+        )
+
+    def save(self) -> None:
+        """Write the batch: inserts, updates and audit events, a few queries in all."""
+        if not self.events:
+            return
+        if self.poll.secret:
+            # Shuffled, so not even insertion order pairs a ballot with a participation.
+            secrets.SystemRandom().shuffle(self.new)
+            SecretBallot.objects.bulk_create(self.new)
+            Participation.objects.bulk_create(self.new_participations)
+            if self.changed:
+                SecretBallot.objects.bulk_update(
+                    list(self.changed.values()), ["answer", "source", "client_id"]
+                )
+        else:
+            Ballot.objects.bulk_create(self.new)
+            if self.changed:
+                Ballot.objects.bulk_update(
+                    list(self.changed.values()),
+                    ["answer", "source", "assisted_by", "client_id", "changed_at"],
+                )
+        audit.append_many(forum_id=self.poll.forum_id, entries=self.events)
+        if self.poll.meeting_id:
+            realtime.tally_changed(self.poll.meeting_id, self.poll.pk)
 
 
 def hand_count_set(

@@ -105,13 +105,15 @@ async def test_refused_actions_write_nothing(forum, meeting, people, facilitator
     await database_sync_to_async(poll_services.poll_close)(poll=open_poll)
     foreign = await database_sync_to_async(factories.poll)(other, "yes_no")
     closed = open_poll
+    current = await database_sync_to_async(factories.poll)(meeting, "dots", dots=2)
     screen = await phone(meeting, people["staff"][0])
     await screen.receive()
 
     cases = [
         (ballot(foreign, {"choice": "yes"}), "wrong_meeting"),
         (ballot(closed, {"choice": "yes"}), "poll_closed"),
-        ({**ballot(closed, {"choice": "maybe"})}, "invalid"),
+        (ballot(current, {"dots": {"buses": 3}}), "invalid"),
+        (ballot(current, {"choice": "yes"}), "invalid"),
         ({"type": "poll.close", "poll": foreign.pk}, "not_allowed"),
         ({"type": "poll.open", "poll": closed.pk}, "not_allowed"),
         ({"type": "agenda.move", "item": None}, "not_allowed"),
