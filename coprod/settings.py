@@ -135,7 +135,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "deliberation.layers.InMemoryLayer",
             "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 30},
         }
     }
