@@ -4,9 +4,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.consumer import get_handler_name
 from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions, protocol, realtime, selectors
