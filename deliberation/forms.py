@@ -23,6 +23,10 @@ from deliberation.services.polls import OptionInput
 from deliberation.views import display
 
 GROUP_CHOICES = [(key, display.GROUPS[key]) for key in methods.CONSTITUENCIES]
+CHOOSE = {
+    "required": _("Please choose an answer."),
+    "invalid_choice": _("Please choose an answer."),
+}
 
 
 def normalise_code(value: str) -> str:
@@ -86,7 +90,13 @@ class GuestForm(forms.Form):
 class BallotForm(forms.Form):
     """One answer to one poll, for any voting method; ballot_cast checks the answer itself."""
 
-    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    client_id = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The vote had no valid id. Please try again."),
+            "invalid": _("The vote had no valid id. Please try again."),
+        },
+    )
 
     def __init__(
         self,
@@ -106,7 +116,7 @@ class BallotForm(forms.Form):
             self.fields["choice"] = forms.ChoiceField(
                 choices=[(k, display.CHOICES.get(k, k)) for k in self.option_keys],
                 widget=forms.RadioSelect,
-                error_messages={"required": _("Please choose an answer.")},
+                error_messages=CHOOSE,
             )
             if method == "consent":
                 self.fields["reason"] = forms.CharField(
@@ -114,8 +124,10 @@ class BallotForm(forms.Form):
                 )
         elif method == "dots":
             for key in self.option_keys:
+                # ballot_cast says in plain words what is wrong with the dots given.
                 self.fields[f"dots_{key}"] = forms.IntegerField(
-                    required=False, min_value=0, max_value=poll.dots
+                    required=False,
+                    error_messages={"invalid": _("Please give dots as whole numbers.")},
                 )
         elif method == "ranked":
             places = [("", _("Not ranked"))] + [
@@ -123,7 +135,11 @@ class BallotForm(forms.Form):
             ]
             for key in self.option_keys:
                 self.fields[f"rank_{key}"] = forms.TypedChoiceField(
-                    required=False, choices=places, coerce=int, empty_value=None
+                    required=False,
+                    choices=places,
+                    coerce=int,
+                    empty_value=None,
+                    error_messages=CHOOSE,
                 )
         elif method == "score":
             for key in self.option_keys:
@@ -132,6 +148,7 @@ class BallotForm(forms.Form):
                     choices=[(str(n), str(n)) for n in range(methods.MAX_SCORE + 1)],
                     coerce=int,
                     empty_value=None,
+                    error_messages=CHOOSE,
                 )
         self.supports = supports or []
         if self.supports:
@@ -140,6 +157,9 @@ class BallotForm(forms.Form):
                 choices=[("", _("My own vote"))] + [(str(m.pk), m.name) for m in self.supports],
                 coerce=int,
                 empty_value=None,
+                error_messages={
+                    "invalid_choice": _("You can only vote with a person you support.")
+                },
             )
         if paper:
             self.fields["constituency"] = forms.ChoiceField(
@@ -147,7 +167,8 @@ class BallotForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         method = self.poll.method
         if self.errors:
             return data
@@ -220,7 +241,8 @@ class ForumForm(forms.Form):
 
         from deliberation.models import Forum
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         slug = data.get("slug") or slugify(data.get("name", ""))[:60]
         if not slug:
             raise ValidationError(_("Please give a short name for web addresses."))
@@ -260,7 +282,8 @@ class MemberForm(forms.Form):
         self.fields["supports"].queryset = queryset  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("supports") and data.get("role") != Role.SUPPORTER:
             self.add_error("supports", _("Only a supporter can support other people."))
         return data
@@ -358,7 +381,10 @@ class PollForm(forms.Form):
         required=False,
     )
     agenda_item = forms.ModelChoiceField(
-        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+        label=_("Agenda item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("No agenda item"),
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -368,7 +394,8 @@ class PollForm(forms.Form):
         self.fields["agenda_item"].initial = meeting.current_item_id
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         method = data.get("method")
         lines = [line.strip() for line in (data.get("options") or "").splitlines()]
         data["option_inputs"] = [OptionInput(label=line) for line in lines if line]
@@ -385,6 +412,7 @@ class PollForm(forms.Form):
 class PollPickForm(forms.Form):
     poll = forms.ModelChoiceField(
         queryset=Poll.objects.none(),
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("We could not find that vote in this meeting.")},
     )
 
@@ -454,9 +482,12 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["poll"].queryset = Poll.objects.filter(  # type: ignore[attr-defined]
-            meeting=meeting, status=Poll.Status.CLOSED, decision__isnull=True
-        )
+        polls = Poll.objects.filter(meeting=meeting)
+        if not self.is_bound:
+            # Offer only the votes still waiting for a decision; decision_record explains
+            # in plain words why any other vote cannot have one.
+            polls = polls.filter(status=Poll.Status.CLOSED, decision__isnull=True)
+        self.fields["poll"].queryset = polls  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):
@@ -470,4 +501,3 @@ class AttendanceForm(forms.Form):
         self.fields["attendance"].queryset = Attendance.objects.filter(  # type: ignore[attr-defined]
             meeting=meeting
         ).select_related("member", "meeting")
-

@@ -195,25 +195,11 @@ def meeting_snapshot(
 ) -> dict[str, Any]:
     """Build the state a screen starts from; events are applied on top of it."""
     meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
-    polls = []
-    for poll in meeting_polls(meeting):
-        if audience == "phone" and poll.status == Poll.Status.DRAFT:
-            continue
-        if poll.is_closed:
-            polls.append(poll_dict(poll))
-            continue
-        if poll.status == Poll.Status.DRAFT:
-            polls.append(poll_dict(poll))
-            continue
-        result = compute_result(poll)
-        entry = poll_dict(poll, result=result if poll.results_visible else None)
-        if poll.results_visible:
-            entry["voters"] = result["voters"]
-        elif audience == "phone":
-            entry["voters"] = 0
-        else:
-            entry["voters"] = result["voters"]
-        polls.append(entry)
+    polls = [
+        _snapshot_poll(poll, audience)
+        for poll in meeting_polls(meeting)
+        if audience != "phone" or poll.status != Poll.Status.DRAFT
+    ]
     snapshot: dict[str, Any] = {
         "type": "snapshot",
         "audience": audience,
@@ -237,6 +223,19 @@ def meeting_snapshot(
     if audience == "phone" and member is not None:
         snapshot["me"] = member_state(meeting, member)
     return snapshot
+
+
+def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
+    """Describe a poll as it stands now, as much as this audience may see."""
+    if poll.status != Poll.Status.OPEN:
+        return poll_dict(poll)
+    result = compute_result(poll)
+    if poll.results_visible:
+        return poll_dict(poll, result=result)
+    entry = poll_dict(poll)
+    # Phones are not told how many have voted while results are hidden; the room is.
+    entry["voters"] = 0 if audience == "phone" else result["voters"]
+    return entry
 
 
 def member_state(meeting: Meeting, member: Member) -> dict[str, Any]:

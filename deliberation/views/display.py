@@ -185,13 +185,18 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
         "voters": poll.get("voters", 0),
         "voters_text": voters_text(poll.get("voters", 0)),
     }
-    if not result:
+    if poll.get("results_hidden") and not closed:
         return {**base, "visible": False}
+    if not result:
+        # Results are visible but nothing was counted yet (a poll that has just opened).
+        return {**base, "visible": True, "empty": True}
     options = option_views(poll)
     labels = {o["key"]: o["label"] for o in options}
     outcome = result["outcome"]
     primary = outcome["weighting"]
-    order = [primary] + [w for w in methods.WEIGHTINGS if w != primary]
+    # A protected secret result carries only the one-person-one-vote count.
+    order = [w for w in [primary, *methods.WEIGHTINGS] if w in result["weightings"]]
+    order = list(dict.fromkeys(order))
     views = [
         {
             "key": w,
@@ -233,11 +238,15 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
             "reasons": [gettext(r) for r in outcome.get("reasons", [])],
         },
         "objections": result.get("objections", []),
+        "ranked": poll["method"] == "ranked",
+        "protected": bool(result.get("protected")),
         "rounds": [],
     }
     ranked = result.get("ranked")
-    if ranked:
-        irv = ranked["irv"][primary]
+    irv = None
+    if ranked and ranked.get("irv"):
+        irv = ranked["irv"].get(primary) or ranked["irv"][order[0]]
+    if irv:
         eliminated = irv.get("eliminated", [])
         for index, counts in enumerate(irv.get("rounds", [])):
             shaped["rounds"].append(
@@ -278,24 +287,28 @@ def live_config() -> dict[str, Any]:
         "by_group": _("By group"),
         "common_ground": _("Things every group supports"),
         "common_none": _("Nothing yet that every group supports."),
+        "protected": _(
+            "This vote is secret and a group has fewer than 3 people, "
+            "so only the count of everyone is shown."
+        ),
         "suppressed": _("Fewer than 3 people: not shown on its own, still counted"),
         "passed": _("Passed"),
         "not_passed": _("Not passed"),
         "winner": _("Winner:"),
         "rounds": _("Counting in rounds"),
+        "borda": _("Points for each place: the 1st choice gets the most (Borda count)."),
         "round": _("Round %(n)s"),
         "out": _("Out: %(name)s"),
         "objections": _("Why people object"),
-        "dots_intro": _("You have %(n)s dots. Put them on the things you like most."),
-        "dots_left": _("You have %(n)s dots left."),
+        "dots_intro": _("Dots to give: %(n)s. Put them on the things you like most."),
+        "dots_left": _("Dots left: %(n)s"),
         "dots_over": _("That is too many dots. Please take some off."),
         "ranked_intro": _("Put the options in order. 1st is the one you like most."),
         "not_ranked": _("Not ranked"),
         "score_intro": _("Give each option a score. 0 means not at all. 5 means very much."),
         "reason": _("Why?"),
         "reason_help": _(
-            "If you object, you must say why. Your reason is shown to the group, "
-            "without your name."
+            "If you object, you must say why. Your reason is shown to the group, without your name."
         ),
         "whose": _("Whose vote is this?"),
         "own": _("My own vote"),
@@ -309,10 +322,14 @@ def live_config() -> dict[str, Any]:
         "refuse": _("Turn away"),
         "release": _("Let this person join again"),
         "guest": _("Guest"),
+        "group": _("Group"),
         "out_of_date": _("Something changed. Reload the page to see it."),
         "reload": _("Reload"),
         "read_aloud": _("Read aloud"),
         "question": _("Question"),
+        "choose": _("Please choose an answer."),
+        "rank_dup": _("Please use each place only once."),
+        "no_votes": _("Nobody has voted yet."),
         "voters": _("People who voted: %(n)s"),
     }
     return {

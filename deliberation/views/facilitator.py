@@ -30,7 +30,7 @@ from deliberation.forms import (
     PollPickForm,
     PollSettingsForm,
 )
-from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll
+from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
 from deliberation.services.decisions import decision_record
 from deliberation.services.forums import forum_create, member_add, member_update
 from deliberation.services.meetings import (
@@ -218,9 +218,7 @@ def cards(request: HttpRequest, slug: str) -> HttpResponse:
     forum = facilitator_forum(request, slug)
     rows = []
     for member in selectors.forum_members(forum).filter(is_active=True):
-        url = request.build_absolute_uri(
-            reverse("deliberation:invite", args=[member.invite_token])
-        )
+        url = request.build_absolute_uri(reverse("deliberation:invite", args=[member.invite_token]))
         rows.append(
             {
                 "name": member.name,
@@ -328,9 +326,7 @@ def _console_page(
         is_bound_here = bound_poll == str(poll["id"])
         if poll["status"] == "open":
             entry["hand_rows"] = (
-                _hand_rows(poll, hand_counts.get(poll["id"], {}))
-                if model.is_single_choice
-                else []
+                _hand_rows(poll, hand_counts.get(poll["id"], {})) if model.is_single_choice else []
             )
             paper_form = (
                 bound
@@ -362,6 +358,7 @@ def _console_page(
     people = snapshot["people"]
     for person in people:
         person["group"] = display.group_label(person["constituency"])
+        person["role_label"] = Role(person["role"]).label
         person["group_symbol"] = display.GROUP_SYMBOLS.get(person["constituency"], "")
         person["need_list"] = [
             {"label": display.NEEDS.get(n, n), "symbol": display.NEED_SYMBOLS.get(n, "")}
@@ -478,7 +475,8 @@ def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
     poll = poll_create(
         forum=meeting.forum,
         meeting=meeting,
-        agenda_item=data["agenda_item"],
+        # A vote belongs to the item being discussed unless the form says otherwise.
+        agenda_item=data["agenda_item"] if "agenda_item" in request.POST else meeting.current_item,
         question=data["question"],
         method=data["method"],
         options=data["option_inputs"],
@@ -637,4 +635,3 @@ def console_action(request: HttpRequest, slug: str, meeting_id: int, action: str
     messages.success(request, message)
     url = reverse("deliberation:console", args=[forum.slug, meeting.pk])
     return redirect(f"{url}#{anchor}")
-

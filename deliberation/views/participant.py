@@ -338,11 +338,12 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
     )
     supports = _supports(member)
     form = BallotForm(request.POST, poll=poll, supports=supports)
+    if request.POST.get("for_member") and not supports:
+        message = _("You can only vote with a person you support.")
+        return _phone_page(request, meeting, member, form=form, error=message, status=400)
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
-        return _phone_page(
-            request, meeting, member, form=form, error=" ".join(errors), status=400
-        )
+        return _phone_page(request, meeting, member, form=form, error=" ".join(errors), status=400)
     voter = member
     cookie_name = identity.secret_cookie_name(poll.pk)
     token = identity.secret_token(request.COOKIES, poll.pk)

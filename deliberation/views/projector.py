@@ -16,7 +16,9 @@ from deliberation.views.common import current_item, pick_poll
 
 def join_url(request: HttpRequest, meeting: Meeting) -> str:
     """Return the full address a phone opens to join this meeting."""
-    return request.build_absolute_uri(reverse("deliberation:join_meeting", args=[meeting.join_code]))
+    return request.build_absolute_uri(
+        reverse("deliberation:join_meeting", args=[meeting.join_code])
+    )
 
 
 def qr_svg(data: str, *, scale: int = 10, title: str = "") -> bytes:
