@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
+from deliberation.models import Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
 SYMBOLS = frozenset(
@@ -342,6 +343,7 @@ def live_config() -> dict[str, Any]:
         "weightings": {k: str(v) for k, v in WEIGHTINGS.items()},
         "weighting_order": list(methods.WEIGHTINGS),
         "needs": {k: str(v) for k, v in NEEDS.items()},
+        "roles": {k: str(v) for k, v in Role.choices},
         "need_symbols": NEED_SYMBOLS,
         "reasons": {r: gettext(r) for r in REASONS},
         "ordinals": [str(o) for o in ORDINALS],

@@ -614,11 +614,11 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, s
 @require_POST
 def console_action(request: HttpRequest, slug: str, meeting_id: int, action: str) -> HttpResponse:
     """Do one console action through its service, then go back to the console."""
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    forum = facilitator_forum(request, slug)
-    meeting = _meeting(forum, meeting_id)
     ctx: dict[str, Any] = {}
     try:
         message, anchor = handler(request, meeting, ctx)

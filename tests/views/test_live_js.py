@@ -1,0 +1,78 @@
+"""live.js must follow the server's events exactly as protocol.apply_event does."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from deliberation import protocol
+
+LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "coprod" / "live.js"
+
+SNAPSHOT = {
+    "type": "snapshot",
+    "audience": "facilitator",
+    "version": 4,
+    "meeting": {"id": 1, "title": "Board", "forum": "F", "status": "open", "join_code": "ACDEFH",
+                "current_item": 10},
+    "agenda": [{"id": 10, "position": 1, "title": "Welcome", "description": ""}],
+    "polls": [
+        {"id": 7, "question": "Q?", "method": "yes_no", "status": "open", "agenda_item": 10,
+         "dots": 0, "weighting": "parity", "secret": False, "results_hidden": False,
+         "double_majority": False, "lived_experience_consent": False,
+         "options": [{"key": "yes", "label": "Yes", "symbol": "yes"}],
+         "voters": 3, "result": {"voters": 3, "outcome": {"weighting": "parity"}}},
+    ],
+    "decisions": [],
+    "attendance": {"present": {"lived_experience": 1, "staff": 0, "commissioner": 0},
+                   "waiting": 0},
+    "people": [],
+}  # fmt: skip
+
+POLL_5 = {**SNAPSHOT["polls"][0], "id": 5, "status": "draft", "voters": 0, "result": None}
+EVENTS = [
+    {"type": "agenda.moved", "version": 5, "current_item": None},
+    {"type": "agenda.changed", "version": 6, "agenda": [{"id": 11, "title": "Buses"}]},
+    {"type": "poll.updated", "version": 7,
+     "poll": {**SNAPSHOT["polls"][0], "results_hidden": True, "voters": 0, "result": None}},
+    {"type": "tally.updated", "version": 7, "poll": 7, "status": "open", "visible": True,
+     "voters": 4, "result": {"voters": 4}},
+    {"type": "poll.created", "poll": POLL_5},
+    {"type": "poll.opened", "version": 8, "poll": {**POLL_5, "status": "open"}},
+    {"type": "poll.closed", "version": 9,
+     "poll": {**POLL_5, "status": "closed", "voters": 2, "result": {"voters": 2}}},
+    {"type": "decision.recorded", "version": 10, "decision": {"id": 1, "outcome": "Yes"}},
+    {"type": "attendance.counts", "present": {"lived_experience": 2, "staff": 1,
+     "commissioner": 0}, "waiting": 1},
+    {"type": "attendance.changed", "present": {"lived_experience": 2, "staff": 1,
+     "commissioner": 1}, "waiting": 0, "people": [{"attendance": 1, "name": "A"}]},
+    {"type": "meeting.status", "version": 11, "status": "closed", "current_item": None},
+]  # fmt: skip
+
+NODE_SCRIPT = """
+const { applyEvent } = require(process.argv[1]);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+let state = input.state;
+const states = [];
+for (const event of input.events) { state = applyEvent(state, event); states.push(state); }
+process.stdout.write(JSON.stringify(states));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_live_js_applies_events_like_the_server():
+    result = subprocess.run(
+        ["node", "-e", NODE_SCRIPT, str(LIVE_JS)],
+        input=json.dumps({"state": SNAPSHOT, "events": EVENTS}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    js_states = json.loads(result.stdout)
+    state = SNAPSHOT
+    for event, js_state in zip(EVENTS, js_states, strict=True):
+        state = protocol.apply_event(state, event)
+        assert js_state == state, event["type"]
