@@ -56,6 +56,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # Reads go to the thread pool, so a crowd joining never waits behind ballots.
         self.viewer = await database_sync_to_async(identify, thread_sensitive=False)(self.scope)
         if self.viewer is None:
+            # Accept first: a handshake refused outright reaches a browser as a bare 1006,
+            # while this close code lets the page say "Please join the meeting again."
+            await self.accept()
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         realtime.bind_loop()

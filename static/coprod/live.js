@@ -161,8 +161,9 @@
     showJoinAgain();
   }
 
-  // A refused handshake reaches the browser without its close code, so ask the page
-  // itself: if it no longer opens (sent to join, sign-in or gone), do not retry.
+  // A socket that never opened (server down, or the handshake refused before our
+  // consumer could give its 4403 code) says nothing, so ask the page itself: if it no
+  // longer opens (sent to join, sign-in or gone), do not retry.
   function probe() {
     if (!window.fetch) {
       scheduleReconnect();

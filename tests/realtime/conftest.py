@@ -95,6 +95,15 @@ async def connect(path: str, cookie: bytes | None = None) -> tuple[bool, Any, Sc
     return connected, code, Screen(communicator)
 
 
+async def refused_with(path: str, cookie: bytes | None = None) -> int | None:
+    """Connect and return the close code a refused screen gets straight after accept."""
+    connected, _code, screen = await connect(path, cookie)
+    assert connected
+    message = await screen.communicator.receive_output(timeout=3)
+    assert message["type"] == "websocket.close", message
+    return message.get("code")
+
+
 async def phone(meeting: Meeting, member: Member) -> Screen:
     cookie = await database_sync_to_async(_phone_session)(meeting, member)
     connected, code, screen = await connect(f"/ws/meeting/{meeting.pk}/", cookie)

@@ -12,7 +12,7 @@ from deliberation.services import decisions as decision_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
-from tests.realtime.conftest import connect, facilitator, phone, projector, settle
+from tests.realtime.conftest import facilitator, phone, projector, refused_with, settle
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_tallies")]
 
@@ -151,21 +151,17 @@ async def test_a_supporter_casts_an_assisted_ballot_over_the_socket(meeting, peo
     await screen.close()
 
 
-async def test_strangers_are_turned_away(meeting):
-    connected, code, _screen = await connect(f"/ws/meeting/{meeting.pk}/")
-    assert not connected and code == 4403
-    connected, code, _screen = await connect(f"/ws/meeting/{meeting.pk}/facilitator/")
-    assert not connected and code == 4403
-    connected, code, _screen = await connect("/ws/projector/not-a-token/")
-    assert not connected and code == 4403
+async def test_strangers_are_turned_away_with_a_reason(meeting):
+    assert await refused_with(f"/ws/meeting/{meeting.pk}/") == 4403
+    assert await refused_with(f"/ws/meeting/{meeting.pk}/facilitator/") == 4403
+    assert await refused_with("/ws/projector/not-a-token/") == 4403
 
 
 async def test_a_participant_cannot_listen_as_facilitator(meeting, people):
     from tests.realtime.conftest import _phone_session
 
     cookie = await database_sync_to_async(_phone_session)(meeting, people["staff"][0])
-    connected, code, _screen = await connect(f"/ws/meeting/{meeting.pk}/facilitator/", cookie)
-    assert not connected and code == 4403
+    assert await refused_with(f"/ws/meeting/{meeting.pk}/facilitator/", cookie) == 4403
 
 
 async def test_the_facilitator_runs_a_poll_and_every_screen_follows(
