@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Self, cast
 
 from asgiref.sync import async_to_sync
@@ -101,17 +102,22 @@ def bind_loop() -> None:
 def _run_async(func: Callable[..., Any], *args: Any) -> None:
     """Run a coroutine function from sync code, on the process's loop if there is one."""
     loop = _loop
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
     if loop is not None and loop.is_running():
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
         if running is loop:
             loop.create_task(func(*args))
         else:
             asyncio.run_coroutine_threadsafe(func(*args), loop).result(timeout=10)
-        return
-    async_to_sync(func)(*args)
+    elif running is not None:
+        # Another framework's loop runs in this thread (a browser-test driver, say),
+        # where async_to_sync cannot run: send from a short-lived thread instead.
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            executor.submit(async_to_sync(func), *args).result(timeout=10)
+    else:
+        async_to_sync(func)(*args)
 
 
 def _mark_from_any_thread(meeting_id: int, poll_id: int) -> None:
@@ -121,8 +127,8 @@ def _mark_from_any_thread(meeting_id: int, poll_id: int) -> None:
         # into the coalescer, which outlives the request that woke it.
         loop.call_soon_threadsafe(mark_dirty, meeting_id, poll_id, context=contextvars.Context())
     else:
-        # No event loop in this process (a management command): nothing to coalesce with.
-        async_to_sync(send_tally_now)(meeting_id, poll_id)
+        # No event loop serves this process (a management command): nothing to coalesce.
+        _run_async(send_tally_now, meeting_id, poll_id)
 
 
 def mark_dirty(meeting_id: int, poll_id: int) -> None:

@@ -213,8 +213,13 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
 
 
 def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
-    """Open a poll for voting; a meeting has one open poll at a time."""
+    """Open a poll for voting; a meeting has one open poll at a time.
+
+    A poll on an agenda item moves the meeting to that item, so every screen shows the
+    question with the item it belongs to.
+    """
     from deliberation import selectors
+    from deliberation.services.meetings import agenda_move
 
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
@@ -237,6 +242,8 @@ def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
         )
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.opened", {"poll": selectors.poll_dict(poll)})
+            if poll.agenda_item is not None and meeting.current_item_id != poll.agenda_item_id:
+                agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
 
 

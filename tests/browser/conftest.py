@@ -43,16 +43,17 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """Start daphne in a child process, serving the test database."""
+    # Forked while database access is allowed, so the child may use the test database;
+    # it must not share the parent's open connections.
     with django_db_blocker.unblock():
-        # The child is forked: it must not share the parent's open connections.
         connections.close_all()
-    server = DaphneProcess(
-        "127.0.0.1",
-        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-        setup=set_database_connection,
-    )
-    server.daemon = True
-    server.start()
+        server = DaphneProcess(
+            "127.0.0.1",
+            partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+            setup=set_database_connection,
+        )
+        server.daemon = True
+        server.start()
     if not server.ready.wait(timeout=30):
         server.terminate()
         raise RuntimeError("daphne did not start")
@@ -61,16 +62,27 @@ def live_server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[st
     server.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True
-        )
-        yield launched
-        launched.close()
+    # Playwright's sync API keeps an event loop running in this thread, which Django's
+    # guard against ORM calls from async code mistakes for one; the test's own database
+    # work is plain sync code, so the guard is lifted for the browser tests only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True
+            )
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -100,3 +112,28 @@ def axe_violations(page: Any) -> list[str]:
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
         for v in results.response["violations"]
     ]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing():
+    """Keep the real hasher: the server process was forked with the project's settings."""
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> dict[str, Any]:
+    """The demo forum of `make run`, seeded by the same command."""
+    from django.core.management import call_command
+
+    from deliberation.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USER
+    from deliberation.models import Forum, Meeting
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    forum = Forum.objects.get(slug="riverside")
+    meeting = Meeting.objects.get(forum=forum, status="open")
+    return {
+        "forum": forum,
+        "meeting": meeting,
+        "user": DEMO_USER,
+        "password": DEMO_PASSWORD,
+        "members": {m.name: m for m in forum.members.all()},
+    }

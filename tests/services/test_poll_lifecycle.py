@@ -172,3 +172,16 @@ def test_recording_a_decision_freezes_result_and_attendance(meeting, people, fac
     with pytest.raises(InvalidInput):
         decision_services.decision_record(meeting=meeting, poll=poll, outcome="Again")
     assert Decision.objects.count() == 1
+
+
+def test_opening_a_poll_moves_the_meeting_to_its_agenda_item(meeting):
+    item = meeting.agenda.order_by("position").last()
+    poll = factories.poll(meeting, "yes_no", open_=False, agenda_item=item)
+    meeting.refresh_from_db()
+    assert meeting.current_item_id != item.pk
+
+    poll_services.poll_open(poll=poll)
+
+    meeting.refresh_from_db()
+    assert meeting.current_item_id == item.pk
+    assert AuditEvent.objects.filter(kind="agenda.moved").exists()
