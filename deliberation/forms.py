@@ -501,3 +501,17 @@ class AttendanceForm(forms.Form):
         self.fields["attendance"].queryset = Attendance.objects.filter(  # type: ignore[attr-defined]
             meeting=meeting
         ).select_related("member", "meeting")
+
+
+class MarkPresentForm(forms.Form):
+    """Pick a member who is in the room without a phone."""
+
+    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Name"))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(forum_id=meeting.forum_id, is_active=True, is_guest=False)
+            .exclude(attendance__meeting=meeting, attendance__status=Attendance.Status.PRESENT)
+            .order_by("name")
+        )

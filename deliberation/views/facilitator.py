@@ -23,6 +23,7 @@ from deliberation.forms import (
     DecisionForm,
     ForumForm,
     HandCountForm,
+    MarkPresentForm,
     MeetingForm,
     MeetingSettingsForm,
     MemberForm,
@@ -36,6 +37,7 @@ from deliberation.services.forums import forum_create, member_add, member_update
 from deliberation.services.meetings import (
     agenda_item_add,
     agenda_move,
+    attendance_join,
     attendance_release,
     guest_admit,
     meeting_close,
@@ -367,6 +369,7 @@ def _console_page(
     forms = {
         "poll_new": bound if action == "poll_new" else PollForm(meeting=meeting),
         "agenda_add": bound if action == "agenda_add" else AgendaAddForm(),
+        "present": bound if action == "present" else MarkPresentForm(meeting=meeting),
         "decision": bound if action == "decision" else DecisionForm(meeting=meeting),
     }
     projector_url = request.build_absolute_uri(
@@ -591,6 +594,16 @@ def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
     )
 
 
+def do_present(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = _valid(MarkPresentForm(request.POST, meeting=meeting))
+    member = form.cleaned_data["member"]
+    # No phone: nothing ties the name to a device, so the person can still join on one.
+    attendance_join(
+        meeting=meeting, member=member, via="facilitator", device_token="", actor=request.user
+    )
+    return _("%(name)s is here.") % {"name": member.name}, "people"
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, str]]] = {
     "open": do_open,
     "close": do_close,
@@ -607,6 +620,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, s
     "admit": do_admit,
     "refuse": do_refuse,
     "release": do_release,
+    "present": do_present,
 }
 
 

@@ -271,3 +271,33 @@ def test_record_a_decision_from_discussion(facilitator_client, meeting):
     assert decision.poll is None
     assert decision.agenda_item_id == meeting.current_item_id
     assert decision.rationale == "It has a lift."
+
+
+def test_someone_without_a_phone_is_marked_here_and_votes_with_their_supporter(
+    facilitator_client, meeting, forum
+):
+    person = factories.member(forum, "lived_experience", name="Ben")
+    supporter = factories.member(forum, "staff", role="supporter", supports=[person])
+    factories.join(meeting, supporter)
+    poll = factories.poll(meeting, "yes_no")
+
+    page = facilitator_client.get(console_url(meeting)).content.decode()
+    assert "Here without a phone" in page
+    response = facilitator_client.post(action_url(meeting, "present"), {"member": person.pk})
+
+    assert response.status_code == 302
+    attendance = Attendance.objects.get(meeting=meeting, member=person)
+    assert (attendance.status, attendance.via, attendance.device_token) == (
+        "present",
+        "facilitator",
+        "",
+    )
+    factories.cast(poll, person, {"choice": "yes"}, cast_by=supporter)
+    assert Ballot.objects.get(poll=poll).source == "assisted"
+
+
+def test_marking_someone_of_another_forum_here_is_refused(facilitator_client, meeting):
+    stranger = factories.member(factories.forum(), "staff")
+    response = facilitator_client.post(action_url(meeting, "present"), {"member": stranger.pk})
+    assert response.status_code == 400
+    assert not Attendance.objects.filter(member=stranger).exists()
