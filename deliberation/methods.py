@@ -496,8 +496,11 @@ def tally(
 def _common_ground(
     spec: PollSpec, within: Mapping[str, Mapping[str, Fraction]], present: list[str]
 ) -> list[str]:
-    """Return the options that every constituency present supports."""
-    if not present:
+    """Return the options that every constituency present supports.
+
+    Ground is only common between groups: with one group voting there is none to name.
+    """
+    if len(present) < 2:
         return []
     if spec.method in SINGLE_CHOICE:
         positive = POSITIVE[spec.method]

@@ -100,7 +100,7 @@ def test_result_shape_and_order() -> None:
         }
     }
     assert result["suppressed"] == []
-    assert result["common_ground"] == ["agree"]
+    assert result["common_ground"] == []  # only one group voted
     assert json.loads(json.dumps(result)) == result
 
 
@@ -430,3 +430,10 @@ def test_unknown_primary_weighting_is_refused() -> None:
 def test_stored_answers_are_checked_again() -> None:
     with pytest.raises(ValueError):
         tally(YES_NO, [Ballot("staff", {"choice": "maybe"})])
+
+
+def test_one_group_alone_has_no_common_ground() -> None:
+    alone = [votes("lived_experience", "agree", 5)]
+    assert tally(TRAFFIC, alone)["common_ground"] == []
+    together = [*alone, votes("staff", "agree", 2)]
+    assert tally(TRAFFIC, together)["common_ground"] == ["agree"]
