@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from channels.testing.live import make_application, set_database_connection
+from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
@@ -47,10 +47,10 @@ def live_server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[st
     # it must not share the parent's open connections.
     with django_db_blocker.unblock():
         connections.close_all()
+        # Forked after the test database was set up, the child's settings already name
+        # it (channels' set_database_connection would prefix "test_" a second time).
         server = DaphneProcess(
-            "127.0.0.1",
-            partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-            setup=set_database_connection,
+            "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
         )
         server.daemon = True
         server.start()
