@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rules",
+    "markdownx",
     "deliberation",
 ]
 
@@ -180,6 +181,24 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coprod@localhost")
+# Where links in emails point (emails are also sent by a cron job, with no request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Uploaded proposal photos. They are never served from a public /media/ address: a
+# view checks that the reader is a member of the forum (outsiders see nothing), in
+# DEBUG, in tests and in production alike. Keep MEDIA_ROOT outside any web root.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+PROPOSAL_PHOTO_MAX_BYTES = int(os.environ.get("PROPOSAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# django-markdownx: the live preview renders through our sanitiser (nh3 allow-list);
+# its own image upload is switched off (photos go through the proposal form, which
+# re-encodes them), and its JavaScript is served from static, never a CDN.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "deliberation.markdown.render"
+MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
+MARKDOWNX_SERVER_CALL_LATENCY = 600
+MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Size limit of one websocket message from a client, in bytes.
 WS_MAX_MESSAGE_BYTES = 4096

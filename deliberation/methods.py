@@ -20,7 +20,7 @@ NEGATIVE: dict[str, str] = {"traffic_light": "disagree", "yes_no": "no", "consen
 # Choices that take no side, so they do not count towards a majority.
 ABSTAIN: dict[str, str] = {"yes_no": "abstain"}
 WEIGHTINGS: tuple[str, ...] = ("per_person", "parity")
-SOURCES: tuple[str, ...] = ("direct", "assisted", "paper", "hand")
+SOURCES: tuple[str, ...] = ("direct", "assisted", "paper", "hand", "remote")
 MIN_BREAKOUT = 3  # a secret poll never breaks out a constituency with fewer voters than this
 MAX_SCORE = 5
 MAX_REASON_LENGTH = 1000
