@@ -69,3 +69,23 @@ class AlreadyVotedSecret(DomainError):
         "You have already voted in this secret vote on another phone or browser, "
         "so it cannot be changed here."
     )
+
+
+class StatusChangeRefused(DomainError):
+    code = "status_change_refused"
+    default_message = _("A proposal cannot move on like that.")
+
+
+class EditTimeOver(DomainError):
+    code = "edit_time_over"
+    default_message = _("The time to change this has passed. You can write a new comment.")
+
+
+class AlreadyEndorsed(DomainError):
+    code = "already_endorsed"
+    default_message = _("You already support this proposal. Thank you.")
+
+
+class ProposalClosed(DomainError):
+    code = "proposal_closed"
+    default_message = _("This proposal is finished, so it cannot be changed now.")

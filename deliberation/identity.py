@@ -68,3 +68,39 @@ def secret_token(cookies: Any, poll_id: int) -> str | None:
     """Return the key this browser holds to change its secret vote in a poll."""
     value = cookies.get(secret_cookie_name(poll_id))
     return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+SESSION_FORUM_MEMBERS = "coprod.forum_members"
+
+
+def remember_forum_member(session: Any, member: Member) -> None:
+    """Remember that this browser is this member of their forum, between meetings too.
+
+    Only a personal invite link or QR card sets this, since only that person holds it.
+    """
+    members = dict(session.get(SESSION_FORUM_MEMBERS, {}))
+    members[str(member.forum_id)] = member.pk
+    session[SESSION_FORUM_MEMBERS] = members
+
+
+def forget_forum_member(session: Any, forum_id: int) -> None:
+    """Forget who this browser is in a forum (for a shared computer)."""
+    members = dict(session.get(SESSION_FORUM_MEMBERS, {}))
+    members.pop(str(forum_id), None)
+    session[SESSION_FORUM_MEMBERS] = members
+
+
+def forum_member_for(session: Any, user: Any, forum_id: int) -> Member | None:
+    """Return who this browser is in a forum: a signed-in user's member, else the session's.
+
+    An inactive member (someone who left the forum) is nobody here.
+    """
+    members = Member.objects.select_related("forum").filter(forum_id=forum_id, is_active=True)
+    if getattr(user, "is_authenticated", False):
+        own = members.filter(user=user).first()
+        if own is not None:
+            return own
+    member_id = session.get(SESSION_FORUM_MEMBERS, {}).get(str(forum_id))
+    if not isinstance(member_id, int):
+        return None
+    return members.filter(pk=member_id).first()

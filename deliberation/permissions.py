@@ -85,3 +85,75 @@ def voter_for(me: Member, for_member_id: int | None, poll: Poll) -> Member:
     require("poll.vote", voter, poll, _("You cannot vote in this forum."))
     assert voter is not None
     return voter
+
+
+# -- proposal threads ------------------------------------------------------------------
+# `who` is the Member this browser is in the forum (see identity.forum_member_for), or
+# None for someone outside it. Observers read; outsiders see nothing.
+
+WRITING_ROLES = frozenset({Role.PARTICIPANT, Role.SUPPORTER, Role.FACILITATOR})
+
+
+def _forum_id(target: Any) -> int | None:
+    if isinstance(target, Forum):
+        return target.pk
+    return getattr(target, "forum_id", None)
+
+
+@rules.predicate
+def is_forum_reader(who: Member | None, target: Any) -> bool:
+    """Is this an active member of the forum the target belongs to?"""
+    return (
+        isinstance(who, Member)
+        and who.is_active
+        and target is not None
+        and who.forum_id == _forum_id(target)
+    )
+
+
+@rules.predicate
+def is_forum_writer(who: Member | None, target: Any) -> bool:
+    """May this member write in the forum (everyone but observers)?"""
+    return is_forum_reader(who, target) and who.role in WRITING_ROLES  # type: ignore[union-attr]
+
+
+@rules.predicate
+def is_forum_lead(who: Member | None, target: Any) -> bool:
+    """Is this member a facilitator of the forum the target belongs to?"""
+    return is_forum_reader(who, target) and who.role == Role.FACILITATOR  # type: ignore[union-attr]
+
+
+@rules.predicate
+def is_author(who: Member | None, target: Any) -> bool:
+    """Did this member write the proposal or comment?"""
+    return isinstance(who, Member) and getattr(target, "author_id", None) == who.pk
+
+
+@rules.predicate
+def is_comment_reader(who: Member | None, comment: Any) -> bool:
+    return comment is not None and is_forum_reader(who, comment.proposal)
+
+
+@rules.predicate
+def is_comment_writer(who: Member | None, comment: Any) -> bool:
+    return comment is not None and is_forum_writer(who, comment.proposal)
+
+
+@rules.predicate
+def is_comment_lead(who: Member | None, comment: Any) -> bool:
+    return comment is not None and is_forum_lead(who, comment.proposal)
+
+
+permissions.add_rule("proposal.read", is_forum_reader)
+permissions.add_rule("proposal.create", is_forum_writer)
+permissions.add_rule("proposal.edit", is_forum_lead | (is_forum_writer & is_author))
+permissions.add_rule("proposal.comment", is_forum_writer)
+permissions.add_rule("proposal.endorse", is_forum_writer)
+permissions.add_rule("proposal.photo", is_forum_lead | (is_forum_writer & is_author))
+permissions.add_rule("proposal.hide", is_forum_lead)
+permissions.add_rule("proposal.change_status", is_forum_lead)
+permissions.add_rule("proposal.withdraw", is_forum_writer & is_author)
+permissions.add_rule("proposal.schedule", is_forum_lead)
+permissions.add_rule("comment.edit", is_comment_writer & is_author)
+permissions.add_rule("comment.hide", is_comment_lead)
+permissions.add_rule("forum_poll.manage", is_forum_lead)

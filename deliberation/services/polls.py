@@ -292,6 +292,10 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
                 "ballot_digest": poll.ballot_digest,
             },
         )
+        # Proposals put to this vote move on to "voted on", in the same transaction.
+        from deliberation.services.proposals import proposals_poll_closed
+
+        proposals_poll_closed(poll=poll, actor=actor)
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
     return poll

@@ -1,0 +1,248 @@
+"""Forum polls between meetings: open and close on time, then count with a meeting's poll."""
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit, permissions, realtime
+from deliberation.exceptions import InvalidInput, PollNotOpen
+from deliberation.models import (
+    Ballot,
+    Forum,
+    ForumPollSchedule,
+    Member,
+    Participation,
+    Poll,
+    ProposalPollLink,
+    SecretBallot,
+    Source,
+)
+from deliberation.services.common import Actor, actor_label
+from deliberation.services.polls import OptionInput, poll_close, poll_create, poll_open
+
+
+def forum_poll_create(
+    *,
+    forum: Forum,
+    by: Member,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    question: str = "",
+    method: str = "",
+    options: Sequence[OptionInput] = (),
+    dots: int = 0,
+    secret: bool = False,
+    results_hidden: bool = False,
+    mirror_of: Poll | None = None,
+    actor: Actor = None,
+) -> Poll:
+    """Make a poll for the whole forum that opens and closes at set times.
+
+    With `mirror_of` (a meeting's poll), it asks the same question with the same
+    options and settings, so its ballots can later be counted with the meeting's.
+    """
+    permissions.require(
+        "forum_poll.manage", by, forum, _("Only a facilitator can start a forum vote.")
+    )
+    if closes_at <= opens_at:
+        raise InvalidInput(_("The vote must close after it opens."))
+    if closes_at <= timezone.now():
+        raise InvalidInput(_("The closing time has already passed. Please choose a later time."))
+    settings: dict[str, object] = {}
+    if mirror_of is not None:
+        if mirror_of.forum_id != forum.pk or mirror_of.meeting_id is None:
+            raise InvalidInput(_("Please choose a vote of one of this forum's meetings."))
+        if mirror_of.is_closed:
+            raise InvalidInput(_("That meeting vote has closed already."))
+        question = question or mirror_of.question
+        method = mirror_of.method
+        options = [OptionInput(o.label, o.symbol) for o in mirror_of.options.all()]
+        dots = mirror_of.dots
+        secret = mirror_of.secret
+        results_hidden = mirror_of.results_hidden
+        settings = {
+            "weighting": mirror_of.weighting,
+            "double_majority": mirror_of.double_majority,
+            "lived_experience_consent": mirror_of.lived_experience_consent,
+        }
+    with transaction.atomic():
+        poll = poll_create(
+            forum=forum,
+            question=question,
+            method=method,
+            options=options,
+            dots=dots,
+            secret=secret,
+            results_hidden=results_hidden,
+            actor=actor or by,
+            **settings,  # type: ignore[arg-type]
+        )
+        ForumPollSchedule.objects.create(poll=poll, opens_at=opens_at, closes_at=closes_at)
+        if mirror_of is not None:
+            by_key = {o.key: o for o in poll.options.all()}
+            ProposalPollLink.objects.bulk_create(
+                ProposalPollLink(
+                    proposal_id=link.proposal_id,
+                    poll=poll,
+                    option=by_key.get(link.option.key) if link.option else None,
+                )
+                for link in mirror_of.proposal_links.select_related("option")
+            )
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor or by),
+            kind="forum_poll.scheduled",
+            payload={
+                "poll": poll.pk,
+                "opens_at": opens_at.isoformat(),
+                "closes_at": closes_at.isoformat(),
+                "mirror_of": mirror_of.pk if mirror_of else None,
+            },
+        )
+    if opens_at <= timezone.now():
+        forum_polls_tick()
+        poll.refresh_from_db()
+    return poll
+
+
+def forum_polls_tick(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Open forum polls whose time has come and close those whose time is up."""
+    now = now or timezone.now()
+    opened = closed = 0
+    due_open = Poll.objects.filter(
+        meeting__isnull=True,
+        status=Poll.Status.DRAFT,
+        schedule__opens_at__lte=now,
+        schedule__closes_at__gt=now,
+    )
+    for poll in due_open:
+        try:
+            poll_open(poll=poll, actor="schedule")
+            opened += 1
+        except InvalidInput:  # opened by another request a moment ago
+            continue
+    due_close = Poll.objects.filter(
+        meeting__isnull=True,
+        status__in=[Poll.Status.OPEN, Poll.Status.DRAFT],
+        schedule__closes_at__lte=now,
+    )
+    for poll in due_close:
+        try:
+            if poll.status == Poll.Status.DRAFT:
+                # Its whole time passed unseen: open and close it, so it ends like any other.
+                poll_open(poll=poll, actor="schedule")
+            poll_close(poll=poll, actor="schedule")
+            closed += 1
+        except (InvalidInput, PollNotOpen):
+            continue
+    return {"opened": opened, "closed": closed}
+
+
+def forum_poll_count_in(
+    *, forum_poll: Poll, meeting_poll: Poll, by: Member, actor: Actor = None
+) -> dict[str, int]:
+    """Count a closed forum poll's ballots with a meeting's poll, marked as remote votes.
+
+    A member who voted in both counts once: their meeting vote. For a secret vote the
+    two cannot be matched to people, so it is counted in only before anyone who voted
+    between meetings has voted in the meeting; they then cannot vote again there.
+    """
+    permissions.require(
+        "forum_poll.manage", by, forum_poll, _("Only a facilitator can count these votes in.")
+    )
+    schedule = ForumPollSchedule.objects.filter(poll=forum_poll).first()
+    if schedule is None:
+        raise InvalidInput(_("That is not a vote between meetings."))
+    if meeting_poll.meeting_id is None or meeting_poll.forum_id != forum_poll.forum_id:
+        raise InvalidInput(_("Please choose a vote of one of this forum's meetings."))
+    forum_keys = [o.key for o in forum_poll.options.all()]
+    meeting_keys = [o.key for o in meeting_poll.options.all()]
+    if (
+        forum_poll.method != meeting_poll.method
+        or forum_keys != meeting_keys
+        or forum_poll.dots != meeting_poll.dots
+        or forum_poll.secret != meeting_poll.secret
+    ):
+        raise InvalidInput(
+            _("The two votes must ask the same way, with the same options, to be counted together.")
+        )
+    with transaction.atomic():
+        schedule = ForumPollSchedule.objects.select_for_update().get(pk=schedule.pk)
+        forum_poll = Poll.objects.get(pk=forum_poll.pk)
+        meeting_poll = Poll.objects.select_for_update().get(pk=meeting_poll.pk)
+        if not forum_poll.is_closed:
+            raise InvalidInput(_("Please wait until the vote between meetings has closed."))
+        if meeting_poll.is_closed:
+            raise InvalidInput(_("The meeting's vote has closed. Its result cannot change now."))
+        if schedule.counted_in_id is not None:
+            raise InvalidInput(_("These votes have already been counted with a meeting's vote."))
+        copied = skipped = 0
+        if forum_poll.secret:
+            voters = set(forum_poll.participations.values_list("member_id", flat=True))
+            if meeting_poll.participations.filter(member_id__in=voters).exists():
+                raise InvalidInput(
+                    _(
+                        "Some people voted both between meetings and in the meeting. In a "
+                        "secret vote we cannot tell their votes apart, so they cannot be "
+                        "counted together. Count them in before the meeting's vote opens."
+                    )
+                )
+            rows = [
+                SecretBallot(
+                    poll=meeting_poll,
+                    constituency=b.constituency,
+                    answer=b.answer,
+                    source=Source.REMOTE,
+                    client_id=uuid.uuid4(),
+                )
+                for b in forum_poll.secret_ballots.all()
+            ]
+            secrets.SystemRandom().shuffle(rows)
+            SecretBallot.objects.bulk_create(rows)
+            Participation.objects.bulk_create(
+                Participation(poll=meeting_poll, member_id=p.member_id, assisted=p.assisted)
+                for p in forum_poll.participations.all()
+            )
+            copied = len(rows)
+        else:
+            already = set(meeting_poll.ballots.values_list("member_id", flat=True))
+            rows_named = []
+            for ballot in forum_poll.ballots.all():
+                if ballot.member_id in already:
+                    skipped += 1
+                    continue
+                rows_named.append(
+                    Ballot(
+                        poll=meeting_poll,
+                        member_id=ballot.member_id,
+                        constituency=ballot.constituency,
+                        answer=ballot.answer,
+                        source=Source.REMOTE,
+                        assisted_by_id=ballot.assisted_by_id,
+                        client_id=uuid.uuid4(),
+                    )
+                )
+            Ballot.objects.bulk_create(rows_named)
+            copied = len(rows_named)
+        schedule.counted_in = meeting_poll
+        schedule.counted_at = timezone.now()
+        schedule.save(update_fields=["counted_in", "counted_at"])
+        audit.append(
+            forum_id=forum_poll.forum_id,
+            actor=actor_label(actor or by),
+            kind="forum_poll.counted_in",
+            payload={
+                "forum_poll": forum_poll.pk,
+                "meeting_poll": meeting_poll.pk,
+                "ballots": copied,
+                "skipped_voted_in_meeting": skipped,
+            },
+        )
+        if meeting_poll.meeting_id and meeting_poll.is_open:
+            realtime.tally_changed(meeting_poll.meeting_id, meeting_poll.pk)
+    return {"copied": copied, "skipped": skipped}

@@ -1,0 +1,303 @@
+"""Emails about new proposals and comments: each one, or a daily digest; never twice."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from deliberation import audit
+from deliberation.exceptions import InvalidInput, NotFound
+from deliberation.models import (
+    Comment,
+    CommunicationNeed,
+    Member,
+    Notification,
+    NotificationPreference,
+    NotifyFrequency,
+    Proposal,
+)
+from deliberation.services.common import Actor, actor_label
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "coprod.notifications.unsubscribe"
+
+
+# -- choosing --------------------------------------------------------------------------
+
+
+def notification_preference_set(
+    *, member: Member, frequency: str, email: str, actor: Actor = None
+) -> NotificationPreference:
+    """Choose how to hear about new proposals and comments: not at all, each, or daily."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if frequency not in NotifyFrequency.values:
+        raise InvalidInput(_("Please choose how often you want emails."))
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("Please check the email address.")) from exc
+    if frequency != NotifyFrequency.NONE and not email:
+        raise InvalidInput(_("Please give your email address, so we can send you emails."))
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.update_or_create(
+            member=member, defaults={"frequency": frequency, "email": email}
+        )
+        # The address is personal data: the record says that it changed, not what it is.
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor or member),
+            kind="notifications.chosen",
+            payload={"member": member.pk, "frequency": frequency, "has_email": bool(email)},
+        )
+    return preference
+
+
+def unsubscribe_token(member: Member) -> str:
+    """Return the signed token of a member's one-click unsubscribe link."""
+    return signing.dumps({"m": member.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def member_for_unsubscribe(token: str) -> Member:
+    """Return the member a signed unsubscribe token names; refuse any token we did not sign."""
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise NotFound(
+            _("This link is not right. Please copy the whole link from the email.")
+        ) from exc
+    member = Member.objects.filter(pk=value.get("m") if isinstance(value, dict) else None).first()
+    if member is None:
+        raise NotFound(_("This link is not right. Please copy the whole link from the email."))
+    return member
+
+
+def notification_unsubscribe(*, token: str) -> Member:
+    """Stop all emails to the member a signed link names, without logging in."""
+    member = member_for_unsubscribe(token)
+    with transaction.atomic():
+        NotificationPreference.objects.update_or_create(
+            member=member, defaults={"frequency": NotifyFrequency.NONE}
+        )
+        audit.append(
+            forum_id=member.forum_id,
+            actor="unsubscribe-link",
+            kind="notifications.unsubscribed",
+            payload={"member": member.pk},
+        )
+    return member
+
+
+# -- queueing (inside the change that made something new) ------------------------------
+
+
+def queue_for_proposal(proposal: Proposal) -> list[Notification]:
+    """Note a new proposal for everyone who asked to hear about it; call inside the change."""
+    return _queue(proposal, None, proposal.author_id)
+
+
+def queue_for_comment(comment: Comment) -> list[Notification]:
+    """Note a new comment for everyone who asked to hear about it; call inside the change."""
+    return _queue(comment.proposal, comment, comment.author_id)
+
+
+def _queue(
+    proposal: Proposal, comment: Comment | None, author_id: int | None
+) -> list[Notification]:
+    preferences = (
+        NotificationPreference.objects.filter(
+            member__forum_id=proposal.forum_id, member__is_active=True, member__is_guest=False
+        )
+        .exclude(frequency=NotifyFrequency.NONE)
+        .exclude(email="")
+        .exclude(member_id=author_id)
+        .values_list("member_id", "frequency")
+    )
+    rows = Notification.objects.bulk_create(
+        Notification(member_id=member_id, proposal=proposal, comment=comment, frequency=frequency)
+        for member_id, frequency in preferences
+    )
+    each = [row.pk for row in rows if row.frequency == NotifyFrequency.EACH and row.pk]
+    if each:
+        # Sent after the change is saved, so nobody hears of something that was rolled back.
+        transaction.on_commit(lambda: send_pending(frequency=NotifyFrequency.EACH, ids=each))
+    return rows
+
+
+# -- sending ---------------------------------------------------------------------------
+
+
+def _language(member: Member) -> str:
+    return "cy" if CommunicationNeed.WELSH in (member.communication_needs or []) else "en"
+
+
+def _url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _items(rows: Sequence[Notification]) -> list[dict[str, Any]]:
+    from deliberation.markdown import render
+
+    items = []
+    for row in rows:
+        proposal = row.proposal
+        comment = row.comment
+        url = _url(reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk]))
+        item: dict[str, Any] = {
+            "kind": "comment" if comment else "proposal",
+            "title": proposal.title,
+            "summary": proposal.summary,
+            "author": (comment.author if comment else proposal.author),
+            "url": url + (f"#comment-{comment.pk}" if comment else ""),
+        }
+        if comment is not None:
+            item["comment_text"] = comment.body
+            item["comment_html"] = render(comment.body)
+        items.append(item)
+    return items
+
+
+def _deliverable(row: Notification) -> bool:
+    """Is the thing still there to tell about (not hidden since)?"""
+    if row.proposal.is_hidden:
+        return False
+    return row.comment is None or not row.comment.is_hidden
+
+
+def build_email(
+    member: Member, email: str, rows: Sequence[Notification], *, digest: bool
+) -> EmailMultiAlternatives:
+    """Write the email for some notifications of one member, in their language."""
+    with translation.override(_language(member)):
+        items = _items(rows)
+        forum = member.forum
+        unsubscribe = _url(reverse("deliberation:unsubscribe", args=[unsubscribe_token(member)]))
+        preferences = _url(reverse("deliberation:notify", args=[forum.slug]))
+        if digest:
+            subject = _("New in %(forum)s: %(n)s things") % {"forum": forum.name, "n": len(items)}
+        elif items[0]["kind"] == "comment":
+            subject = _("New comment on: %(title)s") % {"title": items[0]["title"]}
+        else:
+            subject = _("New idea: %(title)s") % {"title": items[0]["title"]}
+        context = {
+            "member": member,
+            "forum": forum,
+            "items": items,
+            "digest": digest,
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": preferences,
+        }
+        text = render_to_string("email/notification.txt", context)
+        html = render_to_string("email/notification.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split())[:200],
+        body=text,
+        to=[email],
+        headers={
+            # RFC 8058: mail programs may offer their own one-click "unsubscribe" button.
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _pending(frequency: str, ids: Iterable[int] | None = None) -> "Any":
+    rows = Notification.objects.filter(sent_at__isnull=True, frequency=frequency)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows
+
+
+def send_pending(*, frequency: str, ids: Iterable[int] | None = None) -> int:
+    """Send what is waiting: one email per item (`each`) or one per member (`daily`).
+
+    Each member's rows are locked, sent and marked sent in one transaction, so two
+    runs at once, or a run after a crash, never send an item twice; a failed send
+    leaves the rows waiting for the next run. Returns how many emails went out.
+    """
+    pending = _pending(frequency, ids).order_by("pk").values_list("pk", "member_id")
+    batches: list[tuple[int, list[int] | None]]
+    if frequency == NotifyFrequency.DAILY:
+        batches = [(member_id, None) for member_id in sorted({m for _pk, m in pending})]
+    else:
+        # One transaction per email: a failure later on never un-marks one already sent.
+        batches = [(member_id, [pk]) for pk, member_id in pending]
+    sent = 0
+    for member_id, only in batches:
+        try:
+            sent += _send_member(member_id, frequency, only if only is not None else ids)
+        except Exception:  # one bad address must not stop everyone else's emails
+            logger.exception("Could not send notifications to member %s", member_id)
+    return sent
+
+
+def _send_member(member_id: int, frequency: str, ids: Iterable[int] | None) -> int:
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            _pending(frequency, ids)
+            .filter(member_id=member_id)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "member",
+                "member__forum",
+                "member__notify",
+                "proposal",
+                "proposal__forum",
+                "proposal__author",
+                "comment",
+                "comment__author",
+            )
+            .order_by("created_at", "pk")
+        )
+        if not rows:
+            return 0
+        member = rows[0].member
+        preference = getattr(member, "notify", None)
+        now = timezone.now()
+        wanted = (
+            preference is not None
+            and preference.frequency == frequency
+            and preference.email
+            and member.is_active
+        )
+        deliver = [row for row in rows if wanted and _deliverable(row)]
+        if deliver:
+            assert preference is not None
+            if frequency == NotifyFrequency.DAILY:
+                build_email(member, preference.email, deliver, digest=True).send()
+                sent = 1
+            else:
+                for row in deliver:
+                    build_email(member, preference.email, [row], digest=False).send()
+                    sent += 1
+        # Rows not delivered (hidden since, or the member chose otherwise) are done too.
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(sent_at=now)
+    return sent
+
+
+def digests_send() -> dict[str, int]:
+    """Send every waiting daily digest, and any single email that failed before."""
+    return {
+        "daily": send_pending(frequency=NotifyFrequency.DAILY),
+        "each": send_pending(frequency=NotifyFrequency.EACH),
+    }
+
+
+def pending_count(member: Member) -> int:
+    return Notification.objects.filter(Q(member=member) & Q(sent_at__isnull=True)).count()

@@ -1,0 +1,724 @@
+"""Proposal threads between meetings: propose, comment, endorse, hide, move on, vote."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit, permissions, photos
+from deliberation.exceptions import (
+    AlreadyEndorsed,
+    EditTimeOver,
+    InvalidInput,
+    NotAllowed,
+    ProposalClosed,
+    StatusChangeRefused,
+)
+from deliberation.models import (
+    AgendaItem,
+    Comment,
+    CommentRevision,
+    Endorsement,
+    Forum,
+    Meeting,
+    Member,
+    Poll,
+    Proposal,
+    ProposalEvent,
+    ProposalPhoto,
+    ProposalPollLink,
+    ProposalStatus,
+)
+from deliberation.services import notifications
+from deliberation.services.common import Actor, actor_label
+
+# Easy read: short titles, at most three short sentences of summary.
+TITLE_MAX = 80
+SUMMARY_MAX = 300
+SUMMARY_SENTENCES = 3
+BODY_MAX = 20_000
+COMMENT_MAX = 4_000
+REASON_MAX = 300
+MAX_PHOTOS = 4
+# How long an author may change a comment after writing it.
+COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
+
+# Where a proposal may go next; withdrawing is the author's, from the first two.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ProposalStatus.OPEN: frozenset({ProposalStatus.SHORTLISTED}),
+    ProposalStatus.SHORTLISTED: frozenset({ProposalStatus.OPEN, ProposalStatus.DECIDED}),
+    ProposalStatus.DECIDED: frozenset({ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED}),
+    ProposalStatus.ADOPTED: frozenset(),
+    ProposalStatus.NOT_ADOPTED: frozenset(),
+    ProposalStatus.WITHDRAWN: frozenset(),
+}
+WITHDRAWABLE = frozenset({ProposalStatus.OPEN, ProposalStatus.SHORTLISTED})
+FINISHED = frozenset({ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED, ProposalStatus.WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    file: IO[bytes]
+    description: str
+    size: int | None = None
+
+
+def count_sentences(text: str) -> int:
+    """Count sentences the simple way: by their end marks (., ! or ?)."""
+    import re
+
+    parts = [p for p in re.split(r"[.!?]+(?:\s|$)", text.strip()) if p.strip()]
+    return len(parts)
+
+
+def _clean_text(*, title: str, summary: str, symbol: str, body: str) -> tuple[str, str, str, str]:
+    from deliberation.views.display import SYMBOLS
+
+    title = " ".join(title.split())
+    summary = " ".join(summary.split())
+    if not title:
+        raise InvalidInput(_("Please give your idea a short title."))
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(
+            _("Please make the title shorter: %(n)s letters at most.") % {"n": TITLE_MAX}
+        )
+    if not summary:
+        raise InvalidInput(_("Please say what your idea is, in up to 3 short sentences."))
+    if len(summary) > SUMMARY_MAX or count_sentences(summary) > SUMMARY_SENTENCES:
+        raise InvalidInput(
+            _("Please keep the summary to 3 short sentences (%(n)s letters at most).")
+            % {"n": SUMMARY_MAX}
+        )
+    if symbol not in SYMBOLS:
+        raise InvalidInput(_("Please choose a picture for your idea."))
+    if len(body) > BODY_MAX:
+        raise InvalidInput(_("The longer text is too long. Please make it shorter."))
+    return title, summary, symbol, body.strip()
+
+
+def _event(
+    proposal: Proposal,
+    kind: str,
+    *,
+    actor: Member | None,
+    reason: str = "",
+    status_from: str = "",
+    status_to: str = "",
+    meeting: Meeting | None = None,
+    poll: Poll | None = None,
+) -> ProposalEvent:
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=kind,
+        actor=actor,
+        reason=reason,
+        status_from=status_from,
+        status_to=status_to,
+        meeting=meeting,
+        poll=poll,
+    )
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _clean_reason(reason: str, message: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput(message)
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(
+            _("Please keep the reason short: %(n)s letters at most.") % {"n": REASON_MAX}
+        )
+    return reason
+
+
+def _add_photo(proposal: Proposal, photo: PhotoInput, added_by: Member | None) -> ProposalPhoto:
+    description = " ".join(photo.description.split())
+    if not description:
+        raise InvalidInput(_("Please say in a few words what the photo shows."))
+    if len(description) > 200:
+        raise InvalidInput(_("Please say what the photo shows in fewer words."))
+    clean = photos.reencode(photo.file, size=photo.size)
+    row = ProposalPhoto(proposal=proposal, description=description, added_by=added_by)
+    row.image.save(f"photo.{clean.extension}", clean.content, save=False)
+    row.save()
+    return row
+
+
+def proposal_create(
+    *,
+    forum: Forum,
+    author: Member,
+    title: str,
+    summary: str,
+    symbol: str,
+    body: str = "",
+    photos: Sequence[PhotoInput] = (),
+    actor: Actor = None,
+) -> Proposal:
+    """Put forward a proposal in the forum, with its photos; tell those who asked."""
+    permissions.require("proposal.create", author, forum, _("You cannot propose in this forum."))
+    title, summary, symbol, body = _clean_text(
+        title=title, summary=summary, symbol=symbol, body=body
+    )
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput(_("You can add up to %(n)s photos.") % {"n": MAX_PHOTOS})
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            forum=forum,
+            author=author,
+            author_constituency=author.constituency,
+            title=title,
+            summary=summary,
+            symbol=symbol,
+            body=body,
+        )
+        added = [_add_photo(proposal, photo, author) for photo in photos]
+        _event(proposal, ProposalEvent.Kind.CREATED, actor=author, status_to=proposal.status)
+        audit.append(
+            forum_id=forum.pk,
+            actor=actor_label(actor or author),
+            kind="proposal.created",
+            payload={
+                "proposal": proposal.pk,
+                "author": author.pk,
+                "title": title,
+                "summary": summary,
+                "symbol": symbol,
+                "body": body,
+                "photos": [p.pk for p in added],
+            },
+        )
+        notifications.queue_for_proposal(proposal)
+    return proposal
+
+
+def proposal_edit(
+    *,
+    proposal: Proposal,
+    editor: Member,
+    title: str,
+    summary: str,
+    symbol: str,
+    body: str,
+    actor: Actor = None,
+) -> Proposal:
+    """Change a proposal's words; its author while it is open, a facilitator until it ends."""
+    permissions.require("proposal.edit", editor, proposal, _("You cannot change this proposal."))
+    title, summary, symbol, body = _clean_text(
+        title=title, summary=summary, symbol=symbol, body=body
+    )
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        is_lead = permissions.can("proposal.hide", editor, proposal)
+        if proposal.status in FINISHED:
+            raise ProposalClosed()
+        if not is_lead and proposal.status != ProposalStatus.OPEN:
+            raise ProposalClosed(
+                _("This proposal is on its way to a vote, so only a facilitator can change it.")
+            )
+        before = {
+            "title": proposal.title,
+            "summary": proposal.summary,
+            "symbol": proposal.symbol,
+            "body": proposal.body,
+        }
+        after = {"title": title, "summary": summary, "symbol": symbol, "body": body}
+        if before == after:
+            return proposal
+        for field, value in after.items():
+            setattr(proposal, field, value)
+        proposal.edited_at = timezone.now()
+        proposal.save(update_fields=[*after, "edited_at"])
+        _event(proposal, ProposalEvent.Kind.EDITED, actor=editor)
+        # The record keeps the earlier words as well as the new ones.
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or editor),
+            kind="proposal.edited",
+            payload={"proposal": proposal.pk, "before": before, "after": after},
+        )
+    return proposal
+
+
+def proposal_photo_add(
+    *, proposal: Proposal, photo: PhotoInput, added_by: Member, actor: Actor = None
+) -> ProposalPhoto:
+    """Attach a photo to a proposal, re-encoded without its metadata."""
+    permissions.require("proposal.photo", added_by, proposal, _("You cannot add photos here."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.status in FINISHED:
+            raise ProposalClosed()
+        if proposal.photos.count() >= MAX_PHOTOS:
+            raise InvalidInput(_("You can add up to %(n)s photos.") % {"n": MAX_PHOTOS})
+        row = _add_photo(proposal, photo, added_by)
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or added_by),
+            kind="proposal.photo_added",
+            payload={"proposal": proposal.pk, "photo": row.pk, "description": row.description},
+        )
+    return row
+
+
+def comment_add(
+    *,
+    proposal: Proposal,
+    author: Member,
+    body: str,
+    parent: Comment | None = None,
+    actor: Actor = None,
+) -> Comment:
+    """Comment on a proposal, or reply to a comment (replies have no replies)."""
+    permissions.require("proposal.comment", author, proposal, _("You cannot comment here."))
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("Please write your comment."))
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise InvalidInput(_("That comment belongs to another proposal."))
+        # One level of replies: a reply to a reply joins the same conversation.
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
+        if parent.is_hidden:
+            raise InvalidInput(_("That comment is hidden, so you cannot reply to it."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.is_hidden:
+            raise ProposalClosed(_("This proposal is hidden, so you cannot comment on it."))
+        if proposal.status in FINISHED:
+            raise ProposalClosed(_("This proposal is finished, so you cannot comment on it now."))
+        comment = Comment.objects.create(proposal=proposal, parent=parent, author=author, body=body)
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or author),
+            kind="comment.added",
+            payload={
+                "proposal": proposal.pk,
+                "comment": comment.pk,
+                "parent": parent.pk if parent else None,
+                "author": author.pk,
+                "body": body,
+            },
+        )
+        notifications.queue_for_comment(comment)
+    return comment
+
+
+def comment_edit(
+    *, comment: Comment, editor: Member, body: str, now: datetime.datetime | None = None
+) -> Comment:
+    """Change one's own comment soon after writing it; the earlier text stays in the record."""
+    permissions.require(
+        "comment.edit", editor, comment, _("You can only change your own comments.")
+    )
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("Please write your comment."))
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_hidden:
+            raise NotAllowed(_("This comment is hidden, so it cannot be changed."))
+        if now - comment.created_at > COMMENT_EDIT_WINDOW:
+            raise EditTimeOver()
+        if body == comment.body:
+            return comment
+        CommentRevision.objects.create(
+            comment=comment, body=comment.body, written_at=comment.edited_at or comment.created_at
+        )
+        before = comment.body
+        comment.body = body
+        comment.edited_at = now
+        comment.save(update_fields=["body", "edited_at"])
+        audit.append(
+            forum_id=comment.proposal.forum_id,
+            actor=actor_label(editor),
+            kind="comment.edited",
+            payload={"comment": comment.pk, "before": before, "after": body},
+        )
+    return comment
+
+
+def proposal_hide(*, proposal: Proposal, by: Member, reason: str, actor: Actor = None) -> Proposal:
+    """Hide a proposal with a reason that is shown in its place; nothing is deleted."""
+    permissions.require("proposal.hide", by, proposal, _("Only a facilitator can hide this."))
+    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        proposal.hidden_at = timezone.now()
+        proposal.hidden_reason = reason
+        proposal.hidden_by = by
+        proposal.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        _event(proposal, ProposalEvent.Kind.HIDDEN, actor=by, reason=reason)
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or by),
+            kind="proposal.hidden",
+            payload={"proposal": proposal.pk, "reason": reason},
+        )
+    return proposal
+
+
+def proposal_unhide(*, proposal: Proposal, by: Member, actor: Actor = None) -> Proposal:
+    """Show a hidden proposal again."""
+    permissions.require("proposal.hide", by, proposal, _("Only a facilitator can do this."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if not proposal.is_hidden:
+            return proposal
+        proposal.hidden_at = None
+        proposal.hidden_reason = ""
+        proposal.hidden_by = None
+        proposal.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        _event(proposal, ProposalEvent.Kind.SHOWN, actor=by)
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or by),
+            kind="proposal.shown",
+            payload={"proposal": proposal.pk},
+        )
+    return proposal
+
+
+def comment_hide(*, comment: Comment, by: Member, reason: str, actor: Actor = None) -> Comment:
+    """Hide a comment with a reason shown in its place; the text stays in the record."""
+    permissions.require("comment.hide", by, comment, _("Only a facilitator can hide this."))
+    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.hidden_at = timezone.now()
+        comment.hidden_reason = reason
+        comment.hidden_by = by
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        audit.append(
+            forum_id=by.forum_id,
+            actor=actor_label(actor or by),
+            kind="comment.hidden",
+            payload={"comment": comment.pk, "reason": reason},
+        )
+    return comment
+
+
+def comment_unhide(*, comment: Comment, by: Member, actor: Actor = None) -> Comment:
+    """Show a hidden comment again."""
+    permissions.require("comment.hide", by, comment, _("Only a facilitator can do this."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.hidden_at = None
+        comment.hidden_reason = ""
+        comment.hidden_by = None
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        audit.append(
+            forum_id=by.forum_id,
+            actor=actor_label(actor or by),
+            kind="comment.shown",
+            payload={"comment": comment.pk},
+        )
+    return comment
+
+
+def proposal_endorse(*, proposal: Proposal, member: Member, actor: Actor = None) -> Endorsement:
+    """Say "I support this", once; support is counted by the member's group."""
+    permissions.require(
+        "proposal.endorse", member, proposal, _("You cannot support proposals here.")
+    )
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.is_hidden or proposal.status in FINISHED:
+            raise ProposalClosed(_("This proposal cannot get support now."))
+        if Endorsement.objects.filter(proposal=proposal, member=member).exists():
+            raise AlreadyEndorsed()
+        try:
+            with transaction.atomic():
+                endorsement = Endorsement.objects.create(
+                    proposal=proposal, member=member, constituency=member.constituency
+                )
+        except IntegrityError as exc:  # a double click that raced the check above
+            raise AlreadyEndorsed() from exc
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or member),
+            kind="proposal.endorsed",
+            payload={
+                "proposal": proposal.pk,
+                "member": member.pk,
+                "constituency": member.constituency,
+            },
+        )
+    return endorsement
+
+
+def _status_name(status: str) -> str:
+    return str(ProposalStatus(status).label)
+
+
+def _move(
+    proposal: Proposal,
+    to: str,
+    *,
+    reason: str,
+    by: Member | None,
+    actor: Actor,
+    meeting: Meeting | None = None,
+    poll: Poll | None = None,
+) -> Proposal:
+    before = proposal.status
+    proposal.status = to
+    proposal.save(update_fields=["status"])
+    _event(
+        proposal,
+        ProposalEvent.Kind.STATUS,
+        actor=by,
+        reason=reason,
+        status_from=before,
+        status_to=to,
+        meeting=meeting,
+        poll=poll,
+    )
+    audit.append(
+        forum_id=proposal.forum_id,
+        actor=actor_label(actor or by),
+        kind="proposal.status_changed",
+        payload={
+            "proposal": proposal.pk,
+            "from": before,
+            "to": to,
+            "reason": reason,
+            "poll": poll.pk if poll else None,
+        },
+    )
+    return proposal
+
+
+def proposal_status_change(
+    *, proposal: Proposal, to: str, reason: str, by: Member, actor: Actor = None
+) -> Proposal:
+    """Move a proposal on (open, shortlisted, decided, adopted or not), with a reason."""
+    permissions.require(
+        "proposal.change_status", by, proposal, _("Only a facilitator can move a proposal on.")
+    )
+    if to not in ProposalStatus.values:
+        raise InvalidInput(_("Please choose where the proposal goes next."))
+    if to == ProposalStatus.WITHDRAWN:
+        raise StatusChangeRefused(_("Only the person who wrote a proposal can take it back."))
+    reason = _clean_reason(reason, _("Please say why. The reason is shown on the timeline."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if to not in TRANSITIONS[proposal.status]:
+            raise StatusChangeRefused(refusal(proposal.status, to))
+        return _move(proposal, to, reason=reason, by=by, actor=actor)
+
+
+def refusal(current: str, to: str) -> str:
+    """Say in plain words why a proposal cannot go from one status to another."""
+    if current == to:
+        return _("This proposal is already “%(now)s”.") % {"now": _status_name(current)}
+    nexts = sorted(TRANSITIONS[current], key=ProposalStatus.values.index)
+    if not nexts:
+        return _("This proposal is finished (“%(now)s”). It cannot move on any more.") % {
+            "now": _status_name(current)
+        }
+    return _("A proposal that is “%(now)s” cannot go to “%(to)s”. It can go to: %(next)s.") % {
+        "now": _status_name(current),
+        "to": _status_name(to),
+        "next": ", ".join(f"“{_status_name(n)}”" for n in nexts),
+    }
+
+
+def proposal_withdraw(
+    *, proposal: Proposal, by: Member, reason: str, actor: Actor = None
+) -> Proposal:
+    """Take back one's own proposal before it is voted on."""
+    permissions.require(
+        "proposal.withdraw", by, proposal, _("Only the person who wrote it can take it back.")
+    )
+    reason = _clean_reason(reason, _("Please say why you take it back."))
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.status not in WITHDRAWABLE:
+            if proposal.status == ProposalStatus.WITHDRAWN:
+                raise StatusChangeRefused(_("This proposal has already been taken back."))
+            raise StatusChangeRefused(
+                _("This proposal has been voted on, so it cannot be taken back now.")
+            )
+        return _move(proposal, ProposalStatus.WITHDRAWN, reason=reason, by=by, actor=actor)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    agenda_item: AgendaItem
+    poll: Poll
+
+
+def proposals_schedule(
+    *,
+    proposals: Sequence[Proposal],
+    meeting: Meeting,
+    by: Member,
+    method: str,
+    question: str,
+    item_title: str = "",
+    dots: int = 0,
+    actor: Actor = None,
+) -> Scheduled:
+    """Put shortlisted proposals on a meeting's agenda, as the options of a new poll.
+
+    One proposal may also be put to a yes/no, traffic light or consent vote of its
+    own; several become the options of a dots, ranking or score vote.
+    """
+    from deliberation import methods
+    from deliberation.services.meetings import agenda_item_add
+    from deliberation.services.polls import OptionInput, poll_create
+
+    permissions.require(
+        "proposal.schedule", by, meeting, _("Only a facilitator can put proposals on an agenda.")
+    )
+    chosen = list({p.pk: p for p in proposals}.values())
+    if not chosen:
+        raise InvalidInput(_("Please choose at least one proposal from the shortlist."))
+    if any(p.forum_id != meeting.forum_id for p in chosen):
+        raise InvalidInput(_("That proposal belongs to another forum."))
+    if meeting.status == Meeting.Status.CLOSED:
+        raise InvalidInput(_("This meeting has finished. Please choose another meeting."))
+    single = method in methods.SINGLE_CHOICE
+    if single and len(chosen) != 1:
+        raise InvalidInput(
+            _("A yes/no, traffic light or consent vote is about one proposal. Please choose one.")
+        )
+    if not single and len(chosen) < 2:
+        raise InvalidInput(
+            _("Dots, ranking and score votes need at least two proposals to choose between.")
+        )
+    with transaction.atomic():
+        locked = list(
+            Proposal.objects.select_for_update()
+            .filter(pk__in=[p.pk for p in chosen])
+            .order_by("pk")
+        )
+        for proposal in locked:
+            if proposal.status != ProposalStatus.SHORTLISTED or proposal.is_hidden:
+                raise StatusChangeRefused(
+                    _("“%(title)s” is not on the shortlist, so it cannot go on the agenda.")
+                    % {"title": proposal.title}
+                )
+        title = item_title.strip() or (
+            locked[0].title if single else _("Vote on the shortlisted proposals")
+        )
+        item = agenda_item_add(
+            meeting=meeting,
+            title=title[:200],
+            description="\n".join(p.summary for p in locked),
+            actor=actor or by,
+        )
+        poll = poll_create(
+            forum=meeting.forum,
+            meeting=meeting,
+            agenda_item=item,
+            question=question.strip() or title,
+            method=method,
+            options=[] if single else [OptionInput(p.title, p.symbol) for p in locked],
+            dots=dots,
+            actor=actor or by,
+        )
+        options = list(poll.options.order_by("position"))
+        links = []
+        for index, proposal in enumerate(locked):
+            option = None if single else options[index]
+            links.append(ProposalPollLink(proposal=proposal, poll=poll, option=option))
+            _event(
+                proposal,
+                ProposalEvent.Kind.SCHEDULED,
+                actor=by,
+                reason=item.title,
+                meeting=meeting,
+                poll=poll,
+            )
+        ProposalPollLink.objects.bulk_create(links)
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor or by),
+            kind="proposal.scheduled",
+            payload={
+                "proposals": [p.pk for p in locked],
+                "meeting": meeting.pk,
+                "item": item.pk,
+                "poll": poll.pk,
+                "options": {
+                    str(link.proposal_id): link.option.key if link.option else None
+                    for link in links
+                },
+            },
+        )
+    return Scheduled(agenda_item=item, poll=poll)
+
+
+def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
+    """Move the shortlisted proposals of a poll that just closed to "voted on".
+
+    Runs inside poll_close's transaction, so the vote's result and the proposals'
+    new status are saved together.
+    """
+    links = list(
+        ProposalPollLink.objects.filter(
+            poll=poll, proposal__status=ProposalStatus.SHORTLISTED
+        ).select_related("proposal", "option")
+    )
+    moved = []
+    meeting = poll.meeting
+    for link in links:
+        proposal = _locked(link.proposal)
+        if proposal.status != ProposalStatus.SHORTLISTED:
+            continue
+        where = meeting.title if meeting else _("the forum")
+        reason = _("The vote “%(question)s” at %(where)s has closed.") % {
+            "question": poll.question,
+            "where": where,
+        }
+        moved.append(
+            _move(
+                proposal,
+                ProposalStatus.DECIDED,
+                reason=reason,
+                by=None,
+                actor=actor,
+                meeting=meeting,
+                poll=poll,
+            )
+        )
+    return moved
+
+
+def outcome_for(link: ProposalPollLink, result: dict[str, Any] | None) -> dict[str, Any]:
+    """Describe how a proposal did in a closed poll: its place, and whether it passed."""
+    if not result:
+        return {}
+    outcome = result.get("outcome", {})
+    if link.option is None:
+        return {"passed": outcome.get("passed"), "reasons": outcome.get("reasons", [])}
+    weightings = result.get("weightings", {})
+    weighting = outcome.get("weighting") or "parity"
+    if weighting not in weightings and weightings:
+        # A protected secret result keeps only the one-person-one-vote count.
+        weighting = next(iter(weightings))
+    totals = weightings.get(weighting, {}).get("totals", {})
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1])
+    key = link.option.key
+    place = next((i + 1 for i, (k, _v) in enumerate(ordered) if k == key), None)
+    return {
+        "winner": outcome.get("winner") == key,
+        "place": place,
+        "of": len(ordered),
+        "total": totals.get(key, 0),
+    }
