@@ -515,3 +515,273 @@ class MarkPresentForm(forms.Form):
             .exclude(attendance__meeting=meeting, attendance__status=Attendance.Status.PRESENT)
             .order_by("name")
         )
+
+
+# -- proposal threads ---------------------------------------------------------------------
+# Imported here, with the forms that use them, so this part of the file stands on its own.
+
+from markdownx.widgets import MarkdownxWidget  # noqa: E402
+
+from deliberation.models import (  # noqa: E402
+    Forum,
+    NotifyFrequency,
+    Proposal,
+    ProposalStatus,
+)
+from deliberation.services import proposals as proposal_rules  # noqa: E402
+
+# The pictures a proposal can have, with plain words for each (OpenMoji, vendored).
+PROPOSAL_SYMBOLS: dict[str, Any] = {
+    "idea": _("An idea"),
+    "home": _("Home"),
+    "food": _("Food"),
+    "friends": _("Friends and fun"),
+    "health": _("Health"),
+    "money": _("Money"),
+    "transport": _("Getting about"),
+    "work": _("Work"),
+    "safety": _("Staying safe"),
+    "place": _("Places"),
+    "people": _("People"),
+    "meeting": _("Meetings"),
+    "speaker": _("Being heard"),
+    "question": _("A question"),
+}
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        help_text=_("A few plain words. For example: More buses in the evening."),
+        max_length=proposal_rules.TITLE_MAX,
+    )
+    summary = forms.CharField(
+        label=_("What is your idea?"),
+        help_text=_("Up to 3 short sentences, in easy words."),
+        max_length=proposal_rules.SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    symbol = forms.ChoiceField(
+        label=_("Choose a picture"),
+        choices=list(PROPOSAL_SYMBOLS.items()),
+        widget=forms.RadioSelect,
+        error_messages=CHOOSE,
+    )
+    body = forms.CharField(
+        label=_("Tell us more (you do not have to)"),
+        help_text=_(
+            "You can use Markdown: **bold**, *slanted*, - for a list. "
+            "A preview shows below as you type."
+        ),
+        required=False,
+        max_length=proposal_rules.BODY_MAX,
+        widget=MarkdownxWidget(attrs={"rows": 8}),
+    )
+
+    def clean_summary(self) -> str:
+        summary = " ".join(self.cleaned_data["summary"].split())
+        if proposal_rules.count_sentences(summary) > proposal_rules.SUMMARY_SENTENCES:
+            raise ValidationError(_("Please use 3 short sentences or fewer."))
+        return summary
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Add a photo (you do not have to)"),
+        help_text=_("A JPEG, PNG or WebP photo. We remove the place it was taken."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    photo_description = forms.CharField(
+        label=_("What does the photo show?"),
+        help_text=_("A few words, for people who cannot see it."),
+        required=False,
+        max_length=200,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from deliberation import photos
+
+        super().clean()
+        data = self.cleaned_data
+        photo = data.get("photo")
+        if photo:
+            if photo.size > photos.max_bytes():
+                self.add_error(
+                    "photo",
+                    _("This photo is too big. Photos can be up to %(n)s MB.")
+                    % {"n": photos.max_bytes() // (1024 * 1024)},
+                )
+            if not (data.get("photo_description") or "").strip():
+                self.add_error(
+                    "photo_description", _("Please say in a few words what the photo shows.")
+                )
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=proposal_rules.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why?"),
+        help_text=_("People will see this."),
+        max_length=proposal_rules.REASON_MAX,
+    )
+    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StatusForm(forms.Form):
+    to = forms.ChoiceField(
+        label=_("Move to"),
+        choices=[(s.value, s.label) for s in ProposalStatus if s != ProposalStatus.WITHDRAWN],
+        widget=forms.RadioSelect,
+        error_messages=CHOOSE,
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        help_text=_("This is shown on the timeline."),
+        max_length=proposal_rules.REASON_MAX,
+    )
+
+
+class ProposalFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Where it is"),
+        required=False,
+        choices=[("", _("Any"))] + list(ProposalStatus.choices),
+    )
+    symbol = forms.ChoiceField(
+        label=_("Picture"),
+        required=False,
+        choices=[("", _("Any"))] + list(PROPOSAL_SYMBOLS.items()),
+    )
+    constituency = forms.ChoiceField(
+        label=_("Written by"),
+        required=False,
+        choices=[("", _("Anyone"))] + GROUP_CHOICES,
+    )
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), empty_label=None
+    )
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Proposals on the shortlist"),
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please choose at least one proposal from the shortlist.")},
+    )
+    method = forms.ChoiceField(
+        label=_("How people vote"), choices=Poll.Method.choices, widget=forms.RadioSelect
+    )
+    question = forms.CharField(label=_("Question"), max_length=300, required=False)
+    dots = forms.IntegerField(
+        label=_("Dots for each person"),
+        help_text=_("Only for dots."),
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=3,
+    )
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = forum.meetings.exclude(  # type: ignore[attr-defined]
+            status=Meeting.Status.CLOSED
+        ).order_by("-created_at")
+        self.fields["proposals"].queryset = Proposal.objects.filter(  # type: ignore[attr-defined]
+            forum=forum, status=ProposalStatus.SHORTLISTED, hidden_at__isnull=True
+        ).order_by("title")
+
+
+class NotifyForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How do you want to hear about new ideas and comments?"),
+        choices=NotifyFrequency.choices,
+        widget=forms.RadioSelect,
+        error_messages=CHOOSE,
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        required=False,
+        error_messages={"invalid": _("Please check the email address.")},
+    )
+
+
+class ForumPollForm(forms.Form):
+    """A vote between meetings: the same as a meeting's vote, or a new question."""
+
+    mirror_of = forms.ModelChoiceField(
+        label=_("Same question as this meeting vote"),
+        queryset=Poll.objects.none(),
+        required=False,
+        empty_label=_("No: a new question"),
+        help_text=_("Choose this if the votes will be counted with the meeting's."),
+    )
+    question = forms.CharField(label=_("Question"), max_length=300, required=False)
+    method = forms.ChoiceField(
+        label=_("How people vote"), choices=Poll.Method.choices, required=False
+    )
+    options = forms.CharField(
+        label=_("Options"),
+        help_text=_("For dots, ranking and score: one option on each line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    dots = forms.IntegerField(label=_("Dots for each person"), required=False, min_value=1)
+    opens_at = forms.DateTimeField(
+        label=_("Opens at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    secret = forms.BooleanField(label=_("Secret vote"), required=False)
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mirror_of"].queryset = (  # type: ignore[attr-defined]
+            Poll.objects.filter(forum=forum, meeting__isnull=False)
+            .exclude(status=Poll.Status.CLOSED)
+            .exclude(meeting__status=Meeting.Status.CLOSED)
+            .order_by("-created_at")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        lines = [line.strip() for line in (data.get("options") or "").splitlines()]
+        data["option_inputs"] = [OptionInput(label=line) for line in lines if line]
+        if not data.get("mirror_of"):
+            if not (data.get("question") or "").strip():
+                self.add_error("question", _("Please write the question."))
+            if not data.get("method"):
+                self.add_error("method", _("Please choose how people vote."))
+        return data
+
+
+class CountInForm(forms.Form):
+    meeting_poll = forms.ModelChoiceField(
+        label=_("Count with this meeting vote"), queryset=Poll.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, forum_poll: Poll, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_poll"].queryset = (  # type: ignore[attr-defined]
+            Poll.objects.filter(
+                forum_id=forum_poll.forum_id, meeting__isnull=False, method=forum_poll.method
+            )
+            .exclude(status=Poll.Status.CLOSED)
+            .select_related("meeting")
+            .order_by("-created_at")
+        )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from deliberation.views import facilitator, participant, projector
+from deliberation.views import facilitator, participant, projector, proposals
 
 app_name = "deliberation"
 
@@ -32,4 +32,49 @@ urlpatterns = [
         facilitator.console_action,
         name="console_action",
     ),
+    # Proposal threads and votes between meetings: members known by their invite link.
+    path("forum/<slug:slug>/proposals/", proposals.proposal_list, name="proposals"),
+    path("forum/<slug:slug>/proposals/new/", proposals.proposal_new, name="proposal_new"),
+    path("forum/<slug:slug>/proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
+    path(
+        "forum/<slug:slug>/proposals/<int:pk>/edit/",
+        proposals.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
+        "forum/<slug:slug>/proposals/<int:pk>/do/<str:action>/",
+        proposals.proposal_action,
+        name="proposal_action",
+    ),
+    path(
+        "forum/<slug:slug>/comments/<int:comment_id>/edit/",
+        proposals.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "forum/<slug:slug>/photos/<int:photo_id>/",
+        proposals.proposal_photo,
+        name="proposal_photo",
+    ),
+    path(
+        "forum/<slug:slug>/shortlist/agenda/",
+        proposals.proposals_schedule,
+        name="proposals_schedule",
+    ),
+    path("forum/<slug:slug>/emails/", proposals.notify, name="notify"),
+    path("forum/<slug:slug>/forget-me/", proposals.forget_me, name="forget_me"),
+    path("forum/<slug:slug>/votes/", proposals.forum_poll_list, name="forum_polls"),
+    path("forum/<slug:slug>/votes/new/", proposals.forum_poll_new, name="forum_poll_new"),
+    path("forum/<slug:slug>/votes/<int:poll_id>/", proposals.forum_poll, name="forum_poll"),
+    path(
+        "forum/<slug:slug>/votes/<int:poll_id>/vote/",
+        proposals.forum_poll_vote,
+        name="forum_poll_vote",
+    ),
+    path(
+        "forum/<slug:slug>/votes/<int:poll_id>/count/",
+        proposals.forum_poll_count,
+        name="forum_poll_count",
+    ),
+    path("unsubscribe/<str:token>/", proposals.unsubscribe, name="unsubscribe"),
 ]

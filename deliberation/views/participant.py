@@ -195,6 +195,9 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True
     )
+    # The personal link also tells this browser who they are between meetings, for
+    # the forum's proposal threads (only this person holds the link).
+    identity.remember_forum_member(request.session, member)
     meeting = selectors.open_meeting_for_forum(member.forum_id)
     context: dict[str, Any] = {"member": member, "meeting": meeting, "error": ""}
     if meeting is None:
