@@ -27,6 +27,9 @@ CHOOSE = {
     "required": _("Please choose an answer."),
     "invalid_choice": _("Please choose an answer."),
 }
+# Words members will read: static/coprod/easyread.js checks them as you type (the value
+# is the text's language), and the console shows the checker's advice once saved.
+EASYREAD = {"data-easyread": "en"}
 
 
 def normalise_code(value: str) -> str:
@@ -290,7 +293,9 @@ class MemberForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs=EASYREAD)
+    )
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
         required=False,
@@ -301,7 +306,7 @@ class MeetingForm(forms.Form):
         label=_("Agenda"),
         help_text=_("One item on each line."),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, **EASYREAD}),
     )
     allow_name_choice = forms.BooleanField(
         label=_("People can pick their name from a list"),
@@ -323,9 +328,13 @@ class AgendaMoveForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    title = forms.CharField(label=_("New agenda item"), max_length=200)
+    title = forms.CharField(
+        label=_("New agenda item"), max_length=200, widget=forms.TextInput(attrs=EASYREAD)
+    )
     description = forms.CharField(
-        label=_("Easy-read description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Easy-read description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, **EASYREAD}),
     )
 
 
@@ -336,7 +345,9 @@ class MeetingSettingsForm(forms.Form):
 
 
 class PollForm(forms.Form):
-    question = forms.CharField(label=_("Question"), max_length=300)
+    question = forms.CharField(
+        label=_("Question"), max_length=300, widget=forms.TextInput(attrs=EASYREAD)
+    )
     method = forms.ChoiceField(
         label=_("How people vote"), choices=Poll.Method.choices, widget=forms.RadioSelect
     )
@@ -344,7 +355,7 @@ class PollForm(forms.Form):
         label=_("Options"),
         help_text=_("For dots, ranking and score: one option on each line."),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **EASYREAD}),
     )
     dots = forms.IntegerField(
         label=_("Dots for each person"),
@@ -424,7 +435,9 @@ class PollPickForm(forms.Form):
 
 
 class PollSettingsForm(PollPickForm):
-    question = forms.CharField(label=_("Question"), max_length=300)
+    question = forms.CharField(
+        label=_("Question"), max_length=300, widget=forms.TextInput(attrs=EASYREAD)
+    )
     weighting = forms.ChoiceField(
         label=_("Main result uses"), choices=Weighting.choices, widget=forms.RadioSelect
     )
@@ -475,9 +488,11 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label=_("No vote: a decision from discussion"),
     )
-    outcome = forms.CharField(label=_("What we decided"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("What we decided"), widget=forms.Textarea(attrs={"rows": 3, **EASYREAD})
+    )
     rationale = forms.CharField(
-        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3, **EASYREAD})
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:

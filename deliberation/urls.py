@@ -3,6 +3,7 @@
 from django.urls import path
 
 from deliberation.views import facilitator, participant, projector, proposals
+from deliberation.views.easyread import check_text
 
 app_name = "deliberation"
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("f/<slug:slug>/members/new/", facilitator.member_add_view, name="member_add"),
     path("f/<slug:slug>/members/<int:member_id>/", facilitator.member_edit, name="member_edit"),
     path("f/<slug:slug>/cards/", facilitator.cards, name="cards"),
+    path("f/<slug:slug>/easyread/check/", check_text, name="easyread_check"),
     path("f/<slug:slug>/meetings/new/", facilitator.meeting_new, name="meeting_new"),
     path("f/<slug:slug>/meetings/<int:meeting_id>/", facilitator.console, name="console"),
     path(

@@ -1,0 +1,127 @@
+"""Easy-read findings on the pages: translated, shaped for templates, and checked as you type.
+
+deliberation/easyread/rules.py stays free of Django: each finding carries its English
+msgid (`template`, extracted by makemessages) and `params`. Here the msgid is translated
+into the page's language and filled in, so the words a writer reads follow the language
+switcher while the suggested plain words stay in the language of the text.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
+
+from deliberation import methods, permissions
+from deliberation.easyread import Finding, check
+from deliberation.models import Forum
+
+MAX_CHARS = 5000  # longer than any question, option, outcome or agenda text
+MAX_BODY_BYTES = 32 * 1024  # the text in UTF-8, form-encoded, plus the CSRF token
+LANGUAGES = ("en", "cy")
+
+SEVERITY_LABELS: dict[str, Any] = {"advice": _("Tip"), "warning": _("Check this")}
+FIELD_LABELS: dict[str, Any] = {
+    "question": _("Question"),
+    "title": _("Title"),
+    "description": _("Easy-read description"),
+    "outcome": _("What we decided"),
+    "rationale": _("Why"),
+}
+# Excerpts a message already quotes, or that are the whole text, are not repeated.
+_NO_EXCERPT = frozenset({"readability"})
+
+
+def message(finding: Finding) -> str:
+    """Return a finding's message in the active language."""
+    translated = gettext(finding.template) if finding.template else finding.message
+    try:
+        return translated % dict(finding.params)
+    except (KeyError, TypeError, ValueError):
+        # A translation with a broken placeholder must not break the page.
+        return finding.message
+
+
+def findings(text: str, *, language: str = "en") -> list[dict[str, Any]]:
+    """Check a text and shape its findings for a template or JSON."""
+    shaped = []
+    for finding in check(text or "", language=language):
+        words = message(finding)
+        shaped.append(
+            {
+                "rule": finding.rule,
+                "severity": finding.severity,
+                "severity_label": str(SEVERITY_LABELS[finding.severity]),
+                "start": finding.start,
+                "end": finding.end,
+                "excerpt": finding.excerpt,
+                "show_excerpt": finding.rule not in _NO_EXCERPT and finding.excerpt not in words,
+                "message": words,
+            }
+        )
+    return shaped
+
+
+def field_checks(texts: Iterable[tuple[str, str]], *, language: str = "en") -> list[dict[str, Any]]:
+    """Check labelled texts; return only those with findings, each with its findings."""
+    checks = []
+    for label, text in texts:
+        found = findings(text, language=language)
+        if found:
+            checks.append({"label": label, "text": text, "findings": found})
+    return checks
+
+
+def text_checks(**texts: str) -> list[dict[str, Any]]:
+    """Check texts named by field (question, title, outcome...) under their field labels."""
+    return field_checks(
+        (str(FIELD_LABELS.get(name, name)), text or "") for name, text in texts.items()
+    )
+
+
+def poll_checks(poll: dict[str, Any]) -> list[dict[str, Any]]:
+    """Check a poll's question and its written options (fixed choices are ours, not checked)."""
+    texts = [(str(FIELD_LABELS["question"]), poll["question"])]
+    if poll["method"] not in methods.FIXED_CHOICES:
+        texts += [
+            (gettext("Option %(n)s") % {"n": n}, option["label"])
+            for n, option in enumerate(poll["options"], start=1)
+        ]
+    return field_checks(texts)
+
+
+def _error(text: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": text}, status=status)
+
+
+@csrf_protect
+def check_text(request: HttpRequest, slug: str) -> JsonResponse:
+    """Check a text for a facilitator as they type; answer with the findings as JSON."""
+    if request.method != "POST":
+        response = _error(gettext("Please send the text with POST."), 405)
+        response["Allow"] = "POST"
+        return response
+    forum = Forum.objects.filter(slug=slug).first()
+    if forum is None or not permissions.can("forum.facilitate", request.user, forum):
+        return _error(gettext("Only a facilitator of this forum can check texts here."), 403)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return _error(gettext("This is too much to check at once."), 413)
+    text = request.POST.get("text")
+    if text is None:
+        return _error(gettext("Please send the text to check, as “text”."), 400)
+    if len(text) > MAX_CHARS:
+        return _error(
+            gettext("This text is too long to check here: up to %(n)s characters.")
+            % {"n": MAX_CHARS},
+            413,
+        )
+    language = request.POST.get("language") or "en"
+    if language not in LANGUAGES:
+        return _error(gettext("We can check English (en) or Welsh (cy) only."), 400)
+    return JsonResponse({"language": language, "findings": findings(text, language=language)})
