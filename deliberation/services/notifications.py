@@ -288,6 +288,19 @@ def _send_member(member_id: int, frequency: str, ids: Iterable[int] | None) -> i
                     sent += 1
         # Rows not delivered (hidden since, or the member chose otherwise) are done too.
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(sent_at=now)
+        # The record says what was sent to whom, never the address it went to.
+        audit.append(
+            forum_id=member.forum_id,
+            actor="mailer",
+            kind="notifications.sent",
+            payload={
+                "member": member.pk,
+                "frequency": frequency,
+                "emails": sent,
+                "sent": sorted(row.pk for row in deliver),
+                "not_sent": sorted(row.pk for row in rows if row not in deliver),
+            },
+        )
     return sent
 
 
