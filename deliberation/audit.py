@@ -1,15 +1,21 @@
-"""The per-forum hash chain of audit events: append, canonical JSON, verify."""
+"""The per-forum hash chain of audit events, and the seal over each closed poll's ballots.
+
+Chain: `hash = sha256(prev_hash + canonical_json(event))`, one chain per forum.
+Seal: an RFC 6962 Merkle root over a poll's ballots (deliberation/merkle.py), recorded
+in its `poll.closed` event, so a ballot added, changed or removed afterwards shows.
+"""
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from deliberation.models import AuditEvent, Forum
+from deliberation import merkle
+from deliberation.models import AuditEvent, Ballot, Decision, Forum, Poll, SecretBallot
 
 GENESIS = "0" * 64
 
@@ -104,8 +110,262 @@ def verify_forum(forum: Forum) -> Break | None:
     found = verify_events(events.iterator())
     if found:
         return found
+    # The head as stored now, not as this (perhaps older) Forum object remembers it.
+    head, head_seq = Forum.objects.values_list("audit_head", "audit_seq").get(pk=forum.pk)
     last = events.last()
-    head = last.hash if last else GENESIS
-    if head != forum.audit_head or (last.seq if last else 0) != forum.audit_seq:
-        return Break(forum.pk, forum.audit_seq, "the chain's last events were removed")
+    last_seq = last.seq if last else 0
+    if last_seq > head_seq:
+        return Break(forum.pk, head_seq + 1, "it was added after the forum's last event")
+    if last_seq < head_seq:
+        return Break(forum.pk, last_seq + 1, "an event is missing at the end of the chain")
+    if (last.hash if last else GENESIS) != head:
+        return Break(forum.pk, last_seq, "it is not the event the forum recorded last")
     return None
+
+
+# -- the seal over a poll's ballots ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seal:
+    root: str
+    count: int
+
+
+def _named_entry(poll_id: int, row: Mapping[str, Any]) -> bytes:
+    return canonical_json(
+        {
+            "poll": poll_id,
+            "ballot": row["id"],
+            "member": row["member_id"],
+            "constituency": row["constituency"],
+            "answer": row["answer"],
+            "source": row["source"],
+            "assisted_by": row["assisted_by_id"],
+        }
+    )
+
+
+def _secret_entry(poll_id: int, row: Mapping[str, Any]) -> bytes:
+    # The ballot's random key makes each leaf unique and unguessable; nothing in it
+    # says who voted, and no table keeps the leaf next to a member.
+    return canonical_json(
+        {
+            "poll": poll_id,
+            "secret_ballot": str(row["id"]),
+            "constituency": row["constituency"],
+            "answer": row["answer"],
+            "source": row["source"],
+        }
+    )
+
+
+NAMED_FIELDS = ("id", "member_id", "constituency", "answer", "source", "assisted_by_id")
+SECRET_FIELDS = ("id", "constituency", "answer", "source")
+
+
+def ballot_entries(poll: Poll) -> list[bytes]:
+    """Return the canonical JSON of each of a poll's ballots and hand counts (the leaves)."""
+    entries: list[bytes] = []
+    if poll.secret:
+        for row in SecretBallot.objects.filter(poll_id=poll.pk).values(*SECRET_FIELDS):
+            entries.append(_secret_entry(poll.pk, row))
+    else:
+        for row in Ballot.objects.filter(poll_id=poll.pk).values(*NAMED_FIELDS):
+            entries.append(_named_entry(poll.pk, row))
+    for constituency, choice, count in poll.hand_counts.values_list(
+        "constituency", "choice", "count"
+    ):
+        entries.append(
+            canonical_json(
+                {"poll": poll.pk, "hand_count": constituency, "choice": choice, "count": count}
+            )
+        )
+    return entries
+
+
+def leaf_hashes(poll: Poll) -> list[bytes]:
+    """Return the leaf hashes of a poll's ballots, sorted, so storage order says nothing."""
+    return sorted(merkle.leaf_hash(entry) for entry in ballot_entries(poll))
+
+
+def seal(poll: Poll) -> Seal:
+    """Compute the Merkle root over a poll's ballots as they are now."""
+    leaves = leaf_hashes(poll)
+    return Seal(merkle.root(leaves).hex(), len(leaves))
+
+
+def legacy_ballot_digest(poll: Poll) -> str:
+    """Recompute the flat digest polls were closed with before Merkle seals, to check them."""
+    rows: list[list[Any]] = []
+    if poll.secret:
+        secret = poll.secret_ballots.values_list("constituency", "answer", "source")
+        rows.extend(["secret", *row] for row in secret)
+    else:
+        named = poll.ballots.values_list("member_id", "constituency", "answer", "source")
+        rows.extend(["named", *row] for row in named)
+    hands = poll.hand_counts.values_list("constituency", "choice", "count")
+    rows.extend(["hand", *row] for row in hands)
+    encoded = sorted(canonical_json(row) for row in rows)
+    return hashlib.sha256(b"\n".join(encoded)).hexdigest()
+
+
+def closing_event(poll: Poll) -> AuditEvent | None:
+    """Return the poll.closed event of a poll from its forum's chain."""
+    events = AuditEvent.objects.filter(forum_id=poll.forum_id, kind="poll.closed")
+    return events.filter(payload__poll=poll.pk).order_by("-seq").first()
+
+
+# -- receipts: a short code for one's own ballot, checked against the seal -------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def receipt_code(
+    poll: Poll, *, member_id: int | None = None, secret_token: str | None = None
+) -> str | None:
+    """Return the code of a member's named ballot, or of the secret ballot a token opens.
+
+    A secret ballot's code is worked out from the ballot itself, only for the phone
+    holding its token: it is never stored, so no table links a voter to a code.
+    """
+    if poll.secret:
+        if not secret_token:
+            return None
+        row = (
+            SecretBallot.objects.filter(poll_id=poll.pk, token_hash=_token_hash(secret_token))
+            .values(*SECRET_FIELDS)
+            .first()
+        )
+        return merkle.short_code(merkle.leaf_hash(_secret_entry(poll.pk, row))) if row else None
+    if member_id is None:
+        return None
+    row = Ballot.objects.filter(poll_id=poll.pk, member_id=member_id).values(*NAMED_FIELDS).first()
+    return merkle.short_code(merkle.leaf_hash(_named_entry(poll.pk, row))) if row else None
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    code: str
+    sealed: bool  # the poll is closed and its seal is in the record
+    found: bool  # a ballot with this code is in the poll now
+    included: bool  # and its audit path leads to the sealed root
+    root: str = ""
+    count: int = 0
+
+
+def check_receipt(poll: Poll, code: str) -> ReceiptCheck:
+    """Say whether the ballot with this code is in the poll's sealed result."""
+    code = merkle.normalise_code(code)
+    event = closing_event(poll) if poll.is_closed else None
+    sealed_root = (event.payload.get("ballot_root") or "") if event else ""
+    if not sealed_root:
+        return ReceiptCheck(code, sealed=False, found=False, included=False)
+    count = int(event.payload.get("ballot_count", 0)) if event else 0
+    leaves = leaf_hashes(poll)
+    index = next((i for i, leaf in enumerate(leaves) if merkle.short_code(leaf) == code), None)
+    if index is None:
+        return ReceiptCheck(code, True, found=False, included=False, root=sealed_root, count=count)
+    proof = merkle.inclusion_proof(index, leaves)
+    included = merkle.verify_inclusion(
+        leaves[index], index, count, proof, bytes.fromhex(sealed_root)
+    )
+    return ReceiptCheck(code, True, found=True, included=included, root=sealed_root, count=count)
+
+
+# -- checking everything: chains, seals, decisions -------------------------------------
+
+
+def verify_poll(poll: Poll, event: AuditEvent | None) -> str | None:
+    """Say why a closed poll's ballots no longer match its seal, or None if they do."""
+    if event is None:
+        return "it has no poll.closed event in the record"
+    payload = event.payload
+    if "ballot_root" not in payload:
+        if payload.get("ballot_digest") != legacy_ballot_digest(poll):
+            return "its ballots were changed after it closed"
+        return None
+    if payload["ballot_root"] != poll.ballot_root:
+        return "the seal kept with the poll is not the one in the record"
+    now = seal(poll)
+    if now.root != payload["ballot_root"]:
+        sealed = payload.get("ballot_count")
+        if sealed is not None and sealed != now.count:
+            return f"its ballots were changed after it closed ({now.count} now, {sealed} sealed)"
+        return "its ballots were changed after it closed"
+    return None
+
+
+@dataclass(frozen=True)
+class Problem:
+    forum: str
+    what: str  # "event", "poll" or "decision"
+    ref: int  # the event's seq, the poll's or the decision's id
+    reason: str
+    kind: str = ""
+
+    def describe(self) -> str:
+        name = f"event #{self.ref}" + (f" ({self.kind})" if self.kind else "")
+        if self.what != "event":
+            name = f"{self.what} {self.ref}"
+        return f"forum {self.forum}: {name}: {self.reason}"
+
+
+@dataclass
+class Report:
+    forums: int = 0
+    events: int = 0
+    polls: int = 0
+    decisions: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"{self.forums} forums, {self.events} events, {self.polls} sealed polls "
+            f"and {self.decisions} decisions checked"
+        )
+
+
+def verify_all(forums: Iterable[Forum] | None = None) -> Report:
+    """Check every chain, every closed poll's seal and every decision's audit hash."""
+    report = Report()
+    for forum in forums if forums is not None else Forum.objects.order_by("pk"):
+        report.forums += 1
+        label = f"{forum.slug!r} (id {forum.pk})"
+        report.events += AuditEvent.objects.filter(forum=forum).count()
+        broken = verify_forum(forum)
+        if broken is not None:
+            kind = (
+                AuditEvent.objects.filter(forum=forum, seq=broken.seq)
+                .values_list("kind", flat=True)
+                .first()
+            )
+            report.problems.append(Problem(label, "event", broken.seq, broken.reason, kind or ""))
+        closed_events: dict[int, AuditEvent] = {}
+        recorded: dict[int, set[str]] = {}
+        for event in AuditEvent.objects.filter(
+            forum=forum, kind__in=("poll.closed", "decision.recorded")
+        ).order_by("seq"):
+            if event.kind == "poll.closed":
+                closed_events[event.payload.get("poll")] = event
+            else:
+                recorded.setdefault(event.payload.get("decision"), set()).add(event.hash)
+        for poll in Poll.objects.filter(forum=forum, status=Poll.Status.CLOSED).order_by("pk"):
+            report.polls += 1
+            reason = verify_poll(poll, closed_events.get(poll.pk))
+            if reason:
+                report.problems.append(Problem(label, "poll", poll.pk, reason))
+        for decision_id, audit_hash in (
+            Decision.objects.filter(forum=forum).order_by("pk").values_list("pk", "audit_hash")
+        ):
+            report.decisions += 1
+            if audit_hash not in recorded.get(decision_id, set()):
+                reason = "its audit hash is not the hash of its decision.recorded event"
+                report.problems.append(Problem(label, "decision", decision_id, reason))
+    return report

@@ -3,6 +3,8 @@
 import secrets
 from typing import Any
 
+from django.db.models import Q
+
 from deliberation.models import Attendance, Meeting, Member
 
 SESSION_MEMBERS = "coprod.members"
@@ -104,3 +106,35 @@ def forum_member_for(session: Any, user: Any, forum_id: int) -> Member | None:
     if not isinstance(member_id, int):
         return None
     return members.filter(pk=member_id).first()
+
+
+def record_member(session: Any, user: Any, forum_id: int) -> Member | None:
+    """Return who this browser is in a forum, to read its record and report on actions.
+
+    A signed-in member or a personal link first (forum_member_for); else the member
+    this phone joined one of the forum's meetings as, if the name is still tied to
+    this phone (as present_member checks) and the person was let in.
+    """
+    member = forum_member_for(session, user, forum_id)
+    if member is not None:
+        return member
+    pairs = [
+        (int(meeting_id), member_id)
+        for meeting_id, member_id in session.get(SESSION_MEMBERS, {}).items()
+        if str(meeting_id).isdigit() and isinstance(member_id, int)
+    ]
+    if not pairs:
+        return None
+    joined = Q()
+    for meeting_id, member_id in pairs:
+        joined |= Q(meeting_id=meeting_id, member_id=member_id)
+    token = session.get(SESSION_DEVICE, "")
+    attendance = (
+        Attendance.objects.select_related("member", "member__forum")
+        .filter(joined, meeting__forum_id=forum_id, member__is_active=True)
+        .exclude(status=Attendance.Status.WAITING)
+        .filter(Q(device_token="") | Q(device_token=token))
+        .order_by("-joined_at", "-pk")
+        .first()
+    )
+    return attendance.member if attendance else None

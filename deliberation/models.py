@@ -1,11 +1,13 @@
 """Tables of coprod: fields, constraints and small properties only."""
 
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
@@ -148,6 +150,8 @@ class Meeting(models.Model):
     # Bumped by every change a screen must follow; broadcasts carry it so a client
     # that missed one knows to ask for a snapshot.
     version = models.PositiveBigIntegerField(default=0)
+    # The projector shows "Last time we decided ... Here is what happened" while set.
+    recap_shown = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -240,9 +244,18 @@ class Poll(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Frozen at close: the result as methods.tally returned it, and a digest of all ballots.
+    # Frozen at close: the result as methods.tally returned it, and the RFC 6962 Merkle
+    # root over all its ballots (audit.seal), also recorded in the poll.closed event.
     result = models.JSONField(null=True, blank=True)
-    ballot_digest = models.CharField(max_length=64, blank=True)
+    ballot_root = models.CharField(max_length=64, blank=True)
+    # A check-back poll asks "Is this what we agreed?" about an earlier decision.
+    check_back_of = models.ForeignKey(
+        "Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_backs",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -402,7 +415,11 @@ class Decision(models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
     outcome = models.TextField(_("what we decided"))
+    outcome_easy_read = models.TextField(_("what we decided, in easy read"), blank=True)
     rationale = models.TextField(_("why"), blank=True)
+    # Frozen with the decision: how it was made ("discussion" when there was no vote).
+    method = models.CharField(max_length=20, blank=True)
+    weighting = models.CharField(max_length=20, blank=True)
     result = models.JSONField(null=True, blank=True)
     attendance = models.JSONField(default=dict)
     recorded_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -717,3 +734,109 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Tell {self.member_id} about {self.proposal_id}/{self.comment_id}"
+
+
+# -- "you said, we did": actions that follow a decision --------------------------------
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("Being done")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Stopped")
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+class Action(models.Model):
+    """What someone will do because of a decision, by when, and how far it has got."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("what will be done, in easy read"))
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    # The owner's name as given: a member's name when it was set, or a team outside the
+    # forum ("the council's transport team"), so the record never loses who said yes.
+    owner_name = models.CharField(_("who will do it"), max_length=120)
+    due_on = models.DateField(_("by when"))
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    dropped_reason = models.TextField(_("why it was stopped"), blank=True)
+    created_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["forum", "status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""),
+                name="action_dropped_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(owner_name=""), name="action_has_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Say whether the action is not finished and its date has passed."""
+        return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+def action_photo_path(instance: "ActionUpdate", filename: str) -> str:
+    """Store a photo under a random name: the name a phone gave it may say too much."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"actions/{instance.action.forum_id}/{secrets.token_urlsafe(16)}.{extension}"
+
+
+class ActionUpdate(models.Model):
+    """A progress note on an action, with what helped, what got in the way, and a photo."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    note = models.TextField(_("what happened"))
+    status_before = models.CharField(max_length=20, choices=ActionStatus.choices)
+    status_after = models.CharField(max_length=20, choices=ActionStatus.choices)
+    what_helped = models.TextField(_("what helped?"), blank=True)
+    what_got_in_the_way = models.TextField(_("what got in the way?"), blank=True)
+    photo = models.ImageField(
+        upload_to=action_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(default=0)
+    photo_height = models.PositiveIntegerField(default=0)
+    photo_description = models.CharField(_("what the photo shows"), max_length=200, blank=True)
+    # SHA-256 of the stored (re-encoded) photo, also in the audit event.
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_description=""),
+                name="action_photo_described",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update {self.pk} on action {self.action_id}"
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_before != self.status_after

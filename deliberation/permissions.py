@@ -157,3 +157,38 @@ permissions.add_rule("proposal.schedule", is_forum_lead)
 permissions.add_rule("comment.edit", is_comment_writer & is_author)
 permissions.add_rule("comment.hide", is_comment_lead)
 permissions.add_rule("forum_poll.manage", is_forum_lead)
+
+
+# -- the record: decisions and "you said, we did" ---------------------------------------
+# `who` is the Member this browser is in the forum (identity.record_member). Signed-in
+# facilitators (forum.facilitate) may do all of these from their pages as well.
+
+
+@rules.predicate
+def is_action_owner(who: Member | None, action: Any) -> bool:
+    """Is this member the one who said they would do the action?"""
+    return isinstance(who, Member) and action is not None and action.owner_id == who.pk
+
+
+@rules.predicate
+def is_open_action(who: Member | None, action: Any) -> bool:
+    """Is the action still planned or being done (not done, not stopped)?"""
+    return action is not None and action.is_open
+
+
+permissions.add_rule("decision.read", is_forum_reader)
+permissions.add_rule("action.manage", is_forum_lead)
+permissions.add_rule(
+    "action.report", is_forum_lead | (is_forum_reader & is_action_owner & is_open_action)
+)
+
+
+def action_change_rule(action: Any, status: str | None) -> str:
+    """Name the rule a progress update needs: stopping or reopening is a facilitator's."""
+    from deliberation.models import ActionStatus
+
+    if status == ActionStatus.DROPPED and action.status != ActionStatus.DROPPED:
+        return "action.manage"
+    if not action.is_open:
+        return "action.manage"
+    return "action.report"

@@ -188,6 +188,8 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
                 poll["result"] = event["result"]
     elif kind == "decision.recorded":
         state["decisions"] = [*state["decisions"], event["decision"]]
+    elif kind == "recap.changed":
+        state["recap"] = event["recap"]
     elif kind == "attendance.counts":
         state["attendance"] = {"present": event["present"], "waiting": event["waiting"]}
     elif kind == "attendance.changed":

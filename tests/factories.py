@@ -109,3 +109,30 @@ def cast(poll: Poll, voter: Member | None, answer: dict[str, Any], **kwargs: Any
         client_id=kwargs.pop("client_id", uuid.uuid4()),
         **kwargs,
     )
+
+
+def decision(meeting: Meeting, poll: Poll | None = None, **kwargs: Any) -> Any:
+    from deliberation.services.decisions import decision_record
+
+    return decision_record(
+        meeting=meeting,
+        poll=poll,
+        outcome=kwargs.pop("outcome", "We will ask for more buses."),
+        outcome_easy_read=kwargs.pop("outcome_easy_read", "We want more buses."),
+        **kwargs,
+    )
+
+
+def action(decision: Any, **kwargs: Any) -> Any:
+    import datetime
+
+    from deliberation.services.actions import action_create
+
+    if "owner" not in kwargs:
+        kwargs.setdefault("owner_name", "Transport team")
+    return action_create(
+        decision=decision,
+        description=kwargs.pop("description", "Ask the bus company for a later bus."),
+        due_on=kwargs.pop("due_on", datetime.date.today() + datetime.timedelta(days=30)),
+        **kwargs,
+    )

@@ -1,38 +1,48 @@
-"""Decisions: the recorded outcome of a poll or a discussion."""
+"""Decisions: the recorded outcome of a poll or a discussion, and checking back on it."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from deliberation import audit
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
 from deliberation.services.common import Actor, actor_label, announce_change
 
+# The method of a decision made by talking it through, without a vote.
+DISCUSSION = "discussion"
+QUESTION_MAX = 300
+
 
 def decision_record(
     *,
     meeting: Meeting,
     outcome: str,
+    outcome_easy_read: str = "",
     rationale: str = "",
     poll: Poll | None = None,
     agenda_item: AgendaItem | None = None,
     recorded_by: Member | None = None,
     actor: Actor = None,
 ) -> Decision:
-    """Record what the meeting decided, frozen with the poll's result and who was there."""
+    """Record what the meeting decided, frozen with the poll's result and who was there.
+
+    The audit event carries everything the decision shows (result, attendance by
+    group, method, weighting, the poll's seal), so the record alone tells the story.
+    """
     from deliberation import selectors
 
     if not outcome.strip():
-        raise InvalidInput("Please write what was decided.")
+        raise InvalidInput(_("Please write what was decided."))
     if poll is not None:
         if poll.meeting_id != meeting.pk:
-            raise InvalidInput("That vote belongs to another meeting.")
+            raise InvalidInput(_("That vote belongs to another meeting."))
         if not poll.is_closed:
-            raise InvalidInput("Please close the vote before recording the decision.")
+            raise InvalidInput(_("Please close the vote before recording the decision."))
         if Decision.objects.filter(poll=poll).exists():
-            raise InvalidInput("A decision has already been recorded for this vote.")
+            raise InvalidInput(_("A decision has already been recorded for this vote."))
         agenda_item = agenda_item or poll.agenda_item
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise InvalidInput("That agenda item belongs to another meeting.")
+        raise InvalidInput(_("That agenda item belongs to another meeting."))
     with transaction.atomic():
         decision = Decision.objects.create(
             meeting=meeting,
@@ -40,7 +50,10 @@ def decision_record(
             poll=poll,
             agenda_item=agenda_item,
             outcome=outcome.strip(),
+            outcome_easy_read=outcome_easy_read.strip(),
             rationale=rationale.strip(),
+            method=poll.method if poll else DISCUSSION,
+            weighting=poll.weighting if poll else "",
             result=poll.result if poll else None,
             attendance=selectors.attendance_counts(meeting)["present"],
             recorded_by=recorded_by,
@@ -53,10 +66,17 @@ def decision_record(
                 "decision": decision.pk,
                 "meeting": meeting.pk,
                 "poll": poll.pk if poll else None,
+                "agenda_item": agenda_item.pk if agenda_item else None,
                 "outcome": decision.outcome,
+                "outcome_easy_read": decision.outcome_easy_read,
                 "rationale": decision.rationale,
+                "method": decision.method,
+                "weighting": decision.weighting,
+                "result": decision.result,
                 "attendance": decision.attendance,
-                "ballot_digest": poll.ballot_digest if poll else None,
+                "recorded_by": recorded_by.pk if recorded_by else None,
+                "proposals": selectors.decision_proposal_ids(decision),
+                "ballot_root": poll.ballot_root if poll else None,
             },
         )
         decision.audit_hash = event.hash
@@ -67,3 +87,36 @@ def decision_record(
             {"decision": selectors.decision_dict(decision)},
         )
     return decision
+
+
+def _check_back_question(decision: Decision) -> str:
+    """Word the check-back question about a decision, short enough for a poll."""
+    words = decision.outcome_easy_read or decision.outcome
+    question = _("Is this what we agreed? “%(decision)s”")
+    room = QUESTION_MAX - len(question % {"decision": ""})
+    if len(words) > room:
+        words = words[: room - 1].rstrip() + "…"
+    return question % {"decision": words}
+
+
+def decision_check_back(
+    *, decision: Decision, meeting: Meeting, method: str = "traffic_light", actor: Actor = None
+) -> Poll:
+    """Make a poll asking the meeting "Is this what we agreed?" about a decision.
+
+    The poll is made through poll_create (which writes its audit event, naming the
+    decision it checks back on) and opened by the facilitator like any other.
+    """
+    from deliberation.services.polls import poll_create
+
+    if decision.forum_id != meeting.forum_id:
+        raise InvalidInput(_("That decision belongs to another forum."))
+    return poll_create(
+        forum=meeting.forum,
+        meeting=meeting,
+        agenda_item=meeting.current_item,
+        question=_check_back_question(decision),
+        method=method,
+        check_back_of=decision,
+        actor=actor,
+    )

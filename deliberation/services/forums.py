@@ -111,6 +111,7 @@ def member_update(
     if constituency not in Constituency.values or role not in Role.values or not name.strip():
         raise InvalidInput("Please give a name, a voice and a role.")
     with transaction.atomic():
+        needs_before = sorted(member.communication_needs or [])
         member.name = name.strip()
         member.constituency = constituency
         member.role = role
@@ -126,7 +127,9 @@ def member_update(
             payload={
                 **_member_payload(member),
                 "active": is_active,
-                "needs": member.communication_needs,
+                # Communication needs are health information and the record is open to
+                # every member, so it says that they changed, not what they are.
+                "needs_changed": member.communication_needs != needs_before,
                 "supports": [m.pk for m in supported],
             },
         )

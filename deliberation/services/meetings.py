@@ -175,6 +175,34 @@ def meeting_update_settings(
     return meeting
 
 
+def meeting_recap_show(*, meeting: Meeting, shown: bool, actor: Actor = None) -> Meeting:
+    """Show or hide "Last time we decided ... Here is what happened" on the projector."""
+    from deliberation import selectors
+
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.OPEN:
+            raise MeetingNotOpen()
+        recap = selectors.meeting_recap(meeting)
+        if shown and recap is None:
+            raise InvalidInput("There is no earlier meeting with decisions to look back on.")
+        meeting.recap_shown = shown
+        meeting.save(update_fields=["recap_shown"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="meeting.recap_shown" if shown else "meeting.recap_hidden",
+            payload={
+                "meeting": meeting.pk,
+                "recap_of": recap["meeting"]["id"] if recap else None,
+            },
+        )
+        meeting.version = announce_change(
+            meeting.pk, "recap.changed", {"recap": recap if shown else None}
+        )
+    return meeting
+
+
 def _announce_attendance(meeting: Meeting) -> None:
     from deliberation import selectors
 
@@ -207,6 +235,7 @@ def attendance_join(
             member=member,
             defaults={"via": via, "device_token": device_token},
         )
+        new_phone = False
         if not created:
             claimed_elsewhere = attendance.device_token and attendance.device_token != device_token
             if claimed_elsewhere and via == "name":
@@ -214,16 +243,24 @@ def attendance_join(
             changed = attendance.status != Attendance.Status.PRESENT
             if attendance.status == Attendance.Status.WAITING and via != "admit":
                 raise NotAllowed("Please wait: the facilitator will let you in.")
+            # A personal link taking the name over on another phone is a change too.
+            new_phone = bool(device_token) and device_token != attendance.device_token
             attendance.status = Attendance.Status.PRESENT
             attendance.device_token = device_token or attendance.device_token
             attendance.save(update_fields=["status", "device_token"])
-            if not changed:
+            if not changed and not new_phone:
                 return attendance
         audit.append(
             forum_id=meeting.forum_id,
             actor=actor_label(actor or member),
             kind="attendance.joined",
-            payload={"meeting": meeting.pk, "member": member.pk, "via": via},
+            payload={
+                "meeting": meeting.pk,
+                "member": member.pk,
+                "via": via,
+                "again": not created,
+                "new_phone": new_phone,
+            },
         )
         _announce_attendance(meeting)
     return attendance

@@ -29,6 +29,7 @@ from deliberation.models import (
     Attendance,
     Ballot,
     Constituency,
+    Decision,
     Forum,
     HandCount,
     Meeting,
@@ -54,10 +55,17 @@ CHOICE_LABELS = {
 }
 
 
+CHECK_BACK_METHODS = ("yes_no", "traffic_light")
+
+
 @dataclass(frozen=True)
 class OptionInput:
     label: str
     symbol: str = ""
+
+
+# The actor of a secret ballot's audit event: a voter, never which one.
+UNNAMED_VOTER = "secret voter"
 
 
 def _token_hash(token: str) -> str:
@@ -78,13 +86,23 @@ def poll_create(
     results_hidden: bool = False,
     double_majority: bool = False,
     lived_experience_consent: bool = False,
+    check_back_of: Decision | None = None,
     actor: Actor = None,
 ) -> Poll:
-    """Create a poll, not yet open, with its options."""
+    """Create a poll, not yet open, with its options.
+
+    A check-back poll (`check_back_of`) asks whether an earlier decision is what the
+    forum agreed: a yes/no or traffic light question about that decision.
+    """
     if not question.strip():
         raise InvalidInput(_("Please write the question."))
     if method not in methods.METHODS:
         raise InvalidInput(_("Please choose how people vote."))
+    if check_back_of is not None:
+        if check_back_of.forum_id != forum.pk:
+            raise InvalidInput(_("That decision belongs to another forum."))
+        if method not in CHECK_BACK_METHODS:
+            raise InvalidInput(_("A check-back vote is a yes/no or traffic light vote."))
     if meeting is not None and meeting.forum_id != forum.pk:
         raise InvalidInput(_("That meeting belongs to another forum."))
     if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
@@ -129,6 +147,7 @@ def poll_create(
             results_hidden=results_hidden,
             double_majority=double_majority,
             lived_experience_consent=lived_experience_consent,
+            check_back_of=check_back_of,
         )
         PollOption.objects.bulk_create(
             PollOption(poll=poll, key=key, label=label, symbol=symbol, position=position)
@@ -138,7 +157,12 @@ def poll_create(
             forum_id=forum.pk,
             actor=actor_label(actor),
             kind="poll.created",
-            payload={"poll": poll.pk, **_settings_payload(poll), "options": spec.options},
+            payload={
+                "poll": poll.pk,
+                **_settings_payload(poll),
+                "options": spec.options,
+                "check_back_of": check_back_of.pk if check_back_of else None,
+            },
         )
         if meeting is not None:
             from deliberation import selectors
@@ -247,29 +271,13 @@ def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
     return poll
 
 
-def ballot_digest(poll: Poll) -> str:
-    """Return a SHA-256 digest over every ballot of a poll, independent of storage order."""
-    rows: list[Any] = []
-    if poll.secret:
-        for constituency, answer, source in poll.secret_ballots.values_list(
-            "constituency", "answer", "source"
-        ):
-            rows.append(["secret", constituency, answer, source])
-    else:
-        for member_id, constituency, answer, source in poll.ballots.values_list(
-            "member_id", "constituency", "answer", "source"
-        ):
-            rows.append(["named", member_id, constituency, answer, source])
-    for constituency, choice, count in poll.hand_counts.values_list(
-        "constituency", "choice", "count"
-    ):
-        rows.append(["hand", constituency, choice, count])
-    encoded = sorted(audit.canonical_json(row) for row in rows)
-    return hashlib.sha256(b"\n".join(encoded)).hexdigest()
-
-
 def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
-    """Close a poll and freeze its result and a digest of its ballots."""
+    """Close a poll, freeze its result and seal its ballots under a Merkle root.
+
+    The poll's row lock keeps every ballot out once the seal is computed, and the
+    root goes into the poll.closed event, so a ballot added, changed or removed
+    afterwards no longer matches the record (audit.verify_poll).
+    """
     from deliberation import selectors
 
     with transaction.atomic():
@@ -279,8 +287,9 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = selectors.compute_result(poll)
-        poll.ballot_digest = ballot_digest(poll)
-        poll.save(update_fields=["status", "closed_at", "result", "ballot_digest"])
+        sealed = audit.seal(poll)
+        poll.ballot_root = sealed.root
+        poll.save(update_fields=["status", "closed_at", "result", "ballot_root"])
         audit.append(
             forum_id=poll.forum_id,
             actor=actor_label(actor),
@@ -289,7 +298,8 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
                 "poll": poll.pk,
                 "voters": poll.result["voters"],
                 "outcome": poll.result["outcome"],
-                "ballot_digest": poll.ballot_digest,
+                "ballot_root": sealed.root,
+                "ballot_count": sealed.count,
             },
         )
         # Proposals put to this vote move on to "voted on", in the same transaction.
@@ -474,6 +484,7 @@ class _BallotBatch:
             "changed": result.changed,
         }
         voter = request.voter
+        actor = actor_label(request.cast_by or voter)
         if not self.poll.secret:
             payload.update(
                 member=voter.pk if voter else None,
@@ -481,16 +492,13 @@ class _BallotBatch:
                 answer=clean,
                 assisted_by=request.cast_by.pk if source == Source.ASSISTED else None,
             )
-        elif voter is not None:
-            # Who took part, never what they chose.
-            payload["member"] = voter.pk
-        self.events.append(
-            (
-                actor_label(request.cast_by or voter),
-                "ballot.changed" if result.changed else "ballot.cast",
-                payload,
-            )
-        )
+        elif source != Source.PAPER:
+            # Neither what was chosen nor who chose it: the event names no member, not
+            # even as its actor, and says nothing of how it was cast (an assisted vote
+            # would point to the supporter). Who took part is in Participation only.
+            payload = {"poll": self.poll.pk, "changed": result.changed}
+            actor = UNNAMED_VOTER
+        self.events.append((actor, "ballot.changed" if result.changed else "ballot.cast", payload))
         return result
 
     def _source(self, request: BallotRequest) -> tuple[str, str]:

@@ -88,6 +88,8 @@
       }
     } else if (type === "decision.recorded") {
       next.decisions = next.decisions.concat([event.decision]);
+    } else if (type === "recap.changed") {
+      next.recap = event.recap;
     } else if (type === "attendance.counts") {
       next.attendance = { present: event.present, waiting: event.waiting };
     } else if (type === "attendance.changed") {

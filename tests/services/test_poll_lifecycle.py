@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from deliberation import selectors
+from deliberation import audit, selectors
 from deliberation.exceptions import AlreadyVotedSecret, InvalidInput, SettingLocked
 from deliberation.models import (
     AuditEvent,
@@ -83,12 +83,13 @@ def test_closing_freezes_the_result(meeting, people):
 
     assert poll.status == Poll.Status.CLOSED
     assert poll.result["voters"] == 1
-    assert len(poll.ballot_digest) == 64
+    assert len(poll.ballot_root) == 64
     closed = AuditEvent.objects.get(kind="poll.closed")
-    assert closed.payload["ballot_digest"] == poll.ballot_digest
-    # A ballot changed behind the service's back no longer matches the sealed digest.
+    assert closed.payload["ballot_root"] == poll.ballot_root
+    assert closed.payload["ballot_count"] == 1
+    # A ballot changed behind the service's back no longer matches the sealed root.
     Ballot.objects.filter(poll=poll).update(answer={"choice": "no"})
-    assert poll_services.ballot_digest(poll) != poll.ballot_digest
+    assert audit.seal(poll).root != poll.ballot_root
 
 
 def test_secret_ballots_store_nothing_that_links_a_voter(meeting, people):

@@ -48,7 +48,10 @@ EVENTS = [
      "commissioner": 0}, "waiting": 1},
     {"type": "attendance.changed", "present": {"lived_experience": 2, "staff": 1,
      "commissioner": 1}, "waiting": 0, "people": [{"attendance": 1, "name": "A"}]},
-    {"type": "meeting.status", "version": 11, "status": "closed", "current_item": None},
+    {"type": "recap.changed", "version": 11, "recap": {"meeting": {"id": 2, "title": "May"},
+     "decisions": [{"id": 3, "outcome": "More buses", "actions": []}]}},
+    {"type": "recap.changed", "version": 12, "recap": None},
+    {"type": "meeting.status", "version": 13, "status": "closed", "current_item": None},
 ]  # fmt: skip
 
 NODE_SCRIPT = """

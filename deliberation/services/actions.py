@@ -1,0 +1,227 @@
+"""'You said, we did': the actions that follow a decision, and their progress."""
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit, photos
+from deliberation.exceptions import InvalidInput
+from deliberation.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Decision,
+    Meeting,
+    Member,
+)
+from deliberation.services.common import Actor, actor_label, announce_change
+from deliberation.services.proposals import PhotoInput
+
+DESCRIPTION_MAX = 600
+NOTE_MAX = 4_000
+OWNER_MAX = 120
+
+
+def _text(value: str, *, limit: int, missing: str = "") -> str:
+    value = value.strip()
+    if missing and not value:
+        raise InvalidInput(missing)
+    if len(value) > limit:
+        raise InvalidInput(_("Please make this shorter: %(n)s letters at most.") % {"n": limit})
+    return value
+
+
+def _owner(decision: Decision, owner: Member | None, owner_name: str) -> tuple[Member | None, str]:
+    if owner is not None:
+        if owner.forum_id != decision.forum_id:
+            raise InvalidInput(_("That person is not a member of this forum."))
+        return owner, owner.name
+    name = " ".join(owner_name.split())
+    if not name:
+        raise InvalidInput(_("Please say who will do it: a member, or a team or service."))
+    if len(name) > OWNER_MAX:
+        raise InvalidInput(_("Please make the name shorter."))
+    return None, name
+
+
+def _payload(action: Action) -> dict[str, Any]:
+    return {
+        "action": action.pk,
+        "decision": action.decision_id,
+        "description": action.description,
+        "owner": action.owner_id,
+        "owner_name": action.owner_name,
+        "due_on": action.due_on.isoformat(),
+        "status": action.status,
+    }
+
+
+def _refresh_recaps(forum_id: int) -> None:
+    """Send the new 'last time' recap to any open meeting of the forum showing it."""
+    from deliberation import selectors
+
+    for meeting in Meeting.objects.filter(
+        forum_id=forum_id, status=Meeting.Status.OPEN, recap_shown=True
+    ):
+        announce_change(meeting.pk, "recap.changed", {"recap": selectors.meeting_recap(meeting)})
+
+
+def action_create(
+    *,
+    decision: Decision,
+    description: str,
+    due_on: datetime.date,
+    owner: Member | None = None,
+    owner_name: str = "",
+    created_by: Member | None = None,
+    actor: Actor = None,
+) -> Action:
+    """Add what someone will do because of a decision, and by when."""
+    description = _text(
+        description,
+        limit=DESCRIPTION_MAX,
+        missing=_("Please say in easy words what will be done."),
+    )
+    if not isinstance(due_on, datetime.date):
+        raise InvalidInput(_("Please give the date it will be done by."))
+    owner, owner_name = _owner(decision, owner, owner_name)
+    with transaction.atomic():
+        action = Action.objects.create(
+            decision=decision,
+            forum_id=decision.forum_id,
+            description=description,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=due_on,
+            created_by=created_by,
+        )
+        audit.append(
+            forum_id=decision.forum_id,
+            actor=actor_label(actor or created_by),
+            kind="action.created",
+            payload=_payload(action),
+        )
+        _refresh_recaps(decision.forum_id)
+    return action
+
+
+def action_edit(
+    *,
+    action: Action,
+    description: str,
+    due_on: datetime.date,
+    owner: Member | None = None,
+    owner_name: str = "",
+    actor: Actor = None,
+) -> Action:
+    """Correct what an action is, who does it or by when; its progress stays as it is."""
+    description = _text(
+        description,
+        limit=DESCRIPTION_MAX,
+        missing=_("Please say in easy words what will be done."),
+    )
+    if not isinstance(due_on, datetime.date):
+        raise InvalidInput(_("Please give the date it will be done by."))
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("decision").get(pk=action.pk)
+        owner, owner_name = _owner(action.decision, owner, owner_name)
+        before = _payload(action)
+        action.description = description
+        action.owner = owner
+        action.owner_name = owner_name
+        action.due_on = due_on
+        action.save(update_fields=["description", "owner", "owner_name", "due_on"])
+        after = _payload(action)
+        audit.append(
+            forum_id=action.forum_id,
+            actor=actor_label(actor),
+            kind="action.edited",
+            payload={
+                **after,
+                "changed": sorted(k for k in after if after[k] != before[k]),
+            },
+        )
+        _refresh_recaps(action.forum_id)
+    return action
+
+
+def action_progress_add(
+    *,
+    action: Action,
+    note: str,
+    status: str | None = None,
+    what_helped: str = "",
+    what_got_in_the_way: str = "",
+    photo: PhotoInput | None = None,
+    author: Member | None = None,
+    actor: Actor = None,
+) -> ActionUpdate:
+    """Add a progress note to an action, moving it on to a new status if one is given.
+
+    Stopping an action needs its reason: the note says why, and is kept as the
+    action's reason. Who may make which change is for permissions.action_change_rule
+    to say before this is called. A photo is re-encoded so no location or other
+    metadata stays, and its SHA-256 goes into the audit event.
+    """
+    note = _text(note, limit=NOTE_MAX, missing=_("Please write what happened."))
+    what_helped = _text(what_helped, limit=NOTE_MAX)
+    what_got_in_the_way = _text(what_got_in_the_way, limit=NOTE_MAX)
+    if status is not None and status not in ActionStatus.values:
+        raise InvalidInput(_("Please choose where the action is now."))
+    description = ""
+    if photo is not None:
+        description = " ".join(photo.description.split())
+        if not description:
+            raise InvalidInput(_("Please say in a few words what the photo shows."))
+        if len(description) > 200:
+            raise InvalidInput(_("Please say what the photo shows in fewer words."))
+    clean = photos.reencode(photo.file, size=photo.size) if photo is not None else None
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        before = action.status
+        after = status or before
+        update = ActionUpdate(
+            action=action,
+            note=note,
+            status_before=before,
+            status_after=after,
+            what_helped=what_helped,
+            what_got_in_the_way=what_got_in_the_way,
+            photo_description=description,
+            author=author,
+        )
+        if clean is not None:
+            data = clean.content.read()
+            clean.content.seek(0)
+            update.photo_sha256 = hashlib.sha256(data).hexdigest()
+            update.photo.save(f"photo.{clean.extension}", clean.content, save=False)
+        update.save()
+        if after != before:
+            action.status = after
+            action.status_changed_at = timezone.now()
+            action.dropped_reason = note if after == ActionStatus.DROPPED else ""
+            action.save(update_fields=["status", "status_changed_at", "dropped_reason"])
+        audit.append(
+            forum_id=action.forum_id,
+            actor=actor_label(actor or author),
+            kind="action.progress",
+            payload={
+                "action": action.pk,
+                "decision": action.decision_id,
+                "update": update.pk,
+                "note": note,
+                "status_before": before,
+                "status_after": after,
+                "what_helped": what_helped,
+                "what_got_in_the_way": what_got_in_the_way,
+                "photo_sha256": update.photo_sha256 or None,
+                "photo_description": description,
+                "author": author.pk if author else None,
+            },
+        )
+        _refresh_recaps(action.forum_id)
+    return update

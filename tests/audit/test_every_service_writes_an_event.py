@@ -1,0 +1,514 @@
+"""Every service that changes state writes an audit event: listed, not remembered.
+
+The test finds every public function in deliberation/services/, so a new service
+without a scenario here fails until someone says how it is audited. Each scenario
+sets up what the service needs, then the service is called once and must append at
+least one event (of the kinds named, where given) to an unbroken chain.
+"""
+
+import datetime
+import importlib
+import inspect
+import io
+import pkgutil
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+import deliberation.services
+from deliberation import audit
+from deliberation.models import AuditEvent, Member, NotifyFrequency, Role
+from deliberation.services import (
+    actions,
+    decisions,
+    forum_polls,
+    forums,
+    meetings,
+    notifications,
+    polls,
+    proposals,
+)
+from deliberation.services.polls import BallotRequest
+from deliberation.services.proposals import PhotoInput
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Public functions that are not use cases: each says why it writes no event itself.
+NOT_USE_CASES = {
+    "common.actor_label": "describes an actor for the events others write",
+    "common.announce_change": "broadcasts inside the change that writes the event",
+    "common.announce_console": "broadcasts inside the change that writes the event",
+    "common.bump_version": "part of announce_change, inside an audited change",
+    "polls.poll_spec": "reads a poll",
+    "proposals.count_sentences": "pure helper",
+    "proposals.refusal": "pure helper: words for a refused move",
+    "proposals.outcome_for": "reads a poll's result",
+    "notifications.unsubscribe_token": "signs a token; stores nothing",
+    "notifications.member_for_unsubscribe": "reads a signed token",
+    "notifications.build_email": "builds an email; sending is send_pending's",
+    "notifications.pending_count": "reads",
+    "notifications.queue_for_proposal": "inside proposal_create, which writes the event",
+    "notifications.queue_for_comment": "inside comment_add, which writes the event",
+}
+
+
+def service_functions() -> list[str]:
+    names = []
+    for module in pkgutil.iter_modules(deliberation.services.__path__):
+        loaded = importlib.import_module(f"deliberation.services.{module.name}")
+        for name, function in inspect.getmembers(loaded, inspect.isfunction):
+            if function.__module__ == loaded.__name__ and not name.startswith("_"):
+                names.append(f"{module.name}.{name}")
+    return sorted(names)
+
+
+# -- scenarios: set up, then return the one call under test ---------------------------
+
+Scenario = Callable[[dict[str, Any]], Callable[[], Any]]
+SCENARIOS: dict[str, tuple[Scenario, tuple[str, ...]]] = {}
+
+
+def scenario(name: str, *kinds: str) -> Callable[[Scenario], Scenario]:
+    def register(func: Scenario) -> Scenario:
+        SCENARIOS[name] = (func, kinds)
+        return func
+
+    return register
+
+
+def png() -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, "PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def _closed_poll(ctx: dict[str, Any]) -> Any:
+    poll = factories.poll(ctx["meeting"], "yes_no")
+    factories.cast(poll, ctx["people"]["staff"][0], {"choice": "yes"})
+    return polls.poll_close(poll=poll)
+
+
+def _decision(ctx: dict[str, Any]) -> Any:
+    return factories.decision(ctx["meeting"], _closed_poll(ctx))
+
+
+def _proposal(ctx: dict[str, Any]) -> Any:
+    return proposals.proposal_create(
+        forum=ctx["forum"],
+        author=ctx["people"]["lived_experience"][0],
+        title="Buses after 6",
+        summary="The last bus goes at 6. We want later buses.",
+        symbol="transport",
+    )
+
+
+def _comment(ctx: dict[str, Any]) -> Any:
+    return proposals.comment_add(
+        proposal=_proposal(ctx), author=ctx["people"]["staff"][1], body="Yes please."
+    )
+
+
+def _shortlisted(ctx: dict[str, Any]) -> Any:
+    proposal = _proposal(ctx)
+    return proposals.proposal_status_change(
+        proposal=proposal, to="shortlisted", reason="Lots of support.", by=ctx["lead"]
+    )
+
+
+def _forum_poll(ctx: dict[str, Any], *, opens_in: int) -> Any:
+    opens = timezone.now() + datetime.timedelta(hours=opens_in)
+    return forum_polls.forum_poll_create(
+        forum=ctx["forum"],
+        by=ctx["lead"],
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(hours=2),
+        question="Meet online too?",
+        method="yes_no",
+    )
+
+
+@scenario("actions.action_create", "action.created")
+def _(ctx):
+    decision = _decision(ctx)
+    return lambda: factories.action(decision)
+
+
+@scenario("actions.action_edit", "action.edited")
+def _(ctx):
+    action = factories.action(_decision(ctx))
+    return lambda: actions.action_edit(
+        action=action, description="Ask again.", due_on=action.due_on, owner_name="Council"
+    )
+
+
+@scenario("actions.action_progress_add", "action.progress")
+def _(ctx):
+    action = factories.action(_decision(ctx))
+    photo = PhotoInput(png(), "The new timetable")
+    return lambda: actions.action_progress_add(
+        action=action, note="Asked.", status="in_progress", photo=photo
+    )
+
+
+@scenario("decisions.decision_record", "decision.recorded")
+def _(ctx):
+    poll = _closed_poll(ctx)
+    return lambda: decisions.decision_record(meeting=ctx["meeting"], poll=poll, outcome="Yes.")
+
+
+@scenario("decisions.decision_check_back", "poll.created")
+def _(ctx):
+    decision = _decision(ctx)
+    return lambda: decisions.decision_check_back(decision=decision, meeting=ctx["meeting"])
+
+
+@scenario("forums.forum_create", "forum.created")
+def _(ctx):
+    return lambda: forums.forum_create(name="Carers' Forum", slug="carers")
+
+
+@scenario("forums.member_add", "member.added")
+def _(ctx):
+    return lambda: forums.member_add(forum=ctx["forum"], name="Nia", constituency="staff")
+
+
+@scenario("forums.member_update", "member.updated")
+def _(ctx):
+    member = ctx["people"]["staff"][0]
+    return lambda: forums.member_update(
+        member=member,
+        name="Nia",
+        constituency="staff",
+        role=Role.PARTICIPANT,
+        communication_needs=["welsh"],
+        supports=[],
+    )
+
+
+@scenario("meetings.meeting_create", "meeting.created")
+def _(ctx):
+    return lambda: meetings.meeting_create(forum=ctx["forum"], title="June")
+
+
+@scenario("meetings.agenda_item_add", "agenda.item_added")
+def _(ctx):
+    return lambda: meetings.agenda_item_add(meeting=ctx["meeting"], title="Any other business")
+
+
+@scenario("meetings.meeting_open", "meeting.opened")
+def _(ctx):
+    meeting = meetings.meeting_create(forum=ctx["forum"], title="June")
+    return lambda: meetings.meeting_open(meeting=meeting)
+
+
+@scenario("meetings.meeting_close", "meeting.closed")
+def _(ctx):
+    return lambda: meetings.meeting_close(meeting=ctx["meeting"])
+
+
+@scenario("meetings.agenda_move", "agenda.moved")
+def _(ctx):
+    item = ctx["meeting"].agenda.order_by("position").last()
+    return lambda: meetings.agenda_move(meeting=ctx["meeting"], item=item)
+
+
+@scenario("meetings.meeting_update_settings", "meeting.settings_changed")
+def _(ctx):
+    return lambda: meetings.meeting_update_settings(meeting=ctx["meeting"], allow_name_choice=False)
+
+
+@scenario("meetings.attendance_join", "attendance.joined")
+def _(ctx):
+    member = factories.member(ctx["forum"], "staff")
+    return lambda: factories.join(ctx["meeting"], member)
+
+
+@scenario("meetings.guest_request", "member.added", "attendance.guest_waiting")
+def _(ctx):
+    return lambda: meetings.guest_request(
+        meeting=ctx["meeting"], name="Guest", constituency="staff", device_token="d"
+    )
+
+
+@scenario("meetings.guest_admit", "attendance.guest_admitted")
+def _(ctx):
+    waiting = meetings.guest_request(
+        meeting=ctx["meeting"], name="Guest", constituency="staff", device_token="d"
+    )
+    return lambda: meetings.guest_admit(attendance=waiting)
+
+
+@scenario("meetings.attendance_release", "attendance.released")
+def _(ctx):
+    attendance = ctx["meeting"].attendance.first()
+    return lambda: meetings.attendance_release(attendance=attendance)
+
+
+@scenario("meetings.meeting_recap_show", "meeting.recap_shown")
+def _(ctx):
+    earlier = ctx["meeting"]
+    _decision(ctx)
+    meetings.meeting_close(meeting=earlier)
+    later = factories.open_meeting(ctx["forum"])
+    return lambda: meetings.meeting_recap_show(meeting=later, shown=True)
+
+
+@scenario("polls.poll_create", "poll.created")
+def _(ctx):
+    return lambda: factories.poll(ctx["meeting"], "yes_no", open_=False)
+
+
+@scenario("polls.poll_update_settings", "poll.settings_changed")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no", open_=False)
+    return lambda: polls.poll_update_settings(poll=poll, secret=True)
+
+
+@scenario("polls.poll_open", "poll.opened")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no", open_=False)
+    return lambda: polls.poll_open(poll=poll)
+
+
+@scenario("polls.poll_close", "poll.closed")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no")
+    return lambda: polls.poll_close(poll=poll)
+
+
+@scenario("polls.ballot_cast", "ballot.cast")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no")
+    return lambda: factories.cast(poll, ctx["people"]["staff"][0], {"choice": "no"})
+
+
+@scenario("polls.ballots_cast", "ballot.cast")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no", secret=True)
+    voters = ctx["people"]["commissioner"]
+    requests = [BallotRequest({"choice": "yes"}, uuid.uuid4(), v) for v in voters]
+    return lambda: polls.ballots_cast(poll_id=poll.pk, requests=requests)
+
+
+@scenario("polls.hand_count_set", "hand_count.entered")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "traffic_light")
+    return lambda: polls.hand_count_set(
+        poll=poll, constituency="staff", counts={"agree": 4}, entered_by=None
+    )
+
+
+@scenario("proposals.proposal_create", "proposal.created")
+def _(ctx):
+    return lambda: _proposal(ctx)
+
+
+@scenario("proposals.proposal_edit", "proposal.edited")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_edit(
+        proposal=proposal,
+        editor=proposal.author,
+        title="Buses after 7",
+        summary=proposal.summary,
+        symbol=proposal.symbol,
+        body="",
+    )
+
+
+@scenario("proposals.proposal_photo_add", "proposal.photo_added")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_photo_add(
+        proposal=proposal, photo=PhotoInput(png(), "Bus stop"), added_by=proposal.author
+    )
+
+
+@scenario("proposals.comment_add", "comment.added")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.comment_add(
+        proposal=proposal, author=ctx["people"]["staff"][1], body="Good idea."
+    )
+
+
+@scenario("proposals.comment_edit", "comment.edited")
+def _(ctx):
+    comment = _comment(ctx)
+    return lambda: proposals.comment_edit(comment=comment, editor=comment.author, body="Yes!")
+
+
+@scenario("proposals.proposal_hide", "proposal.hidden")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_hide(proposal=proposal, by=ctx["lead"], reason="Rude.")
+
+
+@scenario("proposals.proposal_unhide", "proposal.shown")
+def _(ctx):
+    proposal = proposals.proposal_hide(proposal=_proposal(ctx), by=ctx["lead"], reason="Rude.")
+    return lambda: proposals.proposal_unhide(proposal=proposal, by=ctx["lead"])
+
+
+@scenario("proposals.comment_hide", "comment.hidden")
+def _(ctx):
+    comment = _comment(ctx)
+    return lambda: proposals.comment_hide(comment=comment, by=ctx["lead"], reason="Rude.")
+
+
+@scenario("proposals.comment_unhide", "comment.shown")
+def _(ctx):
+    comment = proposals.comment_hide(comment=_comment(ctx), by=ctx["lead"], reason="Rude.")
+    return lambda: proposals.comment_unhide(comment=comment, by=ctx["lead"])
+
+
+@scenario("proposals.proposal_endorse", "proposal.endorsed")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_endorse(
+        proposal=proposal, member=ctx["people"]["commissioner"][0]
+    )
+
+
+@scenario("proposals.proposal_status_change", "proposal.status_changed")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_status_change(
+        proposal=proposal, to="shortlisted", reason="Lots of support.", by=ctx["lead"]
+    )
+
+
+@scenario("proposals.proposal_withdraw", "proposal.status_changed")
+def _(ctx):
+    proposal = _proposal(ctx)
+    return lambda: proposals.proposal_withdraw(
+        proposal=proposal, by=proposal.author, reason="Done another way."
+    )
+
+
+@scenario("proposals.proposals_schedule", "proposal.scheduled")
+def _(ctx):
+    proposal = _shortlisted(ctx)
+    return lambda: proposals.proposals_schedule(
+        proposals=[proposal],
+        meeting=ctx["meeting"],
+        by=ctx["lead"],
+        method="yes_no",
+        question="Later buses?",
+    )
+
+
+@scenario("proposals.proposals_poll_closed", "proposal.status_changed")
+def _(ctx):
+    scheduled = proposals.proposals_schedule(
+        proposals=[_shortlisted(ctx)],
+        meeting=ctx["meeting"],
+        by=ctx["lead"],
+        method="yes_no",
+        question="Later buses?",
+    )
+    # It runs inside poll_close; called on its own it writes its own events.
+    return lambda: proposals.proposals_poll_closed(poll=scheduled.poll)
+
+
+@scenario("forum_polls.forum_poll_create", "forum_poll.scheduled")
+def _(ctx):
+    return lambda: _forum_poll(ctx, opens_in=1)
+
+
+@scenario("forum_polls.forum_polls_tick", "poll.opened")
+def _(ctx):
+    poll = _forum_poll(ctx, opens_in=1)
+    later = poll.schedule.opens_at + datetime.timedelta(minutes=1)
+    return lambda: forum_polls.forum_polls_tick(now=later)
+
+
+@scenario("forum_polls.forum_poll_count_in", "forum_poll.counted_in")
+def _(ctx):
+    live = factories.poll(ctx["meeting"], "yes_no", open_=False, question="Online too?")
+    opens = timezone.now() - datetime.timedelta(hours=1)
+    remote = forum_polls.forum_poll_create(
+        forum=ctx["forum"],
+        by=ctx["lead"],
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(hours=2),
+        mirror_of=live,
+    )
+    factories.cast(remote, factories.member(ctx["forum"], "staff"), {"choice": "yes"})
+    forum_polls.forum_polls_tick(now=opens + datetime.timedelta(hours=3))
+    remote.refresh_from_db()
+    polls.poll_open(poll=live)
+    return lambda: forum_polls.forum_poll_count_in(
+        forum_poll=remote, meeting_poll=live, by=ctx["lead"]
+    )
+
+
+@scenario("notifications.notification_preference_set", "notifications.chosen")
+def _(ctx):
+    member = ctx["people"]["staff"][2]
+    return lambda: notifications.notification_preference_set(
+        member=member, frequency=NotifyFrequency.EACH, email="nia@example.org"
+    )
+
+
+@scenario("notifications.notification_unsubscribe", "notifications.unsubscribed")
+def _(ctx):
+    token = notifications.unsubscribe_token(ctx["people"]["staff"][2])
+    return lambda: notifications.notification_unsubscribe(token=token)
+
+
+def _waiting_email(ctx: dict[str, Any], frequency: str) -> None:
+    reader = ctx["people"]["staff"][2]
+    notifications.notification_preference_set(
+        member=reader, frequency=frequency, email="nia@example.org"
+    )
+    _proposal(ctx)
+
+
+@scenario("notifications.send_pending", "notifications.sent")
+def _(ctx):
+    _waiting_email(ctx, NotifyFrequency.EACH)
+    return lambda: notifications.send_pending(frequency=NotifyFrequency.EACH)
+
+
+@scenario("notifications.digests_send", "notifications.sent")
+def _(ctx):
+    _waiting_email(ctx, NotifyFrequency.DAILY)
+    return notifications.digests_send
+
+
+# -- the test -----------------------------------------------------------------------
+
+
+def test_every_service_function_is_listed_here():
+    found = set(service_functions())
+    unlisted = found - set(SCENARIOS) - set(NOT_USE_CASES)
+    assert not unlisted, (
+        f"Add a scenario (or a reason it changes nothing) for: {', '.join(sorted(unlisted))}"
+    )
+    assert not (set(SCENARIOS) | set(NOT_USE_CASES)) - found, "listed but gone"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_the_service_writes_its_audit_event(name, forum, meeting, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    lead = Member.objects.get(forum=forum, role=Role.FACILITATOR)
+    ctx = {"forum": forum, "meeting": meeting, "people": people, "lead": lead}
+    setup, kinds = SCENARIOS[name]
+    call = setup(ctx)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    call()
+
+    written = list(
+        AuditEvent.objects.filter(pk__gt=last).order_by("pk").values_list("kind", flat=True)
+    )
+    assert written, f"{name} changed state without writing an audit event"
+    assert set(kinds) <= set(written), written
+    assert audit.verify_all().ok
