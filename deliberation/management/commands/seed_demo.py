@@ -78,6 +78,55 @@ POLLS: list[dict[str, Any]] = [
 ]
 
 
+PROPOSALS = [
+    (
+        "Amira Khan",
+        "Buses after 6 in the evening",
+        "The last bus goes at 6. We want to go to clubs in the evening.",
+        "transport",
+        "Many of us **cannot get home** after evening clubs.\n\n"
+        "- The number 12 stops at 6pm\n- Taxis cost too much",
+    ),
+    (
+        "Femi Adeyemi",
+        "A cafe at the day centre",
+        "People could work in a cafe at the centre. They would learn skills and earn money.",
+        "food",
+        "Other centres run a cafe with people who use the service. It helps people *find jobs*.",
+    ),
+    (
+        "Hari Singh",
+        "Easy-read letters from the council",
+        "Letters from the council are hard to read. We want easy-read letters.",
+        "speaker",
+        "",
+    ),
+]
+
+COMMENTS = [
+    (
+        "Buses after 6 in the evening",
+        "Ben Price",
+        "Yes! I miss the music night because of the bus.",
+        "Iris Taylor",
+        "Thank you. I will ask the bus company about the number 12.",
+    ),
+    (
+        "A cafe at the day centre",
+        "Carys Morgan",
+        "I would like to work in the cafe.",
+        "",
+        "",
+    ),
+]
+
+ENDORSEMENTS = {
+    "Buses after 6 in the evening": ["Ben Price", "Carys Morgan", "Gwen Lloyd"],
+    "A cafe at the day centre": ["Amira Khan", "Dev Patel", "Gwen Lloyd", "Iris Taylor"],
+    "Easy-read letters from the council": ["Amira Khan", "Ben Price"],
+}
+
+
 class Command(BaseCommand):
     help = "Create the demo forum (running it again changes nothing) and print its URLs."
 
@@ -92,6 +141,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo forum created."))
         else:
             self.stdout.write("Demo forum already there: nothing changed.")
+        if not forum.proposals.exists():
+            with transaction.atomic():
+                self._seed_proposals(forum)
+            self.stdout.write(self.style.SUCCESS("Demo ideas between meetings added."))
         self._print_urls(forum, host.rstrip("/"))
 
     def _create(self) -> Forum:
@@ -147,6 +200,41 @@ class Command(BaseCommand):
         meeting_services.meeting_open(meeting=meeting, actor=user)
         return forum
 
+    def _seed_proposals(self, forum: Forum) -> None:
+        """Add a few ideas between meetings, with comments and support (once only)."""
+        from deliberation.services import proposals as proposal_services
+
+        people = {m.name: m for m in forum.members.all()}
+        lead = forum.members.filter(role=Role.FACILITATOR).first()
+        made = {}
+        for author, title, summary, symbol, body in PROPOSALS:
+            made[title] = proposal_services.proposal_create(
+                forum=forum,
+                author=people[author],
+                title=title,
+                summary=summary,
+                symbol=symbol,
+                body=body,
+            )
+        for title, author, text, reply_author, reply in COMMENTS:
+            comment = proposal_services.comment_add(
+                proposal=made[title], author=people[author], body=text
+            )
+            if reply_author:
+                proposal_services.comment_add(
+                    proposal=made[title], author=people[reply_author], body=reply, parent=comment
+                )
+        for title, names in ENDORSEMENTS.items():
+            for name in names:
+                proposal_services.proposal_endorse(proposal=made[title], member=people[name])
+        if lead is not None:
+            proposal_services.proposal_status_change(
+                proposal=made["A cafe at the day centre"],
+                to="shortlisted",
+                reason="Many people from every group support it.",
+                by=lead,
+            )
+
     def _print_urls(self, forum: Forum, host: str) -> None:
         meeting = forum.meetings.filter(status=Meeting.Status.OPEN).first()
         write = self.stdout.write
@@ -167,4 +255,6 @@ class Command(BaseCommand):
         if first is not None:
             invite = reverse("deliberation:invite", args=[first.invite_token])
             write(f"  Personal link ({first.name}): {host}{invite}")
+            ideas = reverse("deliberation:proposals", args=[forum.slug])
+            write(f"  Ideas between meetings: {host}{ideas}  (open a personal link first)")
         write("")
