@@ -91,7 +91,7 @@ def voter_for(me: Member, for_member_id: int | None, poll: Poll) -> Member:
 # `who` is the Member this browser is in the forum (see identity.forum_member_for), or
 # None for someone outside it. Observers read; outsiders see nothing.
 
-WRITING_ROLES = frozenset({Role.PARTICIPANT, Role.SUPPORTER, Role.FACILITATOR})
+WRITING_ROLES: frozenset[str] = frozenset({Role.PARTICIPANT, Role.SUPPORTER, Role.FACILITATOR})
 
 
 def _forum_id(target: Any) -> int | None:
@@ -114,7 +114,7 @@ def is_forum_reader(who: Member | None, target: Any) -> bool:
 @rules.predicate
 def is_forum_writer(who: Member | None, target: Any) -> bool:
     """May this member write in the forum (everyone but observers)?"""
-    return is_forum_reader(who, target) and who.role in WRITING_ROLES  # type: ignore[union-attr]
+    return is_forum_reader(who, target) and str(who.role) in WRITING_ROLES  # type: ignore[union-attr]
 
 
 @rules.predicate

@@ -79,7 +79,8 @@ def member_for_unsubscribe(token: str) -> Member:
         raise NotFound(
             _("This link is not right. Please copy the whole link from the email.")
         ) from exc
-    member = Member.objects.filter(pk=value.get("m") if isinstance(value, dict) else None).first()
+    member_id = value.get("m") if isinstance(value, dict) else None
+    member = Member.objects.filter(pk=member_id).first() if isinstance(member_id, int) else None
     if member is None:
         raise NotFound(_("This link is not right. Please copy the whole link from the email."))
     return member
@@ -123,7 +124,7 @@ def _queue(
         )
         .exclude(frequency=NotifyFrequency.NONE)
         .exclude(email="")
-        .exclude(member_id=author_id)
+        .exclude(member_id=author_id or 0)
         .values_list("member_id", "frequency")
     )
     rows = Notification.objects.bulk_create(

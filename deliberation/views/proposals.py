@@ -595,7 +595,7 @@ def proposal_photo(request: HttpRequest, slug: str, photo_id: int) -> FileRespon
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=_content_type(photo.image.name))
+    response = FileResponse(handle, content_type=_content_type(photo.image.name or ""))
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
