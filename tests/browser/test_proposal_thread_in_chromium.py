@@ -23,14 +23,8 @@ def sign_in(page, demo):
 
 def open_invite(page, member):
     url = reverse("deliberation:invite", args=[member.invite_token])
-    # Right after the demo is seeded again, the server's first read has now and then
-    # not found the new member (a 404) in the full SQLite run; ask again before failing.
-    for _attempt in range(3):
-        response = page.goto(url)
-        if response is not None and response.status == 200:
-            break
-        page.wait_for_timeout(1000)
-    assert response is not None and response.status == 200, (response and response.status, url)
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
     page.get_by_role("link", name=re.compile("Ideas between meetings")).click()
     expect(page.get_by_role("heading", name="Ideas between meetings")).to_be_visible()
 
