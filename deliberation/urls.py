@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from deliberation.views import facilitator, participant, projector, proposals
+from deliberation.views import (
+    decisions,
+    exports,
+    facilitator,
+    participant,
+    projector,
+    proposals,
+)
 from deliberation.views.easyread import check_text
 
 app_name = "deliberation"
@@ -17,6 +24,7 @@ urlpatterns = [
     path("i/<str:token>/", participant.invite, name="invite"),
     path("m/<int:meeting_id>/", participant.phone, name="phone"),
     path("m/<int:meeting_id>/vote/<int:poll_id>/", participant.vote, name="vote"),
+    path("m/<int:meeting_id>/codes/", participant.vote_codes, name="vote_codes"),
     # The projector: the token in the address is the secret.
     path("p/<str:projector_token>/", projector.projector, name="projector"),
     path("p/<str:projector_token>/qr.svg", projector.projector_qr, name="projector_qr"),
@@ -79,4 +87,38 @@ urlpatterns = [
         name="forum_poll_count",
     ),
     path("unsubscribe/<str:token>/", proposals.unsubscribe, name="unsubscribe"),
+    # The record: decisions, "you said, we did" and open data, for members and facilitators.
+    path("forum/<slug:slug>/decisions/", decisions.decision_log, name="decision_log"),
+    path(
+        "forum/<slug:slug>/decisions/decisions.csv",
+        exports.decisions_csv,
+        name="decisions_csv",
+    ),
+    path(
+        "forum/<slug:slug>/decisions/decisions.json",
+        exports.decisions_json,
+        name="decisions_json",
+    ),
+    path("forum/<slug:slug>/decisions/audit.jsonl", exports.audit_jsonl, name="audit_jsonl"),
+    path(
+        "forum/<slug:slug>/decisions/<int:decision_id>/",
+        decisions.decision_detail,
+        name="decision",
+    ),
+    path(
+        "forum/<slug:slug>/decisions/<int:decision_id>/actions/new/",
+        decisions.action_new,
+        name="action_new",
+    ),
+    path("forum/<slug:slug>/actions/<int:action_id>/", decisions.action_detail, name="action"),
+    path(
+        "forum/<slug:slug>/actions/<int:action_id>/edit/",
+        decisions.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "forum/<slug:slug>/actions/photos/<int:update_id>/",
+        decisions.action_photo,
+        name="action_photo",
+    ),
 ]

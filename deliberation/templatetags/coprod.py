@@ -34,3 +34,14 @@ def group_symbol(key: str) -> str:
 @register.filter
 def ordinal(n: int) -> str:
     return display.ordinal(int(n))
+
+
+@register.filter
+def action_status(key: str) -> str:
+    """Say where an action is, in words."""
+    return str(display.ACTION_STATUSES.get(key, key))
+
+
+@register.filter
+def action_symbol(key: str) -> str:
+    return display.ACTION_SYMBOLS.get(key, "")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
-from deliberation.models import Role
+from deliberation.models import Poll, Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
 SYMBOLS = frozenset(
@@ -332,6 +332,11 @@ def live_config() -> dict[str, Any]:
         "rank_dup": _("Please use each place only once."),
         "no_votes": _("Nobody has voted yet."),
         "voters": _("People who voted: %(n)s"),
+        "last_time": _("Last time we decided"),
+        "what_happened": _("Here is what happened:"),
+        "nothing_yet": _("Nothing is planned yet."),
+        "late": _("Late"),
+        "latest": _("Latest news:"),
     }
     return {
         "strings": {k: str(v) for k, v in strings.items()},
@@ -349,4 +354,38 @@ def live_config() -> dict[str, Any]:
         "ordinals": [str(o) for o in ORDINALS],
         "fixed": {k: list(v) for k, v in methods.FIXED_CHOICES.items()},
         "symbols": {name: static(f"vendor/openmoji/{name}.svg") for name in sorted(SYMBOLS)},
+        "action_statuses": {k: str(v) for k, v in ACTION_STATUSES.items()},
+        "action_symbols": ACTION_SYMBOLS,
     }
+
+
+# -- the record ------------------------------------------------------------------------
+
+ACTION_STATUSES: dict[str, Any] = {
+    "planned": _("Planned"),
+    "in_progress": _("Being done"),
+    "done": _("Done"),
+    "dropped": _("Stopped"),
+}
+ACTION_SYMBOLS = {"planned": "date", "in_progress": "work", "done": "yes", "dropped": "no"}
+# Where a decision's actions are (selectors.decision_status).
+DECISION_STATUSES: dict[str, Any] = {
+    "no_actions": _("Nothing planned yet"),
+    "in_progress": _("Being done"),
+    "overdue": _("Late"),
+    "done": _("Done"),
+}
+DECISION_STATUS_SYMBOLS = {
+    "no_actions": "question",
+    "in_progress": "work",
+    "overdue": "date",
+    "done": "yes",
+}
+DISCUSSION = _("We talked it through (no vote)")
+
+
+def method_label(method: str) -> str:
+    """Say how a decision was made, in words."""
+    if method in Poll.Method.values:
+        return str(Poll.Method(method).label)
+    return str(DISCUSSION)

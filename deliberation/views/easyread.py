@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, Any] = {
     "title": _("Title"),
     "description": _("Easy-read description"),
     "outcome": _("What we decided"),
+    "outcome_easy_read": _("What we decided, in easy read"),
     "rationale": _("Why"),
 }
 # Excerpts a message already quotes, or that are the whole text, are not repeated.

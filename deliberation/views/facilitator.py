@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliberation import permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
+    ActionForm,
     AgendaAddForm,
     AgendaMoveForm,
     AttendanceForm,
     BallotForm,
+    CheckBackForm,
     DecisionForm,
     ForumForm,
     HandCountForm,
@@ -30,9 +32,11 @@ from deliberation.forms import (
     PollForm,
     PollPickForm,
     PollSettingsForm,
+    RecapForm,
 )
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
-from deliberation.services.decisions import decision_record
+from deliberation.services.actions import action_create
+from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import forum_create, member_add, member_update
 from deliberation.services.meetings import (
     agenda_item_add,
@@ -43,6 +47,7 @@ from deliberation.services.meetings import (
     meeting_close,
     meeting_create,
     meeting_open,
+    meeting_recap_show,
     meeting_update_settings,
 )
 from deliberation.services.polls import (
@@ -371,7 +376,21 @@ def _console_page(
         "agenda_add": bound if action == "agenda_add" else AgendaAddForm(),
         "present": bound if action == "present" else MarkPresentForm(meeting=meeting),
         "decision": bound if action == "decision" else DecisionForm(meeting=meeting),
+        "action_add": bound
+        if action == "action_add"
+        else ActionForm(forum=forum, decisions=meeting.decisions.all()),
     }
+    decisions = list(
+        Decision.objects.filter(meeting=meeting)
+        .select_related("poll", "agenda_item")
+        .order_by("recorded_at", "pk")
+    )
+    actions = selectors.meeting_actions(meeting)
+    bound_decision = str(bound.data.get("decision") or "") if action == "action_add" else ""
+    for decision in decisions:
+        decision.action_list = actions.get(decision.pk, [])  # type: ignore[attr-defined]
+        decision.action_form_open = bound_decision == str(decision.pk)  # type: ignore[attr-defined]
+    recap = selectors.meeting_recap(meeting)
     projector_url = request.build_absolute_uri(
         reverse("deliberation:projector", args=[meeting.projector_token])
     )
@@ -386,9 +405,10 @@ def _console_page(
         "waiting": [p for p in people if p["status"] == "waiting"],
         "groups": group_counts(snapshot["attendance"]["present"]),
         "group_choices": [(k, display.group_label(k)) for k in display.GROUPS],
-        "decisions": Decision.objects.filter(meeting=meeting)
-        .select_related("poll", "agenda_item")
-        .order_by("recorded_at", "pk"),
+        "decisions": decisions,
+        "recap": recap,
+        "recap_shown": meeting.recap_shown,
+        "action_statuses": display.ACTION_STATUSES,
         "forms": forms,
         "join_url": join_url(request, meeting),
         "projector_url": projector_url,
@@ -552,6 +572,7 @@ def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
     decision_record(
         meeting=meeting,
         outcome=form.cleaned_data["outcome"],
+        outcome_easy_read=form.cleaned_data["outcome_easy_read"],
         rationale=form.cleaned_data["rationale"],
         poll=poll,
         agenda_item=None if poll else meeting.current_item,
@@ -559,6 +580,44 @@ def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
         actor=request.user,
     )
     return _("The decision is recorded."), "decisions"
+
+
+def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = ctx["form"] = ActionForm(
+        request.POST, forum=meeting.forum, decisions=meeting.decisions.all()
+    )
+    _valid(form)
+    data = form.cleaned_data
+    action_create(
+        decision=data["decision"],
+        description=data["description"],
+        due_on=data["due_on"],
+        owner=data["owner"],
+        owner_name=data["owner_name"],
+        created_by=acting_member(request, meeting.forum),
+        actor=request.user,
+    )
+    return _("The action is added."), f"decision-{data['decision'].pk}"
+
+
+def do_recap(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _valid(RecapForm(request.POST))
+    shown = form.cleaned_data["shown"]
+    meeting_recap_show(meeting=meeting, shown=shown, actor=request.user)
+    if shown:
+        return _("The projector shows what we decided last time."), "recap"
+    return _("The projector shows the meeting again."), "recap"
+
+
+def do_check_back(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    form = _valid(CheckBackForm(request.POST, forum=meeting.forum))
+    poll = decision_check_back(
+        decision=form.cleaned_data["decision"],
+        meeting=meeting,
+        method=form.cleaned_data["method"],
+        actor=request.user,
+    )
+    return _("The check-back vote is ready. Open it when people are ready."), f"poll-{poll.pk}"
 
 
 def _attendance(request: HttpRequest, meeting: Meeting) -> AttendanceForm:
@@ -617,6 +676,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, s
     "hand_count": do_hand_count,
     "paper_ballot": do_paper_ballot,
     "decision": do_decision,
+    "action_add": do_action_add,
+    "recap": do_recap,
+    "check_back": do_check_back,
     "admit": do_admit,
     "refuse": do_refuse,
     "release": do_release,

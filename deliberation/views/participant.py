@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions, selectors
+from deliberation import audit, identity, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     BallotForm,
@@ -391,3 +391,49 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             secure=request.is_secure(),
         )
     return response
+
+
+# -- vote codes: each phone checks its own ballots are in the sealed count -------------
+
+
+@require_GET
+def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Show this phone's vote codes in the meeting, and whether each is in the sealed count.
+
+    A secret ballot's code is worked out from the key only this phone holds; nothing
+    stored on the server links the person to it.
+    """
+    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
+    member = identity.present_member(request.session, meeting.pk)
+    if member is None:
+        return redirect("deliberation:join_meeting", code=meeting.join_code)
+    voters = [member, *_supports(member)]
+    rows = []
+    polls = Poll.objects.filter(meeting=meeting).exclude(status=Poll.Status.DRAFT)
+    for poll in polls.order_by("created_at", "pk"):
+        for voter in voters:
+            if poll.secret:
+                name = identity.secret_cookie_name(poll.pk)
+                if voter.pk != member.pk:
+                    name = f"{name}_{voter.pk}"
+                token = request.COOKIES.get(name)
+                if not token or len(token) > 64:
+                    continue
+                code = audit.receipt_code(poll, secret_token=token)
+            else:
+                code = audit.receipt_code(poll, member_id=voter.pk)
+            if code is None:
+                continue
+            rows.append(
+                {
+                    "poll": poll,
+                    "with": voter if voter.pk != member.pk else None,
+                    "code": code,
+                    "check": audit.check_receipt(poll, code) if poll.is_closed else None,
+                }
+            )
+    return render(
+        request,
+        "deliberation/vote_codes.html",
+        {"meeting": meeting, "me": member, "rows": rows},
+    )

@@ -1160,13 +1160,17 @@
     }
     var stage = document.getElementById("stage-poll");
     var picked = pickPoll(state);
-    var key = JSON.stringify([state.meeting.status, picked.open, resultsKey(picked.poll)]);
+    // "Last time we decided" shows until a vote opens (a check-back vote, say).
+    var recap = picked.open ? null : (state.recap || null);
+    var key = JSON.stringify([state.meeting.status, picked.open, resultsKey(picked.poll), recap]);
     if (!stage || key === lastResultsKey.projector) {
       return;
     }
     lastResultsKey.projector = key;
     var parts = [];
-    if (picked.poll) {
+    if (recap) {
+      parts.push(buildRecap(recap));
+    } else if (picked.poll) {
       parts.push(el("h1", { class: "big-question" }, [
         picked.open ? null : el("span", { class: "eyebrow", text: S.last_vote }),
         picked.open ? null : " ",
@@ -1184,6 +1188,36 @@
       parts.push(el("h1", { class: "big-question", text: state.meeting.title }));
     }
     replaceChildren(stage, parts);
+  }
+
+  // Mirrors templates/deliberation/includes/recap.html.
+  function buildRecap(recap) {
+    return el("div", { class: "recap", "data-recap-of": recap.meeting.id }, [
+      el("h1", { class: "big-question" }, [
+        el("span", { class: "eyebrow", text: recap.meeting.title }), " " + S.last_time
+      ]),
+      el("ol", { class: "recap-list" }, recap.decisions.map(function (d) {
+        var actions = d.actions.length ? d.actions.map(function (a) {
+          return el("li", null, [
+            sym(cfg.action_symbols[a.status]), " ",
+            el("strong", { text: (cfg.action_statuses[a.status] || a.status) + ":" }),
+            " " + a.description + " ",
+            el("span", { class: "meta" }, [
+              "· " + a.owner,
+              a.overdue ? " · " : null,
+              a.overdue ? el("strong", { text: S.late }) : null
+            ]),
+            a.latest ? el("br") : null,
+            a.latest ? el("span", { class: "recap-latest", text: S.latest + " " + a.latest }) : null
+          ]);
+        }) : [el("li", { text: S.nothing_yet })];
+        return el("li", null, [
+          el("p", { class: "recap-outcome" }, [sym("decision", "l"), " " + d.outcome]),
+          el("p", { class: "recap-then", text: S.what_happened }),
+          el("ul", { class: "recap-actions" }, actions)
+        ]);
+      }))
+    ]);
   }
 
   function countItems(present) {

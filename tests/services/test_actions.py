@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from PIL import Image
 
 from deliberation import permissions, selectors
@@ -24,6 +25,13 @@ GPS_IFD = 0x8825
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Read the plain-words errors in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

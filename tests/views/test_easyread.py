@@ -139,11 +139,12 @@ def test_fields_people_will_read_are_marked_for_checking_as_you_type(facilitator
     page = facilitator_client.get(console_url(meeting)).content.decode()
     assert f'data-check-url="{check_url(meeting.forum)}"' in page
     assert "coprod/easyread.js" in page
-    for name in ("question", "options", "title", "description", "outcome", "rationale"):
+    names = ("question", "options", "title", "description", "outcome", "outcome_easy_read")
+    for name in (*names, "rationale"):
         assert f'name="{name}"' in page
     # A new vote's question and options, an agenda item's title and description, and a
-    # decision's outcome and reason.
-    assert page.count('data-easyread="en"') == 6
+    # decision's outcome (in plain words and in easy read) and reason.
+    assert page.count('data-easyread="en"') == 7
     new_meeting = facilitator_client.get(
         reverse("deliberation:meeting_new", args=[meeting.forum.slug])
     ).content.decode()
