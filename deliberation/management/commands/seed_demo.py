@@ -1,11 +1,15 @@
-"""Seed a demo forum with members, an open meeting and a poll of every method."""
+"""Seed a demo forum: members, an open meeting with a poll of every method, and last time's
+meeting with its decisions, actions and what happened since."""
 
+import datetime
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberation.models import Forum, Meeting, Member, Role
 from deliberation.services import forums as forum_services
@@ -127,6 +131,19 @@ ENDORSEMENTS = {
 }
 
 
+# How people voted last time on the bus stop (the demo's earlier meeting).
+VOTES_LAST_TIME = {
+    "Amira Khan": "agree",
+    "Ben Price": "agree",
+    "Carys Morgan": "agree",
+    "Dev Patel": "not_sure",
+    "Femi Adeyemi": "agree",
+    "Gwen Lloyd": "agree",
+    "Hari Singh": "agree",
+    "Iris Taylor": "not_sure",
+}
+
+
 class Command(BaseCommand):
     help = "Create the demo forum (running it again changes nothing) and print its URLs."
 
@@ -145,6 +162,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed_proposals(forum)
             self.stdout.write(self.style.SUCCESS("Demo ideas between meetings added."))
+        if not forum.decisions.exists():
+            with transaction.atomic():
+                self._seed_record(forum)
+            self.stdout.write(self.style.SUCCESS("Demo decisions and actions added."))
         self._print_urls(forum, host.rstrip("/"))
 
     def _create(self) -> Forum:
@@ -235,6 +256,104 @@ class Command(BaseCommand):
                 by=lead,
             )
 
+    def _seed_record(self, forum: Forum) -> None:
+        """Add last time's meeting: a vote, its decision, actions and what happened (once)."""
+        from deliberation.services import actions as action_services
+        from deliberation.services import decisions as decision_services
+
+        user = get_user_model().objects.get(username=DEMO_USER)
+        lead = forum.members.get(user=user)
+        people = {m.name: m for m in forum.members.all()}
+        today = timezone.localdate()
+        meeting = meeting_services.meeting_create(
+            forum=forum,
+            title="Partnership Board: September",
+            starts_at=timezone.now() - datetime.timedelta(days=70),
+            place="Riverside Hall",
+            agenda=["Getting about: buses and taxis", "When we meet"],
+            actor=user,
+        )
+        meeting_services.meeting_open(meeting=meeting, actor=user)
+        for member in people.values():
+            meeting_services.attendance_join(
+                meeting=meeting, member=member, via="facilitator", device_token="", actor=user
+            )
+        items = list(meeting.agenda.order_by("position"))
+        poll = poll_services.poll_create(
+            forum=forum,
+            meeting=meeting,
+            agenda_item=items[0],
+            question="Should we ask for a bus stop outside the day centre?",
+            method="traffic_light",
+            actor=user,
+        )
+        poll_services.poll_open(poll=poll, actor=user)
+        for name, choice in VOTES_LAST_TIME.items():
+            poll_services.ballot_cast(
+                poll=poll, answer={"choice": choice}, client_id=uuid.uuid4(), voter=people[name]
+            )
+        poll = poll_services.poll_close(poll=poll, actor=user)
+        bus_stop = decision_services.decision_record(
+            meeting=meeting,
+            poll=poll,
+            outcome="We ask the council's transport team for a bus stop outside the day centre.",
+            outcome_easy_read="We want a bus stop next to the day centre.",
+            rationale="Walking from the main road is not safe in the dark.",
+            recorded_by=lead,
+            actor=user,
+        )
+        ask = action_services.action_create(
+            decision=bus_stop,
+            description="Ask the council for a bus stop next to the day centre.",
+            owner=people["Hari Singh"],
+            due_on=today - datetime.timedelta(days=10),
+            created_by=lead,
+            actor=user,
+        )
+        action_services.action_progress_add(
+            action=ask,
+            note="I met the transport team. They will look at the road in the spring.",
+            status="in_progress",
+            what_helped="Amira's photos of the dark path.",
+            what_got_in_the_way="The road belongs to the county council, not the city.",
+            author=people["Hari Singh"],
+            actor=people["Hari Singh"],
+        )
+        times = action_services.action_create(
+            decision=bus_stop,
+            description="Put the bus times in easy read on the notice board.",
+            owner=people["Ellen Hughes"],
+            due_on=today - datetime.timedelta(days=30),
+            created_by=lead,
+            actor=user,
+        )
+        action_services.action_progress_add(
+            action=times,
+            note="The easy-read bus times are on the board by the door.",
+            status="done",
+            what_helped="Ben checked the words with us.",
+            author=people["Ellen Hughes"],
+            actor=people["Ellen Hughes"],
+        )
+        meeting_services.agenda_move(meeting=meeting, item=items[1], actor=user)
+        later = decision_services.decision_record(
+            meeting=meeting,
+            outcome="Meetings start at 11 in the morning instead of 10.",
+            outcome_easy_read="Meetings start at 11 o'clock.",
+            rationale="Some people need more time to travel in the morning.",
+            recorded_by=lead,
+            actor=user,
+        )
+        action_services.action_create(
+            decision=later,
+            description="Book the hall from 11 o'clock for next year.",
+            owner_name="Riverside Hall office",
+            due_on=today + datetime.timedelta(days=30),
+            created_by=lead,
+            actor=user,
+        )
+        meeting_services.meeting_close(meeting=meeting, actor=user)
+
     def _print_urls(self, forum: Forum, host: str) -> None:
         meeting = forum.meetings.filter(status=Meeting.Status.OPEN).first()
         write = self.stdout.write
@@ -257,4 +376,7 @@ class Command(BaseCommand):
             write(f"  Personal link ({first.name}): {host}{invite}")
             ideas = reverse("deliberation:proposals", args=[forum.slug])
             write(f"  Ideas between meetings: {host}{ideas}  (open a personal link first)")
+        log = reverse("deliberation:decision_log", args=[forum.slug])
+        write(f"  What we decided:     {host}{log}  (signed in, or from a phone in the meeting)")
+        write("  Check the record:    .venv/bin/python manage.py verify_audit")
         write("")
