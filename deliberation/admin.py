@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from deliberation.models import (
+    Action,
+    ActionUpdate,
     AgendaItem,
     Attendance,
     AuditEvent,
@@ -187,6 +189,27 @@ class HandCountAdmin(ReadOnlyAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["outcome", "forum", "meeting", "recorded_at"]
     list_filter = ["forum"]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "status_before", "status_after", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    """Actions change through their pages (services.actions), so each change is audited."""
+
+    list_display = ["description", "forum", "owner_name", "due_on", "status"]
+    list_filter = ["forum", "status"]
+    search_fields = ["description", "owner_name"]
+    inlines = [ActionUpdateInline]
 
 
 @admin.register(AuditEvent)

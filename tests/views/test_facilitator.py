@@ -171,6 +171,7 @@ def test_new_meeting_with_agenda(facilitator_client, forum):
         "/admin/deliberation/auditevent/add/",
         "/admin/deliberation/ballot/add/",
         "/admin/deliberation/secretballot/add/",
+        "/admin/deliberation/action/add/",
     ],
 )
 def test_votes_and_audit_cannot_be_added_in_the_admin(db, django_user_model, path):
