@@ -60,13 +60,6 @@ def reader(request: HttpRequest, forum: Forum) -> Reader:
     return Reader(member, facilitator)
 
 
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("Please check the form.")
-
-
 # -- shaping a decision for the page and the exports -----------------------------------
 
 
@@ -198,11 +191,15 @@ def _action_rows(actions: Any, who: Reader) -> list[dict[str, Any]]:
     return rows
 
 
-@require_GET
-def decision_detail(request: HttpRequest, slug: str, decision_id: int) -> HttpResponse:
-    """Show one decision: how it was made, who was there, the result, and what happened."""
-    forum = record_forum(slug)
-    who = reader(request, forum)
+def _decision_page(
+    request: HttpRequest,
+    forum: Forum,
+    who: Reader,
+    decision_id: int,
+    *,
+    action_form: ActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     try:
         decision = selectors.decision_page(forum, decision_id)
     except Decision.DoesNotExist as exc:
@@ -233,10 +230,8 @@ def decision_detail(request: HttpRequest, slug: str, decision_id: int) -> HttpRe
         "method_label": display.method_label(decision.method),
         "weighting_label": display.WEIGHTINGS.get(decision.weighting, ""),
         "present": _group_counts(decision.attendance),
-        "present_total": sum(decision.attendance.values()),
     }
-    action_form = None
-    if who.may("action.manage", decision):
+    if action_form is None and who.may("action.manage", decision):
         action_form = ActionForm(
             forum=forum,
             decisions=Decision.objects.filter(pk=decision.pk),
@@ -258,20 +253,28 @@ def decision_detail(request: HttpRequest, slug: str, decision_id: int) -> HttpRe
             "proposals": [link.proposal for link in poll.proposal_links.all()] if poll else [],
             "actions": _action_rows(decision.actions.all(), who),
             "action_form": action_form,
+            "action_form_open": action_form is not None and action_form.is_bound,
         },
+        status=status,
     )
+
+
+@require_GET
+def decision_detail(request: HttpRequest, slug: str, decision_id: int) -> HttpResponse:
+    """Show one decision: how it was made, who was there, the result, and what happened."""
+    forum = record_forum(slug)
+    return _decision_page(request, forum, reader(request, forum), decision_id)
 
 
 @require_POST
 def action_new(request: HttpRequest, slug: str, decision_id: int) -> HttpResponse:
-    """Add an action to a decision (facilitators)."""
+    """Add an action to a decision (facilitators); a form with mistakes is shown again."""
     forum = record_forum(slug)
     who = reader(request, forum)
     decision = get_object_or_404(Decision, pk=decision_id, forum=forum)
     if not who.may("action.manage", decision):
         raise PermissionDenied
     form = ActionForm(request.POST, forum=forum, decisions=Decision.objects.filter(pk=decision.pk))
-    url = reverse("deliberation:decision", args=[forum.slug, decision.pk])
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -285,13 +288,12 @@ def action_new(request: HttpRequest, slug: str, decision_id: int) -> HttpRespons
                 actor=request.user if who.facilitator else who.member,
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("The action is added."))
+            url = reverse("deliberation:decision", args=[forum.slug, decision.pk])
             return redirect(f"{url}#actions")
-    else:
-        messages.error(request, _first_error(form))
-    return redirect(f"{url}#new-action")
+    return _decision_page(request, forum, who, decision.pk, action_form=form, status=400)
 
 
 def _action(forum: Forum, action_id: int) -> Action:

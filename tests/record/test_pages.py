@@ -226,7 +226,10 @@ def test_facilitators_add_and_change_actions_from_the_decision_page(
         url,
         {"decision": decision.pk, "description": "Make a sign.", "owner_name": "", "due_on": due},
     )
-    assert response.status_code == 302 and not Action.objects.filter(description="Make a sign.")
+    # The form comes back with what was typed and what to fix.
+    assert response.status_code == 400 and not Action.objects.filter(description="Make a sign.")
+    page = response.content.decode()
+    assert "Make a sign." in page and "Please say who will do it" in page
     facilitator_client.post(
         url,
         {
