@@ -195,8 +195,8 @@ class ActionUpdateInline(admin.TabularInline):
     model = ActionUpdate
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "status_before", "status_after", "note"]
-    readonly_fields = fields
+    fields = ("created_at", "author", "status_before", "status_after", "note")
+    readonly_fields = ("created_at", "author", "status_before", "status_after", "note")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
