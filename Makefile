@@ -18,7 +18,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	     $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$p; break; fi; done)
 
-.PHONY: help run test test-embedded test-services bench lint browser messages clean
+.PHONY: help run test test-embedded test-services bench lint browser pdf-libs messages clean
 
 help:
 	@echo "make run    set up and start coprod with a demo forum on http://$(HOST):$(PORT)/"
@@ -42,10 +42,20 @@ messages: $(STAMP)
 	  DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
 
-run: $(STAMP) messages
+run: $(STAMP) messages pdf-libs
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py seed_demo --host http://$(HOST):$(PORT)
 	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) asgi:application
+
+# WeasyPrint (the PDFs) needs Pango and HarfBuzz from the system.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libs:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	  else echo "Please install Debian's $(PDF_LIBS) for the PDFs (WeasyPrint)."; exit 1; fi; fi
 
 # Browser tests drive Debian's chromium; Playwright's own browser download cannot work here.
 browser:
@@ -57,7 +67,7 @@ browser:
 	  else echo "Please install Debian's chromium package for the browser tests."; exit 1; fi; }
 	@chromium --version
 
-test: $(STAMP) messages browser test-embedded test-services
+test: $(STAMP) messages pdf-libs browser test-embedded test-services
 
 test-embedded:
 	@echo "== Tests on the embedded default: SQLite + in-memory channel layer"

@@ -9,6 +9,8 @@ from deliberation.views import (
     participant,
     projector,
     proposals,
+    summaries,
+    summary_outputs,
 )
 from deliberation.views.easyread import check_text
 
@@ -120,5 +122,54 @@ urlpatterns = [
         "forum/<slug:slug>/actions/photos/<int:update_id>/",
         decisions.action_photo,
         name="action_photo",
+    ),
+    # Easy-read summaries: built, reviewed and signed off by facilitators (views/summaries.py)...
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/",
+        summaries.summary_review,
+        name="summary_review",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/build/",
+        summaries.summary_build_view,
+        name="summary_build",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/points/<int:point_id>/",
+        summaries.summary_point,
+        name="summary_point",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/sign-off/",
+        summaries.summary_sign_off_view,
+        name="summary_sign_off",
+    ),
+    path("f/<slug:slug>/symbols/", summaries.symbol_picker, name="symbol_picker"),
+    path("f/<slug:slug>/glossary/", summaries.glossary, name="glossary"),
+    # ...then read, downloaded, sent and printed (views/summary_outputs.py).
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/send/",
+        summary_outputs.summary_send_view,
+        name="summary_send",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/sends/<int:send_id>/resend/",
+        summary_outputs.summary_resend_view,
+        name="summary_resend",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/print-pack.pdf",
+        summary_outputs.print_pack,
+        name="summary_print_pack",
+    ),
+    path(
+        "forum/<slug:slug>/meetings/<int:meeting_id>/summary/",
+        summary_outputs.summary_page,
+        name="summary",
+    ),
+    path(
+        "forum/<slug:slug>/meetings/<int:meeting_id>/summary.pdf",
+        summary_outputs.summary_pdf,
+        name="summary_pdf",
     ),
 ]
