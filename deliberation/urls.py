@@ -6,6 +6,7 @@ from deliberation.views import (
     decisions,
     exports,
     facilitator,
+    glossary,
     participant,
     projector,
     proposals,
@@ -145,7 +146,7 @@ urlpatterns = [
         name="summary_sign_off",
     ),
     path("f/<slug:slug>/symbols/", summaries.symbol_picker, name="symbol_picker"),
-    path("f/<slug:slug>/glossary/", summaries.glossary, name="glossary"),
+    path("f/<slug:slug>/glossary/", glossary.glossary, name="glossary"),
     # ...then read, downloaded, sent and printed (views/summary_outputs.py).
     path(
         "f/<slug:slug>/meetings/<int:meeting_id>/summary/send/",

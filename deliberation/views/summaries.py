@@ -11,4 +11,4 @@ def _not_yet(request: HttpRequest, *args: object, **kwargs: object) -> HttpRespo
 
 
 summary_review = summary_build_view = summary_point = summary_sign_off_view = _not_yet
-symbol_picker = glossary = _not_yet
+symbol_picker = _not_yet
