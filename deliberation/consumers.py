@@ -139,13 +139,16 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         me = self.viewer.member
         if self.viewer.audience != "phone" or me is None:
             raise NotAllowed(_("Please vote from your own phone."))
+        # protocol.parse requires "poll" for a ballot; this says so to the type checker.
+        poll_id = message.poll
+        assert poll_id is not None
         voter = me
         if message.for_member is not None and message.for_member != me.pk:
             voter = await database_sync_to_async(self._supported)(me, message.for_member)
         token = message.token
         if token is None and voter is me:
             # The phone's own key opens only its own secret vote, never one cast with someone.
-            token = identity.secret_token(self.scope.get("cookies", {}), message.poll)
+            token = identity.secret_token(self.scope.get("cookies", {}), poll_id)
         request = poll_services.BallotRequest(
             answer=message.answer,
             client_id=message.client_id or "",
@@ -156,7 +159,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # The service checks the rest (open poll, this meeting, in the room, allowed to
         # vote) for the whole batch at once.
         batcher = realtime.BallotBatcher.for_meeting(self.viewer.meeting_id)
-        result = await batcher.cast(message.poll, request)
+        result = await batcher.cast(poll_id, request)
         ack: dict[str, Any] = {
             "type": "ballot.ack",
             "poll": result.poll_id,

@@ -490,7 +490,9 @@ class _BallotBatch:
                 member=voter.pk if voter else None,
                 constituency=constituency,
                 answer=clean,
-                assisted_by=request.cast_by.pk if source == Source.ASSISTED else None,
+                assisted_by=(
+                    request.cast_by.pk if source == Source.ASSISTED and request.cast_by else None
+                ),
             )
         elif source != Source.PAPER:
             # Neither what was chosen nor who chose it: the event names no member, not
