@@ -643,3 +643,15 @@ def audit_chain(forum: Forum) -> Iterable[Any]:
     from deliberation.models import AuditEvent
 
     return AuditEvent.objects.filter(forum=forum).order_by("seq").iterator(chunk_size=1000)
+
+
+def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
+    """Return a forum's glossary and jargon as {term: plain words} dicts (one query)."""
+    from deliberation.models import GlossaryEntry
+
+    glossary: dict[str, str] = {}
+    jargon: dict[str, str] = {}
+    rows = GlossaryEntry.objects.filter(forum=forum).values_list("kind", "term", "plain")
+    for kind, term, plain in rows:
+        (glossary if kind == GlossaryEntry.Kind.GLOSSARY else jargon)[term] = plain
+    return glossary, jargon

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from deliberation import methods, permissions
+from deliberation import methods, permissions, selectors
 from deliberation.easyread import Finding, check
 from deliberation.models import Forum
 
@@ -45,10 +45,33 @@ def message(finding: Finding) -> str:
         return finding.message
 
 
-def findings(text: str, *, language: str = "en") -> list[dict[str, Any]]:
-    """Check a text and shape its findings for a template or JSON."""
+# Where a forum's words are kept on its instance for the rest of the request.
+_WORDS_MEMO = "_easyread_words"
+
+
+def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
+    """Return a forum's (glossary, jargon), read once per Forum instance."""
+    # Memoised on the instance so a page checking many texts asks the database once;
+    # forget_forum_words() drops it after the glossary changes.
+    memo = forum.__dict__.get(_WORDS_MEMO)
+    if memo is None:
+        memo = selectors.forum_words(forum)
+        forum.__dict__[_WORDS_MEMO] = memo
+    return memo
+
+
+def forget_forum_words(forum: Forum) -> None:
+    """Drop a forum's memoised glossary and jargon so the next check reads them again."""
+    forum.__dict__.pop(_WORDS_MEMO, None)
+
+
+def findings(
+    text: str, *, language: str = "en", forum: Forum | None = None
+) -> list[dict[str, Any]]:
+    """Check a text, with the forum's glossary and jargon if given; shape it for a page or JSON."""
+    glossary, jargon = forum_words(forum) if forum is not None else ({}, None)
     shaped = []
-    for finding in check(text or "", language=language):
+    for finding in check(text or "", glossary=glossary, jargon=jargon, language=language):
         words = message(finding)
         shaped.append(
             {
@@ -65,24 +88,27 @@ def findings(text: str, *, language: str = "en") -> list[dict[str, Any]]:
     return shaped
 
 
-def field_checks(texts: Iterable[tuple[str, str]], *, language: str = "en") -> list[dict[str, Any]]:
+def field_checks(
+    texts: Iterable[tuple[str, str]], *, language: str = "en", forum: Forum | None = None
+) -> list[dict[str, Any]]:
     """Check labelled texts; return only those with findings, each with its findings."""
     checks = []
     for label, text in texts:
-        found = findings(text, language=language)
+        found = findings(text, language=language, forum=forum)
         if found:
             checks.append({"label": label, "text": text, "findings": found})
     return checks
 
 
-def text_checks(**texts: str) -> list[dict[str, Any]]:
+def text_checks(*, forum: Forum | None = None, **texts: str) -> list[dict[str, Any]]:
     """Check texts named by field (question, title, outcome...) under their field labels."""
     return field_checks(
-        (str(FIELD_LABELS.get(name, name)), text or "") for name, text in texts.items()
+        ((str(FIELD_LABELS.get(name, name)), text or "") for name, text in texts.items()),
+        forum=forum,
     )
 
 
-def poll_checks(poll: dict[str, Any]) -> list[dict[str, Any]]:
+def poll_checks(poll: dict[str, Any], *, forum: Forum | None = None) -> list[dict[str, Any]]:
     """Check a poll's question and its written options (fixed choices are ours, not checked)."""
     texts = [(str(FIELD_LABELS["question"]), poll["question"])]
     if poll["method"] not in methods.FIXED_CHOICES:
@@ -90,7 +116,7 @@ def poll_checks(poll: dict[str, Any]) -> list[dict[str, Any]]:
             (gettext("Option %(n)s") % {"n": n}, option["label"])
             for n, option in enumerate(poll["options"], start=1)
         ]
-    return field_checks(texts)
+    return field_checks(texts, forum=forum)
 
 
 def _error(text: str, status: int) -> JsonResponse:
@@ -125,4 +151,6 @@ def check_text(request: HttpRequest, slug: str) -> JsonResponse:
     language = request.POST.get("language") or "en"
     if language not in LANGUAGES:
         return _error(gettext("We can check English (en) or Welsh (cy) only."), 400)
-    return JsonResponse({"language": language, "findings": findings(text, language=language)})
+    return JsonResponse(
+        {"language": language, "findings": findings(text, language=language, forum=forum)}
+    )
