@@ -655,3 +655,10 @@ def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
     for kind, term, plain in rows:
         (glossary if kind == GlossaryEntry.Kind.GLOSSARY else jargon)[term] = plain
     return glossary, jargon
+
+
+def glossary_entries(forum: Forum) -> list[Any]:
+    """Return a forum's word list, short forms and hard words together, by term."""
+    from deliberation.models import GlossaryEntry
+
+    return list(GlossaryEntry.objects.filter(forum=forum).order_by("kind", "term"))

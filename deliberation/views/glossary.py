@@ -1,10 +1,70 @@
 """A forum's own words for the easy-read checker: short forms it explains, jargon to avoid.
 
-Being built: the view answers 404 until it is written.
+Facilitators keep the list on one page of plain HTML forms; the services make each change.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from deliberation import selectors
+from deliberation.easyread import DEFAULT_JARGON
+from deliberation.exceptions import DomainError
+from deliberation.forms import GlossaryEntryForm
+from deliberation.models import GlossaryEntry
+from deliberation.services.glossary import glossary_entry_add, glossary_entry_remove
+from deliberation.views.common import facilitator_forum
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def glossary(request: HttpRequest, slug: str) -> HttpResponse:
-    raise Http404
+    """Show the forum's word list; add a word, or take one off."""
+    forum = facilitator_forum(request, slug)
+    form = GlossaryEntryForm()
+    status = 200
+    if request.method == "POST":
+        if "remove" in request.POST:
+            entry = get_object_or_404(
+                GlossaryEntry, forum=forum, pk=_int(request.POST.get("remove"))
+            )
+            glossary_entry_remove(entry=entry, actor=request.user)
+            messages.success(request, _("“%(term)s” is off the list.") % {"term": entry.term})
+            return redirect("deliberation:glossary", slug=forum.slug)
+        form = GlossaryEntryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = glossary_entry_add(
+                    forum=forum,
+                    kind=data["kind"],
+                    term=data["term"],
+                    plain=data["plain"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("“%(term)s” is on the list.") % {"term": entry.term})
+                return redirect("deliberation:glossary", slug=forum.slug)
+        status = 400
+    entries = selectors.glossary_entries(forum)
+    context = {
+        "forum": forum,
+        "form": form,
+        "short_forms": [e for e in entries if e.kind == GlossaryEntry.Kind.GLOSSARY],
+        "hard_words": [e for e in entries if e.kind == GlossaryEntry.Kind.JARGON],
+        "default_jargon": sorted(DEFAULT_JARGON.items()),
+    }
+    return render(request, "deliberation/glossary.html", context, status=status)
+
+
+def _int(value: str | None) -> int:
+    """Read an id from a form; anything else finds nothing (404)."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0

@@ -27,6 +27,7 @@ from deliberation.services import (
     decisions,
     forum_polls,
     forums,
+    glossary,
     meetings,
     notifications,
     polls,
@@ -481,6 +482,21 @@ def _(ctx):
 def _(ctx):
     _waiting_email(ctx, NotifyFrequency.DAILY)
     return notifications.digests_send
+
+
+@scenario("glossary.glossary_entry_add", "glossary.added")
+def _(ctx):
+    return lambda: glossary.glossary_entry_add(
+        forum=ctx["forum"], kind="glossary", term="ICB", plain="the board", actor=ctx["lead"]
+    )
+
+
+@scenario("glossary.glossary_entry_remove", "glossary.removed")
+def _(ctx):
+    entry = glossary.glossary_entry_add(
+        forum=ctx["forum"], kind="jargon", term="telecare", plain="alarms", actor=ctx["lead"]
+    )
+    return lambda: glossary.glossary_entry_remove(entry=entry, actor=ctx["lead"])
 
 
 # -- the test -----------------------------------------------------------------------
