@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from deliberation import methods
+from deliberation.easyread import builder
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -19,6 +20,7 @@ from deliberation.models import (
     Poll,
     PollOption,
     Role,
+    Summary,
 )
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -655,6 +657,102 @@ def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
     for kind, term, plain in rows:
         (glossary if kind == GlossaryEntry.Kind.GLOSSARY else jargon)[term] = plain
     return glossary, jargon
+
+
+# -- easy-read summaries ---------------------------------------------------------------
+
+
+def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
+    """Gather what a meeting's easy-read summary is built from, in a fixed number of queries.
+
+    Who came counts everyone let in (here now or left since), by constituency, without
+    names. The next meeting is the forum's earliest meeting planned after this one.
+    """
+    from django.utils import timezone
+
+    from deliberation.models import Action
+
+    came: Counter[str] = Counter(
+        Attendance.objects.filter(meeting=meeting)
+        .exclude(status=Attendance.Status.WAITING)
+        .values_list("member__constituency", flat=True)
+    )
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("pk", "title")
+    )
+    decisions = [
+        builder.DecisionRecord(
+            id=d.pk,
+            outcome=d.outcome,
+            outcome_easy_read=d.outcome_easy_read,
+            agenda_item=d.agenda_item_id,
+            method=d.method,
+            result=d.result,
+            options={o.key: o.label for o in d.poll.options.all()} if d.poll else {},
+        )
+        for d in Decision.objects.filter(meeting=meeting)
+        .select_related("poll")
+        .prefetch_related(
+            Prefetch("poll__options", queryset=PollOption.objects.order_by("position"))
+        )
+        .order_by("recorded_at", "pk")
+    ]
+    actions = [
+        builder.ActionRecord(
+            decision=decision_id, description=description, owner=owner, due_on=due_on
+        )
+        for decision_id, description, owner, due_on in Action.objects.filter(
+            decision__meeting=meeting
+        )
+        .order_by("due_on", "pk")
+        .values_list("decision_id", "description", "owner_name", "due_on")
+    ]
+    when = meeting.starts_at or meeting.created_at
+    upcoming = (
+        Meeting.objects.filter(forum_id=meeting.forum_id, starts_at__gt=when)
+        .exclude(pk=meeting.pk)
+        .exclude(status=Meeting.Status.CLOSED)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    next_meeting = (
+        builder.NextMeeting(
+            title=upcoming.title,
+            starts_at=timezone.localtime(upcoming.starts_at),
+            place=upcoming.place,
+        )
+        if upcoming is not None and upcoming.starts_at is not None
+        else None
+    )
+    return builder.MeetingRecord(
+        title=meeting.title,
+        starts_at=timezone.localtime(meeting.starts_at) if meeting.starts_at else None,
+        place=meeting.place,
+        came={c: came[c] for c in Constituency.values if came[c]},
+        agenda=agenda,
+        decisions=decisions,
+        actions=actions,
+        next_meeting=next_meeting,
+    )
+
+
+def meeting_summary(meeting: Meeting) -> "Summary | None":
+    """Return a meeting's summary with its points in order and who signed it off, or None."""
+    from deliberation.models import SummaryPoint
+
+    return (
+        Summary.objects.filter(meeting=meeting)
+        .select_related("signed_off_by")
+        .prefetch_related(Prefetch("points", queryset=SummaryPoint.objects.order_by("position")))
+        .first()
+    )
+
+
+def sign_off_candidates(forum: Forum) -> QuerySet[Member]:
+    """Return the members who may sign off a summary: active people with lived experience."""
+    return forum.members.filter(
+        constituency=Constituency.LIVED_EXPERIENCE, is_active=True, is_guest=False
+    ).order_by("name", "pk")
 
 
 def glossary_entries(forum: Forum) -> list[Any]:

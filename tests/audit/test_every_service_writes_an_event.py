@@ -33,6 +33,7 @@ from deliberation.services import (
     polls,
     proposals,
 )
+from deliberation.services import summaries as summary_services
 from deliberation.services.polls import BallotRequest
 from deliberation.services.proposals import PhotoInput
 from tests import factories
@@ -497,6 +498,53 @@ def _(ctx):
         forum=ctx["forum"], kind="jargon", term="telecare", plain="alarms", actor=ctx["lead"]
     )
     return lambda: glossary.glossary_entry_remove(entry=entry, actor=ctx["lead"])
+
+
+def _summary(ctx: dict[str, Any]) -> Any:
+    return summary_services.summary_build(meeting=ctx["meeting"], actor=ctx["lead"])
+
+
+@scenario("summaries.summary_build", "summary.built")
+def _(ctx):
+    _decision(ctx)
+    return lambda: summary_services.summary_build(meeting=ctx["meeting"])
+
+
+@scenario("summaries.summary_point_update", "summary.point_changed", "summary.sign_off_cleared")
+def _(ctx):
+    summary = _summary(ctx)
+    summary_services.summary_sign_off(
+        summary=summary, member=ctx["people"]["lived_experience"][0], actor=ctx["lead"]
+    )
+    point = summary.points.order_by("position").first()
+    return lambda: summary_services.summary_point_update(
+        point=point, text="We met.", text_cy="", symbol="meeting", kind="meeting"
+    )
+
+
+@scenario("summaries.summary_point_add", "summary.point_added")
+def _(ctx):
+    summary = _summary(ctx)
+    return lambda: summary_services.summary_point_add(summary=summary, text="Thank you.")
+
+
+@scenario("summaries.summary_point_remove", "summary.point_removed")
+def _(ctx):
+    point = _summary(ctx).points.order_by("position").last()
+    return lambda: summary_services.summary_point_remove(point=point)
+
+
+@scenario("summaries.summary_point_move", "summary.point_moved")
+def _(ctx):
+    point = _summary(ctx).points.order_by("position").last()
+    return lambda: summary_services.summary_point_move(point=point, direction="up")
+
+
+@scenario("summaries.summary_sign_off", "summary.signed_off")
+def _(ctx):
+    summary = _summary(ctx)
+    member = ctx["people"]["lived_experience"][1]
+    return lambda: summary_services.summary_sign_off(summary=summary, member=member, note="Clear.")
 
 
 # -- the test -----------------------------------------------------------------------

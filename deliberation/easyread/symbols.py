@@ -1,0 +1,117 @@
+"""Plain-words names for every vendored symbol, and a search over them for the picker."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+# One name for each file in static/vendor/openmoji/ (views.display.SYMBOLS), in the
+# words a person would use for the picture. Where forms.PROPOSAL_SYMBOLS already names
+# a symbol, the same words are used, so they are translated once.
+SYMBOL_LABELS: dict[str, Any] = {
+    "meeting": _("Meetings"),
+    "people": _("People"),
+    "person": _("A person"),
+    "vote": _("A vote"),
+    "decision": _("A decision"),
+    "action": _("Something to do"),
+    "date": _("A date"),
+    "place": _("Places"),
+    "question": _("A question"),
+    "break": _("A break"),
+    "agree": _("Agree"),
+    "disagree": _("Disagree"),
+    "not_sure": _("Not sure"),
+    "yes": _("Yes"),
+    "no": _("No"),
+    "abstain": _("I do not want to say"),
+    "consent": _("I can live with it"),
+    "concern": _("I have a worry"),
+    "objection": _("I object"),
+    "dots": _("A dot"),
+    "ranked": _("Numbers in order"),
+    "score": _("A star"),
+    "hand": _("A raised hand"),
+    "dont_understand": _("I don't understand"),
+    "slow_down": _("Slow down"),
+    "jargon": _("A speech bubble"),
+    "speaker": _("Being heard"),
+    "read_aloud": _("Read aloud"),
+    "idea": _("An idea"),
+    "home": _("Home"),
+    "health": _("Health"),
+    "work": _("Work"),
+    "money": _("Money"),
+    "transport": _("Getting about"),
+    "friends": _("Friends and fun"),
+    "food": _("Food"),
+    "safety": _("Staying safe"),
+}
+
+# More words people might search for, in English; the label in the page's language is
+# searched as well.
+KEYWORDS: dict[str, str] = {
+    "meeting": "handshake together group board",
+    "people": "group everyone who came",
+    "person": "someone member name",
+    "vote": "ballot box voting poll",
+    "decision": "decided tick check box",
+    "action": "clipboard list task to do job",
+    "date": "calendar day when time",
+    "place": "pin where map",
+    "question": "ask what",
+    "break": "tea coffee cup rest",
+    "agree": "tick yes good green",
+    "disagree": "cross no red",
+    "not_sure": "thinking maybe",
+    "yes": "thumbs up good",
+    "no": "thumbs down bad",
+    "abstain": "neutral face",
+    "consent": "ok hand fine",
+    "concern": "warning careful",
+    "objection": "stop sign",
+    "dots": "orange circle",
+    "ranked": "order 1 2 3 rank",
+    "score": "star points",
+    "hand": "raise speak turn",
+    "dont_understand": "confused face",
+    "slow_down": "snail slow",
+    "jargon": "speech words hard talk",
+    "speaker": "speak voice talk heard",
+    "read_aloud": "sound loud audio listen",
+    "idea": "light bulb think",
+    "home": "house live",
+    "health": "hospital doctor nurse",
+    "work": "job briefcase staff",
+    "money": "pound cash pay",
+    "transport": "bus travel",
+    "friends": "hug fun love",
+    "food": "salad eat meal",
+    "safety": "shield safe safeguarding",
+}
+
+
+@dataclass(frozen=True)
+class SymbolChoice:
+    """A symbol to choose: its file name and its words in the page's language."""
+
+    name: str
+    label: str
+
+
+def symbol_label(name: str) -> str:
+    """Return a symbol's plain-words name in the active language."""
+    label = SYMBOL_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ")
+
+
+def symbol_choices(names: frozenset[str] | set[str], query: str = "") -> list[SymbolChoice]:
+    """List symbols by their words, keeping those whose words match every search word."""
+    words = query.lower().split()[:10]
+    choices = []
+    for name in names:
+        label = symbol_label(name)
+        haystack = " ".join([name.replace("_", " "), label, KEYWORDS.get(name, "")]).lower()
+        if all(word in haystack for word in words):
+            choices.append(SymbolChoice(name=name, label=label))
+    return sorted(choices, key=lambda c: c.label.lower())

@@ -1,0 +1,294 @@
+"""Easy-read summaries: build the points, let the facilitator edit them, record sign-off.
+
+A person with lived experience checks every summary before it is sent (Inclusion
+Europe's condition for its easy-to-read logo). Any change to a point after sign-off
+clears the sign-off, so what is sent is always what was checked. A summary that has
+been sent is the record of what people were told: it cannot be built again or changed.
+"""
+
+from typing import Any, Literal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit, selectors
+from deliberation.easyread import builder
+from deliberation.exceptions import InvalidInput, NotAllowed
+from deliberation.models import (
+    Constituency,
+    Meeting,
+    Member,
+    PointKind,
+    Summary,
+    SummaryPoint,
+)
+from deliberation.services.common import Actor, actor_label
+
+TEXT_MAX = 600
+NOTE_MAX = 1_000
+
+
+def _symbols() -> frozenset[str]:
+    # The vendored symbols are listed with the page helpers; imported here lazily so
+    # services do not load the views package at import time.
+    from deliberation.views.display import SYMBOLS
+
+    return SYMBOLS
+
+
+def _point_payload(point: SummaryPoint) -> dict[str, Any]:
+    return {
+        "summary": point.summary_id,
+        "point": point.pk,
+        "position": point.position,
+        "kind": point.kind,
+        "symbol": point.symbol,
+        "text": point.text,
+        "text_cy": point.text_cy,
+    }
+
+
+def _locked(summary: Summary) -> Summary:
+    """Lock the summary row for this change; refuse a summary that has been sent."""
+    locked = Summary.objects.select_for_update().get(pk=summary.pk)
+    if locked.first_sent_at is not None:
+        raise NotAllowed(
+            _(
+                "This summary has been sent. It shows what people were told, "
+                "so it cannot change now."
+            )
+        )
+    return locked
+
+
+def _clear_sign_off(summary: Summary, *, actor: Actor, reason: str) -> None:
+    """Clear a sign-off because the words changed; say so in the audit log."""
+    if not summary.is_signed_off:
+        return
+    member_id = summary.signed_off_by_id
+    summary.signed_off_by = None
+    summary.signed_off_at = None
+    summary.signed_off_note = ""
+    summary.save(update_fields=["signed_off_by", "signed_off_at", "signed_off_note", "updated_at"])
+    audit.append(
+        forum_id=summary.forum_id,
+        actor=actor_label(actor),
+        kind="summary.sign_off_cleared",
+        payload={"summary": summary.pk, "was_signed_off_by": member_id, "because": reason},
+    )
+
+
+def _touch(summary: Summary, *, actor: Actor, reason: str) -> None:
+    if summary.is_signed_off:
+        _clear_sign_off(summary, actor=actor, reason=reason)
+    else:
+        summary.save(update_fields=["updated_at"])
+
+
+def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str, str, str]:
+    """Check a point's fields; return them tidied. Easy-read advice never blocks this."""
+    text = (text or "").strip()
+    text_cy = (text_cy or "").strip()
+    if not text:
+        raise InvalidInput(_("Please write the words for this point."))
+    if len(text) > TEXT_MAX or len(text_cy) > TEXT_MAX:
+        raise InvalidInput(
+            _("Please make the words shorter: %(n)s letters at most.") % {"n": TEXT_MAX}
+        )
+    if kind not in PointKind.values:
+        raise InvalidInput(_("Please choose what this point is about from the list."))
+    symbol = (symbol or "").strip() or builder.DEFAULT_SYMBOLS[kind]
+    if symbol not in _symbols():
+        raise InvalidInput(_("Please choose a picture from the list."))
+    return text, text_cy, symbol, kind
+
+
+def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
+    """Build a meeting's summary from its record, or build again one not sent yet."""
+    record = selectors.meeting_record(meeting)
+    drafts = builder.build_points(record)
+    with transaction.atomic():
+        summary, created = Summary.objects.get_or_create(
+            meeting=meeting, defaults={"forum_id": meeting.forum_id}
+        )
+        if not created:
+            summary = _locked(summary)
+            _clear_sign_off(summary, actor=actor, reason="built again")
+            summary.points.all().delete()
+            summary.built_at = timezone.now()
+            summary.save(update_fields=["built_at", "updated_at"])
+        SummaryPoint.objects.bulk_create(
+            SummaryPoint(summary=summary, position=n, kind=d.kind, symbol=d.symbol, text=d.text)
+            for n, d in enumerate(drafts, start=1)
+        )
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="summary.built",
+            payload={
+                "summary": summary.pk,
+                "meeting": meeting.pk,
+                "again": not created,
+                "points": [{"kind": d.kind, "symbol": d.symbol, "text": d.text} for d in drafts],
+            },
+        )
+    return summary
+
+
+def summary_point_update(
+    *,
+    point: SummaryPoint,
+    text: str,
+    text_cy: str = "",
+    symbol: str,
+    kind: str,
+    actor: Actor = None,
+) -> SummaryPoint:
+    """Change a point's words, Welsh words, kind and picture."""
+    text, text_cy, symbol, kind = _clean(text=text, text_cy=text_cy, symbol=symbol, kind=kind)
+    with transaction.atomic():
+        summary = _locked(point.summary)
+        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        if (point.text, point.text_cy, point.symbol, point.kind) == (text, text_cy, symbol, kind):
+            return point
+        point.text, point.text_cy, point.symbol, point.kind = text, text_cy, symbol, kind
+        point.save(update_fields=["text", "text_cy", "symbol", "kind"])
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.point_changed",
+            payload=_point_payload(point),
+        )
+        _touch(summary, actor=actor, reason="point changed")
+    return point
+
+
+def summary_point_add(
+    *,
+    summary: Summary,
+    text: str,
+    text_cy: str = "",
+    kind: str = PointKind.QUESTION,
+    symbol: str = "",
+    actor: Actor = None,
+) -> SummaryPoint:
+    """Add a point at the end of a summary."""
+    text, text_cy, symbol, kind = _clean(text=text, text_cy=text_cy, symbol=symbol, kind=kind)
+    with transaction.atomic():
+        summary = _locked(summary)
+        last = summary.points.aggregate(last=Max("position"))["last"] or 0
+        point = SummaryPoint.objects.create(
+            summary=summary, position=last + 1, kind=kind, symbol=symbol, text=text,
+            text_cy=text_cy,
+        )  # fmt: skip
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.point_added",
+            payload=_point_payload(point),
+        )
+        _touch(summary, actor=actor, reason="point added")
+    return point
+
+
+def summary_point_remove(*, point: SummaryPoint, actor: Actor = None) -> Summary:
+    """Take a point out of a summary."""
+    with transaction.atomic():
+        summary = _locked(point.summary)
+        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        payload = _point_payload(point)
+        point.delete()
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.point_removed",
+            payload=payload,
+        )
+        _touch(summary, actor=actor, reason="point removed")
+    return summary
+
+
+def summary_point_move(
+    *, point: SummaryPoint, direction: Literal["up", "down"], actor: Actor = None
+) -> SummaryPoint:
+    """Swap a point with the one above or below it; at either end nothing changes."""
+    if direction not in ("up", "down"):
+        raise InvalidInput(_("Please choose up or down."))
+    with transaction.atomic():
+        summary = _locked(point.summary)
+        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        others = summary.points.exclude(pk=point.pk)
+        if direction == "up":
+            neighbour = others.filter(position__lt=point.position).order_by("-position").first()
+        else:
+            neighbour = others.filter(position__gt=point.position).order_by("position").first()
+        if neighbour is None:
+            return point
+        mine, theirs = point.position, neighbour.position
+        # Positions are unique per summary: park one point at 0 while they swap.
+        SummaryPoint.objects.filter(pk=point.pk).update(position=0)
+        SummaryPoint.objects.filter(pk=neighbour.pk).update(position=mine)
+        SummaryPoint.objects.filter(pk=point.pk).update(position=theirs)
+        point.position = theirs
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.point_moved",
+            payload={
+                "summary": summary.pk,
+                "point": point.pk,
+                "direction": direction,
+                "position": theirs,
+                "swapped_with": neighbour.pk,
+            },
+        )
+        _touch(summary, actor=actor, reason="point moved")
+    return point
+
+
+def summary_sign_off(
+    *, summary: Summary, member: Member, note: str = "", actor: Actor = None
+) -> Summary:
+    """Record that a member with lived experience read every point and found it clear."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(
+            _("Please make the note shorter: %(n)s letters at most.") % {"n": NOTE_MAX}
+        )
+    with transaction.atomic():
+        summary = _locked(summary)
+        member = Member.objects.get(pk=member.pk)
+        if (
+            member.forum_id != summary.forum_id
+            or not member.is_active
+            or member.is_guest
+            or member.constituency != Constituency.LIVED_EXPERIENCE
+        ):
+            raise NotAllowed(
+                _(
+                    "Only a member of this forum with lived experience can check the "
+                    "summary and say it is clear."
+                )
+            )
+        if not summary.points.exists():
+            raise InvalidInput(_("This summary has no points yet. Please build it first."))
+        summary.signed_off_by = member
+        summary.signed_off_at = timezone.now()
+        summary.signed_off_note = note
+        summary.save(
+            update_fields=["signed_off_by", "signed_off_at", "signed_off_note", "updated_at"]
+        )
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.signed_off",
+            payload={
+                "summary": summary.pk,
+                "member": member.pk,
+                "note": note,
+                "points": list(summary.points.order_by("position").values_list("pk", flat=True)),
+            },
+        )
+    return summary
