@@ -157,6 +157,8 @@ permissions.add_rule("proposal.schedule", is_forum_lead)
 permissions.add_rule("comment.edit", is_comment_writer & is_author)
 permissions.add_rule("comment.hide", is_comment_lead)
 permissions.add_rule("forum_poll.manage", is_forum_lead)
+# Checking words as you type: anyone who may write in the forum (not observers).
+permissions.add_rule("easyread.check", is_forum_writer)
 
 
 # -- the record: decisions and "you said, we did" ---------------------------------------

@@ -186,6 +186,7 @@ def _action_rows(actions: Any, who: Reader) -> list[dict[str, Any]]:
                     for u in action.updates.all()
                 ],
                 "may_report": who.may("action.report", action) or who.may("action.manage", action),
+                "may_manage": who.may("action.manage", action),
             }
         )
     return rows

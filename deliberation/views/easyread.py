@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from deliberation import methods, permissions, selectors
+from deliberation import identity, methods, permissions, selectors
 from deliberation.easyread import Finding, check
 from deliberation.models import Forum
 
@@ -30,6 +30,8 @@ FIELD_LABELS: dict[str, Any] = {
     "outcome": _("What we decided"),
     "outcome_easy_read": _("What we decided, in easy read"),
     "rationale": _("Why"),
+    "summary": _("What is your idea?"),
+    "action": _("What will be done, in easy words"),
 }
 # Excerpts a message already quotes, or that are the whole text, are not repeated.
 _NO_EXCERPT = frozenset({"readability"})
@@ -100,12 +102,20 @@ def field_checks(
     return checks
 
 
-def text_checks(*, forum: Forum | None = None, **texts: str) -> list[dict[str, Any]]:
+def text_checks(
+    *, forum: Forum | None = None, language: str = "en", **texts: str
+) -> list[dict[str, Any]]:
     """Check texts named by field (question, title, outcome...) under their field labels."""
     return field_checks(
         ((str(FIELD_LABELS.get(name, name)), text or "") for name, text in texts.items()),
+        language=language,
         forum=forum,
     )
+
+
+def page_language() -> str:
+    """Return the page's language as the checker knows it: Welsh pages check Welsh, else English."""
+    return "cy" if (get_language() or "en").lower().startswith("cy") else "en"
 
 
 def poll_checks(poll: dict[str, Any], *, forum: Forum | None = None) -> list[dict[str, Any]]:
@@ -123,16 +133,24 @@ def _error(text: str, status: int) -> JsonResponse:
     return JsonResponse({"error": text}, status=status)
 
 
+def may_check(request: HttpRequest, forum: Forum) -> bool:
+    """Say whether this browser may check texts: a facilitator, or a member who may write."""
+    if permissions.can("forum.facilitate", request.user, forum):
+        return True
+    member = identity.forum_member_for(request.session, request.user, forum.pk)
+    return permissions.can("easyread.check", member, forum)
+
+
 @csrf_protect
 def check_text(request: HttpRequest, slug: str) -> JsonResponse:
-    """Check a text for a facilitator as they type; answer with the findings as JSON."""
+    """Check a text as a member types it; answer with the findings as JSON."""
     if request.method != "POST":
         response = _error(gettext("Please send the text with POST."), 405)
         response["Allow"] = "POST"
         return response
     forum = Forum.objects.filter(slug=slug).first()
-    if forum is None or not permissions.can("forum.facilitate", request.user, forum):
-        return _error(gettext("Only a facilitator of this forum can check texts here."), 403)
+    if forum is None or not may_check(request, forum):
+        return _error(gettext("Only people who can write in this forum can check texts here."), 403)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -52,7 +52,7 @@ from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.services.polls import ballot_cast
-from deliberation.views import display
+from deliberation.views import display, easyread
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
@@ -101,6 +101,16 @@ def _symbols(selected: str = "") -> list[dict[str, Any]]:
 
 def _status_label(status: str) -> str:
     return str(ProposalStatus(status).label)
+
+
+def _word_checks(forum: Forum, title: Any, summary: Any) -> list[dict[str, Any]]:
+    """Check a proposal's easy-read title and summary (advice only; it never stops saving)."""
+    return easyread.text_checks(
+        forum=forum,
+        language=easyread.page_language(),
+        title=str(title or ""),
+        summary=str(summary or ""),
+    )
 
 
 # -- the list --------------------------------------------------------------------------
@@ -216,6 +226,9 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
             "preview": preview,
             "error": error,
             "proposal": None,
+            "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
+            if request.method == "POST"
+            else [],
         },
         status=status,
     )
@@ -271,6 +284,9 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "preview": preview,
             "error": error,
             "proposal": proposal,
+            "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
+            if request.method == "POST"
+            else [],
         },
         status=status,
     )
@@ -414,6 +430,10 @@ def _proposal_page(
         "bound_reason": bound.get("reason", ""),
         "error": error,
     }
+    # Whoever may change the words sees the easy-read advice on them, right after saving.
+    context["checks"] = (
+        _word_checks(forum, proposal.title, proposal.summary) if context["can_edit"] else []
+    )
     return render(request, "deliberation/proposals/detail.html", context, status=status)
 
 

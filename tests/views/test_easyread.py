@@ -226,8 +226,8 @@ def test_the_endpoint_checks_english_or_welsh_only(facilitator_client, forum):
     assert "English (en) or Welsh (cy)" in response.json()["error"]
 
 
-def test_the_endpoint_is_for_facilitators_of_this_forum_only(client, forum):
-    refused = {"error": "Only a facilitator of this forum can check texts here."}
+def test_the_endpoint_is_refused_outside_the_forum(client, forum):
+    refused = {"error": "Only people who can write in this forum can check texts here."}
     response = client.post(check_url(forum), {"text": "Hello"})
     assert (response.status_code, response.json()) == (403, refused)
 
