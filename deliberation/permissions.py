@@ -194,3 +194,9 @@ def action_change_rule(action: Any, status: str | None) -> str:
     if not action.is_open:
         return "action.manage"
     return "action.report"
+
+
+# -- easy-read summaries: read by members (identity.record_member) and facilitators -----
+# Sending, resending and the print pack are for signed-in facilitators (forum.facilitate).
+
+permissions.add_rule("summary.read", is_forum_reader)

@@ -1,13 +1,182 @@
 """Easy-read summaries as a web page, a PDF and a print pack; sending them to members.
 
-Being built: every view here answers 404 until it is written.
+The page and the PDF are for the forum's members (known by their personal link or the
+name they joined a meeting with, as on the record pages) and its facilitators. The
+send page, resending and the print pack are for facilitators; sending is a POST.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deliberation import identity, permissions
+from deliberation.easyread import render as easyread
+from deliberation.exceptions import DomainError
+from deliberation.models import Forum, Meeting, Summary, SummarySend
+from deliberation.services import sending
+from deliberation.views.common import facilitator_forum
 
 
-def _not_yet(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _summary(forum: Forum, meeting_id: int) -> Summary:
+    meeting = get_object_or_404(Meeting, pk=meeting_id, forum=forum)
+    return get_object_or_404(
+        Summary.objects.select_related("meeting", "forum", "signed_off_by"), meeting=meeting
+    )
 
 
-summary_send_view = summary_resend_view = print_pack = summary_page = summary_pdf = _not_yet
+def _reader_forum(request: HttpRequest, slug: str) -> tuple[Forum, bool]:
+    """Return the forum and whether a facilitator reads; refuse (403) outsiders."""
+    forum = get_object_or_404(Forum, slug=slug)
+    facilitator = permissions.can("forum.facilitate", request.user, forum)
+    if not facilitator:
+        member = identity.record_member(request.session, request.user, forum.pk)
+        if not permissions.can("summary.read", member, forum):
+            raise PermissionDenied
+    return forum, facilitator
+
+
+def _choices(request: HttpRequest) -> tuple[str, bool]:
+    language = easyread.clean_language(request.GET.get("lang") or get_language())
+    return language, request.GET.get("large") == "1"
+
+
+@require_GET
+def summary_page(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Show the easy-read summary of a meeting, ready to read or print."""
+    forum, facilitator = _reader_forum(request, slug)
+    summary = _summary(forum, meeting_id)
+    language, large = _choices(request)
+    html = easyread.render_html(
+        summary,
+        language=language,
+        large_print=large,
+        output=easyread.WEB,
+        request=request,
+        extra={"facilitator": facilitator},
+    )
+    return HttpResponse(html)
+
+
+@require_GET
+def summary_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Download the easy-read summary as a PDF, in English or Welsh, normal or large print."""
+    forum, _facilitator = _reader_forum(request, slug)
+    summary = _summary(forum, meeting_id)
+    language, large = _choices(request)
+    pdf = easyread.render_pdf(summary, language=language, large_print=large)
+    name = easyread.pdf_filename(summary, language=language, large_print=large)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+HOW_SYMBOLS = {"email": "jargon", "post": "home"}
+LANGUAGE_WORDS = {"en": "English", "cy": "Cymraeg (Welsh)"}
+
+
+def _send_rows(summary: Summary) -> list[dict[str, Any]]:
+    sends = {
+        s.member_id: s for s in SummarySend.objects.filter(summary=summary).select_related("member")
+    }
+    rows = []
+    for plan in sending.sending_plan(summary):
+        fmt = plan.route.format
+        rows.append(
+            {
+                "plan": plan,
+                "member": plan.member,
+                "send": sends.pop(plan.member.pk, None),
+                "how": str(SummarySend.Format(fmt).label) if fmt else _("Cannot send it"),
+                "how_symbol": HOW_SYMBOLS.get(fmt or "", "concern"),
+                "language": LANGUAGE_WORDS[plan.route.language],
+            }
+        )
+    # People sent it before who are no longer members still show, with their result.
+    for send in sends.values():
+        rows.append({"plan": None, "member": send.member, "send": send})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Show who gets the summary in which form; send it on POST."""
+    forum = facilitator_forum(request, slug)
+    summary = _summary(forum, meeting_id)
+    status = 200
+    if request.method == "POST":
+        try:
+            sends = sending.summary_send(summary=summary, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            counts = {s: sum(1 for x in sends if x.status == s) for s in SummarySend.Status.values}
+            messages.success(
+                request,
+                _(
+                    "Done. Emailed: %(sent)s. To print and post: %(to_print)s. "
+                    "Could not send: %(failed)s. No way to reach them: %(not_sent)s."
+                )
+                % counts,
+            )
+            return redirect("deliberation:summary_send", slug=forum.slug, meeting_id=meeting_id)
+    rows = _send_rows(summary)
+    return render(
+        request,
+        "easyread/send.html",
+        {
+            "forum": forum,
+            "meeting": summary.meeting,
+            "summary": summary,
+            "rows": rows,
+            "to_print": sum(
+                1 for r in rows if r["send"] and r["send"].status == SummarySend.Status.TO_PRINT
+            ),
+            "sent_before": any(r["send"] for r in rows),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def summary_resend_view(
+    request: HttpRequest, slug: str, meeting_id: int, send_id: int
+) -> HttpResponse:
+    """Send one member the summary again."""
+    forum = facilitator_forum(request, slug)
+    summary = _summary(forum, meeting_id)
+    send = get_object_or_404(SummarySend.objects.select_related("member"), pk=send_id,
+                             summary=summary)  # fmt: skip
+    try:
+        send = sending.summary_resend(send=send, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": send.member.name,
+                                           "status": send.get_status_display()},
+        )  # fmt: skip
+    return redirect("deliberation:summary_send", slug=forum.slug, meeting_id=meeting_id)
+
+
+@login_required
+@require_GET
+def print_pack(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Download one PDF to print and post: an address page and a summary for each person."""
+    forum = facilitator_forum(request, slug)
+    summary = _summary(forum, meeting_id)
+    pdf = sending.print_pack_pdf(summary)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = easyread.pdf_filename(summary).replace("summary-", "print-pack-", 1)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -32,6 +32,7 @@ from deliberation.services import (
     notifications,
     polls,
     proposals,
+    sending,
 )
 from deliberation.services import summaries as summary_services
 from deliberation.services.polls import BallotRequest
@@ -56,6 +57,8 @@ NOT_USE_CASES = {
     "notifications.pending_count": "reads",
     "notifications.queue_for_proposal": "inside proposal_create, which writes the event",
     "notifications.queue_for_comment": "inside comment_add, which writes the event",
+    "sending.sending_plan": "reads: says who would get the summary how",
+    "sending.print_pack_pdf": "renders the print pack; stores nothing",
 }
 
 
@@ -545,6 +548,38 @@ def _(ctx):
     summary = _summary(ctx)
     member = ctx["people"]["lived_experience"][1]
     return lambda: summary_services.summary_sign_off(summary=summary, member=member, note="Clear.")
+
+
+def _signed_summary(ctx: dict[str, Any]) -> Any:
+    from deliberation.models import Summary, SummaryPoint
+
+    summary = Summary.objects.create(meeting=ctx["meeting"], forum=ctx["forum"])
+    SummaryPoint.objects.create(
+        summary=summary, position=1, kind="decision", symbol="decision", text="We agreed."
+    )
+    reader = ctx["people"]["lived_experience"][1]
+    reader.communication_needs = ["email"]
+    reader.save(update_fields=["communication_needs"])
+    notifications.notification_preference_set(
+        member=reader, frequency=NotifyFrequency.NONE, email="ann@example.org"
+    )
+    summary.signed_off_by = ctx["people"]["lived_experience"][0]
+    summary.signed_off_at = timezone.now()
+    summary.save()
+    return summary
+
+
+@scenario("sending.summary_send", "summary.sent")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    return lambda: sending.summary_send(summary=summary, actor=ctx["lead"])
+
+
+@scenario("sending.summary_resend", "summary.sent")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    send = sending.summary_send(summary=summary)[0]
+    return lambda: sending.summary_resend(send=send, actor=ctx["lead"])
 
 
 # -- the test -----------------------------------------------------------------------

@@ -1,0 +1,248 @@
+"""Send a signed-off easy-read summary to every member in the way they need it.
+
+Who gets it: every active member of the forum who is not a guest, whatever their role
+(observers and facilitators too). Guests joined one meeting from a phone and left no
+way to reach them; to send them the summary, add them as members. The way is chosen by
+easyread.delivery.route from the member's communication needs, their email address
+(NotificationPreference.email) and postal address: email with the PDF only with their
+consent ("email" in their needs), paper by post into the print pack, or not sent with
+a reason the facilitator can act on.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit
+from deliberation.easyread import delivery, render
+from deliberation.exceptions import InvalidInput
+from deliberation.models import Member, Summary, SummarySend
+from deliberation.services.common import Actor, actor_label
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What sending will do for one member: the route, and why if they cannot be reached."""
+
+    member: Member
+    route: delivery.Route
+    reason: str
+
+
+def _email_address(member: Member) -> str:
+    """Return the member's email address (the one their notifications use), or ''."""
+    preference = getattr(member, "notify", None)
+    return (preference.email or "").strip() if preference is not None else ""
+
+
+def _reason_words(reason: str) -> str:
+    """Say in plain words why a member cannot be given the summary (or how they were)."""
+    words = {
+        delivery.NO_POSTAL_ADDRESS: _(
+            "They need paper, but we have no postal address. Add their address."
+        ),
+        delivery.NO_EMAIL_ADDRESS: _(
+            "They said yes to email, but we have no email address. Add their email address."
+        ),
+        delivery.NO_EMAIL_CONSENT: _(
+            "They have not said yes to email. Ask them: email, or paper by post?"
+        ),
+        delivery.NO_WAY_CHOSEN: _(
+            "We do not know how to send it. Ask them: email, or paper by post? "
+            "Then add their address."
+        ),
+        delivery.EMAILED_NO_ADDRESS: _(
+            "They asked for paper, but we have no postal address, so we emailed it."
+        ),
+    }
+    return str(words.get(reason, ""))
+
+
+def _recipients(summary: Summary) -> list[Member]:
+    """Return the members who should get the summary, with their email addresses."""
+    return list(
+        Member.objects.filter(forum_id=summary.forum_id, is_active=True, is_guest=False)
+        .select_related("notify")
+        .order_by("name", "pk")
+    )
+
+
+def _plan_for(member: Member) -> Plan:
+    """Choose how one member gets the summary, from their needs and addresses."""
+    route = delivery.route(
+        member.communication_needs or [],
+        has_email=bool(_email_address(member)),
+        has_address=bool((member.postal_address or "").strip()),
+    )
+    return Plan(member=member, route=route, reason=_reason_words(route.reason))
+
+
+def sending_plan(summary: Summary) -> list[Plan]:
+    """Say, for each member, how sending will give them the summary."""
+    return [_plan_for(member) for member in _recipients(summary)]
+
+
+def _require_sign_off(summary: Summary) -> None:
+    summary.refresh_from_db(fields=["signed_off_by", "signed_off_at"])
+    if not summary.is_signed_off:
+        raise InvalidInput(
+            _(
+                "This summary cannot be sent yet. A member with lived experience "
+                "must check it and sign it off first."
+            )
+        )
+
+
+def _set_record_code(summary: Summary) -> None:
+    """Fix the record code (the forum's audit head) the first time the summary goes out."""
+    with transaction.atomic():
+        locked = Summary.objects.select_for_update().select_related("forum").get(pk=summary.pk)
+        if not locked.record_code:
+            locked.record_code = locked.forum.audit_head
+            locked.first_sent_at = timezone.now()
+            locked.save(update_fields=["record_code", "first_sent_at", "updated_at"])
+    summary.refresh_from_db()
+
+
+class _PdfCache:
+    """Render each (language, print size) of the summary once per sending."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.pdfs: dict[tuple[str, bool], bytes] = {}
+
+    def get(self, language: str, large_print: bool) -> bytes:
+        key = (language, large_print)
+        if key not in self.pdfs:
+            self.pdfs[key] = render.render_pdf(
+                self.summary, language=language, large_print=large_print
+            )
+        return self.pdfs[key]
+
+
+def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) -> SummarySend:
+    """Give one member the summary and record it, in one transaction of its own.
+
+    The email goes out inside the transaction that records it, so a crash never
+    leaves an email sent but not recorded as sent twice on the next run.
+    """
+    plan = _plan_for(member)
+    route = plan.route
+    now = timezone.now()
+    status = SummarySend.Status.NOT_SENT
+    detail = plan.reason
+    fmt = ""
+    with transaction.atomic():
+        if route.format == delivery.POST:
+            fmt, status = SummarySend.Format.POST, SummarySend.Status.TO_PRINT
+        elif route.format == delivery.EMAIL:
+            fmt = SummarySend.Format.EMAIL
+            try:
+                render.summary_email(
+                    summary,
+                    to=_email_address(member),
+                    language=route.language,
+                    large_print=route.large_print,
+                    pdf=pdfs.get(route.language, route.large_print),
+                ).send()
+            except Exception as exc:  # any mail server error is recorded, not raised
+                logger.warning("Could not email the summary to member %s", member.pk)
+                status = SummarySend.Status.FAILED
+                detail = _("The email did not go: %(error)s") % {
+                    "error": f"{type(exc).__name__}: {exc}"
+                }
+            else:
+                status = SummarySend.Status.SENT
+        send, created = SummarySend.objects.select_for_update().get_or_create(
+            summary=summary,
+            member=member,
+            defaults={
+                "format": fmt,
+                "language": route.language,
+                "large_print": route.large_print,
+                "status": status,
+                "detail": detail[:300],
+                "attempts": 1,
+                "sent_at": now,
+            },
+        )
+        if not created:
+            send.format = fmt
+            send.language = route.language
+            send.large_print = route.large_print
+            send.status = status
+            send.detail = detail[:300]
+            send.attempts += 1
+            send.sent_at = now
+            send.save()
+        # The record names the member and how; never their needs (health information)
+        # nor their addresses.
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.sent",
+            payload={
+                "summary": summary.pk,
+                "meeting": summary.meeting_id,
+                "member": member.pk,
+                "format": fmt,
+                "language": route.language,
+                "status": status,
+                "attempt": send.attempts,
+            },
+        )
+    return send
+
+
+def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
+    """Send the signed-off summary to every member not yet given it; record each send.
+
+    Members already sent it (or already in the print pack) are left as they are; use
+    summary_resend for one of them. Each member is sent and recorded in a transaction
+    of their own, so one failed email never undoes the record of those that went.
+    """
+    _require_sign_off(summary)
+    _set_record_code(summary)
+    done = set(
+        SummarySend.objects.filter(
+            summary=summary,
+            status__in=[SummarySend.Status.SENT, SummarySend.Status.TO_PRINT],
+        ).values_list("member_id", flat=True)
+    )
+    pdfs = _PdfCache(summary)
+    sends = []
+    for member in _recipients(summary):
+        if member.pk in done:
+            continue
+        sends.append(_deliver(summary, member, pdfs, actor))
+    return sends
+
+
+def summary_resend(*, send: SummarySend, actor: Actor = None) -> SummarySend:
+    """Send one member the summary again, in the way their needs say now."""
+    summary = send.summary
+    _require_sign_off(summary)
+    _set_record_code(summary)
+    member = Member.objects.select_related("notify").get(pk=send.member_id)
+    if not member.is_active:
+        raise InvalidInput(_("This person is no longer a member, so we did not send it."))
+    return _deliver(summary, member, _PdfCache(summary), actor)
+
+
+def print_pack_pdf(summary: Summary) -> bytes:
+    """Render the pack to print and post: an address page, then the summary, for each."""
+    sends = (
+        SummarySend.objects.filter(summary=summary, status=SummarySend.Status.TO_PRINT)
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
+    entries = [
+        render.PackEntry(member=s.member, language=s.language, large_print=s.large_print)
+        for s in sends
+    ]
+    return render.render_print_pack(summary, entries)
