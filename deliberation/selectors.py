@@ -760,3 +760,20 @@ def glossary_entries(forum: Forum) -> list[Any]:
     from deliberation.models import GlossaryEntry
 
     return list(GlossaryEntry.objects.filter(forum=forum).order_by("kind", "term"))
+
+
+def summary_sign_off_lapsed(summary: Summary) -> bool:
+    """Say whether a summary was signed off and then changed, so it needs signing off again."""
+    from deliberation.models import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(
+            forum_id=summary.forum_id,
+            kind__in=["summary.signed_off", "summary.sign_off_cleared"],
+            payload__summary=summary.pk,
+        )
+        .order_by("-seq")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return last == "summary.sign_off_cleared" and not summary.is_signed_off

@@ -141,6 +141,11 @@ urlpatterns = [
         name="summary_point",
     ),
     path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/summary/points/add/",
+        summaries.summary_point_add_view,
+        name="summary_point_add",
+    ),
+    path(
         "f/<slug:slug>/meetings/<int:meeting_id>/summary/sign-off/",
         summaries.summary_sign_off_view,
         name="summary_sign_off",

@@ -1,14 +1,335 @@
 """Easy-read summaries for facilitators: build, review with the checker, sign off.
 
-Being built: every view here answers 404 until it is written.
+Every page is a plain HTML form that calls one service; JavaScript only adds the
+easy-read advice as you type and a search box over the pictures. Easy-read advice is
+shown beside each point and never stops a point being saved.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deliberation import selectors
+from deliberation.easyread.symbols import KEYWORDS, symbol_choices, symbol_label
+from deliberation.exceptions import DomainError
+from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint
+from deliberation.services import summaries as services
+from deliberation.views import display, easyread
+from deliberation.views.common import facilitator_forum
+
+STATUS_LABELS: dict[str, Any] = {
+    "not_built": gettext_lazy("Not built yet"),
+    "draft": gettext_lazy("Draft: not signed off yet"),
+    "sign_off_again": gettext_lazy("Changed after sign-off: it needs signing off again"),
+    "signed_off": gettext_lazy("Signed off: ready to send"),
+    "sent": gettext_lazy("Sent"),
+}
+STATUS_SYMBOLS = {
+    "not_built": "question",
+    "draft": "action",
+    "sign_off_again": "concern",
+    "signed_off": "agree",
+    "sent": "yes",
+}
+SEARCH_MAX = 100
 
 
-def _not_yet(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def summary_status(summary: Summary | None) -> str:
+    """Say where a summary is: not built, draft, needs sign-off again, signed off or sent."""
+    if summary is None:
+        return "not_built"
+    if summary.first_sent_at is not None:
+        return "sent"
+    if summary.is_signed_off:
+        return "signed_off"
+    if selectors.summary_sign_off_lapsed(summary):
+        return "sign_off_again"
+    return "draft"
 
 
-summary_review = summary_build_view = summary_point = summary_sign_off_view = _not_yet
-symbol_picker = _not_yet
+def status_view(summary: Summary | None) -> dict[str, str]:
+    """Describe a summary's status for a page: key, words and symbol."""
+    key = summary_status(summary)
+    return {"key": key, "label": str(STATUS_LABELS[key]), "symbol": STATUS_SYMBOLS[key]}
+
+
+def _meeting(forum: Forum, meeting_id: int) -> Meeting:
+    return get_object_or_404(Meeting, pk=meeting_id, forum=forum)
+
+
+def _review_url(forum: Forum, meeting: Meeting, anchor: str = "") -> str:
+    url = reverse("deliberation:summary_review", args=[forum.slug, meeting.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _values(request: HttpRequest) -> dict[str, str]:
+    """Read a point's fields from a form, as given."""
+    return {
+        "text": request.POST.get("text", ""),
+        "text_cy": request.POST.get("text_cy", ""),
+        "kind": request.POST.get("kind", ""),
+        "symbol": request.POST.get("symbol", ""),
+    }
+
+
+def _checks(forum: Forum, text: str, text_cy: str) -> list[dict[str, Any]]:
+    checks = easyread.field_checks([(_("Words"), text)], language="en", forum=forum)
+    checks += easyread.field_checks([(_("Words in Welsh"), text_cy)], language="cy", forum=forum)
+    return checks
+
+
+def _symbols() -> list[dict[str, str]]:
+    return [
+        {
+            "name": c.name,
+            "label": c.label,
+            "url": display.symbol_url(c.name),
+            "words": " ".join([c.name.replace("_", " "), c.label, KEYWORDS.get(c.name, "")]),
+        }
+        for c in symbol_choices(display.SYMBOLS)
+    ]
+
+
+def _review_page(
+    request: HttpRequest,
+    forum: Forum,
+    meeting: Meeting,
+    *,
+    error: str = "",
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Show the review page; a refused form comes back with what was typed in it."""
+    summary = selectors.meeting_summary(meeting)
+    points = []
+    for point in summary.points.all() if summary else []:
+        values = {"text": point.text, "text_cy": point.text_cy, "kind": point.kind,
+                  "symbol": point.symbol}  # fmt: skip
+        mine = bound is not None and bound.get("point") == point.pk
+        if mine and bound is not None:
+            values = {**values, **bound["values"]}
+        points.append(
+            {
+                "point": point,
+                "values": values,
+                "error": error if mine else "",
+                "symbol_label": symbol_label(point.symbol),
+                "checks": _checks(forum, point.text, point.text_cy),
+            }
+        )
+    adding = bound["values"] if bound is not None and bound.get("point") == "new" else {}
+    return render(
+        request,
+        "deliberation/summaries/review.html",
+        {
+            "forum": forum,
+            "meeting": meeting,
+            "summary": summary,
+            "state": status_view(summary),
+            "points": points,
+            "symbols": _symbols(),
+            "kinds": PointKind.choices,
+            "error": error,
+            "adding": adding,
+            "add_error": error if adding else "",
+            "editable": summary is not None and summary.first_sent_at is None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def summary_review(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Show every point of the summary with its picture, its words and easy-read advice."""
+    forum = facilitator_forum(request, slug)
+    return _review_page(request, forum, _meeting(forum, meeting_id))
+
+
+@login_required
+@require_POST
+def summary_build_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Build the summary from the meeting's record, or build it again."""
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
+    again = Summary.objects.filter(meeting=meeting).exists()
+    try:
+        services.summary_build(meeting=meeting, actor=request.user)
+    except DomainError as exc:
+        return _review_page(request, forum, meeting, error=exc.message, status=400)
+    if again:
+        messages.success(request, _("The summary is built again. Please check every point."))
+    else:
+        messages.success(request, _("The summary is built. Please check every point."))
+    return redirect(_review_url(forum, meeting, "points"))
+
+
+def _after_change(request: HttpRequest, summary: Summary, was_signed_off: bool, said: str) -> None:
+    messages.success(request, said)
+    summary.refresh_from_db(fields=["signed_off_by", "signed_off_at"])
+    if was_signed_off and not summary.is_signed_off:
+        messages.warning(
+            request,
+            _("The summary changed, so it needs to be signed off again before it is sent."),
+        )
+
+
+@login_required
+@require_POST
+def summary_point(request: HttpRequest, slug: str, meeting_id: int, point_id: int) -> HttpResponse:
+    """Save, move, remove or give a new picture to one point."""
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
+    point = get_object_or_404(
+        SummaryPoint.objects.select_related("summary"), pk=point_id, summary__meeting=meeting
+    )
+    summary = point.summary
+    was_signed_off = summary.is_signed_off
+    op = request.POST.get("op", "save")
+    anchor = f"point-{point.pk}"
+    try:
+        if op == "save":
+            values = _values(request)
+            services.summary_point_update(point=point, actor=request.user, **values)
+            said = _("The point is saved.")
+        elif op == "symbol":
+            services.summary_point_update(
+                point=point,
+                text=point.text,
+                text_cy=point.text_cy,
+                kind=point.kind,
+                symbol=request.POST.get("symbol", ""),
+                actor=request.user,
+            )
+            said = _("The picture is changed.")
+        elif op in ("up", "down"):
+            services.summary_point_move(
+                point=point, direction="up" if op == "up" else "down", actor=request.user
+            )
+            said = _("The point is moved.")
+        elif op == "remove":
+            services.summary_point_remove(point=point, actor=request.user)
+            said = _("The point is taken out.")
+            anchor = "points"
+        else:
+            raise Http404
+    except DomainError as exc:
+        bound = {"point": point.pk, "values": _values(request)} if op == "save" else None
+        return _review_page(request, forum, meeting, error=exc.message, bound=bound, status=400)
+    _after_change(request, summary, was_signed_off, said)
+    return redirect(_review_url(forum, meeting, anchor))
+
+
+@login_required
+@require_POST
+def summary_point_add_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Add a point at the end of the summary."""
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
+    summary = get_object_or_404(Summary, meeting=meeting)
+    was_signed_off = summary.is_signed_off
+    values = _values(request)
+    try:
+        point = services.summary_point_add(summary=summary, actor=request.user, **values)
+    except DomainError as exc:
+        bound = {"point": "new", "values": values}
+        return _review_page(request, forum, meeting, error=exc.message, bound=bound, status=400)
+    _after_change(request, summary, was_signed_off, _("The point is added at the end."))
+    return redirect(_review_url(forum, meeting, f"point-{point.pk}"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Record that a named member with lived experience read every point and found it clear."""
+    forum = facilitator_forum(request, slug)
+    meeting = _meeting(forum, meeting_id)
+    summary = selectors.meeting_summary(meeting)
+    if summary is None:
+        messages.error(request, _("Please build the summary first."))
+        return redirect(_review_url(forum, meeting))
+    candidates = list(selectors.sign_off_candidates(forum))
+    given = {"member": "", "confirmed": False, "note": ""}
+    error = ""
+    status = 200
+    if request.method == "POST":
+        given = {
+            "member": request.POST.get("member", ""),
+            "confirmed": request.POST.get("confirmed") == "yes",
+            "note": request.POST.get("note", ""),
+        }
+        member = next((m for m in candidates if str(m.pk) == given["member"]), None)
+        if member is None:
+            error = _("Please choose the person with lived experience who checked it.")
+        elif not given["confirmed"]:
+            error = _("Please tick the box to say they read every point and it is clear.")
+        else:
+            try:
+                services.summary_sign_off(
+                    summary=summary, member=member, note=str(given["note"]), actor=request.user
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s signed off the summary. Thank you.") % {"name": member.name},
+                )
+                return redirect(_review_url(forum, meeting, "sign-off"))
+        status = 400
+    points = [{"point": p, "symbol_label": symbol_label(p.symbol)} for p in summary.points.all()]
+    return render(
+        request,
+        "deliberation/summaries/sign_off.html",
+        {
+            "forum": forum,
+            "meeting": meeting,
+            "summary": summary,
+            "state": status_view(summary),
+            "points": points,
+            "candidates": candidates,
+            "given": given,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def symbol_picker(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the pictures whose words match a search; as JSON with ?format=json."""
+    forum = facilitator_forum(request, slug)
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
+    found = [
+        {"name": c.name, "label": c.label, "url": display.symbol_url(c.name)}
+        for c in symbol_choices(display.SYMBOLS, query)
+    ]
+    if request.GET.get("format") == "json":
+        return JsonResponse({"q": query, "symbols": found})
+    point = None
+    point_id = request.GET.get("point", "")
+    if point_id.isdigit():
+        point = (
+            SummaryPoint.objects.select_related("summary__meeting")
+            .filter(pk=int(point_id), summary__forum=forum)
+            .first()
+        )
+    return render(
+        request,
+        "deliberation/summaries/symbols.html",
+        {
+            "forum": forum,
+            "query": query,
+            "symbols": found,
+            "point": point,
+            "point_symbol_label": symbol_label(point.symbol) if point else "",
+        },
+    )
