@@ -264,9 +264,34 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
     communication_needs = forms.MultipleChoiceField(
         label=_("Communication needs"),
+        help_text=_(
+            "Ask the person what helps them. Tick all that help. "
+            "Tick Email only if they say yes to getting emails from us."
+        ),
         choices=CommunicationNeed.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    needs_review_on = forms.DateField(
+        label=_("Ask about their needs again on"),
+        help_text=_("Needs can change. Pick a date to check them with the person again."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send the summary by email only if Email is ticked above."),
+        required=False,
+    )
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        help_text=_(
+            "For paper copies by post. Write it as it goes on an envelope. "
+            "Only facilitators see it."
+        ),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
     )
     supports = forms.ModelMultipleChoiceField(
         label=_("Supports (for supporters: the people they help vote)"),

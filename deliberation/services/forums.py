@@ -1,6 +1,8 @@
 """Forums and their members."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -10,6 +12,33 @@ from deliberation import audit
 from deliberation.exceptions import InvalidInput
 from deliberation.models import CommunicationNeed, Constituency, Forum, Member, Role
 from deliberation.services.common import Actor, actor_label
+
+
+@dataclass(frozen=True)
+class MemberContact:
+    """How to reach a member and when to check their needs again (NHS AIS)."""
+
+    email: str = ""
+    postal_address: str = ""
+    needs_review_on: datetime.date | None = None
+
+
+def _contact_set(member: Member, contact: MemberContact | None) -> bool:
+    """Write a member's addresses and review date; call inside the change. Say if changed."""
+    if contact is None:
+        return False
+    from deliberation.services.notifications import email_address_set
+
+    address = "\n".join(line.strip() for line in contact.postal_address.strip().splitlines())
+    changed = (member.postal_address, member.needs_review_on) != (
+        address,
+        contact.needs_review_on,
+    )
+    if changed:
+        member.postal_address = address
+        member.needs_review_on = contact.needs_review_on
+        member.save(update_fields=["postal_address", "needs_review_on"])
+    return email_address_set(member=member, email=contact.email) or changed
 
 
 def _clean_needs(needs: Iterable[str]) -> list[str]:
@@ -65,6 +94,7 @@ def member_add(
     communication_needs: Iterable[str] = (),
     supports: Iterable[Member] = (),
     is_guest: bool = False,
+    contact: MemberContact | None = None,
     actor: Actor = None,
 ) -> Member:
     """Add a person to a forum with their constituency and role."""
@@ -87,11 +117,17 @@ def member_add(
         supported = [m for m in supports if m.forum_id == forum.pk]
         if supported:
             member.supports.set(supported)
+        # Addresses are personal data: the record says that they were given, not what.
+        contact_given = _contact_set(member, contact)
         audit.append(
             forum_id=forum.pk,
             actor=actor_label(actor),
             kind="member.added",
-            payload={**_member_payload(member), "supports": [m.pk for m in supported]},
+            payload={
+                **_member_payload(member),
+                "supports": [m.pk for m in supported],
+                **({"contact_changed": True} if contact_given else {}),
+            },
         )
     return member
 
@@ -105,9 +141,10 @@ def member_update(
     communication_needs: Iterable[str],
     supports: Iterable[Member],
     is_active: bool = True,
+    contact: MemberContact | None = None,
     actor: Actor = None,
 ) -> Member:
-    """Change a member's details."""
+    """Change a member's details (and, if given, their addresses and review date)."""
     if constituency not in Constituency.values or role not in Role.values or not name.strip():
         raise InvalidInput("Please give a name, a voice and a role.")
     with transaction.atomic():
@@ -120,6 +157,7 @@ def member_update(
         member.save()
         supported = [m for m in supports if m.forum_id == member.forum_id and m.pk != member.pk]
         member.supports.set(supported)
+        contact_changed = _contact_set(member, contact)
         audit.append(
             forum_id=member.forum_id,
             actor=actor_label(actor),
@@ -130,6 +168,8 @@ def member_update(
                 # Communication needs are health information and the record is open to
                 # every member, so it says that they changed, not what they are.
                 "needs_changed": member.communication_needs != needs_before,
+                # Addresses are personal data too: only whether they changed.
+                "contact_changed": contact_changed,
                 "supports": [m.pk for m in supported],
             },
         )

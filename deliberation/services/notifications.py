@@ -66,6 +66,36 @@ def notification_preference_set(
     return preference
 
 
+def email_address_set(*, member: Member, email: str) -> bool:
+    """Change a member's one email address; call inside the change that records it.
+
+    The same address is used for proposal emails and, with their consent ("email" in
+    their communication needs), for easy-read summaries. Returns whether it changed.
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("Please check the email address.")) from exc
+    preference = NotificationPreference.objects.filter(member=member).first()
+    if preference is None:
+        if email:
+            NotificationPreference.objects.create(member=member, email=email)
+        return bool(email)
+    if preference.email == email:
+        return False
+    preference.email = email
+    if not email:
+        # No address, no emails: stop proposal emails rather than fail them.
+        preference.frequency = NotifyFrequency.NONE
+    preference.save(update_fields=["email", "frequency", "updated_at"])
+    return True
+
+
 def unsubscribe_token(member: Member) -> str:
     """Return the signed token of a member's one-click unsubscribe link."""
     return signing.dumps({"m": member.pk}, salt=UNSUBSCRIBE_SALT)

@@ -1,8 +1,10 @@
 """Words, symbols and result shapes shared by the pages and by live.js (which mirrors them)."""
 
+import datetime
 from typing import Any
 
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +74,8 @@ NEEDS: dict[str, Any] = {
     "audio": _("Audio (read aloud)"),
     "interpreter": _("Sign language interpreter"),
     "welsh": _("Welsh"),
+    "paper": _("Paper by post"),
+    "email": _("Email"),
 }
 NEED_SYMBOLS = {
     "easy_read": "action",
@@ -79,7 +83,15 @@ NEED_SYMBOLS = {
     "audio": "read_aloud",
     "interpreter": "hand",
     "welsh": "speaker",
+    "paper": "home",
+    "email": "jargon",
 }
+
+
+def needs_review_due(review_on: datetime.date | None) -> bool:
+    """Say whether the date to check a member's communication needs again has come."""
+    return review_on is not None and review_on <= timezone.localdate()
+
 
 # The sentences deliberation.methods writes into a result, so they can be translated.
 REASONS = [

@@ -37,7 +37,12 @@ from deliberation.forms import (
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
 from deliberation.services.actions import action_create
 from deliberation.services.decisions import decision_check_back, decision_record
-from deliberation.services.forums import forum_create, member_add, member_update
+from deliberation.services.forums import (
+    MemberContact,
+    forum_create,
+    member_add,
+    member_update,
+)
 from deliberation.services.meetings import (
     agenda_item_add,
     agenda_move,
@@ -109,6 +114,15 @@ def forums(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _contact(data: dict[str, Any]) -> MemberContact:
+    """Return the addresses and review date a member form was given."""
+    return MemberContact(
+        email=data.get("email") or "",
+        postal_address=data.get("postal_address") or "",
+        needs_review_on=data.get("needs_review_on"),
+    )
+
+
 def _member_rows(forum: Forum) -> list[dict[str, Any]]:
     rows = []
     for member in selectors.forum_members(forum):
@@ -122,6 +136,7 @@ def _member_rows(forum: Forum) -> list[dict[str, Any]]:
                     for n in member.communication_needs
                 ],
                 "supports": [m.name for m in member.supports.all()],
+                "review_due": display.needs_review_due(member.needs_review_on),
             }
         )
     return rows
@@ -158,6 +173,7 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
                     role=data["role"],
                     communication_needs=data["communication_needs"],
                     supports=data["supports"],
+                    contact=_contact(data),
                     actor=request.user,
                 )
             except DomainError as exc:
@@ -187,6 +203,9 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
         "communication_needs": member.communication_needs,
         "supports": list(member.supports.all()),
         "is_active": member.is_active,
+        "needs_review_on": member.needs_review_on,
+        "email": getattr(getattr(member, "notify", None), "email", "") or "",
+        "postal_address": member.postal_address,
     }
     form = MemberForm(request.POST or None, forum=forum, member=member, initial=initial)
     status = 200
@@ -202,6 +221,7 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
                     communication_needs=data["communication_needs"],
                     supports=data["supports"],
                     is_active=data["is_active"],
+                    contact=_contact(data),
                     actor=request.user,
                 )
             except DomainError as exc:
@@ -213,7 +233,12 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
     return render(
         request,
         "deliberation/member_form.html",
-        {"forum": forum, "form": form, "member": member},
+        {
+            "forum": forum,
+            "form": form,
+            "member": member,
+            "review_due": display.needs_review_due(member.needs_review_on),
+        },
         status=status,
     )
 

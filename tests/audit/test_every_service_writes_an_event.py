@@ -57,6 +57,7 @@ NOT_USE_CASES = {
     "notifications.pending_count": "reads",
     "notifications.queue_for_proposal": "inside proposal_create, which writes the event",
     "notifications.queue_for_comment": "inside comment_add, which writes the event",
+    "notifications.email_address_set": "inside member_add/member_update, which write the event",
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
 }
