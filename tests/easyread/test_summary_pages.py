@@ -160,3 +160,12 @@ def test_resend_is_post_only_and_for_facilitators(facilitator_client, signed_sum
 @pytest.mark.parametrize("name", ["summary", "summary_pdf"])
 def test_reading_is_get_only(name, facilitator_client, summary):
     assert facilitator_client.post(url(name, summary)).status_code == 405
+
+
+def test_the_console_links_to_sending_once_there_is_a_summary(
+    facilitator_client, meeting, summary
+):
+    console = reverse("deliberation:console", args=[meeting.forum.slug, meeting.pk])
+    html = facilitator_client.get(console).content.decode()
+    assert url("summary_send", summary) in html
+    assert url("summary_pdf", summary) in html
