@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from deliberation.models import Forum, Meeting, Member, Role
+from deliberation.models import Forum, Meeting, Member, Role, Summary
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -33,6 +33,23 @@ PEOPLE = [
     ("Iris Taylor", "commissioner", Role.PARTICIPANT, []),
     ("Jon Evans", "commissioner", Role.OBSERVER, []),
 ]
+
+# How each demo member gets the easy-read summary (NHS Accessible Information Standard):
+# extra needs, email address, postal address, and days until their needs are checked
+# again (negative: overdue, so the forum page flags it). Iris has an email address for
+# proposal emails but has not said yes to summaries by email: the send page says so.
+CONTACTS: dict[str, tuple[list[str], str, str, int]] = {
+    "Amira Khan": (["email"], "amira@example.org", "", 180),
+    "Ben Price": (["paper"], "", "Flat 2, 14 Mill Street\nRiverside\nRV1 2AB", -7),
+    "Carys Morgan": (["email"], "carys@example.org", "", 90),
+    "Dev Patel": ([], "", "3 Oak Road\nRiverside\nRV2 5CD", 120),
+    "Ellen Hughes": (["email"], "ellen@example.org", "", 365),
+    "Femi Adeyemi": (["email"], "femi@example.org", "", 365),
+    "Gwen Lloyd": (["paper", "welsh"], "", "Tŷ Gwyn, Heol y Bont\nRiverside\nRV3 7EF", 60),
+    "Hari Singh": (["email"], "hari@example.org", "", 365),
+    "Iris Taylor": ([], "iris@example.org", "", 365),
+    "Jon Evans": (["email"], "jon@example.org", "", 365),
+}
 
 AGENDA = [
     "Welcome and how we work together",
@@ -166,7 +183,38 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed_record(forum)
             self.stdout.write(self.style.SUCCESS("Demo decisions and actions added."))
+        if not forum.members.exclude(postal_address="").exists():
+            with transaction.atomic():
+                self._seed_contacts(forum)
+            self.stdout.write(self.style.SUCCESS("Demo email and postal addresses added."))
+        last_time = forum.meetings.filter(status=Meeting.Status.CLOSED).first()
+        if last_time is not None and not Summary.objects.filter(meeting=last_time).exists():
+            from deliberation.services import summaries as summary_services
+
+            summary_services.summary_build(meeting=last_time, actor="seed_demo")
+            self.stdout.write(self.style.SUCCESS("Demo easy-read summary built (not signed off)."))
         self._print_urls(forum, host.rstrip("/"))
+
+    def _seed_contacts(self, forum: Forum) -> None:
+        """Give demo members ways to get the summary: email, paper, Welsh, large print."""
+        today = timezone.localdate()
+        for member in forum.members.filter(name__in=CONTACTS).prefetch_related("supports"):
+            extra, email, address, days = CONTACTS[member.name]
+            forum_services.member_update(
+                member=member,
+                name=member.name,
+                constituency=member.constituency,
+                role=member.role,
+                communication_needs=[*member.communication_needs, *extra],
+                supports=list(member.supports.all()),
+                is_active=member.is_active,
+                contact=forum_services.MemberContact(
+                    email=email,
+                    postal_address=address,
+                    needs_review_on=today + datetime.timedelta(days=days),
+                ),
+                actor="seed_demo",
+            )
 
     def _create(self) -> Forum:
         user_model = get_user_model()
@@ -378,5 +426,9 @@ class Command(BaseCommand):
             write(f"  Ideas between meetings: {host}{ideas}  (open a personal link first)")
         log = reverse("deliberation:decision_log", args=[forum.slug])
         write(f"  What we decided:     {host}{log}  (signed in, or from a phone in the meeting)")
+        last_time = forum.meetings.filter(status=Meeting.Status.CLOSED).first()
+        if last_time is not None:
+            review = reverse("deliberation:summary_review", args=[forum.slug, last_time.pk])
+            write(f"  Easy-read summary:   {host}{review}  (check, sign off, then send)")
         write("  Check the record:    .venv/bin/python manage.py verify_audit")
         write("")
