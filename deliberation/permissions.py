@@ -6,7 +6,7 @@ import rules
 from django.utils.translation import gettext as _
 
 from deliberation.exceptions import NotAllowed
-from deliberation.models import Forum, Member, Poll, Role
+from deliberation.models import Constituency, Forum, Member, Poll, Role
 
 
 @rules.predicate
@@ -200,3 +200,23 @@ def action_change_rule(action: Any, status: str | None) -> str:
 # Sending, resending and the print pack are for signed-in facilitators (forum.facilitate).
 
 permissions.add_rule("summary.read", is_forum_reader)
+
+
+@rules.predicate
+def is_summary_checker(member: Member | None, summary: Any) -> bool:
+    """May this member sign off a summary: an active member of its forum with lived experience?
+
+    selectors.sign_off_candidates lists the same people for the sign-off page.
+    """
+    return (
+        isinstance(member, Member)
+        and summary is not None
+        and member.forum_id == summary.forum_id
+        and member.is_active
+        and not member.is_guest
+        and member.constituency == Constituency.LIVED_EXPERIENCE
+    )
+
+
+# Inclusion Europe: a person with lived experience checks the summary before it is sent.
+permissions.add_rule("summary.sign_off", is_summary_checker)

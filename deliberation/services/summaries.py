@@ -13,11 +13,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, selectors
+from deliberation import audit, permissions, selectors
 from deliberation.easyread import builder
-from deliberation.exceptions import InvalidInput, NotAllowed
+from deliberation.exceptions import InvalidInput, NotAllowed, NotFound
 from deliberation.models import (
-    Constituency,
     Meeting,
     Member,
     PointKind,
@@ -61,6 +60,14 @@ def _locked(summary: Summary) -> Summary:
             )
         )
     return locked
+
+
+def _point_in(summary: Summary, point: SummaryPoint) -> SummaryPoint:
+    """Return the point as it is now; refuse one taken out of the summary meanwhile."""
+    found = SummaryPoint.objects.filter(pk=point.pk, summary=summary).first()
+    if found is None:
+        raise NotFound(_("This point is not in the summary any more."))
+    return found
 
 
 def _clear_sign_off(summary: Summary, *, actor: Actor, reason: str) -> None:
@@ -150,7 +157,7 @@ def summary_point_update(
     text, text_cy, symbol, kind = _clean(text=text, text_cy=text_cy, symbol=symbol, kind=kind)
     with transaction.atomic():
         summary = _locked(point.summary)
-        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        point = _point_in(summary, point)
         if (point.text, point.text_cy, point.symbol, point.kind) == (text, text_cy, symbol, kind):
             return point
         point.text, point.text_cy, point.symbol, point.kind = text, text_cy, symbol, kind
@@ -197,7 +204,7 @@ def summary_point_remove(*, point: SummaryPoint, actor: Actor = None) -> Summary
     """Take a point out of a summary."""
     with transaction.atomic():
         summary = _locked(point.summary)
-        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        point = _point_in(summary, point)
         payload = _point_payload(point)
         point.delete()
         audit.append(
@@ -218,7 +225,7 @@ def summary_point_move(
         raise InvalidInput(_("Please choose up or down."))
     with transaction.atomic():
         summary = _locked(point.summary)
-        point = SummaryPoint.objects.get(pk=point.pk, summary=summary)
+        point = _point_in(summary, point)
         others = summary.points.exclude(pk=point.pk)
         if direction == "up":
             neighbour = others.filter(position__lt=point.position).order_by("-position").first()
@@ -260,18 +267,15 @@ def summary_sign_off(
     with transaction.atomic():
         summary = _locked(summary)
         member = Member.objects.get(pk=member.pk)
-        if (
-            member.forum_id != summary.forum_id
-            or not member.is_active
-            or member.is_guest
-            or member.constituency != Constituency.LIVED_EXPERIENCE
-        ):
-            raise NotAllowed(
-                _(
-                    "Only a member of this forum with lived experience can check the "
-                    "summary and say it is clear."
-                )
-            )
+        permissions.require(
+            "summary.sign_off",
+            member,
+            summary,
+            message=_(
+                "Only a member of this forum with lived experience can check the "
+                "summary and say it is clear."
+            ),
+        )
         if not summary.points.exists():
             raise InvalidInput(_("This summary has no points yet. Please build it first."))
         summary.signed_off_by = member

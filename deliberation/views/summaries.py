@@ -159,15 +159,20 @@ def summary_build_view(request: HttpRequest, slug: str, meeting_id: int) -> Http
     """Build the summary from the meeting's record, or build it again."""
     forum = facilitator_forum(request, slug)
     meeting = _meeting(forum, meeting_id)
-    again = Summary.objects.filter(meeting=meeting).exists()
+    before = Summary.objects.filter(meeting=meeting).first()
     try:
-        services.summary_build(meeting=meeting, actor=request.user)
+        summary = services.summary_build(meeting=meeting, actor=request.user)
     except DomainError as exc:
         return _review_page(request, forum, meeting, error=exc.message, status=400)
-    if again:
-        messages.success(request, _("The summary is built again. Please check every point."))
-    else:
+    if before is None:
         messages.success(request, _("The summary is built. Please check every point."))
+    else:
+        _after_change(
+            request,
+            summary,
+            before.is_signed_off,
+            _("The summary is built again. Please check every point."),
+        )
     return redirect(_review_url(forum, meeting, "points"))
 
 

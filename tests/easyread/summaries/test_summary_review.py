@@ -300,3 +300,15 @@ def test_the_console_links_to_the_summary_with_its_status(facilitator_client, fo
 
     assert url("summary_review", forum, meeting) in html
     assert "Not built yet" in html
+
+
+def test_building_again_after_sign_off_says_it_needs_sign_off_again(
+    facilitator_client, forum, meeting, people, built
+):
+    services.summary_sign_off(summary=built, member=people["lived_experience"][0])
+
+    response = facilitator_client.post(url("summary_build", forum, meeting), follow=True)
+
+    html = page(response)
+    assert "The summary is built again." in html
+    assert "it needs to be signed off again" in html

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from deliberation import audit
-from deliberation.exceptions import InvalidInput, NotAllowed
-from deliberation.models import AuditEvent, Member, Role, Summary
+from deliberation.exceptions import InvalidInput, NotAllowed, NotFound
+from deliberation.models import AuditEvent, Member, Role, Summary, SummaryPoint
 from deliberation.services import summaries as services
 from tests import factories
 
@@ -229,3 +229,14 @@ def test_saving_the_same_words_keeps_the_sign_off(built, people):
 
     built.refresh_from_db()
     assert built.is_signed_off
+
+
+def test_a_point_taken_out_meanwhile_is_not_found(built):
+    point = built.points.first()
+    stale = SummaryPoint.objects.get(pk=point.pk)
+    services.summary_point_remove(point=point)
+
+    with pytest.raises(NotFound):
+        services.summary_point_update(point=stale, text="Hi.", symbol="idea", kind="meeting")
+    with pytest.raises(NotFound):
+        services.summary_point_move(point=stale, direction="down")
