@@ -65,7 +65,7 @@ def test_an_unknown_symbol_still_gets_its_kinds_picture(summary):
 
 def test_large_print_is_bigger_in_the_html(summary):
     html = render.render_html(summary, large_print=True)
-    assert 'class="easyread large-print"' in html
+    assert 'class="easyread-summary large-print"' in html
 
 
 def test_the_pdf_fetches_only_local_static_files(summary, monkeypatch):

@@ -62,7 +62,7 @@ def test_the_page_and_pdf_come_in_welsh_and_large_print(forum, summary):
     browser = member_client(factories.member(forum, "staff"))
     html = browser.get(url("summary", summary) + "?lang=cy&large=1").content.decode()
     assert POINTS[1][3].replace("'", "&#x27;") in html
-    assert "easyread large-print" in html
+    assert "easyread-summary large-print" in html
     text = pdf_text(browser.get(url("summary_pdf", summary) + "?lang=cy").content)
     assert "Daeth 12 o bobl" in text
 
