@@ -774,7 +774,12 @@ class ForumPollForm(forms.Form):
         empty_label=_("No: a new question"),
         help_text=_("Choose this if the votes will be counted with the meeting's."),
     )
-    question = forms.CharField(label=_("Question"), max_length=300, required=False)
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=EASYREAD),
+    )
     method = forms.ChoiceField(
         label=_("How people vote"), choices=Poll.Method.choices, required=False
     )
@@ -782,7 +787,7 @@ class ForumPollForm(forms.Form):
         label=_("Options"),
         help_text=_("For dots, ranking and score: one option on each line."),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **EASYREAD}),
     )
     dots = forms.IntegerField(label=_("Dots for each person"), required=False, min_value=1)
     opens_at = forms.DateTimeField(

@@ -903,6 +903,9 @@ def _forum_poll_page(
         context["answer_text"] = answer_text(poll_view, answer) if answer else ""
     if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
         context["count_form"] = CountInForm(forum_poll=poll)
+    if context["is_lead"] and not poll.is_closed:
+        # Advice on the question and written options while they can still be changed.
+        context["checks"] = easyread.poll_checks(poll_view, forum=forum)
     return render(request, "deliberation/proposals/forum_poll.html", context, status=status)
 
 

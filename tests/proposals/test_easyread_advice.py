@@ -1,8 +1,11 @@
 """Easy-read advice on a proposal's title and summary: after saving, and as you type."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from deliberation.models import Proposal
 from deliberation.services.glossary import glossary_entry_add
@@ -170,3 +173,32 @@ def test_a_member_who_left_is_refused(forum, cast, browser_for):
     cast["participant"].is_active = False
     cast["participant"].save()
     assert check(client, forum).status_code == 403
+
+
+# -- votes between meetings: the question and written options -------------------------
+
+
+def test_a_new_vote_between_meetings_shows_its_advice_to_facilitators(forum, cast, browser_for):
+    opens = timezone.localtime() + datetime.timedelta(hours=1)
+    closes = opens + datetime.timedelta(hours=2)
+    lead = browser_for(cast["facilitator"])
+    form = lead.get(reverse("deliberation:forum_poll_new", args=[forum.slug])).content.decode()
+    assert form.count('data-easyread="en"') == 2  # the question and the options
+    response = lead.post(
+        reverse("deliberation:forum_poll_new", args=[forum.slug]),
+        {
+            "question": "Which is first, e.g. for the ICB?",
+            "method": "ranked",
+            "options": "More buses\nBetter safeguarding",
+            "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": closes.strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    panel = advice(response.content.decode())
+    assert "Write “for example” instead of “e.g.”." in panel
+    assert "Option 2:" in panel and "“safeguarding” is a hard word." in panel
+    # Members who vote see the question, not the advice.
+    url = response.redirect_chain[-1][0]
+    assert advice(browser_for(cast["participant"]).get(url).content.decode()) == ""
