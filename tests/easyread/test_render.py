@@ -134,3 +134,26 @@ def test_the_stylesheet_uses_no_italics_or_underlining_and_a_line_height_of_1_5(
     assert "line-height: 1.5" in css
     assert "size: A4" in css
     assert "text-align: left" in css
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_in_the_pdf_every_picture_is_left_of_its_words_at_the_same_height(summary, large_print):
+    # Read WeasyPrint's own layout of the pages: where each point's boxes were placed.
+    document = render._document(render.render_html(summary, large_print=large_print))
+    placed: dict[str, list[tuple[float, float, float]]] = {"point-picture": [], "point-words": []}
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        css_class = element.get("class") if element is not None else None
+        if css_class in placed and type(box).__name__ in ("BlockReplacedBox", "BlockBox"):
+            placed[css_class].append((box.position_x, box.position_y, box.width))
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    pictures, words = placed["point-picture"], placed["point-words"]
+    assert len(pictures) == len(words) == len(POINTS)
+    for (px, py, pw), (wx, wy, _ww) in zip(pictures, words, strict=True):
+        assert px + pw < wx
+        assert py == pytest.approx(wy)
