@@ -187,3 +187,15 @@ def test_people_not_signed_in_are_sent_to_sign_in(forum, client):
     response = client.get(url(forum))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_word_list_in_welsh(forum, lead):
+    from django.conf import settings
+
+    glossary_entry_add(forum=forum, kind="jargon", term="telecare", plain="alarms", actor="x")
+    lead.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    page = lead.get(url(forum)).content.decode()
+    assert "Ein rhestr eiriau" in page  # Our word list
+    assert "Geiriau anodd i'w hosgoi" in page.replace("&#x27;", "'")  # Hard words to avoid
+    response = lead.post(url(forum), {"kind": "jargon", "term": "telecare", "plain": "x"})
+    assert "Mae “telecare” ar y rhestr yn barod." in response.content.decode()
