@@ -310,14 +310,15 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
 @login_required
 @require_GET
 def symbol_picker(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the pictures whose words match a search; as JSON with ?format=json."""
+    """List the pictures whose words match a search; as JSON with ?format=json or Accept."""
     forum = facilitator_forum(request, slug)
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
     found = [
         {"name": c.name, "label": c.label, "url": display.symbol_url(c.name)}
         for c in symbol_choices(display.SYMBOLS, query)
     ]
-    if request.GET.get("format") == "json":
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.GET.get("format") == "json" or wants_json:
         return JsonResponse({"q": query, "symbols": found})
     point = None
     point_id = request.GET.get("point", "")

@@ -251,6 +251,10 @@ def test_the_picture_picker_searches_by_words(facilitator_client, forum):
     assert [s["name"] for s in found["symbols"]] == ["transport"]
     assert found["symbols"][0]["label"] == "Getting about"
 
+    asked = facilitator_client.get(address, {"q": "tea"}, headers={"Accept": "application/json"})
+    assert [s["name"] for s in asked.json()["symbols"]] == ["break"]
+    assert asked.json()["symbols"][0]["url"].endswith("/vendor/openmoji/break.svg")
+
     html = page(facilitator_client.get(address, {"q": "money"}))
     assert "Money" in html
     assert "Getting about" not in html
