@@ -114,9 +114,8 @@ def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str
 
 def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
     """Build a meeting's summary from its record, or build again one not sent yet."""
-    record = selectors.meeting_record(meeting)
-    drafts = builder.build_points(record)
     with transaction.atomic():
+        drafts = builder.build_points(selectors.meeting_record(meeting))
         summary, created = Summary.objects.get_or_create(
             meeting=meeting, defaults={"forum_id": meeting.forum_id}
         )
