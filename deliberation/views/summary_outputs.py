@@ -5,6 +5,7 @@ name they joined a meeting with, as on the record pages) and its facilitators. T
 send page, resending and the print pack are for facilitators; sending is a POST.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,14 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import identity, permissions
 from deliberation.easyread import render as easyread
 from deliberation.exceptions import DomainError
-from deliberation.models import Forum, Meeting, Summary, SummarySend
+from deliberation.models import CommunicationNeed, Forum, Meeting, Member, Summary, SummarySend
 from deliberation.services import sending
 from deliberation.views.common import facilitator_forum
 
@@ -31,35 +32,50 @@ def _summary(forum: Forum, meeting_id: int) -> Summary:
     )
 
 
-def _reader_forum(request: HttpRequest, slug: str) -> tuple[Forum, bool]:
-    """Return the forum and whether a facilitator reads; refuse (403) outsiders."""
+@dataclass(frozen=True)
+class SummaryReader:
+    """Who reads a summary: a member of the forum, a signed-in facilitator, or both."""
+
+    forum: Forum
+    member: Member | None
+    facilitator: bool
+
+
+def _reader(request: HttpRequest, slug: str) -> SummaryReader:
+    """Return who reads the forum's summaries; refuse (403) anyone outside it."""
     forum = get_object_or_404(Forum, slug=slug)
+    member = identity.record_member(request.session, request.user, forum.pk)
     facilitator = permissions.can("forum.facilitate", request.user, forum)
-    if not facilitator:
-        member = identity.record_member(request.session, request.user, forum.pk)
-        if not permissions.can("summary.read", member, forum):
-            raise PermissionDenied
-    return forum, facilitator
+    if not facilitator and not permissions.can("summary.read", member, forum):
+        raise PermissionDenied
+    return SummaryReader(forum, member, facilitator)
 
 
-def _choices(request: HttpRequest) -> tuple[str, bool]:
-    language = easyread.clean_language(request.GET.get("lang") or get_language())
-    return language, request.GET.get("large") == "1"
+def _choices(request: HttpRequest, member: Member | None) -> tuple[str, bool]:
+    """Return the language and print size asked for, else the reader's own needs."""
+    needs = (member.communication_needs or []) if member is not None else []
+    asked = request.GET.get("lang")
+    if not asked:
+        asked = "cy" if CommunicationNeed.WELSH in needs else get_language()
+    large = request.GET.get("large")
+    if large is None:
+        return easyread.clean_language(asked), CommunicationNeed.LARGE_PRINT in needs
+    return easyread.clean_language(asked), large == "1"
 
 
 @require_GET
 def summary_page(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Show the easy-read summary of a meeting, ready to read or print."""
-    forum, facilitator = _reader_forum(request, slug)
-    summary = _summary(forum, meeting_id)
-    language, large = _choices(request)
+    who = _reader(request, slug)
+    summary = _summary(who.forum, meeting_id)
+    language, large = _choices(request, who.member)
     html = easyread.render_html(
         summary,
         language=language,
         large_print=large,
         output=easyread.WEB,
         request=request,
-        extra={"facilitator": facilitator},
+        extra={"facilitator": who.facilitator},
     )
     return HttpResponse(html)
 
@@ -67,9 +83,9 @@ def summary_page(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 @require_GET
 def summary_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Download the easy-read summary as a PDF, in English or Welsh, normal or large print."""
-    forum, _facilitator = _reader_forum(request, slug)
-    summary = _summary(forum, meeting_id)
-    language, large = _choices(request)
+    who = _reader(request, slug)
+    summary = _summary(who.forum, meeting_id)
+    language, large = _choices(request, who.member)
     pdf = easyread.render_pdf(summary, language=language, large_print=large)
     name = easyread.pdf_filename(summary, language=language, large_print=large)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -78,7 +94,7 @@ def summary_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
 
 
 HOW_SYMBOLS = {"email": "jargon", "post": "home"}
-LANGUAGE_WORDS = {"en": "English", "cy": "Cymraeg (Welsh)"}
+LANGUAGE_WORDS = {"en": gettext_lazy("English"), "cy": gettext_lazy("Welsh")}
 
 
 def _send_rows(summary: Summary) -> list[dict[str, Any]]:

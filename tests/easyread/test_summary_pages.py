@@ -162,10 +162,18 @@ def test_reading_is_get_only(name, facilitator_client, summary):
     assert facilitator_client.post(url(name, summary)).status_code == 405
 
 
-def test_the_console_links_to_sending_once_there_is_a_summary(
-    facilitator_client, meeting, summary
-):
+def test_the_console_links_to_sending_once_there_is_a_summary(facilitator_client, meeting, summary):
     console = reverse("deliberation:console", args=[meeting.forum.slug, meeting.pk])
     html = facilitator_client.get(console).content.decode()
     assert url("summary_send", summary) in html
     assert url("summary_pdf", summary) in html
+
+
+def test_a_welsh_large_print_reader_gets_it_so_without_asking(forum, summary):
+    cara = factories.member(forum, "staff", communication_needs=["welsh", "large_print"])
+    browser = member_client(cara)
+    html = browser.get(url("summary", summary)).content.decode()
+    assert "Daeth 12 o bobl" in html and "easyread-summary large-print" in html
+    english = browser.get(url("summary", summary) + "?lang=en&large=0").content.decode()
+    assert "12 people came" in english and "large-print" not in english
+    assert "Daeth 12 o bobl" in pdf_text(browser.get(url("summary_pdf", summary)).content)
