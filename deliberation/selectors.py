@@ -21,6 +21,7 @@ from deliberation.models import (
     PollOption,
     Role,
     Summary,
+    SummarySend,
 )
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -777,3 +778,21 @@ def summary_sign_off_lapsed(summary: Summary) -> bool:
         .first()
     )
     return last == "summary.sign_off_cleared" and not summary.is_signed_off
+
+
+def summary_recipients(forum_id: int) -> list[Member]:
+    """Return who should get a forum's summaries, with their email address, by name.
+
+    Every active member who is not a guest, whatever their role (observers too):
+    guests joined one meeting from a phone and left no way to reach them.
+    """
+    return list(
+        Member.objects.filter(forum_id=forum_id, is_active=True, is_guest=False)
+        .select_related("notify")
+        .order_by("name", "pk")
+    )
+
+
+def summary_sends(summary: Summary) -> list[SummarySend]:
+    """Return how each member was given a summary, with the member, by name."""
+    return list(SummarySend.objects.filter(summary=summary).select_related("member"))

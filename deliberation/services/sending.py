@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit
+from deliberation import audit, selectors
 from deliberation.easyread import delivery, render
 from deliberation.exceptions import InvalidInput
 from deliberation.models import Member, Summary, SummarySend
@@ -63,15 +63,6 @@ def _reason_words(reason: str) -> str:
     return str(words.get(reason, ""))
 
 
-def _recipients(summary: Summary) -> list[Member]:
-    """Return the members who should get the summary, with their email addresses."""
-    return list(
-        Member.objects.filter(forum_id=summary.forum_id, is_active=True, is_guest=False)
-        .select_related("notify")
-        .order_by("name", "pk")
-    )
-
-
 def _plan_for(member: Member) -> Plan:
     """Choose how one member gets the summary, from their needs and addresses."""
     route = delivery.route(
@@ -84,7 +75,7 @@ def _plan_for(member: Member) -> Plan:
 
 def sending_plan(summary: Summary) -> list[Plan]:
     """Say, for each member, how sending will give them the summary."""
-    return [_plan_for(member) for member in _recipients(summary)]
+    return [_plan_for(member) for member in selectors.summary_recipients(summary.forum_id)]
 
 
 def _require_sign_off(summary: Summary) -> None:
@@ -216,7 +207,7 @@ def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
     )
     pdfs = _PdfCache(summary)
     sends = []
-    for member in _recipients(summary):
+    for member in selectors.summary_recipients(summary.forum_id):
         if member.pk in done:
             continue
         sends.append(_deliver(summary, member, pdfs, actor))

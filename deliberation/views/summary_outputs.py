@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions
+from deliberation import identity, permissions, selectors
 from deliberation.easyread import render as easyread
 from deliberation.exceptions import DomainError
 from deliberation.models import CommunicationNeed, Forum, Meeting, Member, Summary, SummarySend
@@ -98,9 +98,7 @@ LANGUAGE_WORDS = {"en": gettext_lazy("English"), "cy": gettext_lazy("Welsh")}
 
 
 def _send_rows(summary: Summary) -> list[dict[str, Any]]:
-    sends = {
-        s.member_id: s for s in SummarySend.objects.filter(summary=summary).select_related("member")
-    }
+    sends = {s.member_id: s for s in selectors.summary_sends(summary)}
     rows = []
     for plan in sending.sending_plan(summary):
         fmt = plan.route.format
