@@ -157,3 +157,20 @@ def test_in_the_pdf_every_picture_is_left_of_its_words_at_the_same_height(summar
     for (px, py, pw), (wx, wy, _ww) in zip(pictures, words, strict=True):
         assert px + pw < wx
         assert py == pytest.approx(wy)
+
+
+@pytest.mark.parametrize(("large_print", "least_pt"), [(False, 16), (True, 20)])
+def test_the_pdfs_words_are_16pt_or_20pt_in_large_print(summary, large_print, least_pt):
+    document = render._document(render.render_html(summary, large_print=large_print))
+    sizes = []
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("class") == "point-words":
+            sizes.append(box.style["font_size"] * 0.75)  # CSS px to pt
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    assert sizes and min(sizes) >= least_pt
