@@ -35,21 +35,27 @@ UNSUBSCRIBE_SALT = "coprod.notifications.unsubscribe"
 # -- choosing --------------------------------------------------------------------------
 
 
-def notification_preference_set(
-    *, member: Member, frequency: str, email: str, actor: Actor = None
-) -> NotificationPreference:
-    """Choose how to hear about new proposals and comments: not at all, each, or daily."""
+def _valid_email(email: str) -> str:
+    """Return the address without spaces around it, or refuse one that is not an address."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    if frequency not in NotifyFrequency.values:
-        raise InvalidInput(_("Please choose how often you want emails."))
     email = email.strip()
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
             raise InvalidInput(_("Please check the email address.")) from exc
+    return email
+
+
+def notification_preference_set(
+    *, member: Member, frequency: str, email: str, actor: Actor = None
+) -> NotificationPreference:
+    """Choose how to hear about new proposals and comments: not at all, each, or daily."""
+    if frequency not in NotifyFrequency.values:
+        raise InvalidInput(_("Please choose how often you want emails."))
+    email = _valid_email(email)
     if frequency != NotifyFrequency.NONE and not email:
         raise InvalidInput(_("Please give your email address, so we can send you emails."))
     with transaction.atomic():
@@ -72,15 +78,7 @@ def email_address_set(*, member: Member, email: str) -> bool:
     The same address is used for proposal emails and, with their consent ("email" in
     their communication needs), for easy-read summaries. Returns whether it changed.
     """
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
-    email = email.strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise InvalidInput(_("Please check the email address.")) from exc
+    email = _valid_email(email)
     preference = NotificationPreference.objects.filter(member=member).first()
     if preference is None:
         if email:

@@ -119,8 +119,9 @@ class _PdfCache:
 def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) -> SummarySend:
     """Give one member the summary and record it, in one transaction of its own.
 
-    The email goes out inside the transaction that records it, so a crash never
-    leaves an email sent but not recorded as sent twice on the next run.
+    The email goes out inside the transaction that records it: if the record then
+    fails, the member is not marked as sent and a later send tries again. At worst a
+    person gets the email twice; an email is never marked sent when it did not go.
     """
     plan = _plan_for(member)
     route = plan.route
