@@ -1,13 +1,15 @@
 """Turn a meeting's record into the points of its easy-read summary.
 
 Pure Python on plain data: the selector `deliberation.selectors.meeting_record` reads
-the database and gives a `MeetingRecord`; `build_points` writes short English sentences
-(15 words or fewer, digits for numbers, dates as "Tuesday 3 March") with a symbol for
-each point. The facilitator then reviews and edits every point, and may add Welsh.
+the database and gives a `MeetingRecord`; `build_points` writes short sentences (15
+words or fewer, digits for numbers, dates as "Tuesday 3 March") with a symbol for each
+point. The sentences come from `Words`: English by default; the summaries service
+passes Django's translations, so the same points are also drafted in Welsh. The
+facilitator then reviews and edits every point in both languages.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # Each kind of point has a default symbol: the OpenMoji file of the same name.
@@ -17,34 +19,8 @@ KINDS: tuple[str, ...] = (
 )  # fmt: skip
 DEFAULT_SYMBOLS: Mapping[str, str] = {kind: kind for kind in KINDS}
 
-# How many people of each voice came, in the order the design names them.
-_GROUP_WORDS: Mapping[str, tuple[str, str]] = {
-    "lived_experience": ("person with lived experience", "people with lived experience"),
-    "staff": ("member of staff", "staff"),
-    "commissioner": ("person from the council or health board",
-                     "people from the council or health board"),
-}  # fmt: skip
 GROUP_ORDER: tuple[str, ...] = ("lived_experience", "staff", "commissioner")
 
-# How a count of each fixed choice is said: "5 people said yes".
-_CHOICE_WORDS: Mapping[str, str] = {
-    "yes": "said yes",
-    "no": "said no",
-    "abstain": "did not want to say",
-    "agree": "agreed",
-    "not_sure": "were not sure",
-    "disagree": "did not agree",
-    "consent": "can live with it",
-    "concern": "have a worry",
-    "objection": "object",
-}
-# The same for one person, where the verb changes.
-_CHOICE_WORDS_ONE: Mapping[str, str] = {
-    "not_sure": "was not sure",
-    "consent": "can live with it",
-    "concern": "has a worry",
-    "objection": "objects",
-}
 _FIXED_CHOICES: Mapping[str, tuple[str, ...]] = {
     "traffic_light": ("agree", "not_sure", "disagree"),
     "yes_no": ("yes", "no", "abstain"),
@@ -109,6 +85,20 @@ class PointDraft:
     text: str
 
 
+@dataclass(frozen=True)
+class Words:
+    """The sentences of a summary in one language.
+
+    `gettext` and `ngettext` take the English sentence (with %(name)s places) and give
+    it in the language; the names let makemessages find the sentences below.
+    """
+
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    day: Callable[[datetime.date], str]
+    time: Callable[[datetime.datetime], str]
+
+
 def day(value: datetime.date) -> str:
     """Say a date as "Tuesday 3 March"."""
     return f"{value:%A} {value.day} {value:%B}"
@@ -139,35 +129,87 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def people(n: int, one: str = "person", many: str = "people") -> str:
-    """Say a count of people with digits: "1 person", "3 people"."""
-    return f"{n} {one if n == 1 else many}"
+ENGLISH = Words(
+    gettext=lambda text: text,
+    ngettext=lambda singular, plural, n: singular if n == 1 else plural,
+    day=day,
+    time=time_of_day,
+)
 
 
 def _point(kind: str, text: str, symbol: str = "") -> PointDraft:
     return PointDraft(kind=kind, symbol=symbol or DEFAULT_SYMBOLS[kind], text=text)
 
 
-def _meeting_points(record: MeetingRecord) -> list[PointDraft]:
-    points = [_point("meeting", sentence(f"This is about our meeting: {record.title}"))]
+def _meeting_points(record: MeetingRecord, w: Words) -> list[PointDraft]:
+    title = " ".join(record.title.split()).rstrip(".")
+    points = [
+        _point(
+            "meeting",
+            sentence(w.gettext("This is about our meeting: %(title)s") % {"title": title}),
+        )
+    ]
     if record.starts_at is not None:
-        points.append(_point("date", f"The meeting was on {day(record.starts_at)}."))
-    if record.place.strip():
-        points.append(_point("place", sentence(f"We met at {record.place.strip()}")))
+        when = w.day(record.starts_at)
+        points.append(_point("date", w.gettext("The meeting was on %(day)s.") % {"day": when}))
+    place = " ".join(record.place.split()).rstrip(".")
+    if place:
+        points.append(
+            _point("place", sentence(w.gettext("We met at %(place)s") % {"place": place}))
+        )
     return points
 
 
-def _people_point(came: Mapping[str, int]) -> PointDraft | None:
+def _group_words(w: Words, group: str, n: int) -> str:
+    if group == "lived_experience":
+        return w.ngettext(
+            "%(n)s person with lived experience.", "%(n)s people with lived experience.", n
+        ) % {"n": n}
+    if group == "staff":
+        return w.ngettext("%(n)s member of staff.", "%(n)s staff.", n) % {"n": n}
+    return w.ngettext(
+        "%(n)s person from the council or health board.",
+        "%(n)s people from the council or health board.",
+        n,
+    ) % {"n": n}
+
+
+def _people_point(came: Mapping[str, int], w: Words) -> PointDraft | None:
     total = sum(came.values())
     if not total:
         return None
-    lines = [f"{people(total)} came to the meeting."]
-    for group in GROUP_ORDER:
-        n = came.get(group, 0)
-        if n:
-            one, many = _GROUP_WORDS[group]
-            lines.append(f"{people(n, one, many)}.")
+    came_words = w.ngettext(
+        "%(n)s person came to the meeting.", "%(n)s people came to the meeting.", total
+    )
+    lines = [came_words % {"n": total}]
+    lines += [_group_words(w, group, came[group]) for group in GROUP_ORDER if came.get(group)]
     return _point("people", " ".join(lines))
+
+
+def _choice_words(w: Words, choice: str, n: int) -> str:
+    """Say how many people gave one of the fixed answers: "5 people said yes."."""
+    says: dict[str, Callable[[int], str]] = {
+        "yes": lambda n: w.ngettext("%(n)s person said yes.", "%(n)s people said yes.", n),
+        "no": lambda n: w.ngettext("%(n)s person said no.", "%(n)s people said no.", n),
+        "abstain": lambda n: w.ngettext(
+            "%(n)s person did not want to say.", "%(n)s people did not want to say.", n
+        ),
+        "agree": lambda n: w.ngettext("%(n)s person agreed.", "%(n)s people agreed.", n),
+        "not_sure": lambda n: w.ngettext(
+            "%(n)s person was not sure.", "%(n)s people were not sure.", n
+        ),
+        "disagree": lambda n: w.ngettext(
+            "%(n)s person did not agree.", "%(n)s people did not agree.", n
+        ),
+        "consent": lambda n: w.ngettext(
+            "%(n)s person can live with it.", "%(n)s people can live with it.", n
+        ),
+        "concern": lambda n: w.ngettext(
+            "%(n)s person has a worry.", "%(n)s people have a worry.", n
+        ),
+        "objection": lambda n: w.ngettext("%(n)s person objects.", "%(n)s people object.", n),
+    }
+    return says[choice](n) % {"n": n}
 
 
 def _totals(result: Mapping[str, object]) -> Mapping[str, float]:
@@ -181,28 +223,30 @@ def _totals(result: Mapping[str, object]) -> Mapping[str, float]:
     return totals if isinstance(totals, Mapping) else {}
 
 
-def vote_words(decision: DecisionRecord) -> str:
+def vote_words(decision: DecisionRecord, w: Words = ENGLISH) -> str:
     """Say a vote's result with counts of people, never percentages."""
     result = decision.result
     if not result:
         return ""
     voters = result.get("voters")
     if not isinstance(voters, int) or voters == 0:
-        return "Nobody voted."
-    lines = [f"{people(voters)} voted."]
+        return w.gettext("Nobody voted.")
+    lines = [w.ngettext("%(n)s person voted.", "%(n)s people voted.", voters) % {"n": voters}]
     totals = _totals(result)
     choices = _FIXED_CHOICES.get(decision.method)
     if choices:
         for choice in choices:
             n = round(float(totals.get(choice, 0)))
             if n:
-                verb = _CHOICE_WORDS_ONE.get(choice, _CHOICE_WORDS[choice])
-                lines.append(f"{people(n)} {verb if n == 1 else _CHOICE_WORDS[choice]}.")
+                lines.append(_choice_words(w, choice, n))
         return " ".join(lines)
     outcome = result.get("outcome")
     winner = outcome.get("winner") if isinstance(outcome, Mapping) else None
     if isinstance(winner, str) and winner in decision.options:
-        lines.append(sentence(f"The most popular choice was: {decision.options[winner]}"))
+        choice = " ".join(decision.options[winner].split()).rstrip(".")
+        lines.append(
+            sentence(w.gettext("The most popular choice was: %(choice)s") % {"choice": choice})
+        )
     return " ".join(lines)
 
 
@@ -214,42 +258,47 @@ def _passed(decision: DecisionRecord) -> bool | None:
     return passed if isinstance(passed, bool) else None
 
 
-def _decision_points(decision: DecisionRecord, actions: Sequence[ActionRecord]) -> list[PointDraft]:
+def _decision_points(
+    decision: DecisionRecord, actions: Sequence[ActionRecord], w: Words
+) -> list[PointDraft]:
     words = decision.outcome_easy_read.strip() or decision.outcome.strip()
     points: list[PointDraft] = []
-    votes = vote_words(decision)
+    votes = vote_words(decision, w)
     if votes:
         passed = _passed(decision)
         kind = "vote" if passed is None else ("agree" if passed else "disagree")
         points.append(_point(kind, votes))
     points.append(_point("decision", sentence(words)))
     for action in actions:
-        description = sentence(action.description)
-        points.append(
-            _point(
-                "action",
-                f"{description} {_capital(action.owner)} will do this by {day(action.due_on)}.",
-            )
-        )
+        who = w.gettext("%(who)s will do this by %(day)s.") % {
+            "who": _capital(action.owner),
+            "day": w.day(action.due_on),
+        }
+        points.append(_point("action", f"{sentence(action.description)} {who}"))
     return points
 
 
-def _next_meeting_point(next_meeting: NextMeeting) -> PointDraft:
+def _next_meeting_point(next_meeting: NextMeeting, w: Words) -> PointDraft:
     when = next_meeting.starts_at
-    text = f"Our next meeting is on {day(when)} at {time_of_day(when)}."
-    if next_meeting.place.strip():
-        text += " " + sentence(f"It is at {next_meeting.place.strip()}")
+    text = w.gettext("Our next meeting is on %(day)s at %(time)s.") % {
+        "day": w.day(when),
+        "time": w.time(when),
+    }
+    place = " ".join(next_meeting.place.split()).rstrip(".")
+    if place:
+        text += " " + sentence(w.gettext("It is at %(place)s") % {"place": place})
     return _point("date", text)
 
 
-def build_points(record: MeetingRecord) -> list[PointDraft]:
+def build_points(record: MeetingRecord, words: Words = ENGLISH) -> list[PointDraft]:
     """Write a meeting's summary points in reading order.
 
     The meeting, who came, then each agenda item with the decisions (and their actions)
     made under it, then decisions made outside the agenda, then the next meeting.
     """
-    points = _meeting_points(record)
-    people_point = _people_point(record.came)
+    w = words
+    points = _meeting_points(record, w)
+    people_point = _people_point(record.came, w)
     if people_point:
         points.append(people_point)
     by_decision: dict[int, list[ActionRecord]] = {}
@@ -257,13 +306,15 @@ def build_points(record: MeetingRecord) -> list[PointDraft]:
         by_decision.setdefault(action.decision, []).append(action)
     agenda_ids = {item_id for item_id, _ in record.agenda}
     for item_id, title in record.agenda:
-        points.append(_point("question", sentence(f"We talked about: {title}"), "speaker"))
+        topic = " ".join(title.split()).rstrip(".")
+        talked = w.gettext("We talked about: %(topic)s") % {"topic": topic}
+        points.append(_point("question", sentence(talked), "speaker"))
         for decision in record.decisions:
             if decision.agenda_item == item_id:
-                points += _decision_points(decision, by_decision.get(decision.id, []))
+                points += _decision_points(decision, by_decision.get(decision.id, []), w)
     for decision in record.decisions:
         if decision.agenda_item not in agenda_ids:
-            points += _decision_points(decision, by_decision.get(decision.id, []))
+            points += _decision_points(decision, by_decision.get(decision.id, []), w)
     if record.next_meeting is not None:
-        points.append(_next_meeting_point(record.next_meeting))
+        points.append(_next_meeting_point(record.next_meeting, w))
     return points

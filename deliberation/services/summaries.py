@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from deliberation import audit, permissions, selectors
@@ -27,6 +28,18 @@ from deliberation.services.common import Actor, actor_label
 
 TEXT_MAX = 600
 NOTE_MAX = 1_000
+
+
+def _welsh_drafts(record: builder.MeetingRecord) -> list[builder.PointDraft]:
+    """Draft the points in Welsh from the translated sentences (names and titles stay)."""
+    words = builder.Words(
+        gettext=gettext,
+        ngettext=ngettext,
+        day=lambda value: formats.date_format(value, "l j F"),
+        time=builder.time_of_day,
+    )
+    with translation.override("cy"):
+        return builder.build_points(record, words)
 
 
 def _symbols() -> frozenset[str]:
@@ -115,7 +128,9 @@ def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str
 def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
     """Build a meeting's summary from its record, or build again one not sent yet."""
     with transaction.atomic():
-        drafts = builder.build_points(selectors.meeting_record(meeting))
+        record = selectors.meeting_record(meeting)
+        drafts = builder.build_points(record)
+        welsh = _welsh_drafts(record)
         summary, created = Summary.objects.get_or_create(
             meeting=meeting, defaults={"forum_id": meeting.forum_id}
         )
@@ -126,8 +141,15 @@ def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
             summary.built_at = timezone.now()
             summary.save(update_fields=["built_at", "updated_at"])
         SummaryPoint.objects.bulk_create(
-            SummaryPoint(summary=summary, position=n, kind=d.kind, symbol=d.symbol, text=d.text)
-            for n, d in enumerate(drafts, start=1)
+            SummaryPoint(
+                summary=summary,
+                position=n,
+                kind=d.kind,
+                symbol=d.symbol,
+                text=d.text,
+                text_cy=cy.text,
+            )
+            for n, (d, cy) in enumerate(zip(drafts, welsh, strict=True), start=1)
         )
         audit.append(
             forum_id=meeting.forum_id,
@@ -137,7 +159,10 @@ def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
                 "summary": summary.pk,
                 "meeting": meeting.pk,
                 "again": not created,
-                "points": [{"kind": d.kind, "symbol": d.symbol, "text": d.text} for d in drafts],
+                "points": [
+                    {"kind": d.kind, "symbol": d.symbol, "text": d.text, "text_cy": cy.text}
+                    for d, cy in zip(drafts, welsh, strict=True)
+                ],
             },
         )
     return summary

@@ -29,13 +29,23 @@ def texts(summary: Summary) -> list[str]:
     return list(summary.points.order_by("position").values_list("text", flat=True))
 
 
-def test_build_saves_the_points_in_order_with_empty_welsh(built):
+def test_build_saves_the_points_in_order_with_a_welsh_draft_of_each(built):
     points = list(built.points.order_by("position"))
 
     assert [p.position for p in points] == list(range(1, len(points) + 1))
     assert points[0].text == "This is about our meeting: Board meeting."
-    assert all(p.text_cy == "" for p in points)
+    # The sentences come from the Welsh translations; names and titles stay as written.
+    assert points[0].text_cy == "Mae hyn am ein cyfarfod: Board meeting."
+    assert all(p.text_cy and p.text_cy != p.text for p in points if p.kind != "decision")
     assert not built.is_signed_off
+
+
+def test_the_welsh_draft_says_dates_and_counts_in_welsh(built):
+    welsh = " ".join(built.points.values_list("text_cy", flat=True))
+
+    assert "i'r cyfarfod." in welsh  # "Daeth 7 o bobl i'r cyfarfod."
+    assert "Dydd " in welsh  # day names from Django's Welsh dates
+    assert "people" not in welsh and "came to the meeting" not in welsh
 
 
 def test_build_again_replaces_the_points_and_clears_sign_off(built, meeting, people, lead):
