@@ -191,6 +191,8 @@ def render_print_pack(summary: Summary, entries: Iterable[PackEntry]) -> bytes:
     """Render one PDF: for each member, an address page, then their summary."""
     pages = []
     first = None
+    # Everyone with the same language and print size gets the same pages: lay each out once.
+    summaries: dict[tuple[str, bool], Any] = {}
     for entry in entries:
         language = clean_language(entry.language)
         with translation.override(language):
@@ -198,11 +200,12 @@ def render_print_pack(summary: Summary, entries: Iterable[PackEntry]) -> bytes:
                 "easyread/address_page.html",
                 {"member": entry.member, "forum": summary.forum, "large_print": False},
             )
-        for html in (
-            address,
-            render_html(summary, language=language, large_print=entry.large_print),
-        ):
-            document = _document(html)
+        key = (language, entry.large_print)
+        if key not in summaries:
+            summaries[key] = _document(
+                render_html(summary, language=language, large_print=entry.large_print)
+            )
+        for document in (_document(address), summaries[key]):
             first = first or document
             pages.extend(document.pages)
     if first is None:
