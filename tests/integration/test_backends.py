@@ -15,7 +15,7 @@ from tests.conftest import services_expected
 def test_services_run_really_uses_postgresql_and_redis():
     if not services_expected():
         assert connection.vendor == "sqlite"
-        assert settings.CHANNEL_LAYERS["default"]["BACKEND"]== "deliberation.layers.InMemoryLayer"
+        assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "deliberation.layers.InMemoryLayer"
         return
     assert connection.vendor == "postgresql"
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == (
