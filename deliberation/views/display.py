@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
-from deliberation.models import Poll, Role
+from deliberation.models import CommunicationNeed, Poll, Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
 SYMBOLS = frozenset(
@@ -68,15 +68,7 @@ METHOD_SYMBOLS = {
     "score": "score",
 }
 
-NEEDS: dict[str, Any] = {
-    "easy_read": _("Easy read"),
-    "large_print": _("Large print"),
-    "audio": _("Audio (read aloud)"),
-    "interpreter": _("Sign language interpreter"),
-    "welsh": _("Welsh"),
-    "paper": _("Paper by post"),
-    "email": _("Email"),
-}
+NEEDS: dict[str, Any] = dict(CommunicationNeed.choices)
 NEED_SYMBOLS = {
     "easy_read": "action",
     "large_print": "idea",
