@@ -97,6 +97,13 @@ HOW_SYMBOLS = {"email": "jargon", "post": "home"}
 LANGUAGE_WORDS = {"en": gettext_lazy("English"), "cy": gettext_lazy("Welsh")}
 
 
+# Needs that no document meets on its own: the facilitator arranges them with the person.
+ALSO_ARRANGE: dict[str, Any] = {
+    "audio": gettext_lazy("Also: read it aloud with them, or send a recording."),
+    "interpreter": gettext_lazy("Also: go through it with them and a BSL interpreter."),
+}
+
+
 def _send_rows(summary: Summary) -> list[dict[str, Any]]:
     sends = {s.member_id: s for s in selectors.summary_sends(summary)}
     rows = []
@@ -110,6 +117,11 @@ def _send_rows(summary: Summary) -> list[dict[str, Any]]:
                 "how": str(SummarySend.Format(fmt).label) if fmt else _("Cannot send it"),
                 "how_symbol": HOW_SYMBOLS.get(fmt or "", "concern"),
                 "language": LANGUAGE_WORDS[plan.route.language],
+                "also": [
+                    str(words)
+                    for need, words in ALSO_ARRANGE.items()
+                    if need in (plan.member.communication_needs or [])
+                ],
             }
         )
     # People sent it before who are no longer members still show, with their result.

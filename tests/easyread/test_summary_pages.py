@@ -108,6 +108,23 @@ def test_the_send_page_says_who_gets_what_and_waits_for_sign_off(
     assert mail.outbox == [] and not SummarySend.objects.exists()
 
 
+def test_the_send_page_says_what_to_arrange_for_audio_and_sign_language(
+    facilitator_client, summary, forum
+):
+    factories.member(forum, "lived_experience", name="Olu", communication_needs=["audio"])
+    factories.member(forum, "staff", name="Pat", communication_needs=["interpreter", "email"])
+    factories.member(forum, "staff", name="Quinn", communication_needs=["email"])
+
+    html = facilitator_client.get(url("summary_send", summary)).content.decode()
+
+    rows = {
+        name: html.split(f">{name}</a>")[1].split("</tr>")[0] for name in ("Olu", "Pat", "Quinn")
+    }
+    assert "read it aloud" in rows["Olu"] and "BSL interpreter" not in rows["Olu"]
+    assert "BSL interpreter" in rows["Pat"] and "read it aloud" not in rows["Pat"]
+    assert "Also:" not in rows["Quinn"]
+
+
 def test_a_facilitator_sends_and_resends(facilitator_client, signed_summary, emailed):
     sent = facilitator_client.post(url("summary_send", signed_summary), follow=True)
     assert sent.status_code == 200
