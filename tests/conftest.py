@@ -4,7 +4,9 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
+from deliberation.models import Member
 from tests import factories
 
 
@@ -30,6 +32,20 @@ def forum(db):
 @pytest.fixture
 def facilitator_user(forum):
     return factories.facilitator(forum)
+
+
+@pytest.fixture
+def facilitator_client(facilitator_user):
+    """A browser signed in as the forum's facilitator."""
+    client = Client()
+    client.force_login(facilitator_user)
+    return client
+
+
+@pytest.fixture
+def lead(forum, facilitator_user):
+    """The facilitator's member record (a signed-in Django user)."""
+    return Member.objects.get(forum=forum, user=facilitator_user)
 
 
 @pytest.fixture

@@ -130,6 +130,11 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(run, DELAY);
     });
+    // Words typed while the page was still loading (before this script ran) are
+    // checked too; a form that arrives filled in is not, as its advice is on the page.
+    if (field.value !== field.defaultValue) {
+      timer = window.setTimeout(run, DELAY);
+    }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-easyread]"), watch);

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,13 +11,6 @@ from deliberation.services import forums, notifications
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def facilitator_client(facilitator_user) -> Client:
-    client = Client()
-    client.force_login(facilitator_user)
-    return client
 
 
 def test_a_facilitator_adds_a_member_with_addresses_and_review_date(facilitator_client, forum):

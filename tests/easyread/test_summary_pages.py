@@ -20,13 +20,6 @@ def url(name, summary, *extra):
 
 
 @pytest.fixture
-def facilitator_client(facilitator_user) -> Client:
-    client = Client()
-    client.force_login(facilitator_user)
-    return client
-
-
-@pytest.fixture
 def emailed(forum):
     member = factories.member(forum, "lived_experience", name="Emma", communication_needs=["email"])
     notifications.notification_preference_set(

@@ -21,12 +21,6 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def lead(forum: Any, facilitator_user: Any) -> Member:
-    """The facilitator's member record (a signed-in Django user)."""
-    return Member.objects.get(forum=forum, user=facilitator_user)
-
-
-@pytest.fixture
 def cast(forum: Any, lead: Member) -> dict[str, Member]:
     """A member of each role in the forum, and an outsider from another forum."""
     participant = factories.member(forum, "lived_experience", name="Alice")

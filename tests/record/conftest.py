@@ -33,18 +33,6 @@ def record(forum, meeting, people) -> dict[str, Any]:
     return {**built, "late": late, "chat": chat, "done": done}
 
 
-@pytest.fixture
-def lead(forum: Any, facilitator_user: Any) -> Member:
-    return Member.objects.get(forum=forum, user=facilitator_user)
-
-
-@pytest.fixture
-def facilitator_client(facilitator_user: Any) -> Client:
-    client = Client()
-    client.force_login(facilitator_user)
-    return client
-
-
 def member_client(member: Member) -> Client:
     """A browser that knows a member by their personal link."""
     from django.urls import reverse

@@ -14,13 +14,6 @@ OPTIONS = ["More buses", "Cheaper tickets", "Safe stops"]
 
 
 @pytest.fixture
-def facilitator_client(facilitator_user: Any) -> Client:
-    client = Client()
-    client.force_login(facilitator_user)
-    return client
-
-
-@pytest.fixture
 def members(forum: Forum) -> dict[str, Member]:
     """Named members who have not joined any meeting yet."""
     alice = factories.member(forum, "lived_experience", name="Alice")

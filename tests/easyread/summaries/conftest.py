@@ -7,10 +7,8 @@ import datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from deliberation.models import Member
 from deliberation.services import meetings as meeting_services
 from tests import factories
 from tests.audit.conftest import build_record
@@ -42,15 +40,3 @@ def summary_record(forum, meeting, people) -> dict[str, Any]:
         place="the library",
     )
     return {**built, "chat": chat, "next": following}
-
-
-@pytest.fixture
-def lead(forum: Any, facilitator_user: Any) -> Member:
-    return Member.objects.get(forum=forum, user=facilitator_user)
-
-
-@pytest.fixture
-def facilitator_client(facilitator_user: Any) -> Client:
-    client = Client()
-    client.force_login(facilitator_user)
-    return client
