@@ -780,6 +780,12 @@ def summary_sign_off_lapsed(summary: Summary) -> bool:
     return last == "summary.sign_off_cleared" and not summary.is_signed_off
 
 
+def member_email(member: Member) -> str:
+    """Return a member's one email address (kept with their email choices), or ''."""
+    preference = getattr(member, "notify", None)
+    return (preference.email or "").strip() if preference is not None else ""
+
+
 def summary_recipients(forum_id: int) -> list[Member]:
     """Return who should get a forum's summaries, with their email address, by name.
 

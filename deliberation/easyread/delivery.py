@@ -45,11 +45,16 @@ class Route:
         return self.format is not None
 
 
+def reading(needs: Iterable[str]) -> tuple[str, bool]:
+    """Return the language ("cy" or "en") and whether large print, from someone's needs."""
+    chosen = set(needs)
+    return ("cy" if "welsh" in chosen else "en"), "large_print" in chosen
+
+
 def route(needs: Iterable[str], *, has_email: bool, has_address: bool) -> Route:
     """Choose the format, language and print size of one member's summary."""
     chosen = set(needs)
-    language = "cy" if "welsh" in chosen else "en"
-    large = "large_print" in chosen
+    language, large = reading(chosen)
     wants_paper = "paper" in chosen
     email_ok = "email" in chosen and has_email
 

@@ -34,12 +34,6 @@ class Plan:
     reason: str
 
 
-def _email_address(member: Member) -> str:
-    """Return the member's email address (the one their notifications use), or ''."""
-    preference = getattr(member, "notify", None)
-    return (preference.email or "").strip() if preference is not None else ""
-
-
 def _reason_words(reason: str) -> str:
     """Say in plain words why a member cannot be given the summary (or how they were)."""
     words = {
@@ -67,7 +61,7 @@ def _plan_for(member: Member) -> Plan:
     """Choose how one member gets the summary, from their needs and addresses."""
     route = delivery.route(
         member.communication_needs or [],
-        has_email=bool(_email_address(member)),
+        has_email=bool(selectors.member_email(member)),
         has_address=bool((member.postal_address or "").strip()),
     )
     return Plan(member=member, route=route, reason=_reason_words(route.reason))
@@ -137,7 +131,7 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
             try:
                 render.summary_email(
                     summary,
-                    to=_email_address(member),
+                    to=selectors.member_email(member),
                     language=route.language,
                     large_print=route.large_print,
                     pdf=pdfs.get(route.language, route.large_print),

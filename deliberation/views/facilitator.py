@@ -204,7 +204,7 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
         "supports": list(member.supports.all()),
         "is_active": member.is_active,
         "needs_review_on": member.needs_review_on,
-        "email": getattr(getattr(member, "notify", None), "email", "") or "",
+        "email": selectors.member_email(member),
         "postal_address": member.postal_address,
     }
     form = MemberForm(request.POST or None, forum=forum, member=member, initial=initial)

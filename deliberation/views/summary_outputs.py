@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import identity, permissions, selectors
+from deliberation.easyread import delivery
 from deliberation.easyread import render as easyread
 from deliberation.exceptions import DomainError
-from deliberation.models import CommunicationNeed, Forum, Meeting, Member, Summary, SummarySend
+from deliberation.models import Forum, Meeting, Member, Summary, SummarySend
 from deliberation.services import sending
 from deliberation.views.common import facilitator_forum
 
@@ -54,13 +55,11 @@ def _reader(request: HttpRequest, slug: str) -> SummaryReader:
 def _choices(request: HttpRequest, member: Member | None) -> tuple[str, bool]:
     """Return the language and print size asked for, else the reader's own needs."""
     needs = (member.communication_needs or []) if member is not None else []
-    asked = request.GET.get("lang")
-    if not asked:
-        asked = "cy" if CommunicationNeed.WELSH in needs else get_language()
+    own_language, own_large = delivery.reading(needs)
+    # Welsh needs choose Welsh; otherwise the page's own language.
+    asked = request.GET.get("lang") or ("cy" if own_language == "cy" else get_language())
     large = request.GET.get("large")
-    if large is None:
-        return easyread.clean_language(asked), CommunicationNeed.LARGE_PRINT in needs
-    return easyread.clean_language(asked), large == "1"
+    return easyread.clean_language(asked), own_large if large is None else large == "1"
 
 
 @require_GET
