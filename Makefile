@@ -45,7 +45,7 @@ messages: $(STAMP)
 run: $(STAMP) messages pdf-libs
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py seed_demo --host http://$(HOST):$(PORT)
-	DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) asgi:application
+	DEBUG=1 $(PY) -m coprod.server -b $(HOST) -p $(PORT) asgi:application
 
 # WeasyPrint (the PDFs) needs Pango and HarfBuzz from the system.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0

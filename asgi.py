@@ -11,12 +11,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from coprod.limits import BodyLimit  # noqa: E402
 from coprod.routing import websocket_urlpatterns  # noqa: E402
 from deliberation.realtime import LoopBinder  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": LoopBinder(django_asgi_app),
+        "http": BodyLimit(LoopBinder(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -197,6 +197,23 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 PROPOSAL_PHOTO_MAX_BYTES = int(os.environ.get("PROPOSAL_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 
+# Request bodies over these sizes are refused with 413 before they are read: by
+# coprod.server (daphne, as soon as the headers or the running count say so) and by
+# coprod.limits.BodyLimit (any ASGI server). A form with photos may carry four of them
+# (deliberation.services.proposals.MAX_PHOTOS) and the multipart wrapping; every other
+# form is words only, and 20,000 letters of Welsh, percent-encoded, stay under 1 MB.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
+MAX_UPLOAD_REQUEST_BYTES = int(
+    os.environ.get("MAX_UPLOAD_REQUEST_BYTES", str(4 * PROPOSAL_PHOTO_MAX_BYTES + 1024 * 1024))
+)
+# Django's own checks behind those: the words of a form, the files kept in memory
+# before they go to a temporary file, how many fields (a supporter may tick many
+# members) and how many files one request may hold.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # django-markdownx: the live preview renders through our sanitiser (nh3 allow-list);
 # its own image upload is switched off (photos go through the proposal form, which
 # re-encodes them), and its JavaScript is served from static, never a CDN.
