@@ -362,8 +362,8 @@ class Daphne:
         self.port = port
         self.stdout_path = tmp / "daphne.stdout.log"
         self.stderr_path = tmp / "daphne.stderr.log"
-        daphne = VENV_BIN / "daphne"
-        command = [str(daphne)] if daphne.exists() else [sys.executable, "-m", "daphne"]
+        # daphne as `make run` starts it, with coprod's request size limits.
+        command = [sys.executable, "-m", "coprod.server"]
         command += ["-b", HOST, "-p", str(port), "asgi:application"]
         self.stdout = open(self.stdout_path, "wb")  # noqa: SIM115
         self.stderr = open(self.stderr_path, "wb")  # noqa: SIM115
