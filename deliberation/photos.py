@@ -1,6 +1,7 @@
 """Photos people attach: check them, then re-encode so no location or other metadata stays."""
 
 import io
+import threading
 from dataclasses import dataclass
 from typing import IO
 
@@ -15,8 +16,16 @@ from deliberation.exceptions import InvalidInput
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp"}
 MAX_SIDE = 1600
-# Refuse images that would take a lot of memory to open (a "decompression bomb").
-MAX_PIXELS = 40_000_000
+# The most pixels we decode. A small file can claim huge dimensions (a "decompression
+# bomb": a 40-megapixel PNG of 154 kB took 500 MB and 2.5 s); a phone's 12-megapixel
+# photo is well inside. A JPEG is decoded at a reduced scale (its draft mode), so a
+# bigger camera photo still fits.
+MAX_PIXELS = 16_000_000
+# Decoding takes memory and CPU: at most this many at once in a process; another
+# photo waits this long for its turn, then the person is asked to try again.
+DECODES_AT_ONCE = 2
+DECODE_WAIT_SECONDS = 20.0
+DECODES = threading.BoundedSemaphore(DECODES_AT_ONCE)
 
 
 @dataclass(frozen=True)
@@ -49,28 +58,35 @@ def reencode(upload: IO[bytes], *, size: int | None = None) -> CleanPhoto:
         raise InvalidInput(
             _("This photo is too big. Photos can be up to %(n)s MB.") % {"n": megabytes}
         )
-    wrong_type = _("Please choose a photo: a JPEG, PNG or WebP file.")
+    if not DECODES.acquire(timeout=DECODE_WAIT_SECONDS):
+        raise InvalidInput(_("Many photos are being added just now. Please try again in a minute."))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format or ""
+        return _redraw(data)
+    finally:
+        DECODES.release()
+
+
+def _redraw(data: bytes) -> CleanPhoto:
+    wrong_type = _("Please choose a photo: a JPEG, PNG or WebP file.")
+    too_big = _("This photo is too big. Please use a smaller photo.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format or ""
             if image_format not in FORMATS:
                 raise InvalidInput(wrong_type)
-            width, height = probe.size
+            if image_format == "JPEG":
+                # Decode at the smallest scale that still gives MAX_SIDE pixels.
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            width, height = image.size
             if width * height > MAX_PIXELS:
-                raise InvalidInput(_("This photo has too many pixels. Please make it smaller."))
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
+                raise InvalidInput(too_big)
             image.load()
             upright = ImageOps.exif_transpose(image)
     except InvalidInput:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own, far larger, limit
+        raise InvalidInput(too_big) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise InvalidInput(wrong_type) from exc
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
     keeps_alpha = image_format in ("PNG", "WEBP") and upright.mode in ("RGBA", "LA", "P")

@@ -138,13 +138,19 @@ def _clean_reason(reason: str, message: str) -> str:
     return reason
 
 
-def _add_photo(proposal: Proposal, photo: PhotoInput, added_by: Member | None) -> ProposalPhoto:
+def _redrawn(photo: PhotoInput) -> tuple[str, photos.CleanPhoto]:
     description = " ".join(photo.description.split())
     if not description:
         raise InvalidInput(_("Please say in a few words what the photo shows."))
     if len(description) > 200:
         raise InvalidInput(_("Please say what the photo shows in fewer words."))
-    clean = photos.reencode(photo.file, size=photo.size)
+    return description, photos.reencode(photo.file, size=photo.size)
+
+
+def _add_photo(
+    proposal: Proposal, photo: tuple[str, photos.CleanPhoto], added_by: Member | None
+) -> ProposalPhoto:
+    description, clean = photo
     row = ProposalPhoto(proposal=proposal, description=description, added_by=added_by)
     row.image.save(f"photo.{clean.extension}", clean.content, save=False)
     row.save()
@@ -169,6 +175,9 @@ def proposal_create(
     )
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(_("You can add up to %(n)s photos.") % {"n": MAX_PHOTOS})
+    # Decoding and redrawing a photo takes time and memory: done before the
+    # transaction, so no other writer (a ballot) waits for it.
+    redrawn = [_redrawn(photo) for photo in photos]
     with transaction.atomic():
         proposal = Proposal.objects.create(
             forum=forum,
@@ -179,7 +188,7 @@ def proposal_create(
             symbol=symbol,
             body=body,
         )
-        added = [_add_photo(proposal, photo, author) for photo in photos]
+        added = [_add_photo(proposal, photo, author) for photo in redrawn]
         _event(proposal, ProposalEvent.Kind.CREATED, actor=author, status_to=proposal.status)
         audit.append(
             forum_id=forum.pk,
@@ -252,13 +261,14 @@ def proposal_photo_add(
 ) -> ProposalPhoto:
     """Attach a photo to a proposal, re-encoded without its metadata."""
     permissions.require("proposal.photo", added_by, proposal, _("You cannot add photos here."))
+    redrawn = _redrawn(photo)  # before the transaction, as in proposal_create
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.status in FINISHED:
             raise ProposalClosed()
         if proposal.photos.count() >= MAX_PHOTOS:
             raise InvalidInput(_("You can add up to %(n)s photos.") % {"n": MAX_PHOTOS})
-        row = _add_photo(proposal, photo, added_by)
+        row = _add_photo(proposal, redrawn, added_by)
         audit.append(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or added_by),
