@@ -504,6 +504,8 @@ class Proposal(models.Model):
     summary = models.CharField(_("summary"), max_length=400)
     symbol = models.CharField(_("picture"), max_length=40)
     body = models.TextField(_("more about it"), blank=True)
+    # The body as sanitised HTML, rendered once when saved (deliberation.markdown).
+    body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
     )
@@ -617,6 +619,8 @@ class Comment(models.Model):
     )
     author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     body = models.TextField(_("comment"))
+    # The body as sanitised HTML, rendered once when saved (deliberation.markdown).
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -642,6 +646,7 @@ class CommentRevision(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
     written_at = models.DateTimeField()
     replaced_at = models.DateTimeField(auto_now_add=True)
 

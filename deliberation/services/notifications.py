@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation import audit
+from deliberation import audit, markdown
 from deliberation.exceptions import InvalidInput, NotFound
 from deliberation.models import (
     Comment,
@@ -178,8 +178,6 @@ def _url(path: str) -> str:
 
 
 def _items(rows: Sequence[Notification]) -> list[dict[str, Any]]:
-    from deliberation.markdown import render
-
     items = []
     for row in rows:
         proposal = row.proposal
@@ -194,7 +192,7 @@ def _items(rows: Sequence[Notification]) -> list[dict[str, Any]]:
         }
         if comment is not None:
             item["comment_text"] = comment.body
-            item["comment_html"] = render(comment.body)
+            item["comment_html"] = markdown.stored(comment.body_html)
         items.append(item)
     return items
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, permissions, photos
+from deliberation import audit, markdown, permissions, photos
 from deliberation.exceptions import (
     AlreadyEndorsed,
     EditTimeOver,
@@ -178,6 +178,7 @@ def proposal_create(
     # Decoding and redrawing a photo takes time and memory: done before the
     # transaction, so no other writer (a ballot) waits for it.
     redrawn = [_redrawn(photo) for photo in photos]
+    body_html = str(markdown.render(body))
     with transaction.atomic():
         proposal = Proposal.objects.create(
             forum=forum,
@@ -187,6 +188,7 @@ def proposal_create(
             summary=summary,
             symbol=symbol,
             body=body,
+            body_html=body_html,
         )
         added = [_add_photo(proposal, photo, author) for photo in redrawn]
         _event(proposal, ProposalEvent.Kind.CREATED, actor=author, status_to=proposal.status)
@@ -223,6 +225,7 @@ def proposal_edit(
     title, summary, symbol, body = _clean_text(
         title=title, summary=summary, symbol=symbol, body=body
     )
+    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         proposal = _locked(proposal)
         is_lead = permissions.can("proposal.hide", editor, proposal)
@@ -243,8 +246,9 @@ def proposal_edit(
             return proposal
         for field, value in after.items():
             setattr(proposal, field, value)
+        proposal.body_html = body_html
         proposal.edited_at = timezone.now()
-        proposal.save(update_fields=[*after, "edited_at"])
+        proposal.save(update_fields=[*after, "body_html", "edited_at"])
         _event(proposal, ProposalEvent.Kind.EDITED, actor=editor)
         # The record keeps the earlier words as well as the new ones.
         audit.append(
@@ -301,13 +305,20 @@ def comment_add(
             parent = Comment.objects.get(pk=parent.parent_id)
         if parent.is_hidden:
             raise InvalidInput(_("That comment is hidden, so you cannot reply to it."))
+    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.is_hidden:
             raise ProposalClosed(_("This proposal is hidden, so you cannot comment on it."))
         if proposal.status in FINISHED:
             raise ProposalClosed(_("This proposal is finished, so you cannot comment on it now."))
-        comment = Comment.objects.create(proposal=proposal, parent=parent, author=author, body=body)
+        comment = Comment.objects.create(
+            proposal=proposal,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=body_html,
+        )
         audit.append(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or author),
@@ -337,6 +348,7 @@ def comment_edit(
     if len(body) > COMMENT_MAX:
         raise InvalidInput(_("Your comment is too long. Please make it shorter."))
     now = now or timezone.now()
+    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.is_hidden:
@@ -346,12 +358,16 @@ def comment_edit(
         if body == comment.body:
             return comment
         CommentRevision.objects.create(
-            comment=comment, body=comment.body, written_at=comment.edited_at or comment.created_at
+            comment=comment,
+            body=comment.body,
+            body_html=comment.body_html,
+            written_at=comment.edited_at or comment.created_at,
         )
         before = comment.body
         comment.body = body
+        comment.body_html = body_html
         comment.edited_at = now
-        comment.save(update_fields=["body", "edited_at"])
+        comment.save(update_fields=["body", "body_html", "edited_at"])
         audit.append(
             forum_id=comment.proposal.forum_id,
             actor=actor_label(editor),

@@ -299,8 +299,10 @@ def _comment_view(comment: Comment, me: Member, now: Any, is_lead: bool) -> dict
     return {
         "c": comment,
         "group": display.group_label(comment.author.constituency) if comment.author else "",
-        "html": markdown.render(comment.body) if not comment.is_hidden else "",
-        "revisions": [{"r": r, "html": markdown.render(r.body)} for r in comment.revisions.all()]
+        "html": markdown.stored(comment.body_html) if not comment.is_hidden else "",
+        "revisions": [
+            {"r": r, "html": markdown.stored(r.body_html)} for r in comment.revisions.all()
+        ]
         if is_lead
         else [],
         "edited": comment.edited_at is not None,
@@ -381,7 +383,7 @@ def _proposal_page(
         "proposal": proposal,
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
-        "body_html": markdown.render(proposal.body),
+        "body_html": markdown.stored(proposal.body_html),
         "photos": photos,
         "support": [
             {
