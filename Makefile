@@ -86,6 +86,7 @@ test-services:
 bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/run.py
 	SECRET_KEY=bench $(PY) bench/request_size.py
+	SECRET_KEY=bench $(PY) bench/markdown_render.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

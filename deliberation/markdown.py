@@ -4,7 +4,7 @@ Every place that shows text a member wrote as Markdown (pages, the live preview,
 emails) goes through `render`, so no raw HTML from a user ever reaches a page.
 Stored text is rendered once, when it is saved (the `body_html` fields), not on
 every view. markdown-it-py parses in time linear in the text: Python-Markdown's
-patterns backtracked, so 20,000 "[" took over two minutes (see bench/markdown.py).
+patterns backtracked, so 20,000 "[" took over two minutes (see bench/markdown_render.py).
 """
 
 import nh3

@@ -14,7 +14,7 @@ from tests import factories
 from tests.proposals.conftest import make_proposal
 
 # Each of these took seconds to minutes with Python-Markdown (its inline patterns
-# backtrack); bench/markdown.py times them.
+# backtrack); bench/markdown_render.py times them.
 PATHOLOGICAL = {
     "open brackets": "[" * 20_000,
     "brackets then closers": "[" * 10_000 + "]" * 10_000,
