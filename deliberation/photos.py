@@ -75,8 +75,13 @@ def _redraw(data: bytes) -> CleanPhoto:
             if image_format not in FORMATS:
                 raise InvalidInput(wrong_type)
             if image_format == "JPEG":
-                # Decode at the smallest scale that still gives MAX_SIDE pixels.
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+                # Decode at the smallest scale that still gives MAX_SIDE pixels on the
+                # long side: a 12-megapixel photo is decoded at half size.
+                wide, high = image.size
+                longest = max(wide, high, 1)
+                image.draft(
+                    "RGB", (max(1, wide * MAX_SIDE // longest), max(1, high * MAX_SIDE // longest))
+                )
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InvalidInput(too_big)
