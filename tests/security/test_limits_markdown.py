@@ -1,5 +1,8 @@
 """Markdown: hostile text renders quickly and right, and once, when it is saved."""
 
+import re
+from html import unescape
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -30,9 +33,6 @@ PATHOLOGICAL = {
 
 
 def text_of(html: str) -> str:
-    import re
-    from html import unescape
-
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
@@ -114,8 +114,6 @@ def test_viewing_an_idea_does_not_render_its_text_again(forum, author):
 
 @pytest.mark.django_db
 def test_the_migration_renders_text_saved_before_it(forum, author):
-    from importlib import import_module
-
     migration = import_module("deliberation.migrations.0004_rendered_text")
     proposal = make_proposal(forum, author, body="**Yes**")
     comment = services.comment_add(proposal=proposal, author=author, body="_No_")
