@@ -12,7 +12,7 @@ someone here, and each reaches only so far:
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -206,3 +206,20 @@ def principal_for_scope(
 ) -> Principal:
     """Return who is asking, for a socket of this forum or meeting."""
     return _principal(scope.get("session", {}), scope.get("user"), forum, meeting)
+
+
+def refreshed(principal: Principal) -> Principal:
+    """Read the principal's members again, for a service to check its rule under its lock.
+
+    A member made inactive (or whose role changed) since the request began is read as
+    they are now.
+    """
+
+    def fresh(member: Member | None) -> Member | None:
+        if member is None:
+            return None
+        return Member.objects.select_related("forum").filter(pk=member.pk, is_active=True).first()
+
+    return replace(
+        principal, member=fresh(principal.member), meeting_member=fresh(principal.meeting_member)
+    )

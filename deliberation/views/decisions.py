@@ -296,6 +296,7 @@ def action_new(request: HttpRequest, slug: str, decision_id: int) -> HttpRespons
                 owner_name=data["owner_name"],
                 created_by=who.member,
                 actor=request.user if who.facilitator else who.member,
+                principal=who.principal,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -354,6 +355,7 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
                     photo=photo,
                     author=who.member,
                     actor=request.user if who.facilitator else who.member,
+                    principal=who.principal,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -406,6 +408,7 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
                     owner=data["owner"],
                     owner_name=data["owner_name"],
                     actor=request.user if who.facilitator else who.member,
+                    principal=who.principal,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

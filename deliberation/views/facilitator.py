@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import permissions, selectors
+from deliberation import identity, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -639,6 +639,7 @@ def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         owner_name=data["owner_name"],
         created_by=acting_member(request, meeting.forum),
         actor=request.user,
+        principal=identity.Principal(user=request.user, forum_id=meeting.forum_id),
     )
     return _("The action is added."), f"decision-{data['decision'].pk}"
 
