@@ -297,6 +297,13 @@ def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
     }
 
 
+def _may_read_record(request: HttpRequest, meeting: Meeting) -> bool:
+    principal = identity.principal_for_request(request, forum=meeting.forum)
+    return permissions.can("decision.read", principal, meeting.forum) or permissions.can(
+        "forum.facilitate", principal, meeting.forum
+    )
+
+
 def _phone_page(
     request: HttpRequest,
     meeting: Meeting,
@@ -322,6 +329,8 @@ def _phone_page(
         "results": display.build_results(poll) if poll else None,
         "config": display.live_config(),
         "ws_url": f"/ws/meeting/{meeting.pk}/",
+        # The record is for the forum's members (a personal link), not for a name picked.
+        "may_read_record": _may_read_record(request, meeting),
     }
     if poll and is_open and member.can_vote:
         if form is None:
@@ -476,5 +485,10 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "deliberation/vote_codes.html",
-        {"meeting": meeting, "me": member, "rows": rows},
+        {
+            "meeting": meeting,
+            "me": member,
+            "rows": rows,
+            "may_read_record": _may_read_record(request, meeting),
+        },
     )

@@ -231,3 +231,14 @@ def test_a_released_name_signs_the_phone_out_at_once(meeting, room, facilitator_
     own = Client()
     assert own.post(join_url(meeting), {"member": room["alice"].pk}).status_code == 302
     assert identity.member_id_for(own.session, meeting.pk) == room["alice"].pk
+
+
+def test_the_phone_offers_the_record_only_to_a_member_known_by_their_card(forum, meeting):
+    nia = factories.member(forum, "staff", name="Nia")
+    tom = factories.member(forum, "staff", name="Tom")
+    by_name = Client()
+    by_name.post(join_url(meeting), {"member": nia.pk})
+    assert "What we decided" not in by_name.get(phone_url(meeting)).content.decode()
+    by_card = Client()
+    by_card.post(reverse("deliberation:invite", args=[tom.invite_token]))
+    assert "What we decided" in by_card.get(phone_url(meeting)).content.decode()

@@ -16,7 +16,12 @@ from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
-from tests.realtime.conftest import _phone_session, phone, refused_with
+from tests.realtime.conftest import (  # noqa: F401 (an autouse fixture)
+    _close_worker_connections,
+    _phone_session,
+    phone,
+    refused_with,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
