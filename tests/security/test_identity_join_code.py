@@ -69,6 +69,8 @@ def test_no_names_before_the_meeting_opens_or_after_it_ends(client, forum, room,
         meeting_services.meeting_close(meeting=meeting)
     page = client.get(join_url(meeting)).content.decode()
     assert "Alice Participant" not in page
+    if status == "draft":
+        assert "The meeting has not started yet." in page
     response = client.post(join_url(meeting), {"member": room["alice"].pk})
     assert response.status_code in (200, 403)
     assert not Attendance.objects.filter(meeting=meeting).exists()
