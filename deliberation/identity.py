@@ -152,6 +152,13 @@ def remember_claim(session: Any, meeting: Meeting, member: Member) -> None:
     session[SESSION_CLAIMS] = claims
 
 
+def forget_claim(session: Any, meeting: Meeting) -> None:
+    """Forget a name this phone asked for, once it joins some other way."""
+    claims = dict(session.get(SESSION_CLAIMS, {}))
+    if claims.pop(str(meeting.pk), None) is not None:
+        session[SESSION_CLAIMS] = claims
+
+
 def claimed_member_id(session: Any, meeting_id: int) -> int | None:
     """Return the member whose name this phone asked for in a meeting, if any."""
     value = session.get(SESSION_CLAIMS, {}).get(str(meeting_id))

@@ -103,6 +103,7 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
                 status = 400
             else:
                 identity.remember_member(request.session, meeting, member)
+                identity.forget_claim(request.session, meeting)
                 return redirect("deliberation:phone", meeting_id=meeting.pk)
         else:
             error = _("Please choose your name from the list.")
@@ -150,6 +151,7 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
                 status = 400
             else:
                 identity.remember_member(request.session, meeting, attendance.member)
+                identity.forget_claim(request.session, meeting)
                 return redirect("deliberation:waiting", code=meeting.join_code)
         else:
             status = 400
@@ -255,6 +257,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "deliberation/invite.html", context, status=400)
         identity.remember_member(request.session, meeting, member)
+        identity.forget_claim(request.session, meeting)
         return redirect("deliberation:phone", meeting_id=meeting.pk)
     return render(request, "deliberation/invite.html", context)
 

@@ -244,3 +244,20 @@ def test_the_phone_offers_the_record_only_to_a_member_known_by_their_card(forum,
     by_card = Client()
     by_card.post(reverse("deliberation:invite", args=[tom.invite_token]))
     assert "What we decided" in by_card.get(phone_url(meeting)).content.decode()
+
+
+def test_after_a_refused_claim_the_phone_can_still_come_in_as_a_guest(
+    meeting, room, facilitator_client, forum
+):
+    first, second = Client(), Client()
+    first.post(join_url(meeting), {"member": room["alice"].pk})
+    second.post(join_url(meeting), {"member": room["alice"].pk})
+    attendance = Attendance.objects.get(meeting=meeting, member=room["alice"])
+    meeting_services.attendance_claim_decide(attendance=attendance, confirm=False)
+    second.post(
+        reverse("deliberation:join_guest", args=[meeting.join_code]),
+        {"name": "Alys", "constituency": "lived_experience"},
+    )
+    page = second.get(reverse("deliberation:waiting", args=[meeting.join_code])).content.decode()
+    assert "Hello Alys. Please wait." in page
+    assert "Sorry, you cannot join now." not in page
