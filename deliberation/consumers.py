@@ -25,12 +25,20 @@ CLOSE_NOT_ALLOWED = 4403
 class Viewer:
     audience: str  # "phone", "projector" or "facilitator"
     meeting_id: int
-    member: Member | None = None
-    user: Any = None
+    principal: identity.Principal = identity.Principal()
+
+    @property
+    def member(self) -> Member | None:
+        """Return who this phone joined the meeting as."""
+        return self.principal.meeting_member
+
+    @property
+    def user(self) -> Any:
+        return self.principal.user
 
 
 def identify(scope: dict[str, Any]) -> Viewer | None:
-    """Work out who is connecting, from the URL and the session."""
+    """Work out who is connecting, from the URL and the session (identity.principal_for_scope)."""
     kwargs = scope["url_route"]["kwargs"]
     if "projector_token" in kwargs:
         meeting = Meeting.objects.filter(projector_token=kwargs["projector_token"]).first()
@@ -38,13 +46,14 @@ def identify(scope: dict[str, Any]) -> Viewer | None:
     meeting = Meeting.objects.select_related("forum").filter(pk=kwargs["meeting_id"]).first()
     if meeting is None:
         return None
+    principal = identity.principal_for_scope(scope, meeting=meeting)
     if kwargs.get("role") == "facilitator":
-        user = scope.get("user")
-        if permissions.can("forum.facilitate", user, meeting.forum):
-            return Viewer("facilitator", meeting.pk, user=user)
+        if permissions.can("forum.facilitate", principal, meeting.forum):
+            return Viewer("facilitator", meeting.pk, principal)
         return None
-    member = identity.present_member(scope["session"], meeting.pk)
-    return Viewer("phone", meeting.pk, member=member) if member else None
+    if principal.meeting_member is None:
+        return None
+    return Viewer("phone", meeting.pk, principal)
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
@@ -66,6 +75,10 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self.groups = [realtime.meeting_group(meeting_id)]
         if self.viewer.audience == "phone":
             self.groups.append(realtime.phones_group(meeting_id))
+            # Told when the name is released, given to another phone, or the member may
+            # no longer take part, so this socket stops acting as them at once.
+            assert self.viewer.member is not None
+            self.groups.append(realtime.member_group(meeting_id, self.viewer.member.pk))
         else:
             self.groups.append(realtime.console_group(meeting_id))
         if self.viewer.audience == "facilitator":
@@ -92,6 +105,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in getattr(self, "groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def identity_revoked(self, event: dict[str, Any]) -> None:
+        """Close a phone whose name is no longer its own; the page asks them to join again."""
+        self.viewer = None
+        await self.close(code=CLOSE_NOT_ALLOWED)
+
     async def broadcast(self, event: dict[str, Any]) -> None:
         """Pass on an event that was serialised once for the whole group."""
         await self.send(text_data=event["text"])
@@ -107,6 +125,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send_json(snapshot)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.viewer is None:
+            return
         try:
             message = protocol.parse(text_data, bytes_data)
         except protocol.ProtocolError as exc:
@@ -155,6 +175,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             voter=voter,
             cast_by=me,
             secret_token=token,
+            # The service checks under its lock that the name is still this phone's.
+            device_token=str(self.scope["session"].get(identity.SESSION_DEVICE, "")),
         )
         # The service checks the rest (open poll, this meeting, in the room, allowed to
         # vote) for the whole batch at once.
@@ -171,9 +193,13 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send_json(ack)
 
     def _supported(self, me: Member, member_id: int) -> Member:
+        assert self.viewer is not None
         supported = Member.objects.filter(pk=member_id, forum_id=me.forum_id).first()
         permissions.require(
-            "member.assist", me, supported, _("You can only vote with a person you support.")
+            "member.assist",
+            self.viewer.principal,
+            supported,
+            _("You can only vote with a person you support."),
         )
         assert supported is not None
         return supported
@@ -204,7 +230,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self._require_facilitator()
         poll = self._poll(message.poll)
         assert self.viewer is not None
-        permissions.require("poll.facilitate", self.viewer.user, poll)
+        permissions.require("poll.facilitate", self.viewer.principal, poll)
         service(poll=poll, actor=self.viewer.user)
 
     async def on_hand_count_set(self, message: protocol.Message) -> None:
@@ -214,7 +240,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self._require_facilitator()
         poll = self._poll(message.poll)
         assert self.viewer is not None
-        permissions.require("poll.facilitate", self.viewer.user, poll)
+        permissions.require("poll.facilitate", self.viewer.principal, poll)
         entered_by = Member.objects.filter(forum_id=poll.forum_id, user=self.viewer.user).first()
         poll_services.hand_count_set(
             poll=poll,
@@ -231,7 +257,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self._require_facilitator()
         assert self.viewer is not None
         meeting = Meeting.objects.select_related("forum").get(pk=self.viewer.meeting_id)
-        permissions.require("forum.facilitate", self.viewer.user, meeting.forum)
+        permissions.require("forum.facilitate", self.viewer.principal, meeting.forum)
         item = None
         if message.item is not None:
             item = AgendaItem.objects.filter(pk=message.item, meeting=meeting).first()

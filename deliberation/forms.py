@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods
+from deliberation import methods, selectors
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -70,9 +70,7 @@ class NameChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
-            forum_id=meeting.forum_id, is_guest=False, is_active=True
-        )
+        self.fields["member"].queryset = selectors.expected_participants(meeting)  # type: ignore[attr-defined]
 
 
 class GuestForm(forms.Form):

@@ -1,11 +1,23 @@
-"""Who is on this phone: participants have no account, so the session remembers them."""
+"""Who is asking: one principal for pages and sockets, from the login and the session.
 
+Participants have no account, so the session remembers them. There are three ways to be
+someone here, and each reaches only so far:
+
+- a signed-in user: a facilitator's powers come from this alone;
+- a forum member, by their login or their personal link (the "Yes, this is me" button):
+  they may read the record and write in the forum;
+- a meeting member, by picking a name or a card at one meeting: they may vote and take
+  part in that meeting, and nothing else.
+"""
+
+import hashlib
 import secrets
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Q
+from django.http import HttpRequest
 
-from deliberation.models import Attendance, Meeting, Member
+from deliberation.models import Attendance, Forum, Meeting, Member, Role
 
 SESSION_MEMBERS = "coprod.members"
 SESSION_DEVICE = "coprod.device"
@@ -50,9 +62,10 @@ def present_member(session: Any, meeting_id: int) -> Member | None:
     )
     if attendance is None:
         return None
-    # A facilitator may have given the name to another phone since.
+    # The name is this phone's only while it is tied to this phone: a facilitator may
+    # have released it or given it to another phone since.
     token = session.get(SESSION_DEVICE, "")
-    if attendance.device_token and attendance.device_token != token:
+    if not token or attendance.device_token != token:
         return None
     return attendance.member
 
@@ -73,15 +86,23 @@ def secret_token(cookies: Any, poll_id: int) -> str | None:
 
 
 SESSION_FORUM_MEMBERS = "coprod.forum_members"
+SESSION_CLAIMS = "coprod.claims"
+
+
+def link_fingerprint(member: Member) -> str:
+    """Fingerprint a member's personal link, so a new link signs out the old one's browsers."""
+    return hashlib.sha256(f"coprod-link:{member.invite_token}".encode()).hexdigest()[:32]
 
 
 def remember_forum_member(session: Any, member: Member) -> None:
     """Remember that this browser is this member of their forum, between meetings too.
 
-    Only a personal invite link or QR card sets this, since only that person holds it.
+    Only the "Yes, this is me" button of a personal link or QR card sets this (a POST, so
+    another site cannot do it), since only that person holds the link. The link's
+    fingerprint is kept with it: a new link for a lost card signs this browser out.
     """
     members = dict(session.get(SESSION_FORUM_MEMBERS, {}))
-    members[str(member.forum_id)] = member.pk
+    members[str(member.forum_id)] = [member.pk, link_fingerprint(member)]
     session[SESSION_FORUM_MEMBERS] = members
 
 
@@ -93,48 +114,119 @@ def forget_forum_member(session: Any, forum_id: int) -> None:
 
 
 def forum_member_for(session: Any, user: Any, forum_id: int) -> Member | None:
-    """Return who this browser is in a forum: a signed-in user's member, else the session's.
+    """Return who this browser is in a forum: a signed-in user's member, else the link's.
 
-    An inactive member (someone who left the forum) is nobody here.
+    An inactive member (someone who left the forum) is nobody here, and so is a browser
+    that came in by a personal link the facilitator has since replaced, or by the card
+    of a facilitator (who signs in).
     """
     members = Member.objects.select_related("forum").filter(forum_id=forum_id, is_active=True)
     if getattr(user, "is_authenticated", False):
         own = members.filter(user=user).first()
         if own is not None:
             return own
-    member_id = session.get(SESSION_FORUM_MEMBERS, {}).get(str(forum_id))
-    if not isinstance(member_id, int):
+    value = session.get(SESSION_FORUM_MEMBERS, {}).get(str(forum_id))
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int):
         return None
-    return members.filter(pk=member_id).first()
+    member = members.filter(pk=value[0]).first()
+    if member is None or not secrets.compare_digest(str(value[1]), link_fingerprint(member)):
+        return None
+    if member.role == Role.FACILITATOR:
+        # A facilitator's powers come from their login only, never from a card.
+        return None
+    return member
 
 
 def record_member(session: Any, user: Any, forum_id: int) -> Member | None:
     """Return who this browser is in a forum, to read its record and report on actions.
 
-    A signed-in member or a personal link first (forum_member_for); else the member
-    this phone joined one of the forum's meetings as, if the name is still tied to
-    this phone (as present_member checks) and the person was let in.
+    Only a login or a personal link: a name picked at a meeting reaches that meeting only.
     """
-    member = forum_member_for(session, user, forum_id)
-    if member is not None:
-        return member
-    pairs = [
-        (int(meeting_id), member_id)
-        for meeting_id, member_id in session.get(SESSION_MEMBERS, {}).items()
-        if str(meeting_id).isdigit() and isinstance(member_id, int)
-    ]
-    if not pairs:
-        return None
-    joined = Q()
-    for meeting_id, member_id in pairs:
-        joined |= Q(meeting_id=meeting_id, member_id=member_id)
-    token = session.get(SESSION_DEVICE, "")
-    attendance = (
-        Attendance.objects.select_related("member", "member__forum")
-        .filter(joined, meeting__forum_id=forum_id, member__is_active=True)
-        .exclude(status=Attendance.Status.WAITING)
-        .filter(Q(device_token="") | Q(device_token=token))
-        .order_by("-joined_at", "-pk")
-        .first()
+    return forum_member_for(session, user, forum_id)
+
+
+def remember_claim(session: Any, meeting: Meeting, member: Member) -> None:
+    """Remember that this phone asked for a name another phone has, while it waits."""
+    claims = dict(session.get(SESSION_CLAIMS, {}))
+    claims[str(meeting.pk)] = member.pk
+    session[SESSION_CLAIMS] = claims
+
+
+def forget_claim(session: Any, meeting: Meeting) -> None:
+    """Forget a name this phone asked for, once it joins some other way."""
+    claims = dict(session.get(SESSION_CLAIMS, {}))
+    if claims.pop(str(meeting.pk), None) is not None:
+        session[SESSION_CLAIMS] = claims
+
+
+def claimed_member_id(session: Any, meeting_id: int) -> int | None:
+    """Return the member whose name this phone asked for in a meeting, if any."""
+    value = session.get(SESSION_CLAIMS, {}).get(str(meeting_id))
+    return value if isinstance(value, int) else None
+
+
+# -- the principal: who is asking, for every page and socket -----------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the signed-in user, the forum member, the meeting member.
+
+    `member` is the forum member by login or personal link (for `forum_id`);
+    `meeting_member` is who this phone joined `meeting_id` as. permissions.py decides
+    what each may do; nothing else does.
+    """
+
+    user: Any = None
+    forum_id: int | None = None
+    member: Member | None = None
+    meeting_id: int | None = None
+    meeting_member: Member | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+
+def _principal(session: Any, user: Any, forum: Forum | None, meeting: Meeting | None) -> Principal:
+    forum_id = forum.pk if forum is not None else (meeting.forum_id if meeting else None)
+    member = forum_member_for(session, user, forum_id) if forum_id is not None else None
+    meeting_member = present_member(session, meeting.pk) if meeting is not None else None
+    return Principal(
+        user=user,
+        forum_id=forum_id,
+        member=member,
+        meeting_id=meeting.pk if meeting is not None else None,
+        meeting_member=meeting_member,
     )
-    return attendance.member if attendance else None
+
+
+def principal_for_request(
+    request: HttpRequest, *, forum: Forum | None = None, meeting: Meeting | None = None
+) -> Principal:
+    """Return who is asking, for a page of this forum or meeting."""
+    return _principal(request.session, request.user, forum, meeting)
+
+
+def principal_for_scope(
+    scope: dict[str, Any], *, forum: Forum | None = None, meeting: Meeting | None = None
+) -> Principal:
+    """Return who is asking, for a socket of this forum or meeting."""
+    return _principal(scope.get("session", {}), scope.get("user"), forum, meeting)
+
+
+def refreshed(principal: Principal) -> Principal:
+    """Read the principal's members again, for a service to check its rule under its lock.
+
+    A member made inactive (or whose role changed) since the request began is read as
+    they are now.
+    """
+
+    def fresh(member: Member | None) -> Member | None:
+        if member is None:
+            return None
+        return Member.objects.select_related("forum").filter(pk=member.pk, is_active=True).first()
+
+    return replace(
+        principal, member=fresh(principal.member), meeting_member=fresh(principal.meeting_member)
+    )

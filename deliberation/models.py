@@ -199,6 +199,8 @@ class Attendance(models.Model):
     via = models.CharField(max_length=20, default="code")
     # Ties a name to the phone that claimed it, so nobody else can pick it later.
     device_token = models.CharField(max_length=64, blank=True)
+    # Another phone asking for this name: it waits until the facilitator confirms.
+    claim_token = models.CharField(max_length=64, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

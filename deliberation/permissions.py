@@ -1,4 +1,10 @@
-"""Who may do what: predicates of the `rules` package, shared by views and consumers."""
+"""Who may do what: predicates of the `rules` package, shared by views and consumers.
+
+Every rule takes the principal (identity.Principal: who is asking) and a target. A
+facilitator's powers come from their login only; a name picked at a meeting reaches that
+meeting's votes only; the forum (its record and threads) needs a login or a personal link.
+Until every caller passes a Principal, a bare user or Member is still understood.
+"""
 
 from typing import Any
 
@@ -6,12 +12,35 @@ import rules
 from django.utils.translation import gettext as _
 
 from deliberation.exceptions import NotAllowed
+from deliberation.identity import Principal
 from deliberation.models import Constituency, Forum, Member, Poll, Role
 
 
+def user_of(who: Any) -> Any:
+    """Return the signed-in user behind a principal (or the user given)."""
+    return who.user if isinstance(who, Principal) else who
+
+
+def forum_member_of(who: Any) -> Member | None:
+    """Return the forum member (by login or personal link) behind a principal."""
+    if isinstance(who, Principal):
+        return who.member
+    return who if isinstance(who, Member) else None
+
+
+def meeting_member_of(who: Any, meeting_id: int | None) -> Member | None:
+    """Return who this principal joined the meeting as; a forum member never counts here."""
+    if isinstance(who, Principal):
+        if meeting_id is None or who.meeting_id != meeting_id:
+            return None
+        return who.meeting_member
+    return who if isinstance(who, Member) else None
+
+
 @rules.predicate
-def is_forum_facilitator(user: Any, forum: Forum | None) -> bool:
+def is_forum_facilitator(who: Any, forum: Forum | None) -> bool:
     """Is this signed-in user a facilitator of the forum?"""
+    user = user_of(who)
     if forum is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -27,9 +56,18 @@ def is_staff_user(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_staff)
 
 
+def _voter(who: Any, poll: Poll | None) -> Member | None:
+    if poll is None:
+        return None
+    if poll.meeting_id is not None:
+        return meeting_member_of(who, poll.meeting_id)
+    return forum_member_of(who)
+
+
 @rules.predicate
-def can_vote_in(member: Member | None, poll: Poll | None) -> bool:
-    """May this member vote in this poll?"""
+def can_vote_in(who: Any, poll: Poll | None) -> bool:
+    """May this member vote in this poll (a meeting's poll: as who they joined it as)?"""
+    member = _voter(who, poll)
     return (
         member is not None
         and poll is not None
@@ -39,8 +77,12 @@ def can_vote_in(member: Member | None, poll: Poll | None) -> bool:
 
 
 @rules.predicate
-def supports_member(member: Member | None, other: Member | None) -> bool:
+def supports_member(who: Any, other: Member | None) -> bool:
     """Is this member a supporter of the other?"""
+    if isinstance(who, Principal):
+        member = who.meeting_member or who.member
+    else:
+        member = who
     return (
         member is not None
         and other is not None
@@ -52,9 +94,9 @@ def supports_member(member: Member | None, other: Member | None) -> bool:
 
 
 @rules.predicate
-def is_poll_facilitator(user: Any, poll: Poll | None) -> bool:
+def is_poll_facilitator(who: Any, poll: Poll | None) -> bool:
     """Is this user a facilitator of the poll's forum?"""
-    return poll is not None and is_forum_facilitator(user, poll.forum)
+    return poll is not None and is_forum_facilitator(who, poll.forum)
 
 
 permissions = rules.RuleSet()
@@ -101,8 +143,9 @@ def _forum_id(target: Any) -> int | None:
 
 
 @rules.predicate
-def is_forum_reader(who: Member | None, target: Any) -> bool:
-    """Is this an active member of the forum the target belongs to?"""
+def is_forum_reader(who: Any, target: Any) -> bool:
+    """Is this an active member of the forum the target belongs to (by login or link)?"""
+    who = forum_member_of(who)
     return (
         isinstance(who, Member)
         and who.is_active
@@ -112,35 +155,38 @@ def is_forum_reader(who: Member | None, target: Any) -> bool:
 
 
 @rules.predicate
-def is_forum_writer(who: Member | None, target: Any) -> bool:
+def is_forum_writer(who: Any, target: Any) -> bool:
     """May this member write in the forum (everyone but observers)?"""
-    return is_forum_reader(who, target) and str(who.role) in WRITING_ROLES  # type: ignore[union-attr]
+    member = forum_member_of(who)
+    return is_forum_reader(member, target) and str(member.role) in WRITING_ROLES  # type: ignore[union-attr]
 
 
 @rules.predicate
-def is_forum_lead(who: Member | None, target: Any) -> bool:
+def is_forum_lead(who: Any, target: Any) -> bool:
     """Is this member a facilitator of the forum the target belongs to?"""
-    return is_forum_reader(who, target) and who.role == Role.FACILITATOR  # type: ignore[union-attr]
+    member = forum_member_of(who)
+    return is_forum_reader(member, target) and member.role == Role.FACILITATOR  # type: ignore[union-attr]
 
 
 @rules.predicate
-def is_author(who: Member | None, target: Any) -> bool:
+def is_author(who: Any, target: Any) -> bool:
     """Did this member write the proposal or comment?"""
-    return isinstance(who, Member) and getattr(target, "author_id", None) == who.pk
+    member = forum_member_of(who)
+    return member is not None and getattr(target, "author_id", None) == member.pk
 
 
 @rules.predicate
-def is_comment_reader(who: Member | None, comment: Any) -> bool:
+def is_comment_reader(who: Any, comment: Any) -> bool:
     return comment is not None and is_forum_reader(who, comment.proposal)
 
 
 @rules.predicate
-def is_comment_writer(who: Member | None, comment: Any) -> bool:
+def is_comment_writer(who: Any, comment: Any) -> bool:
     return comment is not None and is_forum_writer(who, comment.proposal)
 
 
 @rules.predicate
-def is_comment_lead(who: Member | None, comment: Any) -> bool:
+def is_comment_lead(who: Any, comment: Any) -> bool:
     return comment is not None and is_forum_lead(who, comment.proposal)
 
 
@@ -167,13 +213,14 @@ permissions.add_rule("easyread.check", is_forum_writer)
 
 
 @rules.predicate
-def is_action_owner(who: Member | None, action: Any) -> bool:
+def is_action_owner(who: Any, action: Any) -> bool:
     """Is this member the one who said they would do the action?"""
-    return isinstance(who, Member) and action is not None and action.owner_id == who.pk
+    member = forum_member_of(who)
+    return member is not None and action is not None and action.owner_id == member.pk
 
 
 @rules.predicate
-def is_open_action(who: Member | None, action: Any) -> bool:
+def is_open_action(who: Any, action: Any) -> bool:
     """Is the action still planned or being done (not done, not stopped)?"""
     return action is not None and action.is_open
 

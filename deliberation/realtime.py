@@ -48,6 +48,11 @@ def phones_group(meeting_id: int) -> str:
     return f"meeting.{meeting_id}.phones"
 
 
+def member_group(meeting_id: int, member_id: int) -> str:
+    """Return the group of the phones that joined a meeting as one member (one, normally)."""
+    return f"meeting.{meeting_id}.member.{member_id}"
+
+
 def encode(event: dict[str, Any]) -> str:
     """Serialise an event once, for every consumer that will send it."""
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
@@ -76,6 +81,23 @@ def announce(meeting_id: int, event: dict[str, Any], *, audience: str = "all") -
         _run_async(send_group, group, event)
 
     transaction.on_commit(send)
+
+
+async def _send_close(group: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    await layer.group_send(group, {"type": "identity.revoked"})
+
+
+def close_member_sockets(meeting_id: int, member_id: int) -> None:
+    """Close the phones of a member in a meeting once the transaction commits.
+
+    For a name released or given to another phone, a member made inactive or an
+    observer: their open socket must not go on voting as them.
+    """
+    group = member_group(meeting_id, member_id)
+    transaction.on_commit(lambda: _run_async(_send_close, group))
 
 
 def tally_changed(meeting_id: int, poll_id: int) -> None:

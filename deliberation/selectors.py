@@ -163,6 +163,8 @@ def attendance_state(meeting: Meeting) -> dict[str, Any]:
             "needs": a.member.communication_needs,
             "guest": a.member.is_guest,
             "status": a.status,
+            # Another phone asks for this name (never which phone: only that one asks).
+            "claim": bool(a.claim_token),
         }
         for a in Attendance.objects.filter(meeting=meeting)
         .select_related("member")
@@ -279,6 +281,22 @@ def forums_for_user(user: Any) -> QuerySet[Forum]:
 def forum_members(forum: Forum) -> QuerySet[Member]:
     """Return a forum's members with whom they support, by name."""
     return forum.members.filter(is_guest=False).prefetch_related("supports").order_by("name")
+
+
+def expected_participants(meeting: Meeting) -> QuerySet[Member]:
+    """Return the names a phone may pick at a meeting: its forum's participants and supporters.
+
+    Never a facilitator (their powers come from their login), an observer or a guest, and
+    nobody before the meeting opens or after it ends (the code is on the projector).
+    """
+    if meeting.status != Meeting.Status.OPEN:
+        return Member.objects.none()
+    return Member.objects.filter(
+        forum_id=meeting.forum_id,
+        is_active=True,
+        is_guest=False,
+        role__in=[Role.PARTICIPANT, Role.SUPPORTER],
+    ).order_by("name")
 
 
 def open_meeting_for_forum(forum_id: int) -> Meeting | None:

@@ -36,6 +36,11 @@ urlpatterns = [
     path("f/<slug:slug>/", facilitator.forum, name="forum"),
     path("f/<slug:slug>/members/new/", facilitator.member_add_view, name="member_add"),
     path("f/<slug:slug>/members/<int:member_id>/", facilitator.member_edit, name="member_edit"),
+    path(
+        "f/<slug:slug>/members/<int:member_id>/new-link/",
+        facilitator.member_new_link,
+        name="member_new_link",
+    ),
     path("f/<slug:slug>/cards/", facilitator.cards, name="cards"),
     path("f/<slug:slug>/easyread/check/", check_text, name="easyread_check"),
     path("f/<slug:slug>/meetings/new/", facilitator.meeting_new, name="meeting_new"),

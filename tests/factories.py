@@ -136,3 +136,17 @@ def action(decision: Any, **kwargs: Any) -> Any:
         due_on=kwargs.pop("due_on", datetime.date.today() + datetime.timedelta(days=30)),
         **kwargs,
     )
+
+
+def link_sign_in(client: Any, member: Member) -> Any:
+    """Press "Yes, this is me" on a member's personal link page, as the person does.
+
+    Opening the link changes nothing; only this button (a POST) says who the browser
+    is. It does not join an open meeting (that is the other button).
+    """
+    from django.urls import reverse
+
+    url = reverse("deliberation:invite", args=[member.invite_token])
+    client.get(url)
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, {"next": "proposals", "csrfmiddlewaretoken": token})

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, photos
+from deliberation import audit, identity, permissions, photos
 from deliberation.exceptions import InvalidInput
 from deliberation.models import (
     Action,
     ActionStatus,
     ActionUpdate,
     Decision,
+    Forum,
     Meeting,
     Member,
 )
@@ -48,6 +49,21 @@ def _owner(decision: Decision, owner: Member | None, owner_name: str) -> tuple[M
     return None, name
 
 
+def _require(principal: identity.Principal | None, rule: str, target: Any, forum_id: int) -> None:
+    """Check again, under the change's lock, that whoever asks may do this.
+
+    The page checked first; this check sees the row and the person as they are now (an
+    action done or stopped meanwhile, a member who left). No principal: a trusted caller
+    (a management command, the seed data).
+    """
+    if principal is None:
+        return
+    principal = identity.refreshed(principal)
+    if permissions.can("forum.facilitate", principal, Forum.objects.get(pk=forum_id)):
+        return
+    permissions.require(rule, principal, target)
+
+
 def _payload(action: Action) -> dict[str, Any]:
     return {
         "action": action.pk,
@@ -79,6 +95,7 @@ def action_create(
     owner_name: str = "",
     created_by: Member | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Action:
     """Add what someone will do because of a decision, and by when."""
     description = _text(
@@ -90,6 +107,8 @@ def action_create(
         raise InvalidInput(_("Please give the date it will be done by."))
     owner, owner_name = _owner(decision, owner, owner_name)
     with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        _require(principal, "action.manage", decision, decision.forum_id)
         action = Action.objects.create(
             decision=decision,
             forum_id=decision.forum_id,
@@ -117,6 +136,7 @@ def action_edit(
     owner: Member | None = None,
     owner_name: str = "",
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Action:
     """Correct what an action is, who does it or by when; its progress stays as it is."""
     description = _text(
@@ -128,6 +148,7 @@ def action_edit(
         raise InvalidInput(_("Please give the date it will be done by."))
     with transaction.atomic():
         action = Action.objects.select_for_update().select_related("decision").get(pk=action.pk)
+        _require(principal, "action.manage", action, action.forum_id)
         owner, owner_name = _owner(action.decision, owner, owner_name)
         before = _payload(action)
         action.description = description
@@ -159,13 +180,15 @@ def action_progress_add(
     photo: PhotoInput | None = None,
     author: Member | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> ActionUpdate:
     """Add a progress note to an action, moving it on to a new status if one is given.
 
     Stopping an action needs its reason: the note says why, and is kept as the
-    action's reason. Who may make which change is for permissions.action_change_rule
-    to say before this is called. A photo is re-encoded so no location or other
-    metadata stays, and its SHA-256 goes into the audit event.
+    action's reason. Who may make which change is permissions.action_change_rule's to
+    say; with a principal it is checked again here, under the action's lock. A photo is
+    re-encoded so no location or other metadata stays, and its SHA-256 goes into the
+    audit event.
     """
     note = _text(note, limit=NOTE_MAX, missing=_("Please write what happened."))
     what_helped = _text(what_helped, limit=NOTE_MAX)
@@ -182,6 +205,7 @@ def action_progress_add(
     clean = photos.reencode(photo.file, size=photo.size) if photo is not None else None
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
+        _require(principal, permissions.action_change_rule(action, status), action, action.forum_id)
         before = action.status
         after = status or before
         update = ActionUpdate(

@@ -8,9 +8,18 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
-from deliberation import audit
+from deliberation import audit, realtime
 from deliberation.exceptions import InvalidInput
-from deliberation.models import CommunicationNeed, Constituency, Forum, Member, Role
+from deliberation.models import (
+    Attendance,
+    CommunicationNeed,
+    Constituency,
+    Forum,
+    Meeting,
+    Member,
+    Role,
+    new_token,
+)
 from deliberation.services.common import Actor, actor_label
 
 
@@ -148,6 +157,7 @@ def member_update(
     if constituency not in Constituency.values or role not in Role.values or not name.strip():
         raise InvalidInput("Please give a name, a voice and a role.")
     with transaction.atomic():
+        before = Member.objects.select_for_update().values("role", "is_active").get(pk=member.pk)
         needs_before = sorted(member.communication_needs or [])
         member.name = name.strip()
         member.constituency = constituency
@@ -158,6 +168,9 @@ def member_update(
         supported = [m for m in supports if m.forum_id == member.forum_id and m.pk != member.pk]
         member.supports.set(supported)
         contact_changed = _contact_set(member, contact)
+        if before["role"] != role or before["is_active"] != is_active:
+            # Their phones reconnect as who they are now (an observer does not vote).
+            _close_phones(member)
         audit.append(
             forum_id=member.forum_id,
             actor=actor_label(actor),
@@ -172,5 +185,43 @@ def member_update(
                 "contact_changed": contact_changed,
                 "supports": [m.pk for m in supported],
             },
+        )
+    return member
+
+
+def _close_phones(member: Member) -> None:
+    """Close the member's sockets in every meeting not yet finished; call inside the change."""
+    meeting_ids = (
+        Attendance.objects.filter(member=member)
+        .exclude(meeting__status=Meeting.Status.CLOSED)
+        .values_list("meeting_id", flat=True)
+    )
+    for meeting_id in meeting_ids:
+        realtime.close_member_sockets(meeting_id, member.pk)
+
+
+def member_link_reissue(*, member: Member, actor: Actor = None) -> Member:
+    """Give a member a new personal link and card (one was lost); the old one stops working.
+
+    Browsers that came in by the old link are nobody here any more, and phones that
+    joined a meeting still going with it are untied from the name.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        member.invite_token = new_token()
+        member.save(update_fields=["invite_token"])
+        tied = (
+            Attendance.objects.select_for_update()
+            .filter(member=member)
+            .exclude(meeting__status=Meeting.Status.CLOSED)
+        )
+        tied.exclude(device_token="").update(device_token="")
+        _close_phones(member)
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor),
+            # Never the link itself: the record is open to every member.
+            kind="member.link_reissued",
+            payload={"member": member.pk},
         )
     return member

@@ -5,8 +5,9 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
-from deliberation import audit
+from deliberation import audit, realtime
 from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
 from deliberation.models import (
     AgendaItem,
@@ -229,7 +230,19 @@ def attendance_join(
         raise MeetingNotOpen("This meeting has finished.")
     if via == "name" and not meeting.allow_name_choice:
         raise NotAllowed("Please use your personal card or link to join this meeting.")
+    if via == "name" and meeting.status != Meeting.Status.OPEN:
+        raise MeetingNotOpen()
     with transaction.atomic():
+        if via == "name":
+            # Checked again under the lock: only the meeting's expected participants
+            # (never a facilitator, an observer or a guest) may be picked by name.
+            fresh = Member.objects.select_for_update().get(pk=member.pk)
+            if (
+                not fresh.is_active
+                or fresh.is_guest
+                or fresh.role not in (Role.PARTICIPANT, Role.SUPPORTER)
+            ):
+                raise NotAllowed(_("Please choose your name from the list."))
         attendance, created = Attendance.objects.select_for_update().get_or_create(
             meeting=meeting,
             member=member,
@@ -247,7 +260,11 @@ def attendance_join(
             new_phone = bool(device_token) and device_token != attendance.device_token
             attendance.status = Attendance.Status.PRESENT
             attendance.device_token = device_token or attendance.device_token
-            attendance.save(update_fields=["status", "device_token"])
+            if new_phone:
+                attendance.claim_token = ""
+                # The phone that had the name stops acting as this person at once.
+                realtime.close_member_sockets(meeting.pk, member.pk)
+            attendance.save(update_fields=["status", "device_token", "claim_token"])
             if not changed and not new_phone:
                 return attendance
         audit.append(
@@ -344,14 +361,72 @@ def guest_admit(
 
 
 def attendance_release(*, attendance: Attendance, actor: Actor = None) -> Attendance:
-    """Untie a name from the phone that claimed it, so the person can join again."""
+    """Untie a name from the phone that claimed it, so the person can join again.
+
+    That phone is signed out of the name at once: its open socket is closed and its
+    next request finds nobody (identity.present_member needs the same phone).
+    """
     with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
         attendance.device_token = ""
-        attendance.save(update_fields=["device_token"])
+        attendance.claim_token = ""
+        attendance.save(update_fields=["device_token", "claim_token"])
+        realtime.close_member_sockets(attendance.meeting_id, attendance.member_id)
         audit.append(
             forum_id=attendance.meeting.forum_id,
             actor=actor_label(actor),
             kind="attendance.released",
             payload={"meeting": attendance.meeting_id, "member": attendance.member_id},
         )
+    return attendance
+
+
+def attendance_claim(
+    *, meeting: Meeting, member: Member, device_token: str, actor: Actor = None
+) -> Attendance:
+    """Ask for a name another phone has: the facilitator confirms or refuses.
+
+    The first phone keeps the name until then; this one waits.
+    """
+    if not device_token:
+        raise InvalidInput(_("Please try again."))
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().get(meeting=meeting, member=member)
+        if attendance.device_token == device_token:
+            return attendance
+        attendance.claim_token = device_token
+        attendance.save(update_fields=["claim_token"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor or "phone"),
+            kind="attendance.claimed",
+            payload={"meeting": meeting.pk, "member": member.pk},
+        )
+        _announce_attendance(meeting)
+    return attendance
+
+
+def attendance_claim_decide(
+    *, attendance: Attendance, confirm: bool, actor: Actor = None
+) -> Attendance:
+    """Give a name to the phone that asked for it, or refuse; the old phone is signed out."""
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update().select_related("meeting").get(pk=attendance.pk)
+        )
+        if not attendance.claim_token:
+            raise InvalidInput(_("Nobody is asking for this name now."))
+        if confirm:
+            attendance.device_token = attendance.claim_token
+            attendance.status = Attendance.Status.PRESENT
+            realtime.close_member_sockets(attendance.meeting_id, attendance.member_id)
+        attendance.claim_token = ""
+        attendance.save(update_fields=["device_token", "claim_token", "status"])
+        audit.append(
+            forum_id=attendance.meeting.forum_id,
+            actor=actor_label(actor),
+            kind="attendance.claim_confirmed" if confirm else "attendance.claim_refused",
+            payload={"meeting": attendance.meeting_id, "member": attendance.member_id},
+        )
+        _announce_attendance(attendance.meeting)
     return attendance

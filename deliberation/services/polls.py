@@ -336,6 +336,8 @@ class BallotRequest:
     cast_by: Member | None = None
     paper_constituency: str | None = None
     secret_token: str | None = None
+    # The phone's device token: if given, the name must still be tied to that phone.
+    device_token: str | None = None
 
 
 def ballot_cast(
@@ -348,9 +350,12 @@ def ballot_cast(
     paper_constituency: str | None = None,
     secret_token: str | None = None,
     meeting: Meeting | None = None,
+    device_token: str | None = None,
 ) -> CastResult:
     """Record one ballot; the last answer of a member counts, a resent client id counts once."""
-    request = BallotRequest(answer, client_id, voter, cast_by, paper_constituency, secret_token)
+    request = BallotRequest(
+        answer, client_id, voter, cast_by, paper_constituency, secret_token, device_token
+    )
     outcome = ballots_cast(
         poll_id=poll.pk, requests=[request], meeting_id=meeting.pk if meeting else None
     )[0]
@@ -394,16 +399,21 @@ class _BallotBatch:
         self.poll = poll
         self.spec = poll_spec(poll)
         voter_ids = {r.voter.pk for r in requests if r.voter is not None}
+        casters = {r.cast_by.pk for r in requests if r.cast_by is not None}
+        # Read who they are now, under the poll's lock: a member made inactive or an
+        # observer since their phone connected votes no more.
+        self.fresh: dict[int, Member] = Member.objects.in_bulk(voter_ids | casters)
+        self.devices: dict[int, str] = {}
         if poll.meeting_id is None:
             self.present = voter_ids
         else:
-            self.present = set(
-                Attendance.objects.filter(
-                    meeting_id=poll.meeting_id,
-                    member_id__in=voter_ids,
-                    status=Attendance.Status.PRESENT,
-                ).values_list("member_id", flat=True)
-            )
+            rows = Attendance.objects.filter(
+                meeting_id=poll.meeting_id,
+                member_id__in=voter_ids | casters,
+                status=Attendance.Status.PRESENT,
+            ).values_list("member_id", "device_token")
+            self.devices = dict(rows)
+            self.present = set(self.devices) & voter_ids
         assisted = [
             (r.cast_by.pk, r.voter.pk)
             for r in requests
@@ -510,12 +520,23 @@ class _BallotBatch:
             if cast_by is None or request.paper_constituency not in Constituency.values:
                 raise InvalidInput(_("A paper vote needs the group of the person who voted."))
             return Source.PAPER, str(request.paper_constituency)
-        if not permissions.can("poll.vote", voter, self.poll):
+        voter = self.fresh.get(voter.pk)
+        if voter is None or not permissions.can("poll.vote", voter, self.poll):
             raise NotAllowed(_("You cannot vote in this forum."))
         if voter.pk not in self.present:
             raise NotAllowed(_("Please join the meeting before you vote."))
+        phone = voter if cast_by is None else self.fresh.get(cast_by.pk)
+        if request.device_token is not None and (
+            phone is None
+            or not request.device_token
+            or self.devices.get(phone.pk) != request.device_token
+        ):
+            # The name was released or given to another phone since this one joined.
+            raise NotAllowed(_("Please join the meeting again."))
         if cast_by is None or cast_by.pk == voter.pk:
             return Source.DIRECT, voter.constituency
+        if phone is None or not permissions.can("member.assist", phone, voter):
+            raise NotAllowed(_("You can only vote with a person you support."))
         if (cast_by.pk, voter.pk) not in self.supports:
             raise NotAllowed(_("You can only vote with a person you support."))
         return Source.ASSISTED, voter.constituency

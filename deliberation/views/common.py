@@ -6,20 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from deliberation import permissions
+from deliberation import identity, permissions
 from deliberation.models import AgendaItem, Forum, Member
 
 
 def facilitator_forum(request: HttpRequest, slug: str) -> Forum:
     """Return the forum, or refuse (403) anyone who does not facilitate it."""
     forum = get_object_or_404(Forum, slug=slug)
-    if not permissions.can("forum.facilitate", request.user, forum):
+    # A facilitator's powers come from their login only, never from a link or a join.
+    if not permissions.can("forum.facilitate", identity.Principal(user=request.user), forum):
         raise PermissionDenied
     return forum
 
 
 def acting_member(request: HttpRequest, forum: Forum) -> Member | None:
-    """Return the signed-in user's member record in this forum, if they have one."""
+    """Return the signed-in user's member record in this forum, if they have one.
+
+    From the login only: a personal link or a name picked at a meeting never makes
+    someone the one who entered a count or recorded a decision.
+    """
     if not request.user.is_authenticated:
         return None
     return Member.objects.filter(forum=forum, user=request.user).first()

@@ -2,7 +2,8 @@
 
 For forum members and facilitators only. Members have no account: this browser is
 known by a personal link, or by the name it joined a meeting with on this phone
-(identity.record_member); facilitators sign in. Every change is a plain HTML form that
+(identity.principal_for_request); facilitators sign in. A name picked at a meeting
+reaches only that meeting, never the record. Every change is a plain HTML form that
 calls one service.
 """
 
@@ -39,11 +40,16 @@ FILTER_KEYS = ("meeting", "status", "since", "until")
 class Reader:
     """Who is reading the record: a member of the forum, a signed-in facilitator, or both."""
 
-    member: Member | None
+    principal: identity.Principal
     facilitator: bool
 
+    @property
+    def member(self) -> Member | None:
+        """Return the reader's forum member (by login or personal link, never by a join)."""
+        return self.principal.member
+
     def may(self, rule: str, target: Any) -> bool:
-        return self.facilitator or permissions.can(rule, self.member, target)
+        return self.facilitator or permissions.can(rule, self.principal, target)
 
 
 def record_forum(slug: str) -> Forum:
@@ -52,12 +58,15 @@ def record_forum(slug: str) -> Forum:
 
 
 def reader(request: HttpRequest, forum: Forum) -> Reader:
-    """Return who this browser is in the forum; refuse (403) anyone outside it."""
-    member = identity.record_member(request.session, request.user, forum.pk)
-    facilitator = permissions.can("forum.facilitate", request.user, forum)
-    if not facilitator and not permissions.can("decision.read", member, forum):
+    """Return who this browser is in the forum; refuse (403) anyone outside it.
+
+    A name picked at a meeting is not enough: the record needs a login or a personal link.
+    """
+    principal = identity.principal_for_request(request, forum=forum)
+    facilitator = permissions.can("forum.facilitate", principal, forum)
+    if not facilitator and not permissions.can("decision.read", principal, forum):
         raise PermissionDenied
-    return Reader(member, facilitator)
+    return Reader(principal, facilitator)
 
 
 # -- shaping a decision for the page and the exports -----------------------------------
@@ -287,6 +296,7 @@ def action_new(request: HttpRequest, slug: str, decision_id: int) -> HttpRespons
                 owner_name=data["owner_name"],
                 created_by=who.member,
                 actor=request.user if who.facilitator else who.member,
+                principal=who.principal,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -345,6 +355,7 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
                     photo=photo,
                     author=who.member,
                     actor=request.user if who.facilitator else who.member,
+                    principal=who.principal,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -397,6 +408,7 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
                     owner=data["owner"],
                     owner_name=data["owner_name"],
                     actor=request.user if who.facilitator else who.member,
+                    principal=who.principal,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

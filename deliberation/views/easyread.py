@@ -135,10 +135,10 @@ def _error(text: str, status: int) -> JsonResponse:
 
 def may_check(request: HttpRequest, forum: Forum) -> bool:
     """Say whether this browser may check texts: a facilitator, or a member who may write."""
-    if permissions.can("forum.facilitate", request.user, forum):
+    principal = identity.principal_for_request(request, forum=forum)
+    if permissions.can("forum.facilitate", principal, forum):
         return True
-    member = identity.forum_member_for(request.session, request.user, forum.pk)
-    return permissions.can("easyread.check", member, forum)
+    return permissions.can("easyread.check", principal, forum)
 
 
 @csrf_protect

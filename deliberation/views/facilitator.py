@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import permissions, selectors
+from deliberation import identity, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -41,11 +41,13 @@ from deliberation.services.forums import (
     MemberContact,
     forum_create,
     member_add,
+    member_link_reissue,
     member_update,
 )
 from deliberation.services.meetings import (
     agenda_item_add,
     agenda_move,
+    attendance_claim_decide,
     attendance_join,
     attendance_release,
     guest_admit,
@@ -264,6 +266,21 @@ def cards(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def member_new_link(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    """Give a member a new personal link and card (one was lost); the old one stops working."""
+    forum = facilitator_forum(request, slug)
+    member = get_object_or_404(Member, pk=member_id, forum=forum)
+    member_link_reissue(member=member, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s has a new card. The old card does not work any more. Print the new one.")
+        % {"name": member.name},
+    )
+    return redirect("deliberation:member_edit", slug=forum.slug, member_id=member.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Plan a meeting with its agenda."""
@@ -428,6 +445,7 @@ def _console_page(
         "polls": polls,
         "present": [p for p in people if p["status"] == "present"],
         "waiting": [p for p in people if p["status"] == "waiting"],
+        "claims": [p for p in people if p.get("claim")],
         "groups": group_counts(snapshot["attendance"]["present"]),
         "group_choices": [(k, display.group_label(k)) for k in display.GROUPS],
         "decisions": decisions,
@@ -621,6 +639,7 @@ def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         owner_name=data["owner_name"],
         created_by=acting_member(request, meeting.forum),
         actor=request.user,
+        principal=identity.Principal(user=request.user, forum_id=meeting.forum_id),
     )
     return _("The action is added."), f"decision-{data['decision'].pk}"
 
@@ -678,6 +697,18 @@ def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
     )
 
 
+def do_claim_confirm(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    attendance = _attendance(request, meeting).cleaned_data["attendance"]
+    attendance_claim_decide(attendance=attendance, confirm=True, actor=request.user)
+    return _("%(name)s is on the new phone now.") % {"name": attendance.member.name}, "people"
+
+
+def do_claim_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+    attendance = _attendance(request, meeting).cleaned_data["attendance"]
+    attendance_claim_decide(attendance=attendance, confirm=False, actor=request.user)
+    return _("%(name)s stays on the first phone.") % {"name": attendance.member.name}, "people"
+
+
 def do_present(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     form = ctx["form"] = _valid(MarkPresentForm(request.POST, meeting=meeting))
     member = form.cleaned_data["member"]
@@ -707,6 +738,8 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, s
     "admit": do_admit,
     "refuse": do_refuse,
     "release": do_release,
+    "claim_confirm": do_claim_confirm,
+    "claim_refuse": do_claim_refuse,
     "present": do_present,
 }
 

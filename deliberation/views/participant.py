@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import audit, identity, permissions, selectors
-from deliberation.exceptions import DomainError
+from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms import (
     BallotForm,
     GuestForm,
@@ -20,7 +20,7 @@ from deliberation.forms import (
     normalise_code,
 )
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
-from deliberation.services.meetings import attendance_join, guest_request
+from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
@@ -74,6 +74,8 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
     own = _own_attendance(request, meeting)
     if own is not None and own.status == Attendance.Status.WAITING:
         return redirect("deliberation:waiting", code=meeting.join_code)
+    if _claim_pending(request, meeting):
+        return redirect("deliberation:waiting", code=meeting.join_code)
     me = identity.present_member(request.session, meeting.pk)
     form = NameChoiceForm(request.POST or None, meeting=meeting)
     error = ""
@@ -82,29 +84,31 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
         if not meeting.allow_name_choice:
             error = _("Please use your personal card or link to join this meeting.")
             status = 403
+        elif meeting.status != Meeting.Status.OPEN:
+            error = _("The meeting has not started yet. Please wait for the facilitator.")
+            status = 403
         elif form.is_valid():
             member = form.cleaned_data["member"]
+            token = identity.device_token(request.session)
             try:
-                attendance_join(
-                    meeting=meeting,
-                    member=member,
-                    via="name",
-                    device_token=identity.device_token(request.session),
-                )
+                attendance_join(meeting=meeting, member=member, via="name", device_token=token)
+            except NameTaken as exc:
+                # The phone that has the name keeps it; the facilitator decides.
+                attendance_claim(meeting=meeting, member=member, device_token=token)
+                identity.remember_member(request.session, meeting, member)
+                identity.remember_claim(request.session, meeting, member)
+                return _waiting_page(request, meeting, member.name, notice=exc.message, status=400)
             except DomainError as exc:
                 error = exc.message
                 status = 400
             else:
                 identity.remember_member(request.session, meeting, member)
+                identity.forget_claim(request.session, meeting)
                 return redirect("deliberation:phone", meeting_id=meeting.pk)
         else:
             error = _("Please choose your name from the list.")
             status = 400
-    members = (
-        selectors.forum_members(meeting.forum).filter(is_active=True)
-        if meeting.allow_name_choice
-        else []
-    )
+    members = selectors.expected_participants(meeting) if meeting.allow_name_choice else []
     return render(
         request,
         "deliberation/join_meeting.html",
@@ -147,6 +151,7 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
                 status = 400
             else:
                 identity.remember_member(request.session, meeting, attendance.member)
+                identity.forget_claim(request.session, meeting)
                 return redirect("deliberation:waiting", code=meeting.join_code)
         else:
             status = 400
@@ -168,38 +173,73 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _claim_pending(request: HttpRequest, meeting: Meeting) -> bool:
+    """Is this phone waiting for the facilitator to give it a name another phone has?"""
+    member_id = identity.claimed_member_id(request.session, meeting.pk)
+    token = request.session.get(identity.SESSION_DEVICE, "")
+    if member_id is None or not token:
+        return False
+    return Attendance.objects.filter(
+        meeting=meeting, member_id=member_id, claim_token=token
+    ).exists()
+
+
+def _waiting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    name: str,
+    *,
+    refused: bool = False,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "deliberation/waiting.html",
+        {"meeting": meeting, "refused": refused, "name": name, "notice": notice},
+        status=status,
+    )
+
+
 @require_GET
 def waiting(request: HttpRequest, code: str) -> HttpResponse:
-    """Wait until the facilitator lets this guest in; the page reloads itself."""
+    """Wait until the facilitator lets this guest in, or gives this phone a name; reloads itself."""
     meeting = _meeting_for_code(code)
     if identity.present_member(request.session, meeting.pk) is not None:
         return redirect("deliberation:phone", meeting_id=meeting.pk)
+    claimed = identity.claimed_member_id(request.session, meeting.pk)
+    if claimed is not None:
+        member = Member.objects.filter(pk=claimed, forum_id=meeting.forum_id).first()
+        if member is not None:
+            pending = _claim_pending(request, meeting) and meeting.status != Meeting.Status.CLOSED
+            notice = "" if not pending else str(NameTaken.default_message)
+            return _waiting_page(request, meeting, member.name, refused=not pending, notice=notice)
     own = _own_attendance(request, meeting)
     if own is None or own.status == Attendance.Status.PRESENT:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     refused = own.status == Attendance.Status.LEFT or meeting.status == Meeting.Status.CLOSED
-    return render(
-        request,
-        "deliberation/waiting.html",
-        {"meeting": meeting, "refused": refused, "name": own.member.name},
-    )
+    return _waiting_page(request, meeting, own.member.name, refused=refused)
 
 
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, token: str) -> HttpResponse:
     """Join the forum's open meeting from a personal link or QR card.
 
-    The join itself is a POST (one big button), so a link preview or a prefetch
-    cannot mark someone as present.
+    Only the "Yes, this is me" button (a POST, CSRF-protected) tells this browser who
+    they are, for the meeting and between meetings: opening the link (a GET, which
+    another site, a link preview or a prefetch can cause) changes nothing.
     """
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True
     )
-    # The personal link also tells this browser who they are between meetings, for
-    # the forum's proposal threads (only this person holds the link).
-    identity.remember_forum_member(request.session, member)
     meeting = selectors.open_meeting_for_forum(member.forum_id)
     context: dict[str, Any] = {"member": member, "meeting": meeting, "error": ""}
+    if request.method == "POST":
+        # The personal link also tells this browser who they are between meetings, for
+        # the forum's threads and record (only this person holds the link).
+        identity.remember_forum_member(request.session, member)
+        if meeting is None or request.POST.get("next") == "proposals":
+            return redirect("deliberation:proposals", slug=member.forum.slug)
     if meeting is None:
         return render(request, "deliberation/invite.html", context)
     here = identity.present_member(request.session, meeting.pk)
@@ -217,6 +257,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "deliberation/invite.html", context, status=400)
         identity.remember_member(request.session, meeting, member)
+        identity.forget_claim(request.session, meeting)
         return redirect("deliberation:phone", meeting_id=meeting.pk)
     return render(request, "deliberation/invite.html", context)
 
@@ -259,6 +300,13 @@ def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
     }
 
 
+def _may_read_record(request: HttpRequest, meeting: Meeting) -> bool:
+    principal = identity.principal_for_request(request, forum=meeting.forum)
+    return permissions.can("decision.read", principal, meeting.forum) or permissions.can(
+        "forum.facilitate", principal, meeting.forum
+    )
+
+
 def _phone_page(
     request: HttpRequest,
     meeting: Meeting,
@@ -284,6 +332,8 @@ def _phone_page(
         "results": display.build_results(poll) if poll else None,
         "config": display.live_config(),
         "ws_url": f"/ws/meeting/{meeting.pk}/",
+        # The record is for the forum's members (a personal link), not for a name picked.
+        "may_read_record": _may_read_record(request, meeting),
     }
     if poll and is_open and member.can_vote:
         if form is None:
@@ -358,12 +408,14 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
         cookie_name = f"{cookie_name}_{voter.pk}"
         value = request.COOKIES.get(cookie_name)
         token = value if value and len(value) <= 64 else None
+    principal = identity.principal_for_request(request, meeting=meeting)
     try:
         if voter.pk != member.pk:
             permissions.require(
-                "member.assist", member, voter, _("You can only vote with a person you support.")
+                "member.assist", principal, voter, _("You can only vote with a person you support.")
             )
         permissions.require("poll.vote", voter, poll, _("You cannot vote in this forum."))
+        # The service checks again under its lock, with the member read fresh.
         result = ballot_cast(
             poll=poll,
             answer=form.cleaned_data["answer"],
@@ -372,6 +424,7 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             cast_by=member,
             secret_token=token,
             meeting=meeting,
+            device_token=request.session.get(identity.SESSION_DEVICE, ""),
         )
     except DomainError as exc:
         return _phone_page(request, meeting, member, form=form, error=exc.message, status=400)
@@ -435,5 +488,10 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "deliberation/vote_codes.html",
-        {"meeting": meeting, "me": member, "rows": rows},
+        {
+            "meeting": meeting,
+            "me": member,
+            "rows": rows,
+            "may_read_record": _may_read_record(request, meeting),
+        },
     )

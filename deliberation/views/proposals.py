@@ -66,12 +66,16 @@ def _forum(slug: str) -> Forum:
 
 
 def viewer(request: HttpRequest, forum: Forum) -> Member:
-    """Return who this browser is in the forum; refuse (403) anyone outside it."""
-    member = identity.forum_member_for(request.session, request.user, forum.pk)
-    if not permissions.can("proposal.read", member, forum):
+    """Return who this browser is in the forum; refuse (403) anyone outside it.
+
+    The forum member comes from a login or a personal link (identity.Principal.member),
+    never from a name picked at a meeting.
+    """
+    principal = identity.principal_for_request(request, forum=forum)
+    if not permissions.can("proposal.read", principal, forum):
         raise PermissionDenied
-    assert member is not None
-    return member
+    assert principal.member is not None
+    return principal.member
 
 
 def _first_error(form: Any) -> str:

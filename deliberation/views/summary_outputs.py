@@ -45,11 +45,11 @@ class SummaryReader:
 def _reader(request: HttpRequest, slug: str) -> SummaryReader:
     """Return who reads the forum's summaries; refuse (403) anyone outside it."""
     forum = get_object_or_404(Forum, slug=slug)
-    member = identity.record_member(request.session, request.user, forum.pk)
-    facilitator = permissions.can("forum.facilitate", request.user, forum)
-    if not facilitator and not permissions.can("summary.read", member, forum):
+    principal = identity.principal_for_request(request, forum=forum)
+    facilitator = permissions.can("forum.facilitate", principal, forum)
+    if not facilitator and not permissions.can("summary.read", principal, forum):
         raise PermissionDenied
-    return SummaryReader(forum, member, facilitator)
+    return SummaryReader(forum, principal.member, facilitator)
 
 
 def _choices(request: HttpRequest, member: Member | None) -> tuple[str, bool]:

@@ -1265,7 +1265,20 @@
     peopleDirty = false;
     var waiting = state.people.filter(function (p) { return p.status === "waiting"; });
     var present = state.people.filter(function (p) { return p.status === "present"; });
-    replaceChildren(waitingBox, waiting.length ? [
+    var claims = state.people.filter(function (p) { return p.claim; });
+    // A name asked for by a second phone: the facilitator confirms it is that person.
+    var claimSection = claims.length ? [
+      el("h3", null, [sym("hand"), " " + S.claims]),
+      el("ul", { class: "people-list" }, claims.map(function (p) {
+        return el("li", null, personLine(p).concat([
+          attendanceForm(root.getAttribute("data-claim-confirm-url"), p.attendance,
+            [S.claim_confirm, "button primary small"]),
+          attendanceForm(root.getAttribute("data-claim-refuse-url"), p.attendance,
+            [S.claim_refuse, "button small"])
+        ]));
+      }))
+    ] : [];
+    replaceChildren(waitingBox, (waiting.length ? [
       el("h3", null, [sym("hand"), " " + S.waiting]),
       el("ul", { class: "people-list" }, waiting.map(function (p) {
         var selectId = "admit-group-" + p.attendance;
@@ -1278,7 +1291,7 @@
           attendanceForm(root.getAttribute("data-refuse-url"), p.attendance, [S.refuse, "button small"])
         ]));
       }))
-    ] : []);
+    ] : []).concat(claimSection));
     replaceChildren(presentBox, [
       el("h3", { text: S.present }),
       el("ul", { class: "people-list" }, present.map(function (p) {

@@ -256,6 +256,30 @@ def _(ctx):
     return lambda: meetings.attendance_release(attendance=attendance)
 
 
+@scenario("meetings.attendance_claim", "attendance.claimed")
+def _(ctx):
+    member = factories.member(ctx["forum"], "staff")
+    factories.join(ctx["meeting"], member, device="first-phone")
+    return lambda: meetings.attendance_claim(
+        meeting=ctx["meeting"], member=member, device_token="second-phone"
+    )
+
+
+@scenario("meetings.attendance_claim_decide", "attendance.claim_confirmed")
+def _(ctx):
+    member = factories.member(ctx["forum"], "staff")
+    factories.join(ctx["meeting"], member, device="first-phone")
+    attendance = meetings.attendance_claim(
+        meeting=ctx["meeting"], member=member, device_token="second-phone"
+    )
+    return lambda: meetings.attendance_claim_decide(attendance=attendance, confirm=True)
+
+
+@scenario("forums.member_link_reissue", "member.link_reissued")
+def _(ctx):
+    return lambda: forums.member_link_reissue(member=ctx["people"]["staff"][0])
+
+
 @scenario("meetings.meeting_recap_show", "meeting.recap_shown")
 def _(ctx):
     earlier = ctx["meeting"]

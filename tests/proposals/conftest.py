@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from deliberation.models import Member, Proposal, Role
 from deliberation.services import proposals as services
@@ -44,7 +43,7 @@ def browser_for(facilitator_user: Any) -> Callable[[Member], Client]:
         if member.user_id is not None:
             client.force_login(member.user)
         else:
-            client.get(reverse("deliberation:invite", args=[member.invite_token]))
+            factories.link_sign_in(client, member)
         return client
 
     return make

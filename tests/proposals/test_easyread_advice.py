@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from deliberation.models import Proposal
 from deliberation.services.glossary import glossary_entry_add
+from tests import factories
 from tests.proposals.conftest import make_proposal
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_a_member_still_needs_a_csrf_token(forum, cast):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    browser.get(reverse("deliberation:invite", args=[cast["participant"].invite_token]))
+    factories.link_sign_in(browser, cast["participant"])
     assert check(browser, forum).status_code == 403
 
 

@@ -35,10 +35,9 @@ def record(forum, meeting, people) -> dict[str, Any]:
 
 def member_client(member: Member) -> Client:
     """A browser that knows a member by their personal link."""
-    from django.urls import reverse
 
     client = Client()
-    client.get(reverse("deliberation:invite", args=[member.invite_token]))
+    factories.link_sign_in(client, member)
     return client
 
 

@@ -248,7 +248,8 @@ def test_observer_sees_the_question_but_no_form(client, meeting, forum, join, op
 
     watcher = factories.member(forum, "commissioner", name="Olu", role="observer")
     open_poll("yes_no")
-    join(client, meeting, watcher)
+    # An observer is not on the name list: they come in with their personal card.
+    client.post(reverse("deliberation:invite", args=[watcher.invite_token]))
     page = client.get(phone_url(meeting)).content.decode()
     assert "You do not vote in this meeting." in page
     assert '<form method="post" action="/m/' not in page
