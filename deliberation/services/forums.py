@@ -52,7 +52,8 @@ def _clean_needs(needs: Iterable[str]) -> list[str]:
 def _member_payload(member: Member) -> dict[str, object]:
     return {
         "member": member.pk,
-        "name": member.name,
+        # The name sits beside the chain, so it can be erased if they ask to be forgotten.
+        "name": audit.Private(member.name, member_id=member.pk, subject=f"member:{member.pk}"),
         "constituency": member.constituency,
         "role": member.role,
         "guest": member.is_guest,
