@@ -6,11 +6,25 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from deliberation import audit
 from deliberation.exceptions import InvalidInput
-from deliberation.models import CommunicationNeed, Constituency, Forum, Member, Role
+from deliberation.models import (
+    Action,
+    ActionUpdate,
+    Comment,
+    CommentRevision,
+    CommunicationNeed,
+    Constituency,
+    Forum,
+    Member,
+    Notification,
+    Role,
+    new_token,
+)
 from deliberation.services.common import Actor, actor_label
 
 
@@ -173,5 +187,50 @@ def member_update(
                 "contact_changed": contact_changed,
                 "supports": [m.pk for m in supported],
             },
+        )
+    return member
+
+
+def member_erase(*, member: Member, actor: Actor = None) -> Member:
+    """Forget a member who asked to be: name, contact details, needs and their words.
+
+    Their ballots, tallies and the chain stay as they are: the events keep only salted
+    hashes of what is erased, so every hash still checks (UK GDPR, right to erasure).
+    Their comments and progress notes are blanked where members read them, and the
+    words beside the chain are erased. Proposals they wrote stay: the forum voted on them.
+    """
+    from deliberation.services.notifications import email_address_set
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        forgotten = _("Forgotten member")
+        member.name = forgotten
+        member.communication_needs = []
+        member.needs_review_on = None
+        member.postal_address = ""
+        member.is_active = False
+        # Their personal link stops working: a new one nobody has.
+        member.invite_token = new_token()
+        member.save()
+        member.supports.clear()
+        email_address_set(member=member, email="")
+        Notification.objects.filter(member=member, sent_at__isnull=True).delete()
+        now = timezone.now()
+        CommentRevision.objects.filter(comment__author=member).update(body="")
+        comments = Comment.objects.filter(author=member).update(
+            body="",
+            hidden_at=now,
+            hidden_reason=_("The person who wrote this asked to be forgotten."),
+        )
+        ActionUpdate.objects.filter(author=member).update(
+            note="", what_helped="", what_got_in_the_way=""
+        )
+        Action.objects.filter(owner=member).update(owner_name=forgotten)
+        erased = audit.erase_member_values(member.pk)
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor),
+            kind="member.erased",
+            payload={"member": member.pk, "values_erased": erased, "comments": comments},
         )
     return member

@@ -31,7 +31,7 @@ SECRET_WORDS = "Dave on the night shift shouts at us."
 def readme_verifier() -> str:
     """Return the offline verifier exactly as the README prints it."""
     text = README.read_text(encoding="utf-8")
-    start = text.index("Anyone can re-verify it offline")
+    start = text.index("re-verify it offline")
     return re.search(r"```python\n(.*?)```", text[start:], re.S).group(1)
 
 
@@ -92,9 +92,10 @@ def test_a_member_erased_is_gone_from_the_record_and_the_record_still_checks(
         forum=forum, author=lead, title="Buses", summary="About buses.", symbol="idea", body=""
     )
     proposal_services.comment_add(proposal=idea, author=ffion, body="I need the 7pm bus.")
-    before = export(facilitator_client, forum).decode()
-    assert "Ffion Pritchard" not in before  # names sit beside the chain, not in it
-    assert "Ffion Pritchard" in before.replace("\\u", "")  # ... and are shown beside it
+    before = [json.loads(line) for line in export(facilitator_client, forum).splitlines()]
+    # Names sit beside the chain, not in it, and are shown beside it.
+    assert "Ffion Pritchard" not in json.dumps([e["payload"] for e in before])
+    assert "Ffion Pritchard" in json.dumps([e.get("beside") for e in before])
 
     # The facilitator asks first, on a page that says what will happen.
     url = reverse("deliberation:member_erase", args=[forum.slug, ffion.pk])
@@ -118,6 +119,15 @@ def test_a_member_erased_is_gone_from_the_record_and_the_record_still_checks(
     assert poll.result["voters"] == 2
     assert verify_audit().startswith("Audit record intact")
     check_offline(content, tmp_path, monkeypatch)
+
+    # And the README's verifier notices a value beside the chain that was changed.
+    lines = [json.loads(line) for line in content.splitlines()]
+    shown = next(e for e in lines if any(isinstance(v, dict) for v in e.get("beside", {}).values()))
+    field = next(k for k, v in shown["beside"].items() if isinstance(v, dict))
+    shown["beside"][field]["value"] = {"choice": "no"}
+    forged = b"\n".join(json.dumps(e).encode() for e in lines) + b"\n"
+    with pytest.raises(AssertionError, match=f"event {shown['seq']}: {field} changed"):
+        check_offline(forged, tmp_path, monkeypatch)
 
 
 def test_a_member_downloads_their_own_data(forum, meeting, lead, ffion):
@@ -150,9 +160,10 @@ def test_the_vote_page_says_whether_a_vote_is_named_in_the_record(forum, meeting
     client.post(reverse("deliberation:invite", args=[ana.invite_token]))
     named = factories.poll(meeting, "yes_no", question="More buses?")
     page = client.get(reverse("deliberation:phone", args=[meeting.pk])).content.decode()
-    assert "The record will show your name and your vote" in page
+    notice = re.search(r'<p class="notice named">([^<]*)</p>', page)
+    assert notice and "The record will show your name and your vote." in notice.group(1)
     poll_services.poll_close(poll=named)
     factories.poll(meeting, "yes_no", question="Later buses?", secret=True)
     page = client.get(reverse("deliberation:phone", args=[meeting.pk])).content.decode()
-    assert "The record will show your name and your vote" not in page
-    assert "This vote is secret" in page
+    assert 'class="notice named"' not in page
+    assert '<p class="notice secret">' in page
