@@ -105,7 +105,7 @@ def binding(*rows: models.Model) -> dict[str, Any]:
     binds = {}
     for row in rows:
         fields = BOUND[type(row)]
-        stored = type(row).objects.filter(pk=row.pk).values(*fields).get()
+        stored = type(row)._default_manager.filter(pk=row.pk).values(*fields).get()
         binds[f"{row._meta.db_table}:{row.pk}"] = _row_digest(fields, stored)
     return {"binds": binds}
 
@@ -496,7 +496,7 @@ def verify_bindings(forum: Forum) -> list[tuple[str, int, str]]:
     for model, fields in BOUND.items():
         table = model._meta.db_table
         seen = set()
-        for row in model.objects.filter(forum=forum).order_by("pk").values("pk", *fields):  # type: ignore[attr-defined]
+        for row in model._default_manager.filter(forum=forum).order_by("pk").values("pk", *fields):
             name = f"{table}:{row['pk']}"
             seen.add(name)
             bound = latest.get(name)
@@ -540,7 +540,9 @@ def verify_beside(forum: Forum) -> list[tuple[str, int, str, str]]:
             problems.append((table, row.pk, f"it is not what event #{seq} committed to", ""))
     for digest, (seq, kind) in committed.items():
         if digest not in seen:
-            problems.append(("event", seq, "a value it commits to is missing beside the chain", kind))
+            problems.append(
+                ("event", seq, "a value it commits to is missing beside the chain", kind)
+            )
     return problems
 
 

@@ -843,8 +843,12 @@ def member_data(member: Member) -> dict[str, Any]:
         # Named votes only: a secret ballot is stored with nobody's name, so nobody
         # (not even this page) can say which one is theirs.
         "votes": [
-            {"poll": b.poll_id, "question": b.poll.question, "answer": b.answer,
-             "cast_at": when(b.cast_at)}
+            {
+                "poll": b.poll_id,
+                "question": b.poll.question,
+                "answer": b.answer,
+                "cast_at": when(b.cast_at),
+            }
             for b in Ballot.objects.filter(member=member).select_related("poll").order_by("pk")
         ],  # fmt: skip
         "secret_votes_taken_part_in": list(
@@ -853,26 +857,47 @@ def member_data(member: Member) -> dict[str, Any]:
             .values_list("poll_id", flat=True)
         ),
         "proposals": [
-            {"id": p.pk, "title": p.title, "summary": p.summary, "body": p.body,
-             "status": p.status, "created_at": when(p.created_at)}
+            {
+                "id": p.pk,
+                "title": p.title,
+                "summary": p.summary,
+                "body": p.body,
+                "status": p.status,
+                "created_at": when(p.created_at),
+            }
             for p in Proposal.objects.filter(author=member).order_by("pk")
         ],  # fmt: skip
         "comments": [
-            {"id": c.pk, "proposal": c.proposal_id, "body": c.body,
-             "created_at": when(c.created_at), "hidden": c.is_hidden}
+            {
+                "id": c.pk,
+                "proposal": c.proposal_id,
+                "body": c.body,
+                "created_at": when(c.created_at),
+                "hidden": c.is_hidden,
+            }
             for c in Comment.objects.filter(author=member).order_by("pk")
         ],  # fmt: skip
         "endorsed": list(
             Endorsement.objects.filter(member=member).values_list("proposal_id", flat=True)
         ),
         "progress_notes": [
-            {"action": u.action_id, "note": u.note, "what_helped": u.what_helped,
-             "what_got_in_the_way": u.what_got_in_the_way, "created_at": when(u.created_at)}
+            {
+                "action": u.action_id,
+                "note": u.note,
+                "what_helped": u.what_helped,
+                "what_got_in_the_way": u.what_got_in_the_way,
+                "created_at": when(u.created_at),
+            }
             for u in ActionUpdate.objects.filter(author=member).order_by("pk")
         ],  # fmt: skip
         "summaries_sent": [
-            {"meeting": s.summary.meeting_id, "format": s.format, "language": s.language,
-             "status": s.status, "sent_at": when(s.sent_at)}
+            {
+                "meeting": s.summary.meeting_id,
+                "format": s.format,
+                "language": s.language,
+                "status": s.status,
+                "sent_at": when(s.sent_at),
+            }
             for s in SummarySend.objects.filter(member=member).select_related("summary")
         ],  # fmt: skip
         # What the audit record keeps of them beside the chain, by the hash it commits to.

@@ -211,6 +211,7 @@ def action_progress_add(
             action.status_changed_at = timezone.now()
             action.dropped_reason = note if after == ActionStatus.DROPPED else ""
             action.save(update_fields=["status", "status_changed_at", "dropped_reason"])
+
         # The author's words sit beside the chain, so they can be erased.
         def words(text: str) -> audit.Private:
             return audit.Private(
