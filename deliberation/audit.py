@@ -26,8 +26,10 @@ from django.utils import timezone
 from deliberation import merkle
 from deliberation.models import (
     Action,
+    ActionUpdate,
     AuditEvent,
     Ballot,
+    Comment,
     Decision,
     Forum,
     Poll,
@@ -84,12 +86,16 @@ def commitment(salt: str, value: Any) -> str:
 BOUND: dict[type[models.Model], tuple[str, ...]] = {
     Decision: (
         "meeting_id", "poll_id", "agenda_item_id", "outcome", "outcome_easy_read",
-        "rationale", "method", "weighting", "result", "attendance",
+        "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
     ),
     Poll: ("question", "method", "status", "result", "ballot_root"),
     Action: ("decision_id", "description", "due_on", "status"),
+    # A progress note's words are bound by their commitment (they can be erased).
+    ActionUpdate: ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
     Proposal: ("status",),
 }  # fmt: skip
+# How a bound table reaches its forum, where it has no forum of its own.
+FORUM_OF: dict[type[models.Model], str] = {ActionUpdate: "action__forum"}
 
 
 def _plain(value: Any) -> Any:
@@ -496,7 +502,8 @@ def verify_bindings(forum: Forum) -> list[tuple[str, int, str]]:
     for model, fields in BOUND.items():
         table = model._meta.db_table
         seen = set()
-        for row in model._default_manager.filter(forum=forum).order_by("pk").values("pk", *fields):
+        rows = model._default_manager.filter(**{FORUM_OF.get(model, "forum"): forum})
+        for row in rows.order_by("pk").values("pk", *fields):
             name = f"{table}:{row['pk']}"
             seen.add(name)
             bound = latest.get(name)
@@ -546,6 +553,49 @@ def verify_beside(forum: Forum) -> list[tuple[str, int, str, str]]:
     return problems
 
 
+# The words members read in a table, bound by the latest commitment to them.
+WORDS: dict[str, tuple[type[models.Model], dict[str, str]]] = {
+    "comment.added": (Comment, {"body": "body"}),
+    "comment.edited": (Comment, {"after": "body"}),
+    "action.progress": (
+        ActionUpdate,
+        {
+            "note": "note",
+            "what_helped": "what_helped",
+            "what_got_in_the_way": "what_got_in_the_way",
+        },
+    ),
+}
+
+
+def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
+    """Name each comment or progress note whose words are not those the record committed to."""
+    latest: dict[tuple[type[models.Model], int, str], tuple[str, int]] = {}
+    events = AuditEvent.objects.filter(forum=forum, kind__in=list(WORDS), payload__has_key="v")
+    for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
+        model, columns = WORDS[kind]
+        pk = payload.get("comment") if model is Comment else payload.get("update")
+        for key, digest in (payload.get("committed") or {}).items():
+            if key in columns:
+                latest[(model, pk, columns[key])] = (digest, seq)
+    kept = {
+        row.commitment: row
+        for row in RecordValue.objects.filter(commitment__in=[d for d, _s in latest.values()])
+    }
+    problems = []
+    for (model, pk, column), (digest, seq) in sorted(
+        latest.items(), key=lambda item: (item[0][0].__name__, item[0][1], item[0][2])
+    ):
+        row = kept.get(digest)
+        if row is None or row.erased_at is not None:
+            continue  # missing is verify_beside's to say; erased words are blank in the table
+        words = model._default_manager.filter(pk=pk).values_list(column, flat=True).first()
+        if words is not None and words != row.value:
+            reason = f"its {column} is not what event #{seq} committed to"
+            problems.append((model._meta.db_table, pk, reason))
+    return problems
+
+
 def verify_all(forums: Iterable[Forum] | None = None) -> Report:
     """Check every chain, every closed poll's seal and every decision's audit hash."""
     report = Report()
@@ -582,7 +632,7 @@ def verify_all(forums: Iterable[Forum] | None = None) -> Report:
             if audit_hash not in recorded.get(decision_id, set()):
                 reason = "its audit hash is not the hash of its decision.recorded event"
                 report.problems.append(Problem(label, "decision", decision_id, reason))
-        for table, ref, reason in verify_bindings(forum):
+        for table, ref, reason in [*verify_bindings(forum), *verify_words(forum)]:
             report.problems.append(Problem(label, table, ref, reason))
         for what, ref, reason, kind in verify_beside(forum):
             report.problems.append(Problem(label, what, ref, reason, kind))

@@ -15,12 +15,14 @@ from django.utils import timezone
 BOUND = {
     "Decision": (
         "meeting_id", "poll_id", "agenda_item_id", "outcome", "outcome_easy_read",
-        "rationale", "method", "weighting", "result", "attendance",
+        "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
     ),
     "Poll": ("question", "method", "status", "result", "ballot_root"),
     "Action": ("decision_id", "description", "due_on", "status"),
+    "ActionUpdate": ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
     "Proposal": ("status",),
 }  # fmt: skip
+FORUM_OF = {"ActionUpdate": "action__forum_id"}
 
 
 def _canonical(value):
@@ -39,7 +41,8 @@ def bind_existing(apps, schema_editor):
         binds = {}
         for name, fields in BOUND.items():
             model = apps.get_model("deliberation", name)
-            for row in model.objects.filter(forum_id=forum.pk).values("pk", *fields):
+            where = {FORUM_OF.get(name, "forum_id"): forum.pk}
+            for row in model.objects.filter(**where).values("pk", *fields):
                 state = {f: _plain(row[f]) for f in fields}
                 digest = hashlib.sha256(_canonical(state)).hexdigest()
                 binds[f"{model._meta.db_table}:{row['pk']}"] = digest

@@ -234,7 +234,7 @@ def action_progress_add(
                 "photo_sha256": update.photo_sha256 or None,
                 "photo_description": description,
                 "author": author.pk if author else None,
-                **audit.binding(action),
+                **audit.binding(action, update),
             },
         )
         _refresh_recaps(action.forum_id)

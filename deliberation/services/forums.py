@@ -23,6 +23,7 @@ from deliberation.models import (
     Member,
     Notification,
     Role,
+    Summary,
     new_token,
 )
 from deliberation.services.common import Actor, actor_label
@@ -196,8 +197,9 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
 
     Their ballots, tallies and the chain stay as they are: the events keep only salted
     hashes of what is erased, so every hash still checks (UK GDPR, right to erasure).
-    Their comments and progress notes are blanked where members read them, and the
-    words beside the chain are erased. Proposals they wrote stay: the forum voted on them.
+    Their comments, progress notes and sign-off notes are blanked where members read
+    them, and the words beside the chain are erased. Proposals they wrote stay: the
+    forum voted on them.
     """
     from deliberation.services.notifications import email_address_set
 
@@ -226,6 +228,7 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
             note="", what_helped="", what_got_in_the_way=""
         )
         Action.objects.filter(owner=member).update(owner_name=forgotten)
+        Summary.objects.filter(signed_off_by=member).update(signed_off_note="")
         erased = audit.erase_member_values(member.pk)
         audit.append(
             forum_id=member.forum_id,

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from deliberation.models import ActionUpdate
 from deliberation.services import proposals as proposal_services
 from tests import factories
 from tests.audit.conftest import build_record, json_param, run_sql
@@ -42,6 +43,10 @@ def whole(forum, meeting, people, lead):
     proposal_services.proposal_status_change(
         proposal=built["idea"], to="shortlisted", reason="Lots of people want it.", by=lead
     )
+    built["update"] = ActionUpdate.objects.get(action=built["action"])
+    built["comment"] = proposal_services.comment_add(
+        proposal=built["idea"], author=people["staff"][0], body="Yes, the 9pm bus."
+    )
     assert verify()[0] == 0
     return built
 
@@ -58,6 +63,9 @@ CASES = [
     ("deliberation_poll", "named", "status", TEXT, "open"),
     ("deliberation_action", "action", "status", TEXT, "done"),
     ("deliberation_action", "action", "due_on", TEXT, "2031-01-01"),
+    ("deliberation_actionupdate", "update", "status_after", TEXT, "done"),
+    ("deliberation_actionupdate", "update", "note", TEXT, "We did nothing."),
+    ("deliberation_comment", "comment", "body", TEXT, "No buses at all."),
     ("deliberation_proposal", "idea", "status", TEXT, "adopted"),
 ]
 
