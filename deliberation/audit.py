@@ -3,19 +3,40 @@
 Chain: `hash = sha256(prev_hash + canonical_json(event))`, one chain per forum.
 Seal: an RFC 6962 Merkle root over a poll's ballots (deliberation/merkle.py), recorded
 in its `poll.closed` event, so a ballot added, changed or removed afterwards shows.
+
+Payload version 2 (`"v": 2`; version 1 events have no marker and their content inline):
+- personal words and names, and answers not yet public, are `Private`: the event keeps
+  only `committed[key] = sha256(salt + canonical_json(value))`, and the value with its
+  random salt is a RecordValue beside the chain, which can be hidden or erased;
+- `binds` maps "table:id" to the sha256 of a row's recorded fields as the event left
+  them, so a row changed or deleted behind the app's back no longer matches.
 """
 
+import datetime
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from deliberation import merkle
-from deliberation.models import AuditEvent, Ballot, Decision, Forum, Poll, SecretBallot
+from deliberation.models import (
+    Action,
+    ActionUpdate,
+    AuditEvent,
+    Ballot,
+    Comment,
+    Decision,
+    Forum,
+    Poll,
+    Proposal,
+    RecordValue,
+    SecretBallot,
+)
 
 GENESIS = "0" * 64
 
@@ -42,6 +63,89 @@ def link_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical_json(body)).hexdigest()
 
 
+PAYLOAD_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Private:
+    """A payload value kept beside the chain; the event holds only its salted hash."""
+
+    value: Any
+    member_id: int | None = None  # whose personal data it is (erased with them)
+    subject: str = ""  # what it belongs to, e.g. "comment:12"
+    reveal_with: int | None = None  # a poll: shown only once its results may be seen
+    hidden: bool = False
+
+
+def commitment(salt: str, value: Any) -> str:
+    """Return sha256(salt + canonical_json(value)) as hex: what an event keeps of a value."""
+    return hashlib.sha256(salt.encode() + canonical_json(value)).hexdigest()
+
+
+# The fields of each row a page or an export shows as the record, bound by the chain.
+BOUND: dict[type[models.Model], tuple[str, ...]] = {
+    Decision: (
+        "meeting_id", "poll_id", "agenda_item_id", "outcome", "outcome_easy_read",
+        "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
+    ),
+    Poll: ("question", "method", "status", "result", "ballot_root"),
+    Action: ("decision_id", "description", "due_on", "status"),
+    # A progress note's words are bound by their commitment (they can be erased).
+    ActionUpdate: ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
+    Proposal: ("status",),
+}  # fmt: skip
+# How a bound table reaches its forum, where it has no forum of its own.
+FORUM_OF: dict[type[models.Model], str] = {ActionUpdate: "action__forum"}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _row_digest(fields: Sequence[str], row: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical_json({f: _plain(row[f]) for f in fields})).hexdigest()
+
+
+def binding(*rows: models.Model) -> dict[str, Any]:
+    """Return the payload part binding these rows as they are now in the database."""
+    binds = {}
+    for row in rows:
+        fields = BOUND[type(row)]
+        stored = type(row)._default_manager.filter(pk=row.pk).values(*fields).get()
+        binds[f"{row._meta.db_table}:{row.pk}"] = _row_digest(fields, stored)
+    return {"binds": binds}
+
+
+def _commit(forum_id: int, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[RecordValue]]:
+    """Move a payload's Private values beside the chain, leaving their commitments."""
+    plain: dict[str, Any] = {}
+    committed: dict[str, str] = {}
+    beside = []
+    for key, value in payload.items():
+        if not isinstance(value, Private):
+            plain[key] = value
+            continue
+        salt = secrets.token_hex(16)
+        stored = json.loads(canonical_json(value.value))
+        committed[key] = commitment(salt, stored)
+        beside.append(
+            RecordValue(
+                forum_id=forum_id,
+                commitment=committed[key],
+                salt=salt,
+                value=stored,
+                member_id=value.member_id,
+                subject=value.subject,
+                reveal_with_id=value.reveal_with,
+                hidden=value.hidden,
+            )
+        )
+    if committed:
+        plain["committed"] = committed
+    plain["v"] = PAYLOAD_VERSION
+    return plain, beside
+
+
 def append(*, forum_id: int, actor: str, kind: str, payload: Mapping[str, Any]) -> AuditEvent:
     """Append one event to the forum's chain (see append_many)."""
     return append_many(forum_id=forum_id, entries=[(actor, kind, payload)])[0]
@@ -63,22 +167,75 @@ def append_many(
     now = timezone.now()
     prev, seq = forum.audit_head, forum.audit_seq
     events = []
+    beside: list[RecordValue] = []
     for actor, kind, payload in entries:
         seq += 1
+        plain, values = _commit(forum_id, payload)
+        beside.extend(values)
         event = AuditEvent(
             forum_id=forum_id,
             seq=seq,
             created_at=now,
             actor=actor,
             kind=kind,
-            payload=json.loads(canonical_json(payload)),
+            payload=json.loads(canonical_json(plain)),
             prev_hash=prev,
         )
         event.hash = prev = link_hash(event.prev_hash, event_body(event))
         events.append(event)
     AuditEvent.objects.bulk_create(events)
+    RecordValue.objects.bulk_create(beside)
     Forum.objects.filter(pk=forum_id).update(audit_head=prev, audit_seq=seq)
     return events
+
+
+# -- values beside the chain: shown, hidden or erased -----------------------------------
+
+HIDDEN = "hidden"
+ERASED = "erased"
+
+
+def disclosure(row: RecordValue | None) -> Any:
+    """Say what the export shows of a value beside the chain: it and its salt, or why not."""
+    if row is None:
+        return None
+    if row.erased_at is not None:
+        return ERASED
+    poll = row.reveal_with
+    if row.hidden or (poll is not None and not poll.results_visible):
+        return HIDDEN
+    return {"salt": row.salt, "value": row.value}
+
+
+def disclosures(forum: Forum) -> dict[str, Any]:
+    """Return what anyone who may read the forum's record sees beside it, by commitment."""
+    rows = RecordValue.objects.filter(forum=forum).select_related("reveal_with")
+    return {row.commitment: disclosure(row) for row in rows}
+
+
+def opened(event: AuditEvent) -> dict[str, Any]:
+    """Return an event's payload with its values put back from beside the chain (None if erased)."""
+    payload = dict(event.payload)
+    committed = payload.pop("committed", None) or {}
+    if committed:
+        rows = RecordValue.objects.filter(commitment__in=list(committed.values()))
+        values = {row.commitment: row for row in rows}
+        for key, digest in committed.items():
+            row = values.get(digest)
+            payload[key] = row.value if row is not None and row.erased_at is None else None
+    return payload
+
+
+def hide_subject(subject: str, *, hidden: bool) -> int:
+    """Hide (or show again) the values beside the chain that belong to, say, a comment."""
+    return RecordValue.objects.filter(subject=subject).update(hidden=hidden)
+
+
+def erase_member_values(member_id: int) -> int:
+    """Erase a member's values beside the chain; their commitments stay in the events."""
+    return RecordValue.objects.filter(member_id=member_id, erased_at__isnull=True).update(
+        value=None, salt="", erased_at=timezone.now()
+    )
 
 
 @dataclass(frozen=True)
@@ -308,7 +465,9 @@ class Problem:
 
     def describe(self) -> str:
         name = f"event #{self.ref}" + (f" ({self.kind})" if self.kind else "")
-        if self.what != "event":
+        if self.what.startswith("deliberation_"):  # a table: name it and the row
+            name = f"{self.what} row {self.ref}"
+        elif self.what != "event":
             name = f"{self.what} {self.ref}"
         return f"forum {self.forum}: {name}: {self.reason}"
 
@@ -330,6 +489,111 @@ class Report:
             f"{self.forums} forums, {self.events} events, {self.polls} sealed polls "
             f"and {self.decisions} decisions checked"
         )
+
+
+def verify_bindings(forum: Forum) -> list[tuple[str, int, str]]:
+    """Name each bound row that is not as the last event binding it left it, or is gone."""
+    latest: dict[str, tuple[str, int]] = {}
+    bound_events = AuditEvent.objects.filter(forum=forum, payload__has_key="binds")
+    for seq, payload in bound_events.order_by("seq").values_list("seq", "payload"):
+        for name, digest in payload["binds"].items():
+            latest[name] = (digest, seq)
+    problems = []
+    for model, fields in BOUND.items():
+        table = model._meta.db_table
+        seen = set()
+        rows = model._default_manager.filter(**{FORUM_OF.get(model, "forum"): forum})
+        for row in rows.order_by("pk").values("pk", *fields):
+            name = f"{table}:{row['pk']}"
+            seen.add(name)
+            bound = latest.get(name)
+            if bound is None:
+                problems.append((table, row["pk"], "no event in the record binds it"))
+            elif bound[0] != _row_digest(fields, row):
+                reason = f"it was changed after its last event in the record (#{bound[1]})"
+                problems.append((table, row["pk"], reason))
+        for name, (_digest, seq) in latest.items():
+            if name.startswith(f"{table}:") and name not in seen:
+                reason = f"it was deleted (its last event in the record is #{seq})"
+                problems.append((table, int(name.split(":", 1)[1]), reason))
+    return problems
+
+
+def verify_beside(forum: Forum) -> list[tuple[str, int, str, str]]:
+    """Check each value beside the chain against the commitment an event holds of it."""
+    committed: dict[str, tuple[int, str]] = {}
+    forgotten: set[int] = set()
+    events = AuditEvent.objects.filter(forum=forum).filter(
+        models.Q(payload__has_key="committed") | models.Q(kind="member.erased")
+    )
+    for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
+        for digest in (payload.get("committed") or {}).values():
+            committed[digest] = (seq, kind)
+        if kind == "member.erased":
+            forgotten.add(payload.get("member"))
+    table = RecordValue._meta.db_table
+    problems = []
+    seen = set()
+    for row in RecordValue.objects.filter(forum=forum).order_by("pk"):
+        seen.add(row.commitment)
+        if row.commitment not in committed:
+            problems.append((table, row.pk, "no event in the record commits to it", ""))
+        elif row.erased_at is not None:
+            if row.member_id not in forgotten:
+                reason = "it was erased, but the record shows no one asked to be forgotten"
+                problems.append((table, row.pk, reason, ""))
+        elif commitment(row.salt, row.value) != row.commitment:
+            seq = committed[row.commitment][0]
+            problems.append((table, row.pk, f"it is not what event #{seq} committed to", ""))
+    for digest, (seq, kind) in committed.items():
+        if digest not in seen:
+            problems.append(
+                ("event", seq, "a value it commits to is missing beside the chain", kind)
+            )
+    return problems
+
+
+# The words members read in a table, bound by the latest commitment to them.
+WORDS: dict[str, tuple[type[models.Model], dict[str, str]]] = {
+    "comment.added": (Comment, {"body": "body"}),
+    "comment.edited": (Comment, {"after": "body"}),
+    "action.progress": (
+        ActionUpdate,
+        {
+            "note": "note",
+            "what_helped": "what_helped",
+            "what_got_in_the_way": "what_got_in_the_way",
+        },
+    ),
+}
+
+
+def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
+    """Name each comment or progress note whose words are not those the record committed to."""
+    latest: dict[tuple[type[models.Model], int, str], tuple[str, int]] = {}
+    events = AuditEvent.objects.filter(forum=forum, kind__in=list(WORDS), payload__has_key="v")
+    for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
+        model, columns = WORDS[kind]
+        pk = payload.get("comment") if model is Comment else payload.get("update")
+        for key, digest in (payload.get("committed") or {}).items():
+            if key in columns:
+                latest[(model, pk, columns[key])] = (digest, seq)
+    kept = {
+        row.commitment: row
+        for row in RecordValue.objects.filter(commitment__in=[d for d, _s in latest.values()])
+    }
+    problems = []
+    for (model, pk, column), (digest, seq) in sorted(
+        latest.items(), key=lambda item: (item[0][0].__name__, item[0][1], item[0][2])
+    ):
+        row = kept.get(digest)
+        if row is None or row.erased_at is not None:
+            continue  # missing is verify_beside's to say; erased words are blank in the table
+        words = model._default_manager.filter(pk=pk).values_list(column, flat=True).first()
+        if words is not None and words != row.value:
+            reason = f"its {column} is not what event #{seq} committed to"
+            problems.append((model._meta.db_table, pk, reason))
+    return problems
 
 
 def verify_all(forums: Iterable[Forum] | None = None) -> Report:
@@ -368,4 +632,8 @@ def verify_all(forums: Iterable[Forum] | None = None) -> Report:
             if audit_hash not in recorded.get(decision_id, set()):
                 reason = "its audit hash is not the hash of its decision.recorded event"
                 report.problems.append(Problem(label, "decision", decision_id, reason))
+        for table, ref, reason in [*verify_bindings(forum), *verify_words(forum)]:
+            report.problems.append(Problem(label, table, ref, reason))
+        for what, ref, reason, kind in verify_beside(forum):
+            report.problems.append(Problem(label, what, ref, reason, kind))
     return report

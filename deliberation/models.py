@@ -481,6 +481,35 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events cannot be deleted.")
 
 
+class RecordValue(models.Model):
+    """A value an audit event commits to by a salted hash, kept beside the chain.
+
+    Personal words and names, and answers not yet public, live here rather than in the
+    chain: the event holds sha256(salt + canonical_json(value)). Erasing the value and
+    its salt leaves the chain and every other hash checkable (UK GDPR, right to erasure).
+    """
+
+    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="+")
+    commitment = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=32, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    # Whose personal data this is: erased when they ask to be forgotten.
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What it belongs to, e.g. "comment:12", so hiding that hides this too.
+    subject = models.CharField(max_length=40, blank=True, db_index=True)
+    # Shown only once this poll's results may be seen (a vote with hidden results).
+    reveal_with = models.ForeignKey(
+        Poll, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden = models.BooleanField(default=False)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.forum_id} {self.commitment[:12]}"
+
+
 # -- proposal threads (between meetings) --------------------------------------------
 
 

@@ -70,7 +70,12 @@ def _payload(action: Action) -> dict[str, Any]:
         "decision": action.decision_id,
         "description": action.description,
         "owner": action.owner_id,
-        "owner_name": action.owner_name,
+        # A member's name sits beside the chain, so it can be erased.
+        "owner_name": (
+            audit.Private(action.owner_name, member_id=action.owner_id)
+            if action.owner_id
+            else action.owner_name
+        ),
         "due_on": action.due_on.isoformat(),
         "status": action.status,
     }
@@ -122,7 +127,7 @@ def action_create(
             forum_id=decision.forum_id,
             actor=actor_label(actor or created_by),
             kind="action.created",
-            payload=_payload(action),
+            payload={**_payload(action), **audit.binding(action)},
         )
         _refresh_recaps(decision.forum_id)
     return action
@@ -164,6 +169,7 @@ def action_edit(
             payload={
                 **after,
                 "changed": sorted(k for k in after if after[k] != before[k]),
+                **audit.binding(action),
             },
         )
         _refresh_recaps(action.forum_id)
@@ -229,6 +235,13 @@ def action_progress_add(
             action.status_changed_at = timezone.now()
             action.dropped_reason = note if after == ActionStatus.DROPPED else ""
             action.save(update_fields=["status", "status_changed_at", "dropped_reason"])
+
+        # The author's words sit beside the chain, so they can be erased.
+        def words(text: str) -> audit.Private:
+            return audit.Private(
+                text, member_id=author.pk if author else None, subject=f"action_update:{update.pk}"
+            )
+
         audit.append(
             forum_id=action.forum_id,
             actor=actor_label(actor or author),
@@ -237,14 +250,15 @@ def action_progress_add(
                 "action": action.pk,
                 "decision": action.decision_id,
                 "update": update.pk,
-                "note": note,
+                "note": words(note),
                 "status_before": before,
                 "status_after": after,
-                "what_helped": what_helped,
-                "what_got_in_the_way": what_got_in_the_way,
+                "what_helped": words(what_helped),
+                "what_got_in_the_way": words(what_got_in_the_way),
                 "photo_sha256": update.photo_sha256 or None,
                 "photo_description": description,
                 "author": author.pk if author else None,
+                **audit.binding(action, update),
             },
         )
         _refresh_recaps(action.forum_id)

@@ -77,6 +77,7 @@ def decision_record(
                 "recorded_by": recorded_by.pk if recorded_by else None,
                 "proposals": selectors.decision_proposal_ids(decision),
                 "ballot_root": poll.ballot_root if poll else None,
+                **audit.binding(decision),
             },
         )
         decision.audit_hash = event.hash

@@ -6,18 +6,26 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from deliberation import audit, realtime
 from deliberation.exceptions import InvalidInput
 from deliberation.models import (
+    Action,
+    ActionUpdate,
     Attendance,
+    Comment,
+    CommentRevision,
     CommunicationNeed,
     Constituency,
     Forum,
     Meeting,
     Member,
+    Notification,
     Role,
+    Summary,
     new_token,
 )
 from deliberation.services.common import Actor, actor_label
@@ -61,7 +69,8 @@ def _clean_needs(needs: Iterable[str]) -> list[str]:
 def _member_payload(member: Member) -> dict[str, object]:
     return {
         "member": member.pk,
-        "name": member.name,
+        # The name sits beside the chain, so it can be erased if they ask to be forgotten.
+        "name": audit.Private(member.name, member_id=member.pk, subject=f"member:{member.pk}"),
         "constituency": member.constituency,
         "role": member.role,
         "guest": member.is_guest,
@@ -223,5 +232,55 @@ def member_link_reissue(*, member: Member, actor: Actor = None) -> Member:
             # Never the link itself: the record is open to every member.
             kind="member.link_reissued",
             payload={"member": member.pk},
+        )
+    return member
+
+
+def member_erase(*, member: Member, actor: Actor = None) -> Member:
+    """Forget a member who asked to be: name, contact details, needs and their words.
+
+    Their ballots, tallies and the chain stay as they are: the events keep only salted
+    hashes of what is erased, so every hash still checks (UK GDPR, right to erasure).
+    Their comments, progress notes and sign-off notes are blanked where members read
+    them, and the words beside the chain are erased. Proposals they wrote stay: the
+    forum voted on them.
+    """
+    from deliberation.services.notifications import email_address_set
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        forgotten = _("Forgotten member")
+        member.name = forgotten
+        member.communication_needs = []
+        member.needs_review_on = None
+        member.postal_address = ""
+        member.is_active = False
+        # Their personal link stops working: a new one nobody has.
+        member.invite_token = new_token()
+        member.save()
+        member.supports.clear()
+        _close_phones(member)
+        email_address_set(member=member, email="")
+        Notification.objects.filter(member=member, sent_at__isnull=True).delete()
+        now = timezone.now()
+        # The rendered HTML beside each text is blanked too, or the page would still show it.
+        CommentRevision.objects.filter(comment__author=member).update(body="", body_html="")
+        comments = Comment.objects.filter(author=member).update(
+            body="",
+            body_html="",
+            hidden_at=now,
+            hidden_reason=_("The person who wrote this asked to be forgotten."),
+        )
+        ActionUpdate.objects.filter(author=member).update(
+            note="", what_helped="", what_got_in_the_way=""
+        )
+        Action.objects.filter(owner=member).update(owner_name=forgotten)
+        Summary.objects.filter(signed_off_by=member).update(signed_off_note="")
+        erased = audit.erase_member_values(member.pk)
+        audit.append(
+            forum_id=member.forum_id,
+            actor=actor_label(actor),
+            kind="member.erased",
+            payload={"member": member.pk, "values_erased": erased, "comments": comments},
         )
     return member

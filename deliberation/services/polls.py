@@ -162,6 +162,7 @@ def poll_create(
                 **_settings_payload(poll),
                 "options": spec.options,
                 "check_back_of": check_back_of.pk if check_back_of else None,
+                **audit.binding(poll),
             },
         )
         if meeting is not None:
@@ -227,7 +228,7 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
             forum_id=poll.forum_id,
             actor=actor_label(actor),
             kind="poll.settings_changed",
-            payload={"poll": poll.pk, **_settings_payload(poll)},
+            payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
             from deliberation import selectors
@@ -262,7 +263,7 @@ def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
             forum_id=poll.forum_id,
             actor=actor_label(actor),
             kind="poll.opened",
-            payload={"poll": poll.pk, **_settings_payload(poll)},
+            payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.opened", {"poll": selectors.poll_dict(poll)})
@@ -300,6 +301,7 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
                 "outcome": poll.result["outcome"],
                 "ballot_root": sealed.root,
                 "ballot_count": sealed.count,
+                **audit.binding(poll),
             },
         )
         # Proposals put to this vote move on to "voted on", in the same transaction.
@@ -499,7 +501,10 @@ class _BallotBatch:
             payload.update(
                 member=voter.pk if voter else None,
                 constituency=constituency,
-                answer=clean,
+                # Kept beside the chain, shown once the poll's results may be seen.
+                answer=audit.Private(
+                    clean, subject=f"poll:{self.poll.pk}", reveal_with=self.poll.pk
+                ),
                 assisted_by=(
                     request.cast_by.pk if source == Source.ASSISTED and request.cast_by else None
                 ),

@@ -204,6 +204,7 @@ def proposal_create(
                 "symbol": symbol,
                 "body": body,
                 "photos": [p.pk for p in added],
+                **audit.binding(proposal),
             },
         )
         notifications.queue_for_proposal(proposal)
@@ -328,7 +329,8 @@ def comment_add(
                 "comment": comment.pk,
                 "parent": parent.pk if parent else None,
                 "author": author.pk,
-                "body": body,
+                # The words sit beside the chain: hidden with the comment, erasable.
+                "body": audit.Private(body, member_id=author.pk, subject=f"comment:{comment.pk}"),
             },
         )
         notifications.queue_for_comment(comment)
@@ -364,6 +366,7 @@ def comment_edit(
             written_at=comment.edited_at or comment.created_at,
         )
         before = comment.body
+        author_id, subject = comment.author_id, f"comment:{comment.pk}"
         comment.body = body
         comment.body_html = body_html
         comment.edited_at = now
@@ -372,7 +375,11 @@ def comment_edit(
             forum_id=comment.proposal.forum_id,
             actor=actor_label(editor),
             kind="comment.edited",
-            payload={"comment": comment.pk, "before": before, "after": body},
+            payload={
+                "comment": comment.pk,
+                "before": audit.Private(before, member_id=author_id, subject=subject),
+                "after": audit.Private(body, member_id=author_id, subject=subject),
+            },
         )
     return comment
 
@@ -434,6 +441,8 @@ def comment_hide(*, comment: Comment, by: Member, reason: str, actor: Actor = No
             kind="comment.hidden",
             payload={"comment": comment.pk, "reason": reason},
         )
+        # Its words beside the chain are hidden too: every member can read the record.
+        audit.hide_subject(f"comment:{comment.pk}", hidden=True)
     return comment
 
 
@@ -452,6 +461,7 @@ def comment_unhide(*, comment: Comment, by: Member, actor: Actor = None) -> Comm
             kind="comment.shown",
             payload={"comment": comment.pk},
         )
+        audit.hide_subject(f"comment:{comment.pk}", hidden=False)
     return comment
 
 
@@ -523,6 +533,7 @@ def _move(
             "to": to,
             "reason": reason,
             "poll": poll.pk if poll else None,
+            **audit.binding(proposal),
         },
     )
     return proposal

@@ -315,7 +315,8 @@ def summary_sign_off(
             payload={
                 "summary": summary.pk,
                 "member": member.pk,
-                "note": note,
+                # What they said sits beside the chain, so it can be erased.
+                "note": audit.Private(note, member_id=member.pk, subject=f"summary:{summary.pk}"),
                 "points": list(summary.points.order_by("position").values_list("pk", flat=True)),
             },
         )

@@ -279,6 +279,10 @@ def live_config() -> dict[str, Any]:
         "your_answer": _("Your answer:"),
         "can_change": _("You can change your vote until the vote closes."),
         "secret": _("This vote is secret. Nobody will see how you voted."),
+        "named": _(
+            "This vote is not secret. The record will show your name and your vote. "
+            "Every member can read the record."
+        ),
         "send": _("Send my vote"),
         "sending": _("Sending your vote…"),
         "queued": _("You are not connected. We will send your vote when you are connected."),

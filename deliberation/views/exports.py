@@ -218,12 +218,18 @@ def decisions_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def chain_lines(forum: Forum) -> Iterator[bytes]:
+    # What sits beside the chain: each committed value with its salt, or "hidden"
+    # (a hidden comment, a vote whose results are hidden until it closes) or "erased".
+    beside = audit.disclosures(forum)
     for event in selectors.audit_chain(forum):
         line = {
             **audit.event_body(event),
             "prev_hash": event.prev_hash,
             "hash": event.hash,
         }
+        committed = event.payload.get("committed") if event.payload.get("v") else None
+        if committed:
+            line["beside"] = {key: beside.get(digest) for key, digest in committed.items()}
         yield json.dumps(line, ensure_ascii=False, sort_keys=True).encode() + b"\n"
 
 

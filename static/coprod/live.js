@@ -795,6 +795,8 @@
     ];
     if (poll.secret) {
       children.push(el("p", { class: "notice secret" }, [sym("safety"), " " + S.secret]));
+    } else {
+      children.push(el("p", { class: "notice named", text: S.named }));
     }
     children.push(el("div", { class: "vote-status", "data-vote-status": true }, voteStatus(poll)));
     children = children.concat(voteFields(poll, poll.secret ? null : me.answers[String(poll.id)]));

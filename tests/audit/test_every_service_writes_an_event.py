@@ -197,6 +197,12 @@ def _(ctx):
     )
 
 
+@scenario("forums.member_erase", "member.erased")
+def _(ctx):
+    _comment(ctx)
+    return lambda: forums.member_erase(member=ctx["people"]["staff"][1], actor=ctx["lead"])
+
+
 @scenario("meetings.meeting_create", "meeting.created")
 def _(ctx):
     return lambda: meetings.meeting_create(forum=ctx["forum"], title="June")

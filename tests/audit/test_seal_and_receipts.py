@@ -45,10 +45,10 @@ def test_secret_ballot_events_name_no_voter_and_carry_no_content(meeting, people
                                         "ballot.cast"]  # fmt: skip
     voters = {commissioner.pk, self_advocate.pk, people["supporter"].pk}
     for event in events[:3]:
-        assert event.payload == {"poll": poll.pk, "changed": event.kind == "ballot.changed"}
+        assert event.payload == {"poll": poll.pk, "changed": event.kind == "ballot.changed", "v": 2}
         assert event.actor == UNNAMED_VOTER
     # A paper ballot has no voter to hide; the facilitator who entered it is named.
-    assert events[3].payload == {"poll": poll.pk, "source": "paper", "changed": False}
+    assert events[3].payload == {"poll": poll.pk, "source": "paper", "changed": False, "v": 2}
     assert events[3].actor == f"member:{facilitator.pk}"
     for event in events:
         text = json.dumps(event.payload)
@@ -61,7 +61,9 @@ def test_named_ballot_events_keep_who_and_what(meeting, people):
     factories.cast(poll, people["staff"][0], {"choice": "yes"})
     (event,) = ballot_events(poll)
     assert event.payload["member"] == people["staff"][0].pk
-    assert event.payload["answer"] == {"choice": "yes"}
+    # The answer sits beside the chain; the event commits to it.
+    assert "answer" in event.payload["committed"]
+    assert audit.opened(event)["answer"] == {"choice": "yes"}
 
 
 def test_every_secret_voter_can_check_their_code_and_nobody_stores_it(meeting, people):

@@ -194,6 +194,7 @@ def test_every_send_is_audited_without_needs_or_addresses(signed_summary, reader
         "language": "en",
         "status": "sent",
         "attempt": 1,
+        "v": 2,
     }
     for event in events:
         flat = str(event.payload)

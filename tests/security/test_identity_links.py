@@ -111,7 +111,7 @@ def test_a_new_card_stops_the_old_link_and_its_browsers(forum, meeting, two, fac
     assert own.get(phone).status_code == 200
     # The record says it happened, never what the link is.
     event = AuditEvent.objects.filter(kind="member.link_reissued").get()
-    assert event.payload == {"member": nia.pk}
+    assert event.payload == {"member": nia.pk, "v": 2}
     assert nia.invite_token not in str(event.payload)
 
 

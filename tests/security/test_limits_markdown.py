@@ -61,7 +61,7 @@ def test_pathological_text_renders_quickly_and_keeps_its_letters(name):
 def test_the_live_preview_of_20000_brackets_answers(forum):
     member = factories.member(forum, "lived_experience")
     client = Client()
-    client.get(reverse("deliberation:invite", args=[member.invite_token]))
+    factories.link_sign_in(client, member)
     response = client.post(reverse("markdownx_markdownify"), {"content": "[" * 20_000})
     assert response.status_code == 200
     assert response.content.count(b"[") == 20_000
@@ -105,7 +105,7 @@ def test_viewing_an_idea_does_not_render_its_text_again(forum, author):
     Comment.objects.filter(proposal=proposal).update(body_html="<p>stored comment</p>")
     Proposal.objects.filter(pk=proposal.pk).update(body_html="<p>stored body</p>")
     client = Client()
-    client.get(reverse("deliberation:invite", args=[author.invite_token]))
+    factories.link_sign_in(client, author)
     page = client.get(reverse("deliberation:proposal", args=[forum.slug, proposal.pk]))
     html = page.content.decode()
     assert html.count("stored comment") == 3

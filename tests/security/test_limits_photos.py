@@ -86,7 +86,7 @@ def test_a_decompression_bomb_gets_the_plain_error(forum, author, width, height)
 def test_the_person_sees_the_plain_error_on_the_page(forum, author):
     proposal = make_proposal(forum, author)
     client = Client()
-    client.get(reverse("deliberation:invite", args=[author.invite_token]))
+    factories.link_sign_in(client, author)
     response = client.post(
         reverse("deliberation:proposal_action", args=[forum.slug, proposal.pk, "photo"]),
         {"photo": upload(bomb_png(6300, 6300)), "photo_description": "Our bus stop"},

@@ -252,7 +252,14 @@ def test_a_normal_photo_upload_still_works_through_daphne(server):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://{server}"
-    opener.open(base + reverse("deliberation:invite", args=[author.invite_token])).read()
+    # Sign in as the person does: open their link and press "Yes, this is me" (a POST).
+    link = base + reverse("deliberation:invite", args=[author.invite_token])
+    found = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', opener.open(link).read().decode()
+    )
+    assert found is not None
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": found.group(1), "next": "proposals"})
+    opener.open(urllib.request.Request(link, data=form.encode(), headers={"Referer": link})).read()
     page = base + reverse("deliberation:proposal", args=[forum.slug, proposal.pk])
     html = opener.open(page).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from deliberation import audit
 from deliberation.models import Forum, Meeting, Member
 from tests import factories
 
@@ -200,4 +201,5 @@ def test_admin_adds_a_member_through_the_service(db, django_user_model, forum):
     assert response.status_code == 302, response.content.decode()[-3000:]
     member = Member.objects.get(name="Ffion")
     assert member.communication_needs == ["welsh"]
-    assert AuditEvent.objects.filter(kind="member.added", payload__name="Ffion").exists()
+    event = AuditEvent.objects.filter(kind="member.added", payload__member=member.pk).get()
+    assert audit.opened(event)["name"] == "Ffion"  # beside the chain, committed to
