@@ -115,6 +115,9 @@ def test_a_member_erased_is_gone_from_the_record_and_the_record_still_checks(
         assert gone not in text
     assert '"erased"' in text
     assert AuditEvent.objects.filter(kind="member.erased", payload__member=ffion.pk).exists()
+    # Nor does the idea's page show their words (the stored rendering is blanked too).
+    idea_page = facilitator_client.get(reverse("deliberation:proposal", args=[forum.slug, idea.pk]))
+    assert "7pm bus" not in idea_page.content.decode()
     # The vote's count and seal, and every hash, are as they were.
     poll.refresh_from_db()
     assert poll.result["voters"] == 2
