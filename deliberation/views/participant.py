@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, permissions, selectors
+from deliberation import audit, identity, permissions, selectors, throttle
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     BallotForm,
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle.throttle(throttle.JOIN_CODE_FAILURES)
 def join(request: HttpRequest) -> HttpResponse:
     """Ask for the meeting's join code."""
     form = JoinCodeForm(request.GET if "code" in request.GET else None)
@@ -47,6 +48,8 @@ def join(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", _("We could not find a meeting with this code. Please check the screen.")
         )
+    if form.is_bound:
+        throttle.failed(request)
     return render(request, "deliberation/join.html", {"form": form})
 
 
@@ -64,6 +67,7 @@ def _own_attendance(request: HttpRequest, meeting: Meeting) -> Attendance | None
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(throttle.JOIN_CODE_FAILURES, throttle.JOIN_CODE_TRIES)
 def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
     """Let a person pick their name from the list, or go on as someone new."""
     if normalise_code(code) != code:
@@ -122,6 +126,9 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(
+    throttle.JOIN_CODE_FAILURES, throttle.GUESTS_PER_CODE, throttle.GUESTS_PER_CLIENT
+)
 def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     """Ask someone new for their name and group; the facilitator lets them in."""
     meeting = _meeting_for_code(code)
@@ -169,6 +176,7 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@throttle.throttle(throttle.JOIN_CODE_FAILURES)
 def waiting(request: HttpRequest, code: str) -> HttpResponse:
     """Wait until the facilitator lets this guest in; the page reloads itself."""
     meeting = _meeting_for_code(code)
@@ -186,6 +194,7 @@ def waiting(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(throttle.INVITE_FAILURES)
 def invite(request: HttpRequest, token: str) -> HttpResponse:
     """Join the forum's open meeting from a personal link or QR card.
 
