@@ -226,6 +226,9 @@ WS_MAX_MESSAGE_BYTES = 4096
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0
+# Seconds between heartbeats carrying the meeting's version to every screen, so a screen
+# that missed a broadcast (Redis restarting) catches up by itself.
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

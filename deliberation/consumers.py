@@ -74,6 +74,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot()
+        realtime.heartbeat_join(meeting_id, self.send)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Handle one message without channels' per-message connection sweep.
@@ -89,6 +90,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        if self.viewer is not None:
+            realtime.heartbeat_leave(self.viewer.meeting_id, self.send)
         for group in getattr(self, "groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

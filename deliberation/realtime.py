@@ -12,7 +12,7 @@ import contextvars
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Self, cast
 
@@ -21,6 +21,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+
+from deliberation import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +77,15 @@ def announce(meeting_id: int, event: dict[str, Any], *, audience: str = "all") -
     def send() -> None:
         _run_async(send_group, group, event)
 
-    transaction.on_commit(send)
+    # Robust: the change is committed whatever happens to its broadcast (Redis down,
+    # say), so a failed send is logged, never shown to the person who made the change.
+    # Screens that missed it catch up from the next heartbeat (MeetingHeartbeat).
+    transaction.on_commit(send, robust=True)
 
 
 def tally_changed(meeting_id: int, poll_id: int) -> None:
     """Mark a poll's tally as changed once the transaction commits."""
-    transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id))
+    transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id), robust=True)
 
 
 # -- the coalescer ---------------------------------------------------------------
@@ -137,8 +142,6 @@ def mark_dirty(meeting_id: int, poll_id: int) -> None:
 
 
 async def _tally_event(poll_id: int) -> dict[str, Any] | None:
-    from deliberation import selectors
-
     # Off the writers' thread: a tally must not wait behind a burst of ballots.
     return await database_sync_to_async(selectors.tally_event, thread_sensitive=False)(poll_id)
 
@@ -326,6 +329,66 @@ class BallotBatcher(MeetingWorker):
                 for (_p, _r, future), outcome in zip(items, outcomes, strict=True):
                     if not future.done():  # the phone may have gone meanwhile
                         future.set_result(outcome)
+
+
+ScreenSend = Callable[..., Awaitable[None]]
+
+
+class MeetingHeartbeat(MeetingWorker):
+    """Tell this process's screens of a meeting its version every few seconds.
+
+    A broadcast lost on the way (Redis restarting, say) leaves screens behind; the
+    heartbeat lets each one see that and ask for a snapshot. It costs one query per
+    meeting per interval, whatever the number of screens, and goes straight to the
+    sockets of this process, not through the channel layer, so it works while Redis
+    is away.
+    """
+
+    def __init__(self, meeting_id: int) -> None:
+        self.screens: set[ScreenSend] = set()
+        self.changed = asyncio.Event()
+        super().__init__(meeting_id)
+
+    def add(self, send: ScreenSend) -> None:
+        self.screens.add(send)
+
+    def remove(self, send: ScreenSend) -> None:
+        self.screens.discard(send)
+        if not self.screens:
+            self.changed.set()  # stop now rather than at the next beat
+
+    async def run(self) -> None:
+        version_of = database_sync_to_async(selectors.meeting_version, thread_sensitive=False)
+        while self.screens:
+            try:
+                await asyncio.wait_for(self.changed.wait(), settings.HEARTBEAT_SECONDS)
+            except TimeoutError:
+                pass
+            self.changed.clear()
+            if not self.screens:
+                return
+            version = await version_of(self.meeting_id)
+            if version is None:
+                return
+            text = encode({"type": "meeting.heartbeat", "version": version})
+            for send in list(self.screens):
+                try:
+                    await send(text_data=text)
+                except Exception:
+                    # A socket closing meanwhile: it leaves on disconnect.
+                    logger.debug("Heartbeat not sent to a closing screen", exc_info=True)
+
+
+def heartbeat_join(meeting_id: int, send: ScreenSend) -> None:
+    """Give a connected screen the meeting's heartbeat; must run on the bound loop."""
+    MeetingHeartbeat.for_meeting(meeting_id).add(send)
+
+
+def heartbeat_leave(meeting_id: int, send: ScreenSend) -> None:
+    """Stop a screen's heartbeat when it disconnects."""
+    worker = MeetingWorker._registry.get((MeetingHeartbeat, meeting_id))
+    if isinstance(worker, MeetingHeartbeat):
+        worker.remove(send)
 
 
 async def drain() -> None:
