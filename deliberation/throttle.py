@@ -18,10 +18,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -32,9 +33,9 @@ logger = logging.getLogger(__name__)
 # count only failures.
 _FAILED = "_throttle_failed"
 
-View = Callable[..., HttpResponse]
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 KeyFunction = Callable[[HttpRequest, dict[str, Any]], str | None]
-CountFunction = Callable[[HttpRequest, HttpResponse], bool]
+CountFunction = Callable[[HttpRequest, HttpResponseBase], bool]
 
 
 def client(request: HttpRequest, kwargs: dict[str, Any]) -> str:
@@ -54,7 +55,7 @@ def failed(request: HttpRequest) -> None:
     setattr(request, _FAILED, True)
 
 
-def is_failure(request: HttpRequest, response: HttpResponse) -> bool:
+def is_failure(request: HttpRequest, response: HttpResponseBase) -> bool:
     """Say whether a guess failed: the view said so, or nothing was found (404).
 
     Other mistakes (a name already taken, a form half filled in) are not guesses.
@@ -62,11 +63,11 @@ def is_failure(request: HttpRequest, response: HttpResponse) -> bool:
     return bool(getattr(request, _FAILED, False)) or response.status_code == 404
 
 
-def is_post(request: HttpRequest, response: HttpResponse) -> bool:
+def is_post(request: HttpRequest, response: HttpResponseBase) -> bool:
     return request.method == "POST"
 
 
-def always(request: HttpRequest, response: HttpResponse) -> bool:
+def always(request: HttpRequest, response: HttpResponseBase) -> bool:
     return True
 
 
@@ -124,7 +125,7 @@ def too_many(request: HttpRequest, wait: int, *, as_json: bool = False) -> HttpR
 
 
 def _count_all(
-    keys: list[tuple[Rule, str | None]], request: HttpRequest, response: HttpResponse
+    keys: list[tuple[Rule, str | None]], request: HttpRequest, response: HttpResponseBase
 ) -> None:
     try:
         for rule, key in keys:
@@ -139,7 +140,7 @@ def throttle(*rules: Rule, as_json: bool = False) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             keys = [(rule, rule.key(request, kwargs)) for rule in rules]
             try:
                 wait = max((_over(rule, key) for rule, key in keys if key is not None), default=0)
@@ -158,7 +159,7 @@ def throttle(*rules: Rule, as_json: bool = False) -> Callable[[View], View]:
             _count_all(keys, request, response)
             return response
 
-        return wrapper
+        return cast(View, wrapper)
 
     return decorate
 

@@ -396,7 +396,8 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             max_age=SECRET_COOKIE_AGE,
             path="/",
             samesite="Lax",
-            httponly=False,
+            # Out of reach of page scripts: the websocket reads it from the handshake.
+            httponly=True,
             secure=request.is_secure(),
         )
     return response
