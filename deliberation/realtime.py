@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 
 # Seconds a coalescer waits with nothing to do before it stops.
 IDLE_SECONDS = 30.0
+# Seconds before a tally the channel layer could not take is sent again.
+SEND_RETRY_SECONDS = 1.0
+# After the layer comes back, a retried tally is sent once more this much later.
+RESEND_AFTER_SECONDS = 3.0
 
 
 def meeting_group(meeting_id: int) -> str:
@@ -227,6 +231,8 @@ class TallyCoalescer(MeetingWorker):
         layer = get_channel_layer()
         console_interval = settings.TALLY_INTERVAL_CONSOLE
         phone_interval = settings.TALLY_INTERVAL_PHONE
+        failed: set[int] = set()
+        recovering: set[int] = set()
         while True:
             if self.phone_pending:
                 timeout = max(0.0, self.last_phone + phone_interval - loop.time())
@@ -250,10 +256,17 @@ class TallyCoalescer(MeetingWorker):
                         continue
                     text = encode(event)
                     if self.last_sent.get(("console", poll_id)) != text:
-                        self.last_sent[("console", poll_id)] = text
-                        await layer.group_send(
-                            console_group(self.meeting_id), {"type": "broadcast", "text": text}
-                        )
+                        if await self._send(layer, console_group(self.meeting_id), text):
+                            self.last_sent[("console", poll_id)] = text
+                            if poll_id in recovering:
+                                # Just back: screens may not have subscribed again yet,
+                                # so say it once more a moment later.
+                                recovering.discard(poll_id)
+                                self.last_sent.pop(("console", poll_id), None)
+                                self.last_sent.pop(("phone", poll_id), None)
+                                loop.call_later(RESEND_AFTER_SECONDS, self.mark, poll_id)
+                        else:
+                            failed.add(poll_id)
                     if event.get("visible") and self.last_sent.get(("phone", poll_id)) != text:
                         self.phone_pending[poll_id] = text
                 self.last_console = loop.time()
@@ -262,11 +275,27 @@ class TallyCoalescer(MeetingWorker):
             if self.phone_pending and loop.time() - self.last_phone >= phone_interval:
                 pending, self.phone_pending = self.phone_pending, {}
                 for poll_id, text in pending.items():
-                    self.last_sent[("phone", poll_id)] = text
-                    await layer.group_send(
-                        phones_group(self.meeting_id), {"type": "broadcast", "text": text}
-                    )
+                    if await self._send(layer, phones_group(self.meeting_id), text):
+                        self.last_sent[("phone", poll_id)] = text
+                    else:
+                        self.phone_pending.setdefault(poll_id, text)
                 self.last_phone = loop.time()
+            if failed:
+                # The layer is away (Redis restarting): keep these tallies and try again,
+                # so the screens still end on the exact final count.
+                self.dirty |= failed
+                recovering |= failed
+                failed = set()
+                await asyncio.sleep(SEND_RETRY_SECONDS)
+                self.wake.set()
+
+    async def _send(self, layer: Any, group: str, text: str) -> bool:
+        try:
+            await layer.group_send(group, {"type": "broadcast", "text": text})
+        except Exception:
+            logger.warning("Tally for meeting %s not sent; will try again", self.meeting_id)
+            return False
+        return True
 
     def busy(self) -> bool:
         return bool(self.dirty or self.phone_pending)

@@ -132,8 +132,22 @@ async def test_phones_catch_up_after_redis_restarts_and_the_facilitator_sees_no_
             break
     assert status == Poll.Status.OPEN
     assert [m for m in await console.drain(quiet=0.5) if m["type"] == "error"] == []
+    # A phone votes while Redis is away: its vote is saved and acknowledged.
+    voter = phones[0]
+    await voter.send(
+        {
+            "type": "ballot.cast",
+            "poll": poll.pk,
+            "client_id": "5f1d8a52-8c1e-4c55-9a39-0c6f3b1d2e7a",
+            "answer": {"choice": "yes"},
+        }
+    )
+    assert (await voter.receive_until("ballot.ack"))["duplicate"] is False
     await asyncio.sleep(2)
     own_redis.start()
+
+    # The facilitator's screen ends on the exact count, once Redis is back.
+    await console.receive_until("tally.updated", timeout=20, voters=1)
 
     # Every phone catches up by itself, from the heartbeat, within a few seconds.
     for n, screen in enumerate(phones):
