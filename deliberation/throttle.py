@@ -2,9 +2,9 @@
 
 One decorator, `throttle(*rules)`, is used by every view it protects. Counts live in
 Django's cache (local memory for one process, Redis with REDIS_URL, so several daphne
-processes share them) in fixed windows. A client over a limit gets a plain page (or
-JSON) with HTTP 429 and Retry-After, for every try, right or wrong, so a guesser
-learns nothing more until the window ends.
+processes share them), in a window that starts at a key's first counted request. A
+client over a limit gets a plain page (or JSON) with HTTP 429 and Retry-After, for
+every try, right or wrong, so a guesser learns nothing more until the window ends.
 
 The client is `REMOTE_ADDR`. Behind a reverse proxy, run daphne with `--proxy-headers`
 so that it is the address the proxy saw (README: "Behind a proxy"); otherwise every
@@ -26,6 +26,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
+
+from deliberation.forms import normalise_code
 
 logger = logging.getLogger(__name__)
 
@@ -82,34 +84,33 @@ class Rule:
     counts: CountFunction = always
 
 
-def _cache_key(rule: Rule, key: str, window: int) -> str:
+def _cache_key(rule: Rule, key: str) -> str:
     # Hashed: keys hold addresses and codes, which need not sit in Redis in clear.
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"throttle:{rule.name}:{window}:{digest}"
-
-
-def _window(rule: Rule) -> tuple[int, int]:
-    """Return the current window's number and the seconds left in it."""
-    now = int(time.time())
-    return now // rule.seconds, rule.seconds - now % rule.seconds
+    return f"throttle:{rule.name}:{digest}"
 
 
 def _over(rule: Rule, key: str) -> int:
     """Return the seconds to wait if this key is over its limit, else 0."""
-    window, left = _window(rule)
-    used = cache.get(_cache_key(rule, key, window), 0)
-    return left if used >= rule.limit else 0
+    name = _cache_key(rule, key)
+    values = cache.get_many([name, name + ":until"])
+    if values.get(name, 0) < rule.limit:
+        return 0
+    until = values.get(name + ":until", time.time() + rule.seconds)
+    return max(1, int(until - time.time()))
 
 
 def _count(rule: Rule, key: str) -> None:
-    window, left = _window(rule)
-    name = _cache_key(rule, key, window)
+    """Count one request; a key's window starts at its first counted request."""
+    name = _cache_key(rule, key)
     # add() then incr() is atomic in Redis and in local memory, so processes never lose a count.
-    cache.add(name, 0, timeout=left + 1)
+    if cache.add(name, 1, timeout=rule.seconds):
+        cache.set(name + ":until", time.time() + rule.seconds, timeout=rule.seconds)
+        return
     try:
         cache.incr(name)
-    except ValueError:  # expired between the two calls: start the window again
-        cache.add(name, 1, timeout=left + 1)
+    except ValueError:  # expired between the two calls: start a new window
+        _count(rule, key)
 
 
 def too_many(request: HttpRequest, wait: int, *, as_json: bool = False) -> HttpResponse:
@@ -167,7 +168,7 @@ def throttle(*rules: Rule, as_json: bool = False) -> Callable[[View], View]:
 def by_code(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
     """Key a request by the meeting code in its address."""
     code = kwargs.get("code")
-    return str(code).upper() if code else None
+    return normalise_code(str(code)) if code else None
 
 
 # The numbers. A meeting's code is on the projector, and a whole room may join from one

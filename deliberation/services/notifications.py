@@ -101,7 +101,9 @@ def email_address_set(*, member: Member, email: str) -> bool:
 
 def _id_pad(nonce: str) -> int:
     """Return the secret number a token's member id is hidden with (one per token)."""
-    return int.from_bytes(salted_hmac(UNSUBSCRIBE_SALT + ".id", nonce).digest()[:8], "big")
+    return int.from_bytes(
+        salted_hmac(UNSUBSCRIBE_SALT + ".id", nonce, algorithm="sha256").digest()[:8], "big"
+    )
 
 
 def unsubscribe_token(member: Member) -> str:
