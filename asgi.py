@@ -12,8 +12,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from coprod.limits import BodyLimit  # noqa: E402
+from coprod.logredact import redact_daphne_access_log  # noqa: E402
 from coprod.routing import websocket_urlpatterns  # noqa: E402
+from coprod.startup import refuse_weak_secret_key  # noqa: E402
 from deliberation.realtime import LoopBinder  # noqa: E402
+
+refuse_weak_secret_key()
+redact_daphne_access_log()
 
 application = ProtocolTypeRouter(
     {

@@ -87,6 +87,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot()
+        realtime.heartbeat_join(meeting_id, self.send)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Handle one message without channels' per-message connection sweep.
@@ -102,6 +103,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        if self.viewer is not None:
+            realtime.heartbeat_leave(self.viewer.meeting_id, self.send)
         for group in getattr(self, "groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -169,6 +172,13 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if token is None and voter is me:
             # The phone's own key opens only its own secret vote, never one cast with someone.
             token = identity.secret_token(self.scope.get("cookies", {}), poll_id)
+        elif token is None:
+            # A vote cast with someone has its own key. The keys set by the page's form are
+            # HttpOnly, so the page cannot send them: they come with the handshake.
+            value = self.scope.get("cookies", {}).get(
+                f"{identity.secret_cookie_name(poll_id)}_{voter.pk}"
+            )
+            token = value if isinstance(value, str) and 0 < len(value) <= 64 else None
         request = poll_services.BallotRequest(
             answer=message.answer,
             client_id=message.client_id or "",

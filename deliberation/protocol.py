@@ -159,11 +159,26 @@ def error(code: str, message: str, ref: str | None = None) -> dict[str, Any]:
 # -- following the server's events ---------------------------------------------------
 
 
+def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
+    """Say whether a client that got this event missed a change (mirrors live.js needsSnapshot).
+
+    A tally or a heartbeat ahead of the client's version, or a change that skips one,
+    means a broadcast was lost: the client reads a whole snapshot again.
+    """
+    version = event.get("version")
+    if not isinstance(version, int):
+        return False
+    if event["type"] in ("tally.updated", "meeting.heartbeat"):
+        return version > state["version"]
+    return version > state["version"] + 1
+
+
 def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     """Return the state a client holds after one broadcast (mirrors static/coprod/live.js)."""
     state = copy.deepcopy(state)
     kind = event["type"]
-    if "version" in event and kind != "tally.updated":
+    # A tally or a heartbeat only reports the version; it does not bring the changes.
+    if "version" in event and kind not in ("tally.updated", "meeting.heartbeat"):
         state["version"] = event["version"]
     if kind == "meeting.status":
         state["meeting"]["status"] = event["status"]

@@ -12,7 +12,7 @@ import contextvars
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Self, cast
 
@@ -22,10 +22,16 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from deliberation import selectors
+
 logger = logging.getLogger(__name__)
 
 # Seconds a coalescer waits with nothing to do before it stops.
 IDLE_SECONDS = 30.0
+# Seconds before a tally the channel layer could not take is sent again.
+SEND_RETRY_SECONDS = 1.0
+# After the layer comes back, a retried tally is sent once more this much later.
+RESEND_AFTER_SECONDS = 3.0
 
 
 def meeting_group(meeting_id: int) -> str:
@@ -80,7 +86,10 @@ def announce(meeting_id: int, event: dict[str, Any], *, audience: str = "all") -
     def send() -> None:
         _run_async(send_group, group, event)
 
-    transaction.on_commit(send)
+    # Robust: the change is committed whatever happens to its broadcast (Redis down,
+    # say), so a failed send is logged, never shown to the person who made the change.
+    # Screens that missed it catch up from the next heartbeat (MeetingHeartbeat).
+    transaction.on_commit(send, robust=True)
 
 
 async def _send_close(group: str) -> None:
@@ -102,7 +111,7 @@ def close_member_sockets(meeting_id: int, member_id: int) -> None:
 
 def tally_changed(meeting_id: int, poll_id: int) -> None:
     """Mark a poll's tally as changed once the transaction commits."""
-    transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id))
+    transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id), robust=True)
 
 
 # -- the coalescer ---------------------------------------------------------------
@@ -159,8 +168,6 @@ def mark_dirty(meeting_id: int, poll_id: int) -> None:
 
 
 async def _tally_event(poll_id: int) -> dict[str, Any] | None:
-    from deliberation import selectors
-
     # Off the writers' thread: a tally must not wait behind a burst of ballots.
     return await database_sync_to_async(selectors.tally_event, thread_sensitive=False)(poll_id)
 
@@ -246,6 +253,8 @@ class TallyCoalescer(MeetingWorker):
         layer = get_channel_layer()
         console_interval = settings.TALLY_INTERVAL_CONSOLE
         phone_interval = settings.TALLY_INTERVAL_PHONE
+        failed: set[int] = set()
+        recovering: set[int] = set()
         while True:
             if self.phone_pending:
                 timeout = max(0.0, self.last_phone + phone_interval - loop.time())
@@ -269,10 +278,17 @@ class TallyCoalescer(MeetingWorker):
                         continue
                     text = encode(event)
                     if self.last_sent.get(("console", poll_id)) != text:
-                        self.last_sent[("console", poll_id)] = text
-                        await layer.group_send(
-                            console_group(self.meeting_id), {"type": "broadcast", "text": text}
-                        )
+                        if await self._send(layer, console_group(self.meeting_id), text):
+                            self.last_sent[("console", poll_id)] = text
+                            if poll_id in recovering:
+                                # Just back: screens may not have subscribed again yet,
+                                # so say it once more a moment later.
+                                recovering.discard(poll_id)
+                                self.last_sent.pop(("console", poll_id), None)
+                                self.last_sent.pop(("phone", poll_id), None)
+                                loop.call_later(RESEND_AFTER_SECONDS, self.mark, poll_id)
+                        else:
+                            failed.add(poll_id)
                     if event.get("visible") and self.last_sent.get(("phone", poll_id)) != text:
                         self.phone_pending[poll_id] = text
                 self.last_console = loop.time()
@@ -281,11 +297,27 @@ class TallyCoalescer(MeetingWorker):
             if self.phone_pending and loop.time() - self.last_phone >= phone_interval:
                 pending, self.phone_pending = self.phone_pending, {}
                 for poll_id, text in pending.items():
-                    self.last_sent[("phone", poll_id)] = text
-                    await layer.group_send(
-                        phones_group(self.meeting_id), {"type": "broadcast", "text": text}
-                    )
+                    if await self._send(layer, phones_group(self.meeting_id), text):
+                        self.last_sent[("phone", poll_id)] = text
+                    else:
+                        self.phone_pending.setdefault(poll_id, text)
                 self.last_phone = loop.time()
+            if failed:
+                # The layer is away (Redis restarting): keep these tallies and try again,
+                # so the screens still end on the exact final count.
+                self.dirty |= failed
+                recovering |= failed
+                failed = set()
+                await asyncio.sleep(SEND_RETRY_SECONDS)
+                self.wake.set()
+
+    async def _send(self, layer: Any, group: str, text: str) -> bool:
+        try:
+            await layer.group_send(group, {"type": "broadcast", "text": text})
+        except Exception:
+            logger.warning("Tally for meeting %s not sent; will try again", self.meeting_id)
+            return False
+        return True
 
     def busy(self) -> bool:
         return bool(self.dirty or self.phone_pending)
@@ -348,6 +380,66 @@ class BallotBatcher(MeetingWorker):
                 for (_p, _r, future), outcome in zip(items, outcomes, strict=True):
                     if not future.done():  # the phone may have gone meanwhile
                         future.set_result(outcome)
+
+
+ScreenSend = Callable[..., Awaitable[None]]
+
+
+class MeetingHeartbeat(MeetingWorker):
+    """Tell this process's screens of a meeting its version every few seconds.
+
+    A broadcast lost on the way (Redis restarting, say) leaves screens behind; the
+    heartbeat lets each one see that and ask for a snapshot. It costs one query per
+    meeting per interval, whatever the number of screens, and goes straight to the
+    sockets of this process, not through the channel layer, so it works while Redis
+    is away.
+    """
+
+    def __init__(self, meeting_id: int) -> None:
+        self.screens: set[ScreenSend] = set()
+        self.changed = asyncio.Event()
+        super().__init__(meeting_id)
+
+    def add(self, send: ScreenSend) -> None:
+        self.screens.add(send)
+
+    def remove(self, send: ScreenSend) -> None:
+        self.screens.discard(send)
+        if not self.screens:
+            self.changed.set()  # stop now rather than at the next beat
+
+    async def run(self) -> None:
+        version_of = database_sync_to_async(selectors.meeting_version, thread_sensitive=False)
+        while self.screens:
+            try:
+                await asyncio.wait_for(self.changed.wait(), settings.HEARTBEAT_SECONDS)
+            except TimeoutError:
+                pass
+            self.changed.clear()
+            if not self.screens:
+                return
+            version = await version_of(self.meeting_id)
+            if version is None:
+                return
+            text = encode({"type": "meeting.heartbeat", "version": version})
+            for send in list(self.screens):
+                try:
+                    await send(text_data=text)
+                except Exception:
+                    # A socket closing meanwhile: it leaves on disconnect.
+                    logger.debug("Heartbeat not sent to a closing screen", exc_info=True)
+
+
+def heartbeat_join(meeting_id: int, send: ScreenSend) -> None:
+    """Give a connected screen the meeting's heartbeat; must run on the bound loop."""
+    MeetingHeartbeat.for_meeting(meeting_id).add(send)
+
+
+def heartbeat_leave(meeting_id: int, send: ScreenSend) -> None:
+    """Stop a screen's heartbeat when it disconnects."""
+    worker = MeetingWorker._registry.get((MeetingHeartbeat, meeting_id))
+    if isinstance(worker, MeetingHeartbeat):
+        worker.remove(send)
 
 
 async def drain() -> None:

@@ -196,6 +196,11 @@ def meeting_polls(meeting: Meeting) -> QuerySet[Poll]:
     )
 
 
+def meeting_version(meeting_id: int) -> int | None:
+    """Return a meeting's version (one query, for the heartbeat), or None if it is gone."""
+    return Meeting.objects.filter(pk=meeting_id).values_list("version", flat=True).first()
+
+
 def meeting_snapshot(
     meeting_id: int, *, audience: str, member: Member | None = None
 ) -> dict[str, Any]:

@@ -75,6 +75,15 @@ def services_expected() -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Start every test with no rate-limit counts (every test client is 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash test passwords quickly; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

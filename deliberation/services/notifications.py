@@ -1,6 +1,7 @@
 """Emails about new proposals and comments: each one, or a daily digest; never twice."""
 
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from deliberation import audit, markdown
@@ -30,6 +32,9 @@ from deliberation.services.common import Actor, actor_label
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "coprod.notifications.unsubscribe"
+# An unsubscribe link works for 90 days: long enough for an email read late, short
+# enough that an old link found in a mailbox or a log is of no use.
+UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90
 
 
 # -- choosing --------------------------------------------------------------------------
@@ -94,30 +99,62 @@ def email_address_set(*, member: Member, email: str) -> bool:
     return True
 
 
+def _id_pad(nonce: str) -> int:
+    """Return the secret number a token's member id is hidden with (one per token)."""
+    return int.from_bytes(
+        salted_hmac(UNSUBSCRIBE_SALT + ".id", nonce, algorithm="sha256").digest()[:8], "big"
+    )
+
+
 def unsubscribe_token(member: Member) -> str:
-    """Return the signed token of a member's one-click unsubscribe link."""
-    return signing.dumps({"m": member.pk}, salt=UNSUBSCRIBE_SALT)
+    """Return the signed token of a member's one-click unsubscribe link.
+
+    The token is dated (it expires after UNSUBSCRIBE_MAX_AGE) and does not show the
+    member's id: the id is hidden with a number only the server can work out, from
+    the secret key and a random nonce, so a link forwarded or logged says nobody's id.
+    """
+    nonce = secrets.token_urlsafe(9)
+    return signing.dumps({"n": nonce, "x": member.pk ^ _id_pad(nonce)}, salt=UNSUBSCRIBE_SALT)
 
 
 def member_for_unsubscribe(token: str) -> Member:
     """Return the member a signed unsubscribe token names; refuse any token we did not sign."""
     try:
-        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise NotFound(
+            _(
+                "This link is too old. Please use the link in a newer email, "
+                "or ask the facilitator to stop the emails."
+            )
+        ) from exc
     except signing.BadSignature as exc:
         raise NotFound(
             _("This link is not right. Please copy the whole link from the email.")
         ) from exc
-    member_id = value.get("m") if isinstance(value, dict) else None
-    member = Member.objects.filter(pk=member_id).first() if isinstance(member_id, int) else None
+    member = None
+    if isinstance(value, dict) and isinstance(value.get("n"), str):
+        hidden = value.get("x")
+        if isinstance(hidden, int) and not isinstance(hidden, bool):
+            member = Member.objects.filter(pk=hidden ^ _id_pad(value["n"])).first()
     if member is None:
         raise NotFound(_("This link is not right. Please copy the whole link from the email."))
     return member
 
 
 def notification_unsubscribe(*, token: str) -> Member:
-    """Stop all emails to the member a signed link names, without logging in."""
+    """Stop all emails to the member a signed link names, without logging in.
+
+    A link used again (a mail program's second click, a replay) changes nothing and
+    writes nothing to the record.
+    """
     member = member_for_unsubscribe(token)
     with transaction.atomic():
+        preference = (
+            NotificationPreference.objects.select_for_update().filter(member=member).first()
+        )
+        if preference is not None and preference.frequency == NotifyFrequency.NONE:
+            return member
         NotificationPreference.objects.update_or_create(
             member=member, defaults={"frequency": NotifyFrequency.NONE}
         )

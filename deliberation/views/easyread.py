@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from deliberation import identity, methods, permissions, selectors
+from deliberation import identity, methods, permissions, selectors, throttle
 from deliberation.easyread import Finding, check
 from deliberation.models import Forum
 
@@ -142,6 +142,7 @@ def may_check(request: HttpRequest, forum: Forum) -> bool:
 
 
 @csrf_protect
+@throttle.throttle(throttle.EASYREAD_CHECKS, throttle.EASYREAD_CHECKS_PER_CLIENT, as_json=True)
 def check_text(request: HttpRequest, slug: str) -> JsonResponse:
     """Check a text as a member types it; answer with the findings as JSON."""
     if request.method != "POST":

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, permissions, selectors
+from deliberation import audit, identity, permissions, selectors, throttle
 from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms import (
     BallotForm,
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle.throttle(throttle.JOIN_CODE_FAILURES)
 def join(request: HttpRequest) -> HttpResponse:
     """Ask for the meeting's join code."""
     form = JoinCodeForm(request.GET if "code" in request.GET else None)
@@ -47,6 +48,8 @@ def join(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", _("We could not find a meeting with this code. Please check the screen.")
         )
+    if form.is_bound:
+        throttle.failed(request)
     return render(request, "deliberation/join.html", {"form": form})
 
 
@@ -64,6 +67,7 @@ def _own_attendance(request: HttpRequest, meeting: Meeting) -> Attendance | None
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(throttle.JOIN_CODE_FAILURES, throttle.JOIN_CODE_TRIES)
 def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
     """Let a person pick their name from the list, or go on as someone new."""
     if normalise_code(code) != code:
@@ -126,6 +130,9 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(
+    throttle.JOIN_CODE_FAILURES, throttle.GUESTS_PER_CODE, throttle.GUESTS_PER_CLIENT
+)
 def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     """Ask someone new for their name and group; the facilitator lets them in."""
     meeting = _meeting_for_code(code)
@@ -202,6 +209,7 @@ def _waiting_page(
 
 
 @require_GET
+@throttle.throttle(throttle.JOIN_CODE_FAILURES)
 def waiting(request: HttpRequest, code: str) -> HttpResponse:
     """Wait until the facilitator lets this guest in, or gives this phone a name; reloads itself."""
     meeting = _meeting_for_code(code)
@@ -222,6 +230,7 @@ def waiting(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.throttle(throttle.INVITE_FAILURES)
 def invite(request: HttpRequest, token: str) -> HttpResponse:
     """Join the forum's open meeting from a personal link or QR card.
 
@@ -440,7 +449,8 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             max_age=SECRET_COOKIE_AGE,
             path="/",
             samesite="Lax",
-            httponly=False,
+            # Out of reach of page scripts: the websocket reads it from the handshake.
+            httponly=True,
             secure=request.is_secure(),
         )
     return response

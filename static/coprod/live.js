@@ -11,7 +11,7 @@
 
   // Under Node (tests/views/test_live_js.py) only the pure state logic is wanted.
   if (typeof module === "object" && module.exports) {
-    module.exports = { applyEvent: applyEvent };
+    module.exports = { applyEvent: applyEvent, needsSnapshot: needsSnapshot };
     return;
   }
 
@@ -48,7 +48,8 @@
     var next = clone(old);
     var type = event.type;
     var i;
-    if ("version" in event && type !== "tally.updated") {
+    // A tally or a heartbeat only reports the version; it does not bring the changes.
+    if ("version" in event && type !== "tally.updated" && type !== "meeting.heartbeat") {
       next.version = event.version;
     }
     if (type === "meeting.status") {
@@ -97,6 +98,18 @@
       next.people = event.people;
     }
     return next;
+  }
+
+  // A tally or a heartbeat ahead of our version, or a change that skips one, means a
+  // broadcast was lost on the way: read a whole snapshot again (protocol.needs_snapshot).
+  function needsSnapshot(current, event) {
+    if (typeof event.version !== "number") {
+      return false;
+    }
+    if (event.type === "tally.updated" || event.type === "meeting.heartbeat") {
+      return event.version > current.version;
+    }
+    return event.version > current.version + 1;
   }
 
   // -- the connection ----------------------------------------------------------------
@@ -228,20 +241,29 @@
     }
   }
 
+  var behindTimer = null;
+
   function onEvent(event) {
-    if (event.type === "tally.updated") {
-      if (event.version > state.version) {
-        requestSnapshot(); // we missed a change the tally already counts
-        return;
+    if (event.type === "meeting.heartbeat") {
+      // The change's own broadcast may simply be a moment behind its heartbeat: look
+      // again after a second or two (spread out, so a room does not ask all at once).
+      if (needsSnapshot(state, event) && behindTimer === null) {
+        behindTimer = window.setTimeout(function () {
+          behindTimer = null;
+          if (state !== null && needsSnapshot(state, event)) {
+            requestSnapshot();
+          }
+        }, 1000 + Math.random() * 2000);
       }
-    } else if (typeof event.version === "number") {
-      if (event.version <= state.version) {
-        return; // already in the snapshot we hold
-      }
-      if (event.version !== state.version + 1) {
-        requestSnapshot(); // a gap: read the whole state again
-        return;
-      }
+      return;
+    }
+    if (needsSnapshot(state, event)) {
+      requestSnapshot(); // we missed a change: read the whole state again
+      return;
+    }
+    if (event.type !== "tally.updated" && typeof event.version === "number" &&
+        event.version <= state.version) {
+      return; // already in the snapshot we hold
     }
     state = applyEvent(state, event);
     render();

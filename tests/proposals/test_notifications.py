@@ -105,12 +105,10 @@ def test_unsubscribe_cannot_be_forged(forum, cast, daily):
     forged = [
         signing.dumps({"m": victim.pk}, salt="another.salt"),
         signing.dumps({"m": victim.pk}, key="not-our-secret", salt=notifications.UNSUBSCRIBE_SALT),
-        notifications.unsubscribe_token(cast["supporter"]).replace(
-            signing.dumps({"m": cast["supporter"].pk}, salt=notifications.UNSUBSCRIBE_SALT).split(
-                ":"
-            )[0],
-            signing.b64_encode(b'{"m":%d}' % victim.pk).decode(),
-        ),
+        # Someone else's real link with its payload swapped for the victim's id.
+        signing.b64_encode(b'{"n":"abc","x":%d}' % victim.pk).decode()
+        + ":"
+        + notifications.unsubscribe_token(cast["supporter"]).split(":", 1)[1],
         "garbage",
     ]
     for token in forged:

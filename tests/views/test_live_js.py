@@ -51,6 +51,7 @@ EVENTS = [
     {"type": "recap.changed", "version": 11, "recap": {"meeting": {"id": 2, "title": "May"},
      "decisions": [{"id": 3, "outcome": "More buses", "actions": []}]}},
     {"type": "recap.changed", "version": 12, "recap": None},
+    {"type": "meeting.heartbeat", "version": 20},
     {"type": "meeting.status", "version": 13, "status": "closed", "current_item": None},
 ]  # fmt: skip
 
@@ -79,3 +80,45 @@ def test_live_js_applies_events_like_the_server():
     for event, js_state in zip(EVENTS, js_states, strict=True):
         state = protocol.apply_event(state, event)
         assert js_state == state, event["type"]
+
+
+NEEDS_SNAPSHOT_SCRIPT = """
+const { needsSnapshot } = require(process.argv[1]);
+const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(cases.map(([state, event]) => needsSnapshot(state, event))));
+"""
+
+# A screen at version 4 hears of: a change it missed, the next change, an old one...
+FOLLOW_CASES = [
+    ({"version": 4}, {"type": "meeting.heartbeat", "version": 5}),
+    ({"version": 4}, {"type": "meeting.heartbeat", "version": 4}),
+    ({"version": 4}, {"type": "meeting.heartbeat", "version": 3}),
+    ({"version": 4}, {"type": "tally.updated", "version": 5, "poll": 7}),
+    ({"version": 4}, {"type": "tally.updated", "version": 4, "poll": 7}),
+    ({"version": 4}, {"type": "poll.opened", "version": 5}),
+    ({"version": 4}, {"type": "poll.opened", "version": 6}),
+    ({"version": 4}, {"type": "poll.opened", "version": 3}),
+    ({"version": 4}, {"type": "attendance.counts"}),
+]
+
+
+def test_a_heartbeat_reports_the_version_without_changing_it():
+    state = protocol.apply_event(SNAPSHOT, {"type": "meeting.heartbeat", "version": 9})
+    assert state == SNAPSHOT
+    assert protocol.needs_snapshot(SNAPSHOT, {"type": "meeting.heartbeat", "version": 9})
+    assert not protocol.needs_snapshot(SNAPSHOT, {"type": "meeting.heartbeat", "version": 4})
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_live_js_asks_for_a_snapshot_exactly_when_the_server_says_it_missed_a_change():
+    result = subprocess.run(
+        ["node", "-e", NEEDS_SNAPSHOT_SCRIPT, str(LIVE_JS)],
+        input=json.dumps(FOLLOW_CASES),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    expected = [protocol.needs_snapshot(state, event) for state, event in FOLLOW_CASES]
+    assert json.loads(result.stdout) == expected
+    assert expected == [True, False, False, True, False, False, True, False, False]

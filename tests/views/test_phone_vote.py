@@ -229,7 +229,7 @@ def test_secret_vote_sets_the_key_cookie_and_can_be_changed(
     assert cookie.value
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
-    assert not cookie["httponly"]
+    assert cookie["httponly"]  # page scripts cannot read it; the websocket handshake sends it
     assert not Ballot.objects.filter(poll=poll).exists()
     assert Participation.objects.filter(poll=poll, member=members["cara"]).exists()
     # Changing the vote uses the key, and still leaves one secret ballot.
