@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from deliberation import merkle
+from deliberation import merkle, textcheck
+from deliberation.exceptions import UnstorableText
 from deliberation.models import AuditEvent, Ballot, Decision, Forum, Poll, SecretBallot
 
 GENESIS = "0" * 64
@@ -22,7 +23,12 @@ GENESIS = "0" * 64
 
 def canonical_json(value: Any) -> bytes:
     """Encode a value as canonical JSON: sorted keys, no spare whitespace, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        # A lone surrogate that got past the edge: refuse it by name, never crash a chain.
+        raise UnstorableText() from None
 
 
 def event_body(event: AuditEvent) -> dict[str, Any]:
@@ -64,6 +70,9 @@ def append_many(
     prev, seq = forum.audit_head, forum.audit_seq
     events = []
     for actor, kind, payload in entries:
+        # The last line: PostgreSQL's jsonb refuses NUL, and the chain must stay readable.
+        if not textcheck.all_storable([actor, kind, payload]):
+            raise UnstorableText()
         seq += 1
         event = AuditEvent(
             forum_id=forum_id,
