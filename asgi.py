@@ -9,15 +9,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from coprod.routing import websocket_urlpatterns  # noqa: E402
+from deliberation.origins import SameOriginValidator  # noqa: E402
 from deliberation.realtime import LoopBinder  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": LoopBinder(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
