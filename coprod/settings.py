@@ -208,6 +208,15 @@ MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Size limit of one websocket message from a client, in bytes.
 WS_MAX_MESSAGE_BYTES = 4096
+# Messages one websocket may send: a burst, then a steady rate (a token bucket). An
+# honest phone sends one message per vote, a supporter one per person they vote with,
+# and a phone back online resends its queue: well under 20 at once or 5 a second.
+WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", "20"))
+WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", "5"))
+# Messages refused as too fast, with no quiet pause between, before the socket closes.
+WS_RATE_CLOSE_AFTER = int(os.environ.get("WS_RATE_CLOSE_AFTER", "50"))
+# Open sockets one person may hold in one meeting, per daphne process; the oldest closes.
+WS_MAX_SOCKETS_PER_PERSON = int(os.environ.get("WS_MAX_SOCKETS_PER_PERSON", "5"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0

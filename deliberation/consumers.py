@@ -1,15 +1,18 @@
 """The live meeting over websockets: authenticate, parse, authorise, call a service."""
 
+import asyncio
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import identity, permissions, protocol, realtime, selectors
+from deliberation import identity, permissions, protocol, realtime, selectors, socket_limits
 from deliberation.exceptions import DomainError, NotAllowed, NotFound, WrongMeeting
 from deliberation.models import AgendaItem, Meeting, Member, Poll
 from deliberation.services import meetings as meeting_services
@@ -19,6 +22,13 @@ logger = logging.getLogger(__name__)
 
 # Close codes in the 4000 range are ours; the client shows a message and does not retry.
 CLOSE_NOT_ALLOWED = 4403
+# This person opened more screens of the meeting than allowed; this, the oldest, closed.
+CLOSE_TOO_MANY_SCREENS = 4409
+# A flood of messages, not a phone: the standard "policy violation" code.
+CLOSE_FLOOD = 1008
+
+# The open sockets of each person in each meeting, in this process.
+OPEN_SOCKETS = socket_limits.OpenSockets()
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,10 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     """One screen of a live meeting: a phone, the projector or the facilitator."""
 
     viewer: Viewer | None = None
+    person: Hashable | None = None
+    bucket: socket_limits.TokenBucket | None = None
+    refused = 0
+    closing = False
 
     async def connect(self) -> None:
         # Reads go to the thread pool, so a crowd joining never waits behind ballots.
@@ -73,7 +87,30 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in self.groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await self.limit_screens()
         await self.send_snapshot()
+
+    async def limit_screens(self) -> None:
+        """Keep a person's newest few sockets in this meeting; ask the oldest to close."""
+        assert self.viewer is not None
+        viewer = self.viewer
+        if viewer.member is not None:
+            self.person = (viewer.meeting_id, "member", viewer.member.pk)
+        elif viewer.user is not None:
+            self.person = (viewer.meeting_id, "user", viewer.user.pk)
+        else:
+            self.person = (viewer.meeting_id, viewer.audience)
+        # The newest wins: an old socket may be a phone's dead connection it has not noticed.
+        for old in OPEN_SOCKETS.add(
+            self.person, self.channel_name, settings.WS_MAX_SOCKETS_PER_PERSON
+        ):
+            await self.channel_layer.send(old, {"type": "socket.replaced"})
+
+    async def socket_replaced(self, event: dict[str, Any]) -> None:
+        """Close this socket: the same person opened newer ones."""
+        self.person = None  # already forgotten by OPEN_SOCKETS
+        self.closing = True
+        await self.close(code=CLOSE_TOO_MANY_SCREENS)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Handle one message without channels' per-message connection sweep.
@@ -89,6 +126,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        if self.person is not None:
+            OPEN_SOCKETS.remove(self.person, self.channel_name)
         for group in getattr(self, "groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -107,6 +146,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send_json(snapshot)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing or not await self.within_rate(text_data):
+            return
         try:
             message = protocol.parse(text_data, bytes_data)
         except protocol.ProtocolError as exc:
@@ -125,6 +166,34 @@ class MeetingConsumer(AsyncWebsocketConsumer):
                     "server_error", _("Sorry, something went wrong. Please try again."), message.ref
                 )
             )
+
+    async def within_rate(self, text_data: str | None) -> bool:
+        """Say whether this message may be handled; refuse a flood, then close on it."""
+        now = asyncio.get_running_loop().time()
+        if self.bucket is None:
+            self.bucket = socket_limits.TokenBucket(
+                settings.WS_RATE_BURST, settings.WS_RATE_PER_SECOND, now
+            )
+        if self.bucket.take(now):
+            if self.bucket.full():
+                self.refused = 0  # quiet long enough: a fresh start
+            return True
+        self.refused += 1
+        if self.refused > settings.WS_RATE_CLOSE_AFTER:
+            self.closing = True
+            await self.close(code=CLOSE_FLOOD)
+            return False
+        ref = None
+        try:
+            ref = protocol.parse(text_data).ref
+        except protocol.ProtocolError as exc:
+            ref = exc.ref
+        await self.send_json(
+            protocol.error(
+                "rate_limited", _("You are sending too fast. Please wait a moment."), ref
+            )
+        )
+        return False
 
     # -- participant messages ------------------------------------------------------
 
