@@ -17,8 +17,6 @@ from deliberation.realtime import LoopBinder  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": LoopBinder(django_asgi_app),
-        "websocket": SameOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
