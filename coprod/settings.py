@@ -217,6 +217,10 @@ WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", "5"))
 WS_RATE_CLOSE_AFTER = int(os.environ.get("WS_RATE_CLOSE_AFTER", "50"))
 # Open sockets one person may hold in one meeting, per daphne process; the oldest closes.
 WS_MAX_SOCKETS_PER_PERSON = int(os.environ.get("WS_MAX_SOCKETS_PER_PERSON", "5"))
+# New sockets one person may open in one meeting, per process: a burst, then a steady
+# rate. A phone reconnects with a back-off of 1 to 30 s, far below this.
+WS_CONNECT_BURST = int(os.environ.get("WS_CONNECT_BURST", "10"))
+WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.2"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0

@@ -24,8 +24,11 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_ALLOWED = 4403
 # This person opened more screens of the meeting than allowed; this, the oldest, closed.
 CLOSE_TOO_MANY_SCREENS = 4409
-# A flood of messages, not a phone: the standard "policy violation" code.
-CLOSE_FLOOD = 1008
+# A flood of messages, not a phone. Not the standard 1008 ("policy violation"): daphne
+# (autobahn) lets an application close only with 1000 or 3000-4999, and answers 1011.
+CLOSE_FLOOD = 4008
+# This person connected too often just now; the page tries again after its back-off.
+CLOSE_TOO_MANY_CONNECTS = 4429
 
 # The open sockets of each person in each meeting, in this process.
 OPEN_SOCKETS = socket_limits.OpenSockets()
@@ -66,6 +69,10 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     refused = 0
     closing = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ballot_tasks: set[asyncio.Task[None]] = set()
+
     async def connect(self) -> None:
         # Reads go to the thread pool, so a crowd joining never waits behind ballots.
         self.viewer = await database_sync_to_async(identify, thread_sensitive=False)(self.scope)
@@ -74,6 +81,16 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             # while this close code lets the page say "Please join the meeting again."
             await self.accept()
             await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        if not OPEN_SOCKETS.may_connect(
+            self.person_key(),
+            asyncio.get_running_loop().time(),
+            settings.WS_CONNECT_BURST,
+            settings.WS_CONNECT_PER_SECOND,
+        ):
+            # Checked before the snapshot, so a person reconnecting in a loop costs little.
+            await self.accept()
+            await self.close(code=CLOSE_TOO_MANY_CONNECTS)
             return
         realtime.bind_loop()
         meeting_id = self.viewer.meeting_id
@@ -90,16 +107,19 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.limit_screens()
         await self.send_snapshot()
 
-    async def limit_screens(self) -> None:
-        """Keep a person's newest few sockets in this meeting; ask the oldest to close."""
+    def person_key(self) -> Hashable:
+        """Return who holds this socket, in which meeting, for the limits per person."""
         assert self.viewer is not None
         viewer = self.viewer
         if viewer.member is not None:
-            self.person = (viewer.meeting_id, "member", viewer.member.pk)
-        elif viewer.user is not None:
-            self.person = (viewer.meeting_id, "user", viewer.user.pk)
-        else:
-            self.person = (viewer.meeting_id, viewer.audience)
+            return (viewer.meeting_id, "member", viewer.member.pk)
+        if viewer.user is not None:
+            return (viewer.meeting_id, "user", viewer.user.pk)
+        return (viewer.meeting_id, viewer.audience)
+
+    async def limit_screens(self) -> None:
+        """Keep a person's newest few sockets in this meeting; ask the oldest to close."""
+        self.person = self.person_key()
         # The newest wins: an old socket may be a phone's dead connection it has not noticed.
         for old in OPEN_SOCKETS.add(
             self.person, self.channel_name, settings.WS_MAX_SOCKETS_PER_PERSON
@@ -126,6 +146,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        # A ballot still waiting is written or not; the phone resends it with the same id.
+        for task in list(self.ballot_tasks):
+            task.cancel()
         if self.person is not None:
             OPEN_SOCKETS.remove(self.person, self.channel_name)
         for group in getattr(self, "groups", []):
@@ -153,6 +176,18 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         except protocol.ProtocolError as exc:
             await self.send_json(protocol.error(exc.code, exc.message, exc.ref))
             return
+        if message.type == "ballot.cast":
+            # Not awaited here: while a ballot waits for its batch, the next message of this
+            # socket is read at once, so a flood meets the rate limit as it arrives instead
+            # of queueing behind its own ballots. The batcher keeps their order.
+            task = asyncio.create_task(self.handle(message))
+            self.ballot_tasks.add(task)
+            task.add_done_callback(self.ballot_tasks.discard)
+            return
+        await self.handle(message)
+
+    async def handle(self, message: protocol.Message) -> None:
+        """Call the message's handler; answer its error in plain words."""
         handler = getattr(self, "on_" + message.type.replace(".", "_"))
         try:
             await handler(message)

@@ -40,6 +40,16 @@ class OpenSockets:
 
     def __init__(self) -> None:
         self._open: dict[Hashable, OrderedDict[str, None]] = {}
+        # One bucket per person and meeting seen by this process; small, and kept so a
+        # person cannot reset their limit by closing every socket.
+        self._connects: dict[Hashable, TokenBucket] = {}
+
+    def may_connect(self, key: Hashable, now: float, burst: int, rate: float) -> bool:
+        """Spend one of this person's connects; say whether this one may go ahead."""
+        bucket = self._connects.get(key)
+        if bucket is None:
+            bucket = self._connects[key] = TokenBucket(burst, rate, now)
+        return bucket.take(now)
 
     def add(self, key: Hashable, channel_name: str, limit: int) -> list[str]:
         """Note a new socket; return the oldest ones to close so at most `limit` stay open."""

@@ -29,7 +29,7 @@
   // Closed because this person opened newer screens of the meeting, or for a flood of
   // messages: reconnecting would only close another screen, or flood again.
   var CLOSE_TOO_MANY_SCREENS = 4409;
-  var CLOSE_FLOOD = 1008;
+  var CLOSE_FLOOD = 4008;
   var MAX_DELAY = 30000;
 
   var state = null;
