@@ -208,7 +208,8 @@ MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Size limit of one websocket message from a client, in bytes.
 WS_MAX_MESSAGE_BYTES = 4096
-# Messages one websocket may send: a burst, then a steady rate (a token bucket). An
+# Messages one person's websockets in one meeting may send, per process: a burst, then a
+# steady rate (a token bucket the person's sockets share, so reconnecting gains nothing). An
 # honest phone sends one message per vote, a supporter one per person they vote with,
 # and a phone back online resends its queue: well under 20 at once or 5 a second.
 WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", "20"))

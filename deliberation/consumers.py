@@ -206,9 +206,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         """Say whether this message may be handled; refuse a flood, then close on it."""
         now = asyncio.get_running_loop().time()
         if self.bucket is None:
-            self.bucket = socket_limits.TokenBucket(
-                settings.WS_RATE_BURST, settings.WS_RATE_PER_SECOND, now
-            )
+            burst, rate = settings.WS_RATE_BURST, settings.WS_RATE_PER_SECOND
+            if self.viewer is None:
+                self.bucket = socket_limits.TokenBucket(burst, rate, now)
+            else:
+                self.bucket = OPEN_SOCKETS.messages(self.person_key(), now, burst, rate)
         if self.bucket.take(now):
             if self.bucket.full():
                 self.refused = 0  # quiet long enough: a fresh start

@@ -43,6 +43,23 @@ class OpenSockets:
         # One bucket per person and meeting seen by this process; small, and kept so a
         # person cannot reset their limit by closing every socket.
         self._connects: dict[Hashable, TokenBucket] = {}
+        self._messages: dict[Hashable, TokenBucket] = {}
+
+    def clear(self) -> None:
+        """Forget everything (tests reuse ids between tests)."""
+        self._open.clear()
+        self._connects.clear()
+        self._messages.clear()
+
+    def messages(self, key: Hashable, now: float, burst: int, rate: float) -> TokenBucket:
+        """Return the message bucket this person's sockets in this meeting share.
+
+        Shared, so a flooder gains nothing by closing a socket and opening a new one.
+        """
+        bucket = self._messages.get(key)
+        if bucket is None:
+            bucket = self._messages[key] = TokenBucket(burst, rate, now)
+        return bucket
 
     def may_connect(self, key: Hashable, now: float, burst: int, rate: float) -> bool:
         """Spend one of this person's connects; say whether this one may go ahead."""

@@ -11,13 +11,15 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
-from deliberation.consumers import CLOSE_FLOOD, CLOSE_TOO_MANY_SCREENS
+from deliberation.consumers import CLOSE_FLOOD, CLOSE_TOO_MANY_CONNECTS, CLOSE_TOO_MANY_SCREENS
 from deliberation.models import Ballot
 from tests import factories
 from tests.realtime.conftest import (  # noqa: F401 (fixtures)
     _close_worker_connections,
+    _phone_session,
     fast_tallies,
     phone,
+    refused_with,
     settle,
 )
 
@@ -138,3 +140,38 @@ async def test_a_closed_screen_frees_its_place(meeting, people, settings):
     await second.receive_until("pong")
     for screen in (second, third):
         await screen.close()
+
+
+async def test_a_new_socket_does_not_give_a_flooder_a_fresh_allowance(meeting, people, settings):
+    settings.WS_RATE_BURST = 3
+    settings.WS_RATE_PER_SECOND = 0.5
+    alice = people["staff"][0]
+    first = await phone(meeting, alice)
+    await first.receive()
+    for _ in range(3):
+        await first.send({"type": "ping"})
+    await first.drain()
+    await first.close()
+
+    second = await phone(meeting, alice)
+    await second.receive()
+    await second.send({"type": "ping"})
+    assert (await second.receive())["code"] == "rate_limited"
+    await second.close()
+
+
+async def test_a_person_connecting_in_a_loop_is_refused_for_a_while(meeting, people, settings):
+    settings.WS_CONNECT_BURST = 3
+    settings.WS_CONNECT_PER_SECOND = 0.1
+    alice, bob = people["staff"][0], people["staff"][1]
+    for _ in range(3):
+        screen = await phone(meeting, alice)
+        await screen.receive()
+        await screen.close()
+
+    cookie = await database_sync_to_async(_phone_session)(meeting, alice)
+    assert await refused_with(f"/ws/meeting/{meeting.pk}/", cookie) == CLOSE_TOO_MANY_CONNECTS
+    # Someone else in the meeting still connects.
+    other = await phone(meeting, bob)
+    assert (await other.receive())["type"] == "snapshot"
+    await other.close()
