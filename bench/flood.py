@@ -63,6 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--unlimited", action="store_true", help="also flood with the limits lifted")
     p.add_argument("--services", action="store_true", help="PostgreSQL + Redis, as bench/run.py")
     p.add_argument("--timeout", type=float, default=60.0, help="limit of each wait (60)")
+    p.add_argument("--keep", action="store_true", help="keep the temp dir and daphne's logs")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -266,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(("flooding, limits lifted (as main)", UNLIMITED, True))
         code = 0
         for name, extra_env, flooding in runs:
-            daphne = base.Daphne({**env, **extra_env}, tmp, base.free_port())
+            logs = tmp / name.split(",")[0].replace(" ", "-")
+            logs.mkdir()
+            daphne = base.Daphne({**env, **extra_env}, logs, base.free_port())
             daphne.wait_ready(timeout=60)
             before = db.submit(audit_events, seed.forum_id).result(timeout=60)
             acks, failures, flood = asyncio.run(phase(args, seed, daphne.port, flooding=flooding))
@@ -293,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         db.shutdown(wait=False)
         if created_pg:
             base.pg_drop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep or code == 1:
+            print(f"logs kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(
         f"flood bench: {args.phones} honest phones x {args.ballots} ballots, one every "
         f"{args.interval} s; flooder: {args.flood_rate:.0f} messages/s on "

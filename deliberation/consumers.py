@@ -156,10 +156,12 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def broadcast(self, event: dict[str, Any]) -> None:
         """Pass on an event that was serialised once for the whole group."""
-        await self.send(text_data=event["text"])
+        if not self.closing:  # closed by us: until it is gone, sending on it would fail
+            await self.send(text_data=event["text"])
 
     async def send_json(self, data: dict[str, Any]) -> None:
-        await self.send(text_data=realtime.encode(data))
+        if not self.closing:
+            await self.send(text_data=realtime.encode(data))
 
     async def send_snapshot(self) -> None:
         assert self.viewer is not None
