@@ -85,6 +85,7 @@ test-services:
 
 bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/run.py
+	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -220,8 +220,8 @@ WS_RATE_CLOSE_AFTER = int(os.environ.get("WS_RATE_CLOSE_AFTER", "50"))
 WS_MAX_SOCKETS_PER_PERSON = int(os.environ.get("WS_MAX_SOCKETS_PER_PERSON", "5"))
 # New sockets one person may open in one meeting, per process: a burst, then a steady
 # rate. A phone reconnects with a back-off of 1 to 30 s, far below this.
-WS_CONNECT_BURST = int(os.environ.get("WS_CONNECT_BURST", "10"))
-WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.2"))
+WS_CONNECT_BURST = int(os.environ.get("WS_CONNECT_BURST", "20"))
+WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.5"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0
