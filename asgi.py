@@ -13,10 +13,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from coprod.routing import websocket_urlpatterns  # noqa: E402
 from deliberation.origins import SameOriginValidator  # noqa: E402
 from deliberation.realtime import LoopBinder  # noqa: E402
+from deliberation.socket_limits import SessionConnectThrottle  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": LoopBinder(django_asgi_app),
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(
+            SessionConnectThrottle(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -28,7 +28,7 @@ CLOSE_TOO_MANY_SCREENS = 4409
 # (autobahn) lets an application close only with 1000 or 3000-4999, and answers 1011.
 CLOSE_FLOOD = 4008
 # This person connected too often just now; the page tries again after its back-off.
-CLOSE_TOO_MANY_CONNECTS = 4429
+CLOSE_TOO_MANY_CONNECTS = socket_limits.CLOSE_TOO_MANY_CONNECTS
 
 # The open sockets of each person in each meeting, in this process.
 OPEN_SOCKETS = socket_limits.OpenSockets()

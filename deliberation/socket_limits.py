@@ -1,12 +1,20 @@
 """Limits on what one websocket, and one person's websockets, may cost a meeting.
 
 Found on main: 2,000 messages in 2 s from one socket were all processed, and 500
-sockets of one person were all accepted, slowing every other phone. Pure bookkeeping
-here; the consumer decides what to say and when to close.
+sockets of one person were all accepted, slowing every other phone. The buckets and
+the registry are bookkeeping; the consumer decides what to say and when to close.
 """
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Hashable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from django.conf import settings
+
+# The close code of a person or session connecting too often (the consumer uses it too).
+CLOSE_TOO_MANY_CONNECTS = 4429
 
 
 class TokenBucket:
@@ -89,3 +97,56 @@ class OpenSockets:
 
     def count(self, key: Hashable) -> int:
         return len(self._open.get(key, ()))
+
+
+class SessionConnectThrottle:
+    """ASGI middleware: refuse a session that opens sockets in a loop, before any query.
+
+    The consumer limits connects per person too, but only after loading the session and
+    working out who is connecting; here a session reconnecting in a loop is turned away
+    by its cookie alone, so the loop costs the database nothing.
+    """
+
+    MAX_TRACKED = 20_000
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.buckets: dict[str, TokenBucket] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        if scope["type"] == "websocket":
+            cookie = _cookie(scope, settings.SESSION_COOKIE_NAME)
+            if cookie and not self._take(cookie, asyncio.get_running_loop().time()):
+                await receive()  # the websocket.connect
+                # Accepted, then closed: a refused handshake reaches a browser as a bare 1006.
+                await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_TOO_MANY_CONNECTS})
+                return None
+        return await self.app(scope, receive, send)
+
+    def _take(self, key: str, now: float) -> bool:
+        burst, rate = settings.WS_CONNECT_BURST, settings.WS_CONNECT_PER_SECOND
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            if len(self.buckets) >= self.MAX_TRACKED:
+                # Made-up cookies must not grow this without end: forget the idle ones.
+                self.buckets = {
+                    k: b
+                    for k, b in self.buckets.items()
+                    if b.tokens + (now - b.stamp) * rate < burst
+                }
+            bucket = self.buckets[key] = TokenBucket(burst, rate, now)
+        return bucket.take(now)
+
+
+def _cookie(scope: dict[str, Any], name: str) -> str | None:
+    for header, value in scope.get("headers", []):
+        if header.lower() == b"cookie":
+            cookies = SimpleCookie()
+            try:
+                cookies.load(value.decode("latin-1"))
+            except CookieError:
+                return None
+            if name in cookies:
+                return cookies[name].value
+    return None

@@ -17,6 +17,7 @@ from tests import factories
 from tests.realtime.conftest import (  # noqa: F401 (fixtures)
     _close_worker_connections,
     _phone_session,
+    connect,
     fast_tallies,
     phone,
     refused_with,
@@ -175,3 +176,17 @@ async def test_a_person_connecting_in_a_loop_is_refused_for_a_while(meeting, peo
     other = await phone(meeting, bob)
     assert (await other.receive())["type"] == "snapshot"
     await other.close()
+
+
+async def test_a_session_connecting_in_a_loop_is_refused(meeting, people, settings):
+    settings.WS_CONNECT_BURST = 2
+    settings.WS_CONNECT_PER_SECOND = 0.1
+    cookie = await database_sync_to_async(_phone_session)(meeting, people["staff"][0])
+    path = f"/ws/meeting/{meeting.pk}/"
+    for _ in range(2):
+        connected, _code, screen = await connect(path, cookie)
+        assert connected
+        await screen.receive()
+        await screen.close()
+
+    assert await refused_with(path, cookie) == CLOSE_TOO_MANY_CONNECTS
