@@ -87,6 +87,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/run.py
 	SECRET_KEY=bench $(PY) bench/request_size.py
 	SECRET_KEY=bench $(PY) bench/markdown_render.py
+	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

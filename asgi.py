@@ -9,13 +9,14 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from coprod.limits import BodyLimit  # noqa: E402
 from coprod.logredact import redact_daphne_access_log  # noqa: E402
 from coprod.routing import websocket_urlpatterns  # noqa: E402
 from coprod.startup import refuse_weak_secret_key  # noqa: E402
+from deliberation.origins import SameOriginValidator  # noqa: E402
 from deliberation.realtime import LoopBinder  # noqa: E402
+from deliberation.socket_limits import SessionConnectThrottle  # noqa: E402
 
 refuse_weak_secret_key()
 redact_daphne_access_log()
@@ -23,8 +24,8 @@ redact_daphne_access_log()
 application = ProtocolTypeRouter(
     {
         "http": BodyLimit(LoopBinder(django_asgi_app)),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": SameOriginValidator(
+            SessionConnectThrottle(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

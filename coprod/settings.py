@@ -282,6 +282,20 @@ MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Size limit of one websocket message from a client, in bytes.
 WS_MAX_MESSAGE_BYTES = 4096
+# Messages one person's websockets in one meeting may send, per process: a burst, then a
+# steady rate (a token bucket the person's sockets share, so reconnecting gains nothing). An
+# honest phone sends one message per vote, a supporter one per person they vote with,
+# and a phone back online resends its queue: well under 20 at once or 5 a second.
+WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", "20"))
+WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", "5"))
+# Messages refused as too fast, with no quiet pause between, before the socket closes.
+WS_RATE_CLOSE_AFTER = int(os.environ.get("WS_RATE_CLOSE_AFTER", "50"))
+# Open sockets one person may hold in one meeting, per daphne process; the oldest closes.
+WS_MAX_SOCKETS_PER_PERSON = int(os.environ.get("WS_MAX_SOCKETS_PER_PERSON", "5"))
+# New sockets one person may open in one meeting, per process: a burst, then a steady
+# rate. A phone reconnects with a back-off of 1 to 30 s, far below this.
+WS_CONNECT_BURST = int(os.environ.get("WS_CONNECT_BURST", "20"))
+WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.5"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0

@@ -23,7 +23,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from deliberation import merkle
+from deliberation import merkle, textcheck
+from deliberation.exceptions import UnstorableText
 from deliberation.models import (
     Action,
     ActionUpdate,
@@ -43,7 +44,12 @@ GENESIS = "0" * 64
 
 def canonical_json(value: Any) -> bytes:
     """Encode a value as canonical JSON: sorted keys, no spare whitespace, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        # A lone surrogate that got past the edge: refuse it by name, never crash a chain.
+        raise UnstorableText() from None
 
 
 def event_body(event: AuditEvent) -> dict[str, Any]:
@@ -169,6 +175,9 @@ def append_many(
     events = []
     beside: list[RecordValue] = []
     for actor, kind, payload in entries:
+        # The last line: PostgreSQL's jsonb refuses NUL, and the chain must stay readable.
+        if not textcheck.all_storable([actor, kind, payload]):
+            raise UnstorableText()
         seq += 1
         plain, values = _commit(forum_id, payload)
         beside.extend(values)

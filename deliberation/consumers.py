@@ -1,15 +1,18 @@
 """The live meeting over websockets: authenticate, parse, authorise, call a service."""
 
+import asyncio
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import identity, permissions, protocol, realtime, selectors
+from deliberation import identity, permissions, protocol, realtime, selectors, socket_limits
 from deliberation.exceptions import DomainError, NotAllowed, NotFound, WrongMeeting
 from deliberation.models import AgendaItem, Meeting, Member, Poll
 from deliberation.services import meetings as meeting_services
@@ -19,6 +22,16 @@ logger = logging.getLogger(__name__)
 
 # Close codes in the 4000 range are ours; the client shows a message and does not retry.
 CLOSE_NOT_ALLOWED = 4403
+# This person opened more screens of the meeting than allowed; this, the oldest, closed.
+CLOSE_TOO_MANY_SCREENS = 4409
+# A flood of messages, not a phone. Not the standard 1008 ("policy violation"): daphne
+# (autobahn) lets an application close only with 1000 or 3000-4999, and answers 1011.
+CLOSE_FLOOD = 4008
+# This person connected too often just now; the page tries again after its back-off.
+CLOSE_TOO_MANY_CONNECTS = socket_limits.CLOSE_TOO_MANY_CONNECTS
+
+# The open sockets of each person in each meeting, in this process.
+OPEN_SOCKETS = socket_limits.OpenSockets()
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,14 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     """One screen of a live meeting: a phone, the projector or the facilitator."""
 
     viewer: Viewer | None = None
+    person: Hashable | None = None
+    bucket: socket_limits.TokenBucket | None = None
+    refused = 0
+    closing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ballot_tasks: set[asyncio.Task[None]] = set()
 
     async def connect(self) -> None:
         # Reads go to the thread pool, so a crowd joining never waits behind ballots.
@@ -69,6 +90,16 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             # while this close code lets the page say "Please join the meeting again."
             await self.accept()
             await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        if not OPEN_SOCKETS.may_connect(
+            self.person_key(),
+            asyncio.get_running_loop().time(),
+            settings.WS_CONNECT_BURST,
+            settings.WS_CONNECT_PER_SECOND,
+        ):
+            # Checked before the snapshot, so a person reconnecting in a loop costs little.
+            await self.accept()
+            await self.close(code=CLOSE_TOO_MANY_CONNECTS)
             return
         realtime.bind_loop()
         meeting_id = self.viewer.meeting_id
@@ -86,8 +117,34 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in self.groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        await self.limit_screens()
         await self.send_snapshot()
         realtime.heartbeat_join(meeting_id, self.send)
+
+    def person_key(self) -> Hashable:
+        """Return who holds this socket, in which meeting, for the limits per person."""
+        assert self.viewer is not None
+        viewer = self.viewer
+        if viewer.member is not None:
+            return (viewer.meeting_id, "member", viewer.member.pk)
+        if viewer.user is not None:
+            return (viewer.meeting_id, "user", viewer.user.pk)
+        return (viewer.meeting_id, viewer.audience)
+
+    async def limit_screens(self) -> None:
+        """Keep a person's newest few sockets in this meeting; ask the oldest to close."""
+        self.person = self.person_key()
+        # The newest wins: an old socket may be a phone's dead connection it has not noticed.
+        for old in OPEN_SOCKETS.add(
+            self.person, self.channel_name, settings.WS_MAX_SOCKETS_PER_PERSON
+        ):
+            await self.channel_layer.send(old, {"type": "socket.replaced"})
+
+    async def socket_replaced(self, event: dict[str, Any]) -> None:
+        """Close this socket: the same person opened newer ones."""
+        self.person = None  # already forgotten by OPEN_SOCKETS
+        self.closing = True
+        await self.close(code=CLOSE_TOO_MANY_SCREENS)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Handle one message without channels' per-message connection sweep.
@@ -105,20 +162,29 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.viewer is not None:
             realtime.heartbeat_leave(self.viewer.meeting_id, self.send)
+        # A ballot still waiting is written or not; the phone resends it with the same id.
+        for task in list(self.ballot_tasks):
+            task.cancel()
+        if self.person is not None:
+            OPEN_SOCKETS.remove(self.person, self.channel_name)
         for group in getattr(self, "groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def identity_revoked(self, event: dict[str, Any]) -> None:
         """Close a phone whose name is no longer its own; the page asks them to join again."""
-        self.viewer = None
+        # From now on nothing it sends is read (receive checks `closing`), and nothing is
+        # sent to it; disconnect still leaves the heartbeat and the groups.
+        self.closing = True
         await self.close(code=CLOSE_NOT_ALLOWED)
 
     async def broadcast(self, event: dict[str, Any]) -> None:
         """Pass on an event that was serialised once for the whole group."""
-        await self.send(text_data=event["text"])
+        if not self.closing:  # closed by us: until it is gone, sending on it would fail
+            await self.send(text_data=event["text"])
 
     async def send_json(self, data: dict[str, Any]) -> None:
-        await self.send(text_data=realtime.encode(data))
+        if not self.closing:
+            await self.send(text_data=realtime.encode(data))
 
     async def send_snapshot(self) -> None:
         assert self.viewer is not None
@@ -128,13 +194,25 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send_json(snapshot)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.viewer is None:
+        if self.viewer is None or self.closing or not await self.within_rate(text_data):
             return
         try:
             message = protocol.parse(text_data, bytes_data)
         except protocol.ProtocolError as exc:
             await self.send_json(protocol.error(exc.code, exc.message, exc.ref))
             return
+        if message.type == "ballot.cast":
+            # Not awaited here: while a ballot waits for its batch, the next message of this
+            # socket is read at once, so a flood meets the rate limit as it arrives instead
+            # of queueing behind its own ballots. The batcher keeps their order.
+            task = asyncio.create_task(self.handle(message))
+            self.ballot_tasks.add(task)
+            task.add_done_callback(self.ballot_tasks.discard)
+            return
+        await self.handle(message)
+
+    async def handle(self, message: protocol.Message) -> None:
+        """Call the message's handler; answer its error in plain words."""
         handler = getattr(self, "on_" + message.type.replace(".", "_"))
         try:
             await handler(message)
@@ -148,6 +226,36 @@ class MeetingConsumer(AsyncWebsocketConsumer):
                     "server_error", _("Sorry, something went wrong. Please try again."), message.ref
                 )
             )
+
+    async def within_rate(self, text_data: str | None) -> bool:
+        """Say whether this message may be handled; refuse a flood, then close on it."""
+        now = asyncio.get_running_loop().time()
+        if self.bucket is None:
+            burst, rate = settings.WS_RATE_BURST, settings.WS_RATE_PER_SECOND
+            if self.viewer is None:
+                self.bucket = socket_limits.TokenBucket(burst, rate, now)
+            else:
+                self.bucket = OPEN_SOCKETS.messages(self.person_key(), now, burst, rate)
+        if self.bucket.take(now):
+            if self.bucket.full():
+                self.refused = 0  # quiet long enough: a fresh start
+            return True
+        self.refused += 1
+        if self.refused > settings.WS_RATE_CLOSE_AFTER:
+            self.closing = True
+            await self.close(code=CLOSE_FLOOD)
+            return False
+        ref = None
+        try:
+            ref = protocol.parse(text_data).ref
+        except protocol.ProtocolError as exc:
+            ref = exc.ref
+        await self.send_json(
+            protocol.error(
+                "rate_limited", _("You are sending too fast. Please wait a moment."), ref
+            )
+        )
+        return False
 
     # -- participant messages ------------------------------------------------------
 

@@ -89,3 +89,12 @@ class AlreadyEndorsed(DomainError):
 class ProposalClosed(DomainError):
     code = "proposal_closed"
     default_message = _("This proposal is finished, so it cannot be changed now.")
+
+
+class UnstorableText(DomainError):
+    """Text with a character we cannot store (a lone surrogate, NUL or another control)."""
+
+    code = "invalid_text"
+    default_message = _(
+        "Some letters or signs in your message cannot be used. Please type it again."
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, selectors
+from deliberation import methods, selectors, textcheck
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -33,6 +33,26 @@ CHOOSE = {
 EASYREAD = {"data-easyread": "en"}
 
 
+def storable_text(value: str) -> None:
+    """Refuse text with a character we cannot store: NUL, another control, a lone surrogate."""
+    if isinstance(value, str) and not textcheck.is_storable(value):
+        raise ValidationError(
+            _("Some letters or signs in your message cannot be used. Please type it again."),
+            code="invalid_text",
+        )
+
+
+class Form(forms.Form):
+    """Every form of the site: each text field also refuses text we cannot store."""
+
+    def full_clean(self) -> None:
+        # Here, not in __init__: some forms add their fields after the parent's __init__.
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and storable_text not in field.validators:
+                field.validators.append(storable_text)
+        super().full_clean()
+
+
 def normalise_code(value: str) -> str:
     """Upper-case a join code and drop spaces and dashes people type between letters."""
     return re.sub(r"[\s\-]+", "", value or "").upper()
@@ -41,7 +61,7 @@ def normalise_code(value: str) -> str:
 # -- participants ------------------------------------------------------------------
 
 
-class JoinCodeForm(forms.Form):
+class JoinCodeForm(Form):
     code = forms.CharField(
         label=_("Type the code from the screen"),
         max_length=20,
@@ -62,7 +82,7 @@ class JoinCodeForm(forms.Form):
         return code
 
 
-class NameChoiceForm(forms.Form):
+class NameChoiceForm(Form):
     member = forms.ModelChoiceField(
         queryset=Member.objects.none(),
         error_messages={"invalid_choice": _("Please choose your name from the list.")},
@@ -73,7 +93,7 @@ class NameChoiceForm(forms.Form):
         self.fields["member"].queryset = selectors.expected_participants(meeting)  # type: ignore[attr-defined]
 
 
-class GuestForm(forms.Form):
+class GuestForm(Form):
     name = forms.CharField(label=_("What is your name?"), max_length=120)
     constituency = forms.ChoiceField(
         label=_("Which group are you in?"),
@@ -89,7 +109,7 @@ class GuestForm(forms.Form):
         return name
 
 
-class BallotForm(forms.Form):
+class BallotForm(Form):
     """One answer to one poll, for any voting method; ballot_cast checks the answer itself."""
 
     client_id = forms.UUIDField(
@@ -226,7 +246,7 @@ def answer_initial(poll: Poll, answer: dict[str, Any] | None) -> dict[str, Any]:
 # -- facilitators ------------------------------------------------------------------
 
 
-class ForumForm(forms.Form):
+class ForumForm(Form):
     name = forms.CharField(label=_("Name of the forum"), max_length=200)
     slug = forms.SlugField(
         label=_("Short name for web addresses"),
@@ -254,7 +274,7 @@ class ForumForm(forms.Form):
         return data
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     constituency = forms.ChoiceField(
         label=_("Group (which voice they bring)"), choices=GROUP_CHOICES, widget=forms.RadioSelect
@@ -316,7 +336,7 @@ class MemberForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, widget=forms.TextInput(attrs=EASYREAD)
     )
@@ -343,7 +363,7 @@ class MeetingForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
 
 
-class AgendaMoveForm(forms.Form):
+class AgendaMoveForm(Form):
     item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -351,7 +371,7 @@ class AgendaMoveForm(forms.Form):
         self.fields["item"].queryset = meeting.agenda.all()  # type: ignore[attr-defined]
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(Form):
     title = forms.CharField(
         label=_("New agenda item"), max_length=200, widget=forms.TextInput(attrs=EASYREAD)
     )
@@ -362,13 +382,13 @@ class AgendaAddForm(forms.Form):
     )
 
 
-class MeetingSettingsForm(forms.Form):
+class MeetingSettingsForm(Form):
     allow_name_choice = forms.BooleanField(
         label=_("People can pick their name from a list"), required=False
     )
 
 
-class PollForm(forms.Form):
+class PollForm(Form):
     question = forms.CharField(
         label=_("Question"), max_length=300, widget=forms.TextInput(attrs=EASYREAD)
     )
@@ -444,7 +464,7 @@ class PollForm(forms.Form):
         return data
 
 
-class PollPickForm(forms.Form):
+class PollPickForm(Form):
     poll = forms.ModelChoiceField(
         queryset=Poll.objects.none(),
         widget=forms.HiddenInput,
@@ -505,7 +525,7 @@ class HandCountForm(PollPickForm):
         return {k: self.cleaned_data.get(f"count_{k}") or 0 for k in keys}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     poll = forms.ModelChoiceField(
         label=_("Vote"),
         queryset=Poll.objects.none(),
@@ -535,7 +555,7 @@ class DecisionForm(forms.Form):
         self.fields["poll"].queryset = polls  # type: ignore[attr-defined]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     attendance = forms.ModelChoiceField(queryset=Attendance.objects.none())
     constituency = forms.ChoiceField(
         label=_("Group"), choices=[("", "—"), *GROUP_CHOICES], required=False
@@ -548,7 +568,7 @@ class AttendanceForm(forms.Form):
         ).select_related("member", "meeting")
 
 
-class MarkPresentForm(forms.Form):
+class MarkPresentForm(Form):
     """Pick a member who is in the room without a phone."""
 
     member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Name"))
@@ -594,7 +614,7 @@ PROPOSAL_SYMBOLS: dict[str, Any] = {
 }
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(Form):
     title = forms.CharField(
         label=_("Title"),
         help_text=_("A few plain words. For example: More buses in the evening."),
@@ -630,7 +650,7 @@ class ProposalForm(forms.Form):
         return summary
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(Form):
     photo = forms.FileField(
         label=_("Add a photo (you do not have to)"),
         help_text=_("A JPEG, PNG or WebP photo. We remove the place it was taken."),
@@ -664,7 +684,7 @@ class PhotoForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     body = forms.CharField(
         label=_("Your comment"),
         max_length=proposal_rules.COMMENT_MAX,
@@ -673,7 +693,7 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Why?"),
         help_text=_("People will see this."),
@@ -682,7 +702,7 @@ class ReasonForm(forms.Form):
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     to = forms.ChoiceField(
         label=_("Move to"),
         choices=[(s.value, s.label) for s in ProposalStatus if s != ProposalStatus.WITHDRAWN],
@@ -696,7 +716,7 @@ class StatusForm(forms.Form):
     )
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Where it is"),
@@ -715,7 +735,7 @@ class ProposalFilterForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"), queryset=Meeting.objects.none(), empty_label=None
     )
@@ -748,7 +768,7 @@ class ScheduleForm(forms.Form):
         ).order_by("title")
 
 
-class NotifyForm(forms.Form):
+class NotifyForm(Form):
     frequency = forms.ChoiceField(
         label=_("How do you want to hear about new ideas and comments?"),
         choices=NotifyFrequency.choices,
@@ -762,7 +782,7 @@ class NotifyForm(forms.Form):
     )
 
 
-class ForumPollForm(forms.Form):
+class ForumPollForm(Form):
     """A vote between meetings: the same as a meeting's vote, or a new question."""
 
     mirror_of = forms.ModelChoiceField(
@@ -820,7 +840,7 @@ class ForumPollForm(forms.Form):
         return data
 
 
-class CountInForm(forms.Form):
+class CountInForm(Form):
     meeting_poll = forms.ModelChoiceField(
         label=_("Count with this meeting vote"), queryset=Poll.objects.none(), empty_label=None
     )
@@ -840,7 +860,7 @@ class CountInForm(forms.Form):
 # -- the record: decisions, actions, vote codes -----------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     decision = forms.ModelChoiceField(
         queryset=Decision.objects.none(),
         widget=forms.HiddenInput,
@@ -915,7 +935,7 @@ class ActionProgressForm(PhotoForm):
         ] + [(k, display.ACTION_STATUSES[k]) for k in allowed if k != action.status]
 
 
-class DecisionLogFilterForm(forms.Form):
+class DecisionLogFilterForm(Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
         queryset=Meeting.objects.none(),
@@ -953,7 +973,7 @@ class DecisionLogFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class ReceiptCheckForm(forms.Form):
+class ReceiptCheckForm(Form):
     code = forms.CharField(
         label=_("Your vote code"),
         max_length=20,
@@ -973,7 +993,7 @@ class ReceiptCheckForm(forms.Form):
         return code
 
 
-class CheckBackForm(forms.Form):
+class CheckBackForm(Form):
     decision = forms.ModelChoiceField(
         queryset=Decision.objects.none(),
         widget=forms.HiddenInput,
@@ -995,11 +1015,11 @@ class CheckBackForm(forms.Form):
         )
 
 
-class RecapForm(forms.Form):
+class RecapForm(Form):
     shown = forms.BooleanField(required=False)
 
 
-class GlossaryEntryForm(forms.Form):
+class GlossaryEntryForm(Form):
     """A word for the forum's list: the easy-read check explains or flags it."""
 
     kind = forms.ChoiceField(

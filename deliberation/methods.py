@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
 
+from deliberation import textcheck
+
 CONSTITUENCIES: tuple[str, ...] = ("lived_experience", "staff", "commissioner")
 METHODS: tuple[str, ...] = ("traffic_light", "yes_no", "dots", "ranked", "score", "consent")
 FIXED_CHOICES: dict[str, tuple[str, ...]] = {
@@ -166,6 +168,10 @@ def _normalise_choice(spec: PollSpec, answer: Mapping[str, object]) -> dict[str,
         reason = ""
     if not isinstance(reason, str):
         raise InvalidAnswer("Please write your reason in words.")
+    if not textcheck.is_storable(reason):
+        raise InvalidAnswer(
+            "Some letters or signs in your reason cannot be used. Please type it again."
+        )
     reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidAnswer(

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import methods
+from deliberation import methods, textcheck
 
 
 class ProtocolError(Exception):
@@ -57,6 +57,11 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
+def unusable_text_message() -> str:
+    """Return the plain words for text with characters we cannot store."""
+    return _("Some letters or signs in your message cannot be used. Please type it again.")
+
+
 def _id(data: dict[str, Any], name: str, *, nullable: bool = False) -> int | None:
     value = data.get(name)
     if value is None and nullable:
@@ -70,7 +75,8 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
     """Parse and validate one client message."""
     if binary is not None or text is None:
         raise ProtocolError("invalid", _("Please send text messages only."))
-    if len(text.encode()) > settings.WS_MAX_MESSAGE_BYTES:
+    # surrogatepass: a lone surrogate must reach the text check below, not crash here.
+    if len(text.encode(errors="surrogatepass")) > settings.WS_MAX_MESSAGE_BYTES:
         raise ProtocolError("too_large", _("That message is too long."))
     try:
         data = json.loads(text)
@@ -81,6 +87,12 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
     ref = data.get("ref")
     if ref is not None and (not isinstance(ref, str) or len(ref) > 64):
         raise ProtocolError("invalid", _("The field “ref” must be a short text."))
+    # Before anything is echoed or stored: a ref that cannot be encoded is not sent back,
+    # as the socket could not send the error and would close.
+    if ref is not None and not textcheck.is_storable(ref):
+        raise ProtocolError("invalid_text", unusable_text_message())
+    if not textcheck.all_storable(data):
+        raise ProtocolError("invalid_text", unusable_text_message(), ref)
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in TYPES:
         raise ProtocolError("unknown_type", _("That kind of message is not known."), ref)

@@ -69,6 +69,16 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_socket_limits():
+    """Forget the websocket limits per person: ids are reused from one test to the next."""
+    from deliberation.consumers import OPEN_SOCKETS
+
+    OPEN_SOCKETS.clear()
+    yield
+    OPEN_SOCKETS.clear()
+
+
 def services_expected() -> bool:
     """Whether this run must use PostgreSQL and Redis (the Makefile's second run)."""
     return os.environ.get("COPROD_EXPECT_SERVICES") == "1"

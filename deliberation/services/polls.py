@@ -1,6 +1,7 @@
 """Polls: create, open, vote, count hands, close."""
 
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from deliberation.exceptions import (
     InvalidInput,
     MeetingNotOpen,
     NotAllowed,
+    NotFound,
     PollClosed,
     PollNotOpen,
     SettingLocked,
@@ -41,6 +43,8 @@ from deliberation.models import (
     Source,
 )
 from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+
+logger = logging.getLogger(__name__)
 
 CHOICE_LABELS = {
     "agree": "Agree",
@@ -361,14 +365,14 @@ def ballot_cast(
     outcome = ballots_cast(
         poll_id=poll.pk, requests=[request], meeting_id=meeting.pk if meeting else None
     )[0]
-    if isinstance(outcome, DomainError):
+    if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
 def ballots_cast(
     *, poll_id: int, requests: Sequence[BallotRequest], meeting_id: int | None = None
-) -> list[CastResult | DomainError]:
+) -> list[CastResult | DomainError | Exception]:
     """Record ballots for one poll in one transaction; each request gets its own outcome.
 
     The same rules as for one ballot apply to each, in order, so a batch gives what the
@@ -378,9 +382,11 @@ def ballots_cast(
     cost one query, not one per ballot.
     """
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll_id)
+        poll = Poll.objects.select_for_update().filter(pk=poll_id).first()
         refusal: DomainError | None = None
-        if meeting_id is not None and poll.meeting_id != meeting_id:
+        if poll is None:
+            refusal = NotFound(_("We could not find that vote."))
+        elif meeting_id is not None and poll.meeting_id != meeting_id:
             refusal = WrongMeeting()
         elif poll.status == Poll.Status.CLOSED:
             refusal = PollClosed()
@@ -388,10 +394,38 @@ def ballots_cast(
             refusal = PollNotOpen()
         if refusal is not None:
             return [refusal for _request in requests]
-        batch = _BallotBatch(poll, requests)
-        outcomes = [batch.add(request) for request in requests]
-        batch.save()
+        assert poll is not None
+        try:
+            with transaction.atomic():
+                return _write_batch(poll, requests)
+        except Exception:
+            if len(requests) == 1:
+                raise
+            # Something the checks did not foresee failed the batch's write. Each ballot
+            # then goes alone, so one bad ballot answers only its own phone.
+            logger.warning("A batch of %s ballots failed; writing them one by one", len(requests))
+    return [_write_alone(poll_id, request, meeting_id) for request in requests]
+
+
+def _write_batch(
+    poll: Poll, requests: Sequence[BallotRequest]
+) -> list[CastResult | DomainError | Exception]:
+    batch = _BallotBatch(poll, requests)
+    outcomes: list[CastResult | DomainError | Exception] = [batch.add(r) for r in requests]
+    batch.save()
     return outcomes
+
+
+def _write_alone(
+    poll_id: int, request: BallotRequest, meeting_id: int | None
+) -> CastResult | DomainError | Exception:
+    try:
+        return ballots_cast(poll_id=poll_id, requests=[request], meeting_id=meeting_id)[0]
+    except DomainError as exc:
+        return exc
+    except Exception as exc:
+        # Handed to the phone's own handler, which logs it and answers server_error.
+        return exc
 
 
 class _BallotBatch:

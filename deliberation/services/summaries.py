@@ -14,9 +14,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
-from deliberation import audit, permissions, selectors
+from deliberation import audit, permissions, selectors, textcheck
 from deliberation.easyread import builder
-from deliberation.exceptions import InvalidInput, NotAllowed, NotFound
+from deliberation.exceptions import InvalidInput, NotAllowed, NotFound, UnstorableText
 from deliberation.models import (
     Meeting,
     Member,
@@ -113,6 +113,9 @@ def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str
     text_cy = (text_cy or "").strip()
     if not text:
         raise InvalidInput(_("Please write the words for this point."))
+    if not textcheck.all_storable([text, text_cy]):
+        # This view reads its fields without a form, so the check is here.
+        raise UnstorableText()
     if len(text) > TEXT_MAX or len(text_cy) > TEXT_MAX:
         raise InvalidInput(
             _("Please make the words shorter: %(n)s letters at most.") % {"n": TEXT_MAX}
@@ -284,6 +287,8 @@ def summary_sign_off(
 ) -> Summary:
     """Record that a member with lived experience read every point and found it clear."""
     note = (note or "").strip()
+    if not textcheck.is_storable(note):
+        raise UnstorableText()
     if len(note) > NOTE_MAX:
         raise InvalidInput(
             _("Please make the note shorter: %(n)s letters at most.") % {"n": NOTE_MAX}

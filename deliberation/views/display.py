@@ -287,6 +287,10 @@ def live_config() -> dict[str, Any]:
         "sending": _("Sending your vote…"),
         "queued": _("You are not connected. We will send your vote when you are connected."),
         "reconnecting": _("Connecting again…"),
+        "other_screen": _(
+            "This meeting is open on another screen of yours, so this one stopped. "
+            "To use this one, reload the page."
+        ),
         "join_again": _("Please join the meeting again."),
         "join_link": _("Join the meeting"),
         "results": _("Results"),

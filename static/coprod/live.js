@@ -26,6 +26,10 @@
   var meetingId = root.getAttribute("data-meeting") || "";
   var QUEUE_KEY = "coprod.queue." + meetingId;
   var CLOSE_NOT_ALLOWED = 4403;
+  // Closed because this person opened newer screens of the meeting, or for a flood of
+  // messages: reconnecting would only close another screen, or flood again.
+  var CLOSE_TOO_MANY_SCREENS = 4409;
+  var CLOSE_FLOOD = 4008;
   var MAX_DELAY = 30000;
 
   var state = null;
@@ -161,6 +165,8 @@
       socket = null;
       if (e.code === CLOSE_NOT_ALLOWED) {
         stop();
+      } else if (e.code === CLOSE_TOO_MANY_SCREENS || e.code === CLOSE_FLOOD) {
+        stop(S.other_screen);
       } else if (!opened) {
         probe();
       } else {
@@ -169,11 +175,11 @@
     };
   }
 
-  function stop() {
+  function stop(why) {
     stopped = true;
     queue = [];
     saveQueue();
-    showJoinAgain();
+    showJoinAgain(why);
   }
 
   // A socket that never opened (server down, or the handshake refused before our
@@ -372,9 +378,14 @@
     }
   }
 
-  function showJoinAgain() {
+  function showJoinAgain(why) {
     var region = document.getElementById("live-status");
     if (!region) {
+      return;
+    }
+    if (why) {
+      replaceChildren(region, el("p", { class: "message message-error" },
+        [why + " ", el("a", { href: location.pathname, text: S.reload })]));
       return;
     }
     var link = root.getAttribute("data-join-url");
@@ -1072,6 +1083,12 @@
 
   function onError(error) {
     var failed = null;
+    if (error.code === "rate_limited") {
+      // The vote stays queued and goes again in a moment, with the same client_id.
+      say(error.message, true);
+      window.setTimeout(flushQueue, 3000);
+      return;
+    }
     if (error.ref) {
       queue = queue.filter(function (m) {
         if (m.client_id === error.ref) {

@@ -15,6 +15,8 @@ from deliberation import identity, realtime
 from deliberation.models import Attendance, Meeting, Member
 
 ORIGIN = (b"origin", b"http://localhost")
+# A browser sends the Host its page came from; the origin check compares the two.
+HOST = (b"host", b"localhost")
 
 
 def _session_cookie(data: dict[str, Any]) -> bytes:
@@ -87,7 +89,7 @@ class Screen:
 async def connect(path: str, cookie: bytes | None = None) -> tuple[bool, Any, Screen]:
     from asgi import application
 
-    headers = [ORIGIN]
+    headers = [ORIGIN, HOST]
     if cookie:
         headers.append((b"cookie", cookie))
     communicator = WebsocketCommunicator(application, path, headers=headers)
