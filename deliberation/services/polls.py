@@ -1,13 +1,14 @@
 """Polls: create, open, vote, count hands, close."""
 
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,6 +42,8 @@ from deliberation.models import (
     Source,
 )
 from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+
+logger = logging.getLogger(__name__)
 
 CHOICE_LABELS = {
     "agree": "Agree",
@@ -287,6 +290,8 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = selectors.compute_result(poll)
+        if poll.secret:
+            _secret_rewrite(poll, ungroup=bool(poll.result.get("protected")))
         sealed = audit.seal(poll)
         poll.ballot_root = sealed.root
         poll.save(update_fields=["status", "closed_at", "result", "ballot_root"])
@@ -309,6 +314,93 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
     return poll
+
+
+def _secret_rewrite(poll: Poll, *, ungroup: bool) -> None:
+    """Write a closing secret poll's ballots and voters again, shuffled, keeping no link.
+
+    While the poll was open each ballot and each participation was written when its
+    voter voted, so the engine's row order, physical position (SQLite rowid, PostgreSQL
+    ctid) and transaction id (xmin) all follow the voting order, on both sides. Deleted
+    and inserted again in one transaction in a fresh random order, they share one
+    transaction id and their order says nothing. What could still single a voter out
+    goes too: the client id their phone sent, how the vote was cast (a supporter or a
+    remote vote is visible beside the person) and, when a group is too small to break
+    out, every ballot's group. The frozen result, computed before, still counts them.
+    The key hash stays, so a phone still finds its own ballot's receipt.
+    """
+    rng = secrets.SystemRandom()
+    ballots = list(
+        SecretBallot.objects.filter(poll=poll).values_list(
+            "constituency", "answer", "source", "token_hash"
+        )
+    )
+    voters = list(
+        Participation.objects.filter(poll=poll).values_list("member_id", "assisted")
+    )
+    _scrub_deleted(lambda: SecretBallot.objects.filter(poll=poll).delete())
+    _scrub_deleted(lambda: Participation.objects.filter(poll=poll).delete())
+    rng.shuffle(ballots)
+    rng.shuffle(voters)
+    SecretBallot.objects.bulk_create(
+        SecretBallot(
+            id=uuid.uuid4(),
+            poll=poll,
+            constituency=methods.UNGROUPED if ungroup else constituency,
+            answer=answer,
+            # A paper ballot has no voter to point to; any other is just a vote.
+            source=Source.PAPER if source == Source.PAPER else Source.DIRECT,
+            token_hash=token_hash,
+            client_id=uuid.uuid4(),
+        )
+        for constituency, answer, source, token_hash in ballots
+    )
+    Participation.objects.bulk_create(
+        Participation(poll=poll, member_id=member_id, assisted=assisted)
+        for member_id, assisted in voters
+    )
+    transaction.on_commit(_purge_old_rows)
+
+
+def _scrub_deleted(delete: Any) -> None:
+    """Delete with SQLite overwriting the freed bytes, so old rows cannot be read back."""
+    if connection.vendor != "sqlite":
+        delete()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = ON")
+        try:
+            delete()
+        finally:
+            cursor.execute(f"PRAGMA secure_delete = {int(before)}")
+
+
+def _purge_old_rows() -> None:
+    """Make the deleted rows of a secret poll physically unrecoverable, after commit.
+
+    PostgreSQL keeps a deleted row's bytes in its page (plain VACUUM frees the slot but
+    leaves them until overwritten), so the two tables are rewritten (VACUUM FULL: a
+    short exclusive lock on small tables). SQLite has zeroed the freed space already
+    (secure_delete); the write-ahead log still holds the old pages until a checkpoint
+    copies them back and truncates it.
+    """
+    if connection.in_atomic_block:
+        # Still inside someone's transaction (a test running callbacks early): neither
+        # engine can do this there, and the rows are shuffled already.
+        return
+    tables = [SecretBallot._meta.db_table, Participation._meta.db_table]
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for table in tables:
+                    cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
+            elif connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DatabaseError:
+        # The poll is closed and its rows shuffled; say so rather than fail the close.
+        logger.warning("Could not purge the deleted rows of a closed secret poll")
 
 
 @dataclass(frozen=True)
