@@ -50,9 +50,7 @@ _ANSWER_KEYS: dict[str, frozenset[str]] = {
     "score": frozenset({"scores"}),
 }
 # What a protected secret result says instead of anything that needs a group's own count.
-PROTECTED_PER_PERSON = (
-    "A group has fewer than 3 people, so the result counts one person, one vote."
-)
+PROTECTED_PER_PERSON = "A group has fewer than 3 people, so the result counts one person, one vote."
 PROTECTED_GROUP_RULE = (
     "This needs a majority in every group. A group has fewer than 3 people, "
     "so in a secret vote we cannot check it without showing how they voted."
@@ -444,9 +442,7 @@ def tally(
     # one-person-one-vote count. Anything more could be solved for the small group's
     # votes: the other groups' breakdowns subtracted from the total, the parity totals
     # set against the per-person ones, or a per-group statement such as common ground.
-    protected = ungrouped_voters > 0 or (
-        secret and any(voters[c] < MIN_BREAKOUT for c in present)
-    )
+    protected = ungrouped_voters > 0 or (secret and any(voters[c] < MIN_BREAKOUT for c in present))
     # So the outcome too is decided on the count that is shown: a parity count, a
     # majority in each group or a lived-experience veto would each tell, set against
     # the overall count, how the small group voted (two lone votes must look the same).

@@ -335,9 +335,7 @@ def _secret_rewrite(poll: Poll, *, ungroup: bool) -> None:
             "constituency", "answer", "source", "token_hash"
         )
     )
-    voters = list(
-        Participation.objects.filter(poll=poll).values_list("member_id", "assisted")
-    )
+    voters = list(Participation.objects.filter(poll=poll).values_list("member_id", "assisted"))
     _scrub_deleted(lambda: SecretBallot.objects.filter(poll=poll).delete())
     _scrub_deleted(lambda: Participation.objects.filter(poll=poll).delete())
     rng.shuffle(ballots)

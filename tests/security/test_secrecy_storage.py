@@ -169,3 +169,53 @@ def test_secret_ballot_events_name_nobody_and_nothing_chosen(meeting, room):
         assert not member_ids & {v for v in event.payload.values() if isinstance(v, int)} - {
             poll.pk
         }
+
+
+def _relation_bytes(table: str) -> bytes:
+    """Return every byte the engine keeps for a table and its indexes (and SQLite's log)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+            cursor.execute(
+                "SELECT %s::regclass::text UNION ALL "
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass",
+                [table, table],
+            )
+            relations = [row[0] for row in cursor.fetchall()]
+            chunks = []
+            for relation in relations:
+                cursor.execute(
+                    "SELECT get_raw_page(%s, b::int) FROM generate_series(0, "
+                    "pg_relation_size(%s) / current_setting('block_size')::int - 1) b",
+                    [relation, relation],
+                )
+                chunks.extend(bytes(row[0]) for row in cursor.fetchall())
+            return b"".join(chunks)
+    path = connection.settings_dict["NAME"]
+    data = b""
+    for name in (path, f"{path}-wal"):
+        try:
+            with open(name, "rb") as handle:
+                data += handle.read()
+        except FileNotFoundError:
+            continue
+    return data
+
+
+def _stored_forms(client_id: uuid.UUID) -> list[bytes]:
+    # PostgreSQL keeps a uuid as 16 bytes; SQLite as 32 hex characters.
+    return [client_id.bytes, client_id.hex.encode()]
+
+
+def test_the_rows_written_while_voting_cannot_be_read_back_after_the_close(meeting, room):
+    poll, _tokens = vote_in_order(meeting, room)
+    sent = room["client_ids"]
+    before = _relation_bytes(SecretBallot._meta.db_table)
+    # The check can see them while the poll is open (so it would see leftovers).
+    assert any(form in before for cid in sent for form in _stored_forms(cid))
+
+    poll_services.poll_close(poll=poll)
+
+    after = _relation_bytes(SecretBallot._meta.db_table)
+    leftovers = [cid for cid in sent if any(form in after for form in _stored_forms(cid))]
+    assert leftovers == []
