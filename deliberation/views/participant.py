@@ -424,6 +424,10 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 code = audit.receipt_code(poll, member_id=voter.pk)
             if code is None:
                 continue
+            if poll.secret and not poll.is_closed:
+                # Closing writes every secret ballot again (nothing then follows the order
+                # people voted in), so its code is final only once the poll has closed.
+                code = None
             rows.append(
                 {
                     "poll": poll,
