@@ -75,6 +75,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _usable_key(token: str | None) -> bool:
+    """Tell whether a key a phone proposed for its secret ballot is long and random-looking."""
+    return token is not None and 32 <= len(token) <= 64 and set(token) <= KEY_ALPHABET
+
+
 def poll_create(
     *,
     forum: Forum,
@@ -514,11 +522,14 @@ class _BallotBatch:
             except ValueError:
                 continue
         table = SecretBallot if poll.secret else Ballot
-        self.seen_client_ids = set(
+        # For a secret ballot, the hash of the key that opens it: a resend gets its key back
+        # only if it carries that same key (knowing the client id is not enough).
+        self.key_of_client: dict[uuid.UUID, str] = dict(
             table.objects.filter(poll=poll, client_id__in=client_ids).values_list(
-                "client_id", flat=True
+                "client_id", "token_hash" if poll.secret else "client_id"
             )
         )
+        self.seen_client_ids = set(self.key_of_client)
         self.new: list[Any] = []
         self.changed: dict[Any, Any] = {}
         self.events: list[tuple[str, str, dict[str, Any]]] = []
@@ -555,12 +566,13 @@ class _BallotBatch:
         except methods.InvalidAnswer as exc:
             raise InvalidInput(str(exc)) from exc
         if client_uuid in self.seen_client_ids:
+            token = request.secret_token
+            if self.poll.secret and not (
+                token and self.key_of_client.get(client_uuid) == _token_hash(token)
+            ):
+                token = None
             return CastResult(
-                self.poll.pk,
-                str(client_uuid),
-                duplicate=True,
-                changed=False,
-                secret_token=request.secret_token,
+                self.poll.pk, str(client_uuid), duplicate=True, changed=False, secret_token=token
             )
         source, constituency = self._source(request)
         if self.poll.secret:
@@ -661,6 +673,7 @@ class _BallotBatch:
             ballot.answer = clean
             ballot.source = source
             ballot.client_id = client_uuid
+            self.key_of_client[client_uuid] = ballot.token_hash
             if ballot not in self.new:
                 self.changed[ballot.pk] = ballot
             return CastResult(
@@ -670,7 +683,12 @@ class _BallotBatch:
                 changed=True,
                 secret_token=token,
             )
-        token = secrets.token_urlsafe(24) if voter is not None else None
+        token = None
+        if voter is not None:
+            # The phone's own key, if it proposed a sound one, so a resend carries it.
+            token = request.secret_token
+            if not _usable_key(token) or _token_hash(str(token)) in self.by_token:
+                token = secrets.token_urlsafe(24)
         ballot = SecretBallot(
             poll=self.poll,
             constituency=constituency,
@@ -680,6 +698,7 @@ class _BallotBatch:
             client_id=client_uuid,
         )
         self.new.append(ballot)
+        self.key_of_client[client_uuid] = ballot.token_hash
         if voter is not None and token is not None:
             self.participants.add(voter.pk)
             self.by_token[ballot.token_hash] = ballot

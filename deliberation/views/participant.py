@@ -1,5 +1,6 @@
 """Pages for participants: join, wait to be let in, vote. No account: the session says who."""
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -297,7 +298,34 @@ def _phone_page(
         context["voted"] = str(poll["id"]) in me["voted"]
         answer = me["answers"].get(str(poll["id"]))
         context["answer_text"] = answer_text(poll, answer) if answer else ""
-    return render(request, "deliberation/phone.html", context, status=status)
+    response = render(request, "deliberation/phone.html", context, status=status)
+    if poll and is_open and member.can_vote and poll["secret"]:
+        _give_secret_keys(request, response, poll["id"], [None, *_supports(member)])
+    return response
+
+
+def _give_secret_keys(
+    request: HttpRequest, response: HttpResponse, poll_id: int, voters: list[Member | None]
+) -> None:
+    """Give this phone its keys to a secret poll before it votes, so a resent vote has one."""
+    # One for its own vote and one per person it votes with. A vote resent after a lost
+    # reply then carries the same key and gets it back (the service checks it matches).
+    # The server keeps no key: only its hash, once a vote is in.
+    for voter in voters:
+        name = identity.secret_cookie_name(poll_id)
+        if voter is not None:
+            name = f"{name}_{voter.pk}"
+        if request.COOKIES.get(name):
+            continue
+        response.set_cookie(
+            name,
+            secrets.token_urlsafe(32),
+            max_age=SECRET_COOKIE_AGE,
+            path="/",
+            samesite="Lax",
+            httponly=False,
+            secure=request.is_secure(),
+        )
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
