@@ -461,7 +461,7 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     "poll": poll,
                     "with": voter if voter.pk != member.pk else None,
                     "code": code,
-                    "check": audit.check_receipt(poll, code) if poll.is_closed else None,
+                    "check": audit.check_receipt(poll, code) if code and poll.is_closed else None,
                 }
             )
     return render(
