@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from deliberation import audit, selectors
+from deliberation import audit, methods, selectors
 from deliberation.services import polls as poll_services
 from deliberation.views import display
 from tests import factories
@@ -109,3 +111,12 @@ def test_no_reason_names_the_small_group_of_a_secret_poll(meeting, people):
     reasons = " ".join(poll.result["outcome"]["reasons"])
     assert "Someone with lived experience" not in reasons
     assert "tie" not in reasons.lower()
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [methods.PROTECTED_PER_PERSON, methods.PROTECTED_GROUP_RULE, methods.PROTECTED_LE_RULE],
+)
+def test_the_protected_reasons_are_in_welsh(reason):
+    with translation.override("cy"):
+        assert gettext(reason) != reason
