@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import secrets
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -383,6 +384,27 @@ def _scrub_deleted(delete: Any) -> None:
             cursor.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
+OLDER_SNAPSHOT_WAIT = 5.0  # seconds
+
+
+def _wait_for_older_snapshots(cursor: Any) -> None:
+    """Wait a little for queries that may still see the deleted rows to finish.
+
+    VACUUM keeps a deleted row that any running query's snapshot can still see (a tally
+    being read as the poll closed, say), so it waits for those first, for a few seconds
+    at most: a long transaction (a backup) keeps them until the next purge.
+    """
+    deadline = time.monotonic() + OLDER_SNAPSHOT_WAIT
+    while time.monotonic() < deadline:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+        )
+        if not cursor.fetchone()[0]:
+            return
+        time.sleep(0.05)
+
+
 def _purge_old_rows() -> None:
     """Make the deleted rows of a secret poll physically unrecoverable, after commit.
 
@@ -400,6 +422,7 @@ def _purge_old_rows() -> None:
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                _wait_for_older_snapshots(cursor)
                 for table in tables:
                     cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
             elif connection.vendor == "sqlite":
