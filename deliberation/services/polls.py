@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import secrets
-import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -345,8 +344,7 @@ def _secret_rewrite(poll: Poll, *, ungroup: bool) -> None:
         )
     )
     voters = list(Participation.objects.filter(poll=poll).values_list("member_id", "assisted"))
-    _scrub_deleted(lambda: SecretBallot.objects.filter(poll=poll).delete())
-    _scrub_deleted(lambda: Participation.objects.filter(poll=poll).delete())
+    _remove_for_good(poll)
     rng.shuffle(ballots)
     rng.shuffle(voters)
     SecretBallot.objects.bulk_create(
@@ -366,70 +364,55 @@ def _secret_rewrite(poll: Poll, *, ungroup: bool) -> None:
         Participation(poll=poll, member_id=member_id, assisted=assisted)
         for member_id, assisted in voters
     )
-    transaction.on_commit(_purge_old_rows)
 
 
-def _scrub_deleted(delete: Any) -> None:
-    """Delete with SQLite overwriting the freed bytes, so old rows cannot be read back."""
-    if connection.vendor != "sqlite":
-        delete()
+def _remove_for_good(poll: Poll) -> None:
+    """Delete a poll's secret ballots and voters so that their bytes cannot be read back.
+
+    PostgreSQL keeps a deleted row in its page until VACUUM, and VACUUM (even FULL)
+    keeps it while any transaction anywhere in the cluster is older than the delete, so
+    the two tables are emptied with TRUNCATE instead: at commit their files are replaced
+    whatever else is running. The other polls' rows are written back unchanged (an
+    exclusive lock on both tables until the close commits: other secret votes wait those
+    milliseconds). SQLite overwrites what it deletes (secure_delete); after commit a
+    checkpoint empties its write-ahead log, which still holds the old pages.
+    """
+    closing = {"poll": poll}
+    if connection.vendor == "postgresql":
+        other_ballots = list(SecretBallot.objects.exclude(**closing))
+        other_voters = list(Participation.objects.exclude(**closing))
+        tables = (SecretBallot._meta.db_table, Participation._meta.db_table)
+        with connection.cursor() as cursor:
+            # Foreign keys are checked at commit; TRUNCATE wants those checks done first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join(map(connection.ops.quote_name, tables))}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        SecretBallot.objects.bulk_create(other_ballots)
+        Participation.objects.bulk_create(other_voters)
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA secure_delete")
         (before,) = cursor.fetchone()
         cursor.execute("PRAGMA secure_delete = ON")
         try:
-            delete()
+            SecretBallot.objects.filter(**closing).delete()
+            Participation.objects.filter(**closing).delete()
         finally:
             cursor.execute(f"PRAGMA secure_delete = {int(before)}")
+    transaction.on_commit(_checkpoint_sqlite)
 
 
-OLDER_SNAPSHOT_WAIT = 5.0  # seconds
-
-
-def _wait_for_older_snapshots(cursor: Any) -> None:
-    """Wait a little for queries that may still see the deleted rows to finish.
-
-    VACUUM keeps a deleted row that any running query's snapshot can still see (a tally
-    being read as the poll closed, say), so it waits for those first, for a few seconds
-    at most: a long transaction (a backup) keeps them until the next purge.
-    """
-    deadline = time.monotonic() + OLDER_SNAPSHOT_WAIT
-    while time.monotonic() < deadline:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
-        )
-        if not cursor.fetchone()[0]:
-            return
-        time.sleep(0.05)
-
-
-def _purge_old_rows() -> None:
-    """Make the deleted rows of a secret poll physically unrecoverable, after commit.
-
-    PostgreSQL keeps a deleted row's bytes in its page (plain VACUUM frees the slot but
-    leaves them until overwritten), so the two tables are rewritten (VACUUM FULL: a
-    short exclusive lock on small tables). SQLite has zeroed the freed space already
-    (secure_delete); the write-ahead log still holds the old pages until a checkpoint
-    copies them back and truncates it.
-    """
+def _checkpoint_sqlite() -> None:
+    """Empty SQLite's write-ahead log, which still holds the pages as they were."""
     if connection.in_atomic_block:
-        # Still inside someone's transaction (a test running callbacks early): neither
-        # engine can do this there, and the rows are shuffled already.
+        # Still inside someone's transaction (a test running callbacks early).
         return
-    tables = [SecretBallot._meta.db_table, Participation._meta.db_table]
     try:
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                _wait_for_older_snapshots(cursor)
-                for table in tables:
-                    cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
-            elif connection.vendor == "sqlite":
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except DatabaseError:
         # The poll is closed and its rows shuffled; say so rather than fail the close.
-        logger.warning("Could not purge the deleted rows of a closed secret poll")
+        logger.warning("Could not empty the write-ahead log after a secret poll closed")
 
 
 @dataclass(frozen=True)
