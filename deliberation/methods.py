@@ -24,6 +24,9 @@ ABSTAIN: dict[str, str] = {"yes_no": "abstain"}
 WEIGHTINGS: tuple[str, ...] = ("per_person", "parity")
 SOURCES: tuple[str, ...] = ("direct", "assisted", "paper", "hand", "remote")
 MIN_BREAKOUT = 3  # a secret poll never breaks out a constituency with fewer voters than this
+# The group of a secret ballot whose group was not kept: when a secret poll closes with a
+# group too small to break out, no ballot keeps its group (see polls.poll_close).
+UNGROUPED = ""
 MAX_SCORE = 5
 MAX_REASON_LENGTH = 1000
 
@@ -48,6 +51,16 @@ _ANSWER_KEYS: dict[str, frozenset[str]] = {
     "ranked": frozenset({"ranking"}),
     "score": frozenset({"scores"}),
 }
+# What a protected secret result says instead of anything that needs a group's own count.
+PROTECTED_PER_PERSON = "A group has fewer than 3 people, so the result counts one person, one vote."
+PROTECTED_GROUP_RULE = (
+    "This needs a majority in every group. A group has fewer than 3 people, "
+    "so in a secret vote we cannot check it without showing how they voted."
+)
+PROTECTED_LE_RULE = (
+    "This needs no objection from people with lived experience. A group has fewer "
+    "than 3 people, so in a secret vote we cannot check it without showing how they voted."
+)
 _LE_NEGATIVE_REASONS: dict[str, str] = {
     "traffic_light": "Someone with lived experience disagrees.",
     "yes_no": "Someone with lived experience voted no.",
@@ -97,7 +110,7 @@ class Ballot:
 
     def __post_init__(self) -> None:
         """Refuse a ballot that could not have come from a real voter."""
-        if self.constituency not in CONSTITUENCIES:
+        if self.constituency not in CONSTITUENCIES and self.constituency != UNGROUPED:
             raise ValueError(f"Unknown constituency: {self.constituency!r}.")
         if not _is_int(self.count) or self.count < 1:
             raise ValueError("A ballot's count must be a whole number of at least 1.")
@@ -373,6 +386,10 @@ def tally(
     contributions: dict[str, Counter[tuple[int, ...]]] = {c: Counter() for c in CONSTITUENCIES}
     rankings: dict[str, Counter[tuple[str, ...]]] = {c: Counter() for c in CONSTITUENCIES}
     voters = dict.fromkeys(CONSTITUENCIES, 0)
+    # Ballots whose group was not kept count in the overall one-person-one-vote count only.
+    ungrouped: Counter[tuple[int, ...]] = Counter()
+    ungrouped_rankings: Counter[tuple[str, ...]] = Counter()
+    ungrouped_voters = 0
     sources: Counter[str] = Counter()
     objections: list[str] = []
     lived_experience_negative = False
@@ -382,9 +399,17 @@ def tally(
         # Stored answers are normalised again so a corrupted row cannot be miscounted.
         answer = normalise_answer(spec, ballot.answer)
         constituency = ballot.constituency
+        sources[ballot.source] += ballot.count
+        if constituency == UNGROUPED:
+            ungrouped[_contribution(spec, answer)] += ballot.count
+            ungrouped_voters += ballot.count
+            if spec.method == "ranked":
+                ungrouped_rankings[tuple(cast(list[str], answer["ranking"]))] += ballot.count
+            if spec.method == "consent" and answer["choice"] == NEGATIVE[spec.method]:
+                objections.extend([str(answer["reason"])] * ballot.count)
+            continue
         contributions[constituency][_contribution(spec, answer)] += ballot.count
         voters[constituency] += ballot.count
-        sources[ballot.source] += ballot.count
         if spec.method == "ranked":
             ranking = cast(list[str], answer["ranking"])
             rankings[constituency][tuple(ranking)] += ballot.count
@@ -395,7 +420,7 @@ def tally(
                 objections.extend([str(answer["reason"])] * ballot.count)
 
     present = [c for c in CONSTITUENCIES if voters[c] > 0]
-    total_voters = sum(voters.values())
+    total_voters = sum(voters.values()) + ungrouped_voters
 
     # Per-person totals inside each constituency, exact.
     within: dict[str, dict[str, Fraction]] = {}
@@ -414,12 +439,20 @@ def tally(
             o: sum((weight_of[weighting][c] * within[c][o] for c in present), Fraction(0))
             for o in options
         }
+    for vector, count in ungrouped.items():
+        for weighting in WEIGHTINGS:
+            for option, amount in zip(options, vector, strict=True):
+                exact[weighting][option] += amount * count
 
     # A secret poll with a group too small to break out shows only the overall
     # one-person-one-vote count. Anything more could be solved for the small group's
     # votes: the other groups' breakdowns subtracted from the total, the parity totals
     # set against the per-person ones, or a per-group statement such as common ground.
-    protected = secret and any(voters[c] < MIN_BREAKOUT for c in present)
+    protected = ungrouped_voters > 0 or (secret and any(voters[c] < MIN_BREAKOUT for c in present))
+    # So the outcome too is decided on the count that is shown: a parity count, a
+    # majority in each group or a lived-experience veto would each tell, set against
+    # the overall count, how the small group voted (two lone votes must look the same).
+    decide = "per_person" if protected else primary
     shown = ("per_person",) if protected else WEIGHTINGS
     weightings_out = {
         w: {"totals": _rounded(exact[w]), "shares": _rounded(_shares(exact[w]))} for w in shown
@@ -458,15 +491,18 @@ def tally(
                 for c in present
                 for ranking, count in sorted(rankings[c].items())
             ]
+            groups.extend(
+                (ranking, Fraction(count)) for ranking, count in sorted(ungrouped_rankings.items())
+            )
             irv[weighting] = _irv(options, groups, exact[weighting])
         result["ranked"] = {
             "borda": {w: _rounded(exact[w]) for w in shown},
             "irv": {w: irv[w] for w in shown},
         }
-        irv_winner = cast(str | None, irv[primary]["winner"])
+        irv_winner = cast(str | None, irv[decide]["winner"])
 
     outcome: dict[str, object] = {
-        "weighting": primary,
+        "weighting": decide,
         "passed": None,
         "winner": None,
         "double_majority": None,
@@ -479,19 +515,22 @@ def tally(
         _single_outcome(
             outcome,
             spec.method,
-            exact[primary],
+            exact[decide],
             within,
             present,
             objections=len(objections),
             secret=secret,
+            protected=protected,
             double_majority=double_majority,
             lived_experience_consent=lived_experience_consent,
             lived_experience_negative=lived_experience_negative,
         )
     else:
-        winner = irv_winner if spec.method == "ranked" else _top(options, exact[primary])
+        winner = irv_winner if spec.method == "ranked" else _top(options, exact[decide])
         outcome["winner"] = winner
         outcome["reasons"] = [_WINNER_REASONS[spec.method] if winner else TIE]
+    if protected and primary != decide and total_voters:
+        cast(list[str], outcome["reasons"]).insert(0, PROTECTED_PER_PERSON)
     result["outcome"] = outcome
 
     if spec.method == "consent":
@@ -544,6 +583,7 @@ def _single_outcome(
     *,
     objections: int,
     secret: bool,
+    protected: bool,
     double_majority: bool,
     lived_experience_consent: bool,
     lived_experience_negative: bool,
@@ -566,6 +606,19 @@ def _single_outcome(
     else:
         passed = 2 * totals["agree"] > sum(totals.values(), Fraction(0))
         reasons.append("More than half agree." if passed else "Not more than half agree.")
+
+    if protected and (double_majority or lived_experience_consent):
+        # A rule about one group cannot be checked without telling how a small group
+        # voted, so it is not met: the vote can be held again with more people, or named.
+        if double_majority:
+            outcome["double_majority"] = False
+            reasons.append(PROTECTED_GROUP_RULE)
+        if lived_experience_consent:
+            outcome["lived_experience_consent"] = False
+            reasons.append(PROTECTED_LE_RULE)
+        outcome["passed"] = False
+        outcome["reasons"] = reasons
+        return
 
     if double_majority:
         overall = _has_majority(method, totals)

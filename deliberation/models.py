@@ -287,7 +287,9 @@ class Poll(models.Model):
 
     @property
     def results_visible(self) -> bool:
-        return self.is_closed or not self.results_hidden
+        # An open secret poll shows only how many have voted: any count that moves with
+        # each vote tells the room what the person who just pressed the button chose.
+        return self.is_closed or not (self.results_hidden or self.secret)
 
     @property
     def is_single_choice(self) -> bool:

@@ -88,7 +88,8 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
         "dots": poll.dots,
         "weighting": poll.weighting,
         "secret": poll.secret,
-        "results_hidden": poll.results_hidden,
+        # Screens hide the results of an open secret poll as they do hidden results.
+        "results_hidden": poll.results_hidden or poll.secret,
         "double_majority": poll.double_majority,
         "lived_experience_consent": poll.lived_experience_consent,
         "options": [

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -74,6 +74,14 @@ UNNAMED_VOTER = "secret voter"
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _usable_key(token: str | None) -> bool:
+    """Tell whether a key a phone proposed for its secret ballot is long and random-looking."""
+    return token is not None and 32 <= len(token) <= 64 and set(token) <= KEY_ALPHABET
 
 
 def poll_create(
@@ -292,6 +300,8 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = selectors.compute_result(poll)
+        if poll.secret:
+            _secret_rewrite(poll, ungroup=bool(poll.result.get("protected")))
         sealed = audit.seal(poll)
         poll.ballot_root = sealed.root
         poll.save(update_fields=["status", "closed_at", "result", "ballot_root"])
@@ -315,6 +325,102 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
     return poll
+
+
+def _secret_rewrite(poll: Poll, *, ungroup: bool) -> None:
+    """Write a closing secret poll's ballots and voters again, shuffled, keeping no link.
+
+    While the poll was open each ballot and each participation was written when its
+    voter voted, so the engine's row order, physical position (SQLite rowid, PostgreSQL
+    ctid) and transaction id (xmin) all follow the voting order, on both sides. Deleted
+    and inserted again in one transaction in a fresh random order, they share one
+    transaction id and their order says nothing. What could still single a voter out
+    goes too: the client id their phone sent, how the vote was cast (a supporter or a
+    remote vote is visible beside the person) and, when a group is too small to break
+    out, every ballot's group. The frozen result, computed before, still counts them.
+    The key hash stays, so a phone still finds its own ballot's receipt.
+    """
+    rng = secrets.SystemRandom()
+    ballots = list(
+        SecretBallot.objects.filter(poll=poll).values_list(
+            "constituency", "answer", "source", "token_hash"
+        )
+    )
+    voters = list(Participation.objects.filter(poll=poll).values_list("member_id", "assisted"))
+    _remove_for_good(poll)
+    rng.shuffle(ballots)
+    rng.shuffle(voters)
+    SecretBallot.objects.bulk_create(
+        SecretBallot(
+            id=uuid.uuid4(),
+            poll=poll,
+            constituency=methods.UNGROUPED if ungroup else constituency,
+            answer=answer,
+            # A paper ballot has no voter to point to; any other is just a vote.
+            source=Source.PAPER if source == Source.PAPER else Source.DIRECT,
+            token_hash=token_hash,
+            client_id=uuid.uuid4(),
+        )
+        for constituency, answer, source, token_hash in ballots
+    )
+    Participation.objects.bulk_create(
+        Participation(poll=poll, member_id=member_id, assisted=assisted)
+        for member_id, assisted in voters
+    )
+
+
+def _remove_for_good(poll: Poll) -> None:
+    """Delete a poll's secret ballots and voters so that the ballots cannot be read back.
+
+    PostgreSQL keeps a deleted row in its page until VACUUM, and VACUUM (even FULL)
+    keeps it while any transaction anywhere in the cluster is older than the delete, so
+    the secret ballots table is emptied with TRUNCATE instead: at commit its file is
+    replaced whatever else is running. The table is locked before the other polls'
+    ballots are copied aside (in the server, not in Python), so a ballot another meeting
+    commits meanwhile waits for the lock and is never lost; they are written back
+    unchanged, and other secret votes wait those milliseconds. Voters are only deleted:
+    with the old ballots gone for good, the order of who voted points at nothing.
+    SQLite overwrites what it deletes (secure_delete); after commit a checkpoint empties
+    its write-ahead log, which still holds the old pages.
+    """
+    closing = {"poll": poll}
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SecretBallot._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            keep = f"SELECT * FROM {table} WHERE poll_id <> %s"  # noqa: S608 (a quoted name)
+            cursor.execute(f"CREATE TEMPORARY TABLE coprod_secret_keep AS {keep}", [poll.pk])
+            # Foreign keys are checked at commit; TRUNCATE wants those checks done first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM coprod_secret_keep")  # noqa: S608
+            cursor.execute("DROP TABLE coprod_secret_keep")
+        Participation.objects.filter(**closing).delete()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = ON")
+        try:
+            SecretBallot.objects.filter(**closing).delete()
+            Participation.objects.filter(**closing).delete()
+        finally:
+            cursor.execute(f"PRAGMA secure_delete = {int(before)}")
+    transaction.on_commit(_checkpoint_sqlite)
+
+
+def _checkpoint_sqlite() -> None:
+    """Empty SQLite's write-ahead log, which still holds the pages as they were."""
+    if connection.in_atomic_block:
+        # Still inside someone's transaction (a test running callbacks early).
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DatabaseError:
+        # The poll is closed and its rows shuffled; say so rather than fail the close.
+        logger.warning("Could not empty the write-ahead log after a secret poll closed")
 
 
 @dataclass(frozen=True)
@@ -470,11 +576,14 @@ class _BallotBatch:
             except ValueError:
                 continue
         table = SecretBallot if poll.secret else Ballot
-        self.seen_client_ids = set(
+        # For a secret ballot, the hash of the key that opens it: a resend gets its key back
+        # only if it carries that same key (knowing the client id is not enough).
+        self.key_of_client: dict[uuid.UUID, str] = dict(
             table.objects.filter(poll=poll, client_id__in=client_ids).values_list(
-                "client_id", flat=True
+                "client_id", "token_hash" if poll.secret else "client_id"
             )
         )
+        self.seen_client_ids = set(self.key_of_client)
         self.new: list[Any] = []
         self.changed: dict[Any, Any] = {}
         self.events: list[tuple[str, str, dict[str, Any]]] = []
@@ -511,12 +620,13 @@ class _BallotBatch:
         except methods.InvalidAnswer as exc:
             raise InvalidInput(str(exc)) from exc
         if client_uuid in self.seen_client_ids:
+            token = request.secret_token
+            if self.poll.secret and not (
+                token and self.key_of_client.get(client_uuid) == _token_hash(token)
+            ):
+                token = None
             return CastResult(
-                self.poll.pk,
-                str(client_uuid),
-                duplicate=True,
-                changed=False,
-                secret_token=request.secret_token,
+                self.poll.pk, str(client_uuid), duplicate=True, changed=False, secret_token=token
             )
         source, constituency = self._source(request)
         if self.poll.secret:
@@ -631,6 +741,7 @@ class _BallotBatch:
             ballot.answer = clean
             ballot.source = source
             ballot.client_id = client_uuid
+            self.key_of_client[client_uuid] = ballot.token_hash
             if ballot not in self.new:
                 self.changed[ballot.pk] = ballot
             return CastResult(
@@ -640,7 +751,12 @@ class _BallotBatch:
                 changed=True,
                 secret_token=token,
             )
-        token = secrets.token_urlsafe(24) if voter is not None else None
+        token = None
+        if voter is not None:
+            # The phone's own key, if it proposed a sound one, so a resend carries it.
+            token = request.secret_token
+            if not _usable_key(token) or _token_hash(str(token)) in self.by_token:
+                token = secrets.token_urlsafe(24)
         ballot = SecretBallot(
             poll=self.poll,
             constituency=constituency,
@@ -650,6 +766,7 @@ class _BallotBatch:
             client_id=client_uuid,
         )
         self.new.append(ballot)
+        self.key_of_client[client_uuid] = ballot.token_hash
         if voter is not None and token is not None:
             self.participants.add(voter.pk)
             self.by_token[ballot.token_hash] = ballot

@@ -112,6 +112,15 @@ REASONS = [
     gettext_noop("Someone with lived experience voted no."),
     gettext_noop("Someone with lived experience objects."),
     gettext_noop("Nobody with lived experience is against this."),
+    gettext_noop("A group has fewer than 3 people, so the result counts one person, one vote."),
+    gettext_noop(
+        "This needs a majority in every group. A group has fewer than 3 people, "
+        "so in a secret vote we cannot check it without showing how they voted."
+    ),
+    gettext_noop(
+        "This needs no objection from people with lived experience. A group has fewer "
+        "than 3 people, so in a secret vote we cannot check it without showing how they voted."
+    ),
 ]
 
 ORDINALS = [

@@ -1,5 +1,6 @@
 """Pages for participants: join, wait to be let in, vote. No account: the session says who."""
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -356,7 +357,34 @@ def _phone_page(
         context["voted"] = str(poll["id"]) in me["voted"]
         answer = me["answers"].get(str(poll["id"]))
         context["answer_text"] = answer_text(poll, answer) if answer else ""
-    return render(request, "deliberation/phone.html", context, status=status)
+    response = render(request, "deliberation/phone.html", context, status=status)
+    if poll and is_open and member.can_vote and poll["secret"]:
+        _give_secret_keys(request, response, poll["id"], [None, *_supports(member)])
+    return response
+
+
+def _give_secret_keys(
+    request: HttpRequest, response: HttpResponse, poll_id: int, voters: list[Member | None]
+) -> None:
+    """Give this phone its keys to a secret poll before it votes, so a resent vote has one."""
+    # One for its own vote and one per person it votes with. A vote resent after a lost
+    # reply then carries the same key and gets it back (the service checks it matches).
+    # The server keeps no key: only its hash, once a vote is in.
+    for voter in voters:
+        name = identity.secret_cookie_name(poll_id)
+        if voter is not None:
+            name = f"{name}_{voter.pk}"
+        if request.COOKIES.get(name):
+            continue
+        response.set_cookie(
+            name,
+            secrets.token_urlsafe(32),
+            max_age=SECRET_COOKIE_AGE,
+            path="/",
+            samesite="Lax",
+            httponly=False,
+            secure=request.is_secure(),
+        )
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
@@ -487,12 +515,16 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 code = audit.receipt_code(poll, member_id=voter.pk)
             if code is None:
                 continue
+            if poll.secret and not poll.is_closed:
+                # Closing writes every secret ballot again (nothing then follows the order
+                # people voted in), so its code is final only once the poll has closed.
+                code = None
             rows.append(
                 {
                     "poll": poll,
                     "with": voter if voter.pk != member.pk else None,
                     "code": code,
-                    "check": audit.check_receipt(poll, code) if poll.is_closed else None,
+                    "check": audit.check_receipt(poll, code) if code and poll.is_closed else None,
                 }
             )
     return render(

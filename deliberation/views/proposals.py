@@ -5,6 +5,7 @@ are in the forum (identity.remember_forum_member); facilitators sign in. Every a
 is a plain HTML form that calls one service.
 """
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -912,7 +913,20 @@ def _forum_poll_page(
     if context["is_lead"] and not poll.is_closed:
         # Advice on the question and written options while they can still be changed.
         context["checks"] = easyread.poll_checks(poll_view, forum=forum)
-    return render(request, "deliberation/proposals/forum_poll.html", context, status=status)
+    response = render(request, "deliberation/proposals/forum_poll.html", context, status=status)
+    cookie_name = identity.secret_cookie_name(poll.pk)
+    if context["can_vote"] and poll.secret and not request.COOKIES.get(cookie_name):
+        # The phone gets its key before it votes, so a vote resent after a lost reply
+        # carries it and gets it back (the service checks it matches).
+        response.set_cookie(
+            cookie_name,
+            secrets.token_urlsafe(32),
+            max_age=60 * 60 * 24 * 30,
+            path="/",
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @require_GET

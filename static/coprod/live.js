@@ -394,6 +394,21 @@
       : [S.out_of_date + " ", el("a", { href: location.pathname, text: S.reload })]));
   }
 
+  // 32 characters of 6 random bits each; without a strong random source the server makes it.
+  function newSecretKey() {
+    if (!window.crypto || !window.crypto.getRandomValues) {
+      return null;
+    }
+    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    var bytes = new Uint8Array(32);
+    window.crypto.getRandomValues(bytes);
+    var key = "";
+    for (var i = 0; i < bytes.length; i++) {
+      key += alphabet.charAt(bytes[i] & 63);
+    }
+    return key;
+  }
+
   function uuid4() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
       return window.crypto.randomUUID();
@@ -1020,7 +1035,16 @@
       message.for_member = forMember;
     }
     if (poll.secret) {
-      var token = getCookie(secretCookieName(pollId, forMember));
+      var name = secretCookieName(pollId, forMember);
+      var token = getCookie(name);
+      if (!token) {
+        // The phone makes its own key and keeps it before sending, so a resend after a
+        // lost reply carries it and the server can hand it back.
+        token = newSecretKey();
+        if (token) {
+          setCookie(name, token);
+        }
+      }
       if (token) {
         message.token = token;
       }

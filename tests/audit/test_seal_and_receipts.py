@@ -80,6 +80,9 @@ def test_every_secret_voter_can_check_their_code_and_nobody_stores_it(meeting, p
 
     poll_services.poll_close(poll=poll)
     poll.refresh_from_db()
+    # The close writes every secret ballot again, so each phone reads its code now.
+    codes = {pk: audit.receipt_code(poll, secret_token=token) for pk, token in tokens.items()}
+    assert len(set(codes.values())) == len(tokens)
     for code in codes.values():
         check = audit.check_receipt(poll, code.lower())
         assert (check.sealed, check.found, check.included) == (True, True, True)

@@ -242,3 +242,18 @@ def test_ranked_secret_suppression() -> None:
     assert result["suppressed"] == ["staff", "commissioner"]
     assert result["ranked"]["borda"]["per_person"] == {"a": 6.0, "b": 3.0, "c": 2.0}  # type: ignore[index]
     assert set(result["ranked"]["borda"]) == {"per_person"}  # type: ignore[index]
+
+
+def test_ballots_whose_group_was_not_kept_count_overall_and_protect_the_result():
+    spec = PollSpec.for_method("dots", ("a", "b"), dots=2)
+    ballots = [
+        Ballot("", {"dots": {"a": 2, "b": 0}}),
+        Ballot("", {"dots": {"a": 0, "b": 2}}),
+        Ballot("", {"dots": {"a": 1, "b": 1}}),
+    ]
+    result = tally(spec, ballots, secret=True, primary="parity")
+    assert result["voters"] == 3 and result["protected"] is True
+    assert result["weightings"] == {
+        "per_person": {"totals": {"a": 3, "b": 3}, "shares": {"a": 0.5, "b": 0.5}}
+    }
+    assert result["by_constituency"] == {} and result["outcome"]["weighting"] == "per_person"
