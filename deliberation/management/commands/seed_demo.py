@@ -425,7 +425,7 @@ class Command(BaseCommand):
             ideas = reverse("deliberation:proposals", args=[forum.slug])
             write(f"  Ideas between meetings: {host}{ideas}  (open a personal link first)")
         log = reverse("deliberation:decision_log", args=[forum.slug])
-        write(f"  What we decided:     {host}{log}  (signed in, or from a phone in the meeting)")
+        write(f"  What we decided:     {host}{log}  (signed in, or after a personal link)")
         last_time = forum.meetings.filter(status=Meeting.Status.CLOSED).first()
         if last_time is not None:
             review = reverse("deliberation:summary_review", args=[forum.slug, last_time.pk])
