@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -248,17 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             base.redis_check()
             base.pg_create()
             created_pg = True
-        migrate = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=base.ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if migrate.returncode != 0:
-            raise base.SetupError(f"migrate failed:\n{migrate.stderr[-3000:]}")
+        base.migrate(env)
         base.django_setup(env)
         seed = db.submit(base.seed, args.phones + 1).result(timeout=600)
         db.submit(base.close_db).result(timeout=30)
