@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -7,4 +7,23 @@ class Migration(migrations.Migration):
         ("deliberation", "0004_rendered_text"),
     ]
 
-    operations: list[migrations.operations.base.Operation] = []
+    operations = [
+        migrations.AddField(
+            model_name="summary",
+            name="findings_confirmed",
+            field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.AddField(
+            model_name="summarypoint",
+            name="welsh_status",
+            field=models.CharField(
+                choices=[
+                    ("checked", "The Welsh is checked"),
+                    ("needs_check", "The Welsh needs a check"),
+                    ("kept", "The Welsh is kept as it is"),
+                ],
+                default="checked",
+                max_length=20,
+            ),
+        ),
+    ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliberation import selectors
 from deliberation.easyread.symbols import KEYWORDS, symbol_choices, symbol_label
 from deliberation.exceptions import DomainError
-from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint
+from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint, WelshStatus
 from deliberation.services import summaries as services
 from deliberation.views import display, easyread
 from deliberation.views.common import facilitator_forum
@@ -214,6 +214,13 @@ def summary_point(request: HttpRequest, slug: str, meeting_id: int, point_id: in
                 actor=request.user,
             )
             said = _("The picture is changed.")
+        elif op in ("welsh_checked", "welsh_kept"):
+            services.summary_point_welsh(
+                point=point,
+                status=WelshStatus.CHECKED if op == "welsh_checked" else WelshStatus.KEPT,
+                actor=request.user,
+            )
+            said = _("Thank you. The Welsh of this point is done.")
         elif op in ("up", "down"):
             services.summary_point_move(
                 point=point, direction="up" if op == "up" else "down", actor=request.user
@@ -261,7 +268,8 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
         messages.error(request, _("Please build the summary first."))
         return redirect(_review_url(forum, meeting))
     candidates = list(selectors.sign_off_candidates(forum))
-    given = {"member": "", "confirmed": False, "note": ""}
+    advice = selectors.summary_points_with_findings(summary)
+    given: dict[str, Any] = {"member": "", "confirmed": False, "note": "", "confirm": set()}
     error = ""
     status = 200
     if request.method == "POST":
@@ -269,6 +277,7 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
             "member": request.POST.get("member", ""),
             "confirmed": request.POST.get("confirmed") == "yes",
             "note": request.POST.get("note", ""),
+            "confirm": {int(v) for v in request.POST.getlist("confirm") if v.isdigit()},
         }
         member = next((m for m in candidates if str(m.pk) == given["member"]), None)
         if member is None:
@@ -278,7 +287,11 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
         else:
             try:
                 services.summary_sign_off(
-                    summary=summary, member=member, note=str(given["note"]), actor=request.user
+                    summary=summary,
+                    member=member,
+                    note=str(given["note"]),
+                    confirmed=given["confirm"],
+                    actor=request.user,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -289,7 +302,15 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
                 )
                 return redirect(_review_url(forum, meeting, "sign-off"))
         status = 400
-    points = [{"point": p, "symbol_label": symbol_label(p.symbol)} for p in summary.points.all()]
+    points = [
+        {
+            "point": p,
+            "symbol_label": symbol_label(p.symbol),
+            "checks": _checks(forum, p.text, p.text_cy) if p.pk in advice else [],
+            "welsh_needs_check": p.welsh_status == WelshStatus.NEEDS_CHECK,
+        }
+        for p in summary.points.all()
+    ]
     return render(
         request,
         "deliberation/summaries/sign_off.html",
