@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import selectors
-from deliberation.easyread.symbols import KEYWORDS, symbol_choices, symbol_label
+from deliberation.easyread.symbols import (
+    KEYWORDS,
+    suggest_symbols,
+    symbol_choices,
+    symbol_label,
+)
 from deliberation.exceptions import DomainError
 from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint, WelshStatus
 from deliberation.services import summaries as services
@@ -97,6 +102,13 @@ def _symbols() -> list[dict[str, str]]:
     ]
 
 
+def _suggested_first(symbols: list[dict[str, str]], text: str) -> list[dict[str, Any]]:
+    """Put the pictures the point's words suggest first, marked as suggestions."""
+    suggested = suggest_symbols(text, display.SYMBOLS)
+    first = [{**s, "suggested": True} for name in suggested for s in symbols if s["name"] == name]
+    return first + [s for s in symbols if s["name"] not in suggested]
+
+
 def _review_page(
     request: HttpRequest,
     forum: Forum,
@@ -108,6 +120,7 @@ def _review_page(
 ) -> HttpResponse:
     """Show the review page; a refused form comes back with what was typed in it."""
     summary = selectors.meeting_summary(meeting)
+    symbols = _symbols()
     points = []
     for point in summary.points.all() if summary else []:
         values = {"text": point.text, "text_cy": point.text_cy, "kind": point.kind,
@@ -122,6 +135,7 @@ def _review_page(
                 "error": error if mine else "",
                 "symbol_label": symbol_label(point.symbol),
                 "checks": _checks(forum, point.text, point.text_cy),
+                "symbols": _suggested_first(symbols, point.text),
             }
         )
     adding = bound["values"] if bound is not None and bound.get("point") == "new" else {}
@@ -134,7 +148,7 @@ def _review_page(
             "summary": summary,
             "state": status_view(summary),
             "points": points,
-            "symbols": _symbols(),
+            "symbols": symbols,
             "kinds": PointKind.choices,
             "error": error,
             "adding": adding,
