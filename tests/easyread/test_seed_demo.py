@@ -59,6 +59,11 @@ def test_the_demo_summary_passes_every_easy_read_rule_in_english_and_welsh():
     assert "will do this by" in texts
     assert any(p.kind == "date" for p in points)  # the next meeting
     assert forum.audit_head not in texts
+    # The Welsh says what the English says: the words people wrote are in Welsh too.
+    assert {p.welsh_status for p in points} == {WelshStatus.CHECKED}
+    welsh = " ".join(p.text_cy for p in points)
+    for english in ("We want", "bus stop", "Ask the council", "Should we", "When we meet"):
+        assert english not in welsh
 
 
 def test_seeding_again_changes_nothing():
