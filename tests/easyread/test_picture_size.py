@@ -51,3 +51,15 @@ def test_a_meeting_of_12_points_like_the_demo_fits_three_pages_in_large_print(su
     sizes, pages = pictures_mm(summary, language="en", large_print=True)
     assert len(sizes) == 12
     assert pages <= 3
+
+
+def test_no_line_of_the_pdf_is_smaller_than_16_pt(summary):
+    # Issue 13 found the picture credit at 13.6 pt: every line is at least 16 pt.
+    html = render.render_html(summary, output=render.DOCUMENT)
+    sizes = {}
+    for page in render._document(html).pages:
+        for box in page._page_box.descendants():
+            if getattr(box, "text", "").strip():
+                sizes[box.text.strip()] = box.style["font_size"] * 72 / 96
+    assert any("OpenMoji" in text for text in sizes)
+    assert min(sizes.values()) >= 16 - 0.01, min(sizes.items(), key=lambda kv: kv[1])
