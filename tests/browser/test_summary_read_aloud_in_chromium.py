@@ -51,3 +51,25 @@ def test_a_member_has_the_summary_read_to_them_in_english_and_welsh(demo, new_co
     said = page.evaluate("window.__said")
     assert {lang for _text, lang in said} == {"cy-GB"}
     assert points[2].text_cy in [text for text, _lang in said]
+
+
+def test_the_phone_reads_its_question_in_the_phones_language(demo, new_context):
+    from deliberation.models import Poll
+    from deliberation.services.polls import poll_open
+    from tests.browser.test_live_meeting_in_chromium import QUESTION, join_by_code
+
+    poll_open(poll=Poll.objects.get(question=QUESTION))
+    context = new_context()
+    context.add_init_script(RECORD_SPEECH)
+    phone = context.new_page()
+    join_by_code(phone, demo, "Carys Morgan")
+    expect(phone.get_by_role("heading", name=QUESTION)).to_be_visible()
+    phone.get_by_role("button", name="Read this to me").click()
+    [(text, lang)] = phone.evaluate("window.__said")
+    assert QUESTION in text and lang == "en-GB"
+
+    phone.get_by_role("button", name="Cymraeg").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    phone.get_by_role("button", name="Darllen hwn i mi").click()
+    [(text, lang)] = phone.evaluate("window.__said")
+    assert QUESTION in text and lang == "cy-GB"
