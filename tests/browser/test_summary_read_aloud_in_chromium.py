@@ -9,8 +9,10 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from deliberation.models import Meeting, Summary
+from deliberation.models import Meeting, Poll, Summary
+from deliberation.services.polls import poll_open
 from tests.browser.conftest import axe_violations
+from tests.browser.test_live_meeting_in_chromium import QUESTION, join_by_code
 
 RECORD_SPEECH = """
 window.__said = [];
@@ -54,10 +56,6 @@ def test_a_member_has_the_summary_read_to_them_in_english_and_welsh(demo, new_co
 
 
 def test_the_phone_reads_its_question_in_the_phones_language(demo, new_context):
-    from deliberation.models import Poll
-    from deliberation.services.polls import poll_open
-    from tests.browser.test_live_meeting_in_chromium import QUESTION, join_by_code
-
     poll_open(poll=Poll.objects.get(question=QUESTION))
     context = new_context()
     context.add_init_script(RECORD_SPEECH)

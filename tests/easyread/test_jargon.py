@@ -1,6 +1,7 @@
 """The checker's default hard words: the social-care and commissioning jargon of issue 13."""
 
 import pytest
+from django.urls import reverse
 
 from deliberation.easyread.rules import DEFAULT_JARGON, DEFAULT_JARGON_CY, check
 
@@ -66,3 +67,12 @@ def test_a_forums_own_hard_word_adds_to_the_welsh_list():
         if f.rule == "jargon"
     ]
     assert found == ["gofal cartref", "strategaeth"]
+
+
+@pytest.mark.django_db
+def test_the_word_list_page_shows_the_welsh_hard_words_too(facilitator_client, forum):
+    html = facilitator_client.get(reverse("deliberation:glossary", args=[forum.slug]))
+    text = html.content.decode()
+    assert "Hard Welsh words the check always looks for" in text
+    assert "<td>comisiynu</td><td>penderfynu am ba wasanaethau i dalu</td>" in text
+    assert "<td>feasibility study</td>" in text

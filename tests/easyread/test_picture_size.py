@@ -8,6 +8,7 @@ here the PDF's own layout (WeasyPrint's boxes, as drawn into the PDF) is measure
 import pytest
 
 from deliberation.easyread import render
+from deliberation.models import SummaryPoint
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,6 @@ def test_every_picture_is_at_least_25_mm_in_the_pdf(summary, kwargs):
 
 
 def test_a_meeting_of_12_points_like_the_demo_fits_three_pages_in_large_print(summary):
-    from deliberation.models import SummaryPoint
-
     for n in range(5, 13):
         SummaryPoint.objects.create(
             summary=summary, position=n, kind="action", symbol="action",
