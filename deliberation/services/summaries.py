@@ -198,8 +198,9 @@ def summary_point_update(
         if text_cy != point.text_cy and text_cy:
             # Whoever changed the Welsh had the English beside it.
             point.welsh_status = WelshStatus.CHECKED
-        elif text != point.text:
-            # The English changed and the Welsh did not: it may not say the same now.
+        elif text != point.text or text_cy != point.text_cy:
+            # The English changed and the Welsh did not (or the Welsh was cleared, so a
+            # Welsh reader gets the English): it may not say the same now.
             point.welsh_status = WelshStatus.NEEDS_CHECK
         point.text, point.text_cy, point.symbol, point.kind = text, text_cy, symbol, kind
         point.save(update_fields=["text", "text_cy", "symbol", "kind", "welsh_status"])

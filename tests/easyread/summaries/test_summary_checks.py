@@ -67,6 +67,14 @@ def test_changing_the_english_marks_the_welsh_as_needing_a_check(summary):
     assert status(point) == WelshStatus.CHECKED
 
 
+def test_clearing_the_welsh_marks_it_as_needing_a_check(summary):
+    point = summary.points.get(position=2)
+    services.summary_point_update(
+        point=point, text=point.text, text_cy="", symbol="people", kind="people"
+    )
+    assert status(point) == WelshStatus.NEEDS_CHECK
+
+
 def test_a_new_picture_alone_leaves_the_welsh_as_it_was(summary):
     point = summary.points.get(position=2)
     services.summary_point_update(
