@@ -934,6 +934,14 @@ class PointKind(models.TextChoices):
     BREAK = "break", _("A break")
 
 
+class WelshStatus(models.TextChoices):
+    """Whether a summary point's Welsh says what its English says."""
+
+    CHECKED = "checked", _("The Welsh is checked")
+    NEEDS_CHECK = "needs_check", _("The Welsh needs a check")
+    KEPT = "kept", _("The Welsh is kept as it is")
+
+
 class Summary(models.Model):
     """The easy-read summary of one meeting: points, sign-off, and when it was sent."""
 
@@ -951,6 +959,8 @@ class Summary(models.Model):
     # The forum's audit chain head when it was first sent: "the record code".
     record_code = models.CharField(max_length=64, blank=True)
     first_sent_at = models.DateTimeField(null=True, blank=True)
+    # The points whose easy-read advice the person signing off read and accepted.
+    findings_confirmed = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-built_at"]
@@ -973,6 +983,10 @@ class SummaryPoint(models.Model):
     symbol = models.CharField(_("picture"), max_length=40)
     text = models.TextField(_("words"))
     text_cy = models.TextField(_("words in Welsh"), blank=True)
+    # Changing the English marks the Welsh as needing a check (the service does this).
+    welsh_status = models.CharField(
+        max_length=20, choices=WelshStatus.choices, default=WelshStatus.CHECKED
+    )
 
     class Meta:
         ordering = ["summary", "position"]

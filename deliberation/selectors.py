@@ -1,13 +1,13 @@
 """Read queries shaped for pages, snapshots and broadcasts, without N+1 queries."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from deliberation import methods
-from deliberation.easyread import builder
+from deliberation.easyread import builder, review
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -20,6 +20,7 @@ from deliberation.models import (
     Poll,
     PollOption,
     Role,
+    Source,
     Summary,
     SummarySend,
 )
@@ -714,39 +715,63 @@ def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
             method=d.method,
             result=d.result,
             options={o.key: o.label for o in d.poll.options.all()} if d.poll else {},
+            question=d.poll.question if d.poll else "",
+            remote_voters=d.remote_named + d.remote_secret,
         )
         for d in Decision.objects.filter(meeting=meeting)
         .select_related("poll")
+        .annotate(
+            # Votes between meetings counted in with the meeting's (Source.REMOTE).
+            remote_named=Count(
+                "poll__ballots", filter=Q(poll__ballots__source=Source.REMOTE), distinct=True
+            ),
+            remote_secret=Count(
+                "poll__secret_ballots",
+                filter=Q(poll__secret_ballots__source=Source.REMOTE),
+                distinct=True,
+            ),
+        )
         .prefetch_related(
             Prefetch("poll__options", queryset=PollOption.objects.order_by("position"))
         )
         .order_by("recorded_at", "pk")
     ]
+    action_rows = (
+        Action.objects.filter(decision__meeting=meeting)
+        .order_by("due_on", "pk")
+        .values_list(
+            "decision_id", "description", "owner_name", "due_on", "status", "dropped_reason"
+        )
+    )
     actions = [
         builder.ActionRecord(
-            decision=decision_id, description=description, owner=owner, due_on=due_on
+            decision=decision_id,
+            description=description,
+            owner=owner,
+            due_on=due_on,
+            status=status,
+            dropped_reason=dropped_reason,
         )
-        for decision_id, description, owner, due_on in Action.objects.filter(
-            decision__meeting=meeting
-        )
-        .order_by("due_on", "pk")
-        .values_list("decision_id", "description", "owner_name", "due_on")
+        for decision_id, description, owner, due_on, status, dropped_reason in action_rows
     ]
     when = meeting.starts_at or meeting.created_at
+    # The next meeting: the earliest planned after this one, or else one not held yet
+    # whose date is not set (the summary then says we will tell people the date).
     upcoming = (
-        Meeting.objects.filter(forum_id=meeting.forum_id, starts_at__gt=when)
+        Meeting.objects.filter(forum_id=meeting.forum_id)
+        .filter(Q(starts_at__gt=when) | Q(starts_at__isnull=True))
         .exclude(pk=meeting.pk)
         .exclude(status=Meeting.Status.CLOSED)
-        .order_by("starts_at", "pk")
+        .order_by(F("starts_at").asc(nulls_last=True), "pk")
         .first()
     )
     next_meeting = (
         builder.NextMeeting(
             title=upcoming.title,
-            starts_at=timezone.localtime(upcoming.starts_at),
+            starts_at=timezone.localtime(upcoming.starts_at) if upcoming.starts_at else None,
             place=upcoming.place,
         )
-        if upcoming is not None and upcoming.starts_at is not None
+        if upcoming is not None
         else None
     )
     return builder.MeetingRecord(
@@ -758,6 +783,26 @@ def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
         decisions=decisions,
         actions=actions,
         next_meeting=next_meeting,
+        today=timezone.localdate(),
+    )
+
+
+def summary_review_words(summary: Summary) -> list[review.PointWords]:
+    """Read a summary's points in order, numbered as people see them (one query)."""
+    rows = summary.points.order_by("position").values_list("pk", "text", "text_cy")
+    return [
+        review.PointWords(id=pk, number=n, text=text, text_cy=text_cy)
+        for n, (pk, text, text_cy) in enumerate(rows, start=1)
+    ]
+
+
+def summary_points_with_findings(
+    summary: Summary, languages: Collection[str] = ("en", "cy")
+) -> dict[int, tuple[str, ...]]:
+    """Return the points that still have easy-read advice, checked with the forum's words."""
+    glossary, jargon = forum_words(summary.forum)
+    return review.open_findings(
+        summary_review_words(summary), glossary=glossary, jargon=jargon, languages=languages
     )
 
 

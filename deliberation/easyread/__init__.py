@@ -1,5 +1,12 @@
 """Easy-read: the rules checker (pure Python); the summary builder and renderers come later."""
 
-from deliberation.easyread.rules import DEFAULT_JARGON, Finding, Readability, check, readability
+from deliberation.easyread.rules import (
+    DEFAULT_JARGON,
+    DEFAULT_JARGON_CY,
+    Finding,
+    Readability,
+    check,
+    readability,
+)
 
-__all__ = ["DEFAULT_JARGON", "Finding", "Readability", "check", "readability"]
+__all__ = ["DEFAULT_JARGON", "DEFAULT_JARGON_CY", "Finding", "Readability", "check", "readability"]

@@ -18,6 +18,20 @@ KINDS: tuple[str, ...] = (
     "action", "person", "date", "place", "question", "break",
 )  # fmt: skip
 DEFAULT_SYMBOLS: Mapping[str, str] = {kind: kind for kind in KINDS}
+# The pictures the builder chooses, one for each kind of point it writes and one for each
+# state of an action, so a reader can tell the points apart by their pictures alone.
+TOPIC_SYMBOL = "speaker"
+NEXT_MEETING_SYMBOL = "date"
+ACTION_SYMBOLS: Mapping[str, str] = {
+    "planned": "action",
+    "in_progress": "work",
+    "late": "concern",
+    "done": "yes",
+    "dropped": "objection",
+}
+
+# Action states as the builder says them; "late" is an open action past its date.
+ACTION_STATES: tuple[str, ...] = ("planned", "in_progress", "done", "dropped")
 
 GROUP_ORDER: tuple[str, ...] = ("lived_experience", "staff", "commissioner")
 
@@ -41,6 +55,9 @@ class DecisionRecord:
     result: Mapping[str, object] | None = None
     # Option key to its words, for methods where people wrote the options.
     options: Mapping[str, str] = field(default_factory=dict)
+    # The question people voted on, and how many of the voters voted between meetings.
+    question: str = ""
+    remote_voters: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,8 @@ class ActionRecord:
     description: str
     owner: str
     due_on: datetime.date
+    status: str = "planned"
+    dropped_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,7 +77,8 @@ class NextMeeting:
     """The forum's next planned meeting."""
 
     title: str
-    starts_at: datetime.datetime
+    # None when the meeting is planned but its date is not set yet.
+    starts_at: datetime.datetime | None
     place: str = ""
 
 
@@ -74,6 +94,8 @@ class MeetingRecord:
     decisions: Sequence[DecisionRecord]
     actions: Sequence[ActionRecord]
     next_meeting: NextMeeting | None = None
+    # The day the summary is written: an open action due before it is late.
+    today: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,9 @@ class PointDraft:
     kind: str
     symbol: str
     text: str
+    # The point quotes words people wrote (a title, a question, a decision), which stay in
+    # the language they were written in: its other-language version needs a person's check.
+    quotes: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,22 +162,28 @@ ENGLISH = Words(
 )
 
 
-def _point(kind: str, text: str, symbol: str = "") -> PointDraft:
-    return PointDraft(kind=kind, symbol=symbol or DEFAULT_SYMBOLS[kind], text=text)
+def _point(kind: str, text: str, symbol: str = "", *, quotes: bool = False) -> PointDraft:
+    return PointDraft(kind=kind, symbol=symbol or DEFAULT_SYMBOLS[kind], text=text, quotes=quotes)
+
+
+def _words(text: str) -> str:
+    """Tidy words people wrote to quote them: single spaces, no full stop at the end."""
+    return " ".join(text.split()).rstrip(".")
+
+
+def _end(text: str) -> str:
+    """End a sentence whose last words may be a quotation ending in ? or !."""
+    return text if text.rstrip("”’\"'")[-1:] in ("?", "!", ".") else text + "."
 
 
 def _meeting_points(record: MeetingRecord, w: Words) -> list[PointDraft]:
-    title = " ".join(record.title.split()).rstrip(".")
-    points = [
-        _point(
-            "meeting",
-            sentence(w.gettext("This is about our meeting: %(title)s") % {"title": title}),
-        )
-    ]
+    # The title is the page's heading already: the points say what it does not.
     if record.starts_at is not None:
-        when = w.day(record.starts_at)
-        points.append(_point("date", w.gettext("The meeting was on %(day)s.") % {"day": when}))
-    place = " ".join(record.place.split()).rstrip(".")
+        text = w.gettext("We had a meeting on %(day)s.") % {"day": w.day(record.starts_at)}
+    else:
+        text = w.gettext("We had a meeting.")
+    points = [_point("meeting", text)]
+    place = _words(record.place)
     if place:
         points.append(
             _point("place", sentence(w.gettext("We met at %(place)s") % {"place": place}))
@@ -163,13 +194,17 @@ def _meeting_points(record: MeetingRecord, w: Words) -> list[PointDraft]:
 def _group_words(w: Words, group: str, n: int) -> str:
     if group == "lived_experience":
         return w.ngettext(
-            "%(n)s person with lived experience.", "%(n)s people with lived experience.", n
+            "%(n)s person who uses services or looks after someone came.",
+            "%(n)s people who use services or look after someone came.",
+            n,
         ) % {"n": n}
     if group == "staff":
-        return w.ngettext("%(n)s member of staff.", "%(n)s staff.", n) % {"n": n}
+        return w.ngettext(
+            "%(n)s person who works in care came.", "%(n)s people who work in care came.", n
+        ) % {"n": n}
     return w.ngettext(
-        "%(n)s person from the council or health board.",
-        "%(n)s people from the council or health board.",
+        "%(n)s person from the council or health board came.",
+        "%(n)s people from the council or health board came.",
         n,
     ) % {"n": n}
 
@@ -224,14 +259,21 @@ def _totals(result: Mapping[str, object]) -> Mapping[str, float]:
 
 
 def vote_words(decision: DecisionRecord, w: Words = ENGLISH) -> str:
-    """Say a vote's result with counts of people, never percentages."""
+    """Say what a vote was about and its result, with counts of people, never percentages."""
     result = decision.result
     if not result:
         return ""
     voters = result.get("voters")
+    question = _words(decision.question)
+    # The question stands as a sentence of its own, so a long one never makes ours long.
+    lines = [w.gettext("We asked this question."), _end(f"“{question}”")] if question else []
     if not isinstance(voters, int) or voters == 0:
-        return w.gettext("Nobody voted.")
-    lines = [w.ngettext("%(n)s person voted.", "%(n)s people voted.", voters) % {"n": voters}]
+        return " ".join([*lines, w.gettext("Nobody voted.")])
+    lines.append(w.ngettext("%(n)s person voted.", "%(n)s people voted.", voters) % {"n": voters})
+    remote = min(decision.remote_voters, voters)
+    if remote:
+        # Says why more people voted than came to the meeting.
+        lines.append(w.gettext("%(n)s of them voted between meetings.") % {"n": remote})
     totals = _totals(result)
     choices = _FIXED_CHOICES.get(decision.method)
     if choices:
@@ -243,9 +285,9 @@ def vote_words(decision: DecisionRecord, w: Words = ENGLISH) -> str:
     outcome = result.get("outcome")
     winner = outcome.get("winner") if isinstance(outcome, Mapping) else None
     if isinstance(winner, str) and winner in decision.options:
-        choice = " ".join(decision.options[winner].split()).rstrip(".")
+        choice = _words(decision.options[winner])
         lines.append(
-            sentence(w.gettext("The most popular choice was: %(choice)s") % {"choice": choice})
+            _end(w.gettext("The most popular choice was “%(choice)s”") % {"choice": choice})
         )
     return " ".join(lines)
 
@@ -258,8 +300,36 @@ def _passed(decision: DecisionRecord) -> bool | None:
     return passed if isinstance(passed, bool) else None
 
 
+def action_state(action: ActionRecord, today: datetime.date | None) -> str:
+    """Say an action's state for the summary: planned, in_progress, late, done or dropped."""
+    if action.status in ("done", "dropped"):
+        return action.status
+    if today is not None and action.due_on < today:
+        return "late"
+    return action.status if action.status in ACTION_STATES else "planned"
+
+
+def action_words(action: ActionRecord, state: str, w: Words = ENGLISH) -> str:
+    """Say who does an action and when, in the tense its state needs."""
+    values = {"who": _capital(action.owner), "day": w.day(action.due_on)}
+    if state == "done":
+        return w.gettext("%(who)s has done this.") % values
+    if state == "dropped":
+        stopped = w.gettext("We have stopped this.")
+        reason = sentence(action.dropped_reason)
+        return f"{stopped} {reason}" if reason else stopped
+    if state == "late":
+        return w.gettext("%(who)s planned to do this by %(day)s. It is late.") % values
+    if state == "in_progress":
+        return w.gettext("%(who)s is doing this now. The plan is to finish by %(day)s.") % values
+    return w.gettext("%(who)s will do this by %(day)s.") % values
+
+
 def _decision_points(
-    decision: DecisionRecord, actions: Sequence[ActionRecord], w: Words
+    decision: DecisionRecord,
+    actions: Sequence[ActionRecord],
+    w: Words,
+    today: datetime.date | None,
 ) -> list[PointDraft]:
     words = decision.outcome_easy_read.strip() or decision.outcome.strip()
     points: list[PointDraft] = []
@@ -267,27 +337,29 @@ def _decision_points(
     if votes:
         passed = _passed(decision)
         kind = "vote" if passed is None else ("agree" if passed else "disagree")
-        points.append(_point(kind, votes))
-    points.append(_point("decision", sentence(words)))
+        quotes = bool(decision.question.strip()) or decision.method not in _FIXED_CHOICES
+        points.append(_point(kind, votes, quotes=quotes))
+    points.append(_point("decision", sentence(words), quotes=True))
     for action in actions:
-        who = w.gettext("%(who)s will do this by %(day)s.") % {
-            "who": _capital(action.owner),
-            "day": w.day(action.due_on),
-        }
-        points.append(_point("action", f"{sentence(action.description)} {who}"))
+        state = action_state(action, today)
+        text = f"{sentence(action.description)} {action_words(action, state, w)}"
+        points.append(_point("action", text, ACTION_SYMBOLS[state], quotes=True))
     return points
 
 
 def _next_meeting_point(next_meeting: NextMeeting, w: Words) -> PointDraft:
     when = next_meeting.starts_at
-    text = w.gettext("Our next meeting is on %(day)s at %(time)s.") % {
-        "day": w.day(when),
-        "time": w.time(when),
-    }
-    place = " ".join(next_meeting.place.split()).rstrip(".")
+    if when is None:
+        text = w.gettext("We will have another meeting. We will tell you the date.")
+    else:
+        text = w.gettext("Our next meeting is on %(day)s at %(time)s.") % {
+            "day": w.day(when),
+            "time": w.time(when),
+        }
+    place = _words(next_meeting.place)
     if place:
         text += " " + sentence(w.gettext("It is at %(place)s") % {"place": place})
-    return _point("date", text)
+    return _point("date", text, NEXT_MEETING_SYMBOL)
 
 
 def build_points(record: MeetingRecord, words: Words = ENGLISH) -> list[PointDraft]:
@@ -306,15 +378,16 @@ def build_points(record: MeetingRecord, words: Words = ENGLISH) -> list[PointDra
         by_decision.setdefault(action.decision, []).append(action)
     agenda_ids = {item_id for item_id, _ in record.agenda}
     for item_id, title in record.agenda:
-        topic = " ".join(title.split()).rstrip(".")
-        talked = w.gettext("We talked about: %(topic)s") % {"topic": topic}
-        points.append(_point("question", sentence(talked), "speaker"))
+        talked = w.gettext("We talked about “%(topic)s”") % {"topic": _words(title)}
+        points.append(_point("question", _end(talked), TOPIC_SYMBOL, quotes=True))
         for decision in record.decisions:
             if decision.agenda_item == item_id:
-                points += _decision_points(decision, by_decision.get(decision.id, []), w)
+                points += _decision_points(
+                    decision, by_decision.get(decision.id, []), w, record.today
+                )
     for decision in record.decisions:
         if decision.agenda_item not in agenda_ids:
-            points += _decision_points(decision, by_decision.get(decision.id, []), w)
+            points += _decision_points(decision, by_decision.get(decision.id, []), w, record.today)
     if record.next_meeting is not None:
         points.append(_next_meeting_point(record.next_meeting, w))
     return points

@@ -87,7 +87,6 @@ def summary_context(
             else None
         ),
         "record_code": summary.record_code,
-        "current_head": summary.forum.audit_head,
         "inline_css": _inline_css() if output == EMAIL else "",
     }
 

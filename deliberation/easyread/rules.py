@@ -46,8 +46,9 @@ sentence length and lists, capitals, italics and underline, acronyms (plus GIG a
 as known), abbreviations (Welsh "e.e.", "h.y.", "ayb" and the English Latin ones),
 percentages ("y cant") and numbers as digits for the Welsh number words dau/dwy, tri/
 tair, pedwar/pedair, pump, chwech, saith, wyth, naw, deg and their mutated forms ("un"
-is left out: it also means "the same"). The default jargon list, the passive hint and
-readability are English only; a forum's own ``jargon`` entries apply in any language.
+is left out: it also means "the same"), and its own default jargon list
+(DEFAULT_JARGON_CY, found in mutated forms too). The passive hint and readability are
+English only; a forum's own ``jargon`` entries apply in any language.
 Any other language gets the Welsh set without the Welsh word lists.
 
 Messages are translatable without Django: each Finding carries ``template`` (an English
@@ -220,7 +221,97 @@ DEFAULT_JARGON: Mapping[str, str] = MappingProxyType(
         "evidence-based": "shown to work",
         "prioritisation": "deciding what matters most",
         "robust": "strong",
+        "commission": "pay for a service",
+        "multi-agency": "different services working together",
+        "feasibility study": "work to find out if it can work",
+        "attendee": "person who came",
+        "subject to": "if",
+        "shortlist": "a short list to choose from",
+        "shortlisted": "picked to choose from",
+        "lived experience": "people who know it from their own life",
+        "provider": "a group or company that gives support",
+        "third sector": "charities and community groups",
+        "co-design": "planning together",
+        "pilot": "a test to see if it works",
+        "quorum": "enough people to make a decision",
+        "ratify": "agree for certain",
+        "remit": "the job people asked us to do",
+        "cohort": "a group of people",
+        "key performance indicator": "a way to measure how well we are doing",
+        "care plan": "a plan of the support you get",
+        "capacity building": "helping people learn to do more",
+        "q1": "April to June",
+        "q2": "July to September",
+        "q3": "October to December",
+        "q4": "January to March",
     }
+)
+
+# The same for Welsh text: hard word -> plain Welsh words. Mutated forms ("gomisiynu",
+# "nghomisiynu", "chomisiynu") are found too, see _welsh_forms.
+DEFAULT_JARGON_CY: Mapping[str, str] = MappingProxyType(
+    {
+        "cyd-gynhyrchu": "gweithio gyda'n gilydd fel pobl gyfartal",
+        "comisiynu": "penderfynu am ba wasanaethau i dalu",
+        "comisiwn": "talu am wasanaeth",
+        "rhanddeiliaid": "pobl sy'n rhan o hyn",
+        "caffael": "prynu gwasanaethau",
+        "personoli": "cymorth sy'n addas i'r person",
+        "darpariaeth": "gwasanaethau, neu beth sydd ar gael",
+        "aml-asiantaeth": "gwasanaethau gwahanol yn gweithio gyda'i gilydd",
+        "amlddisgyblaethol": "pobl o swyddi gwahanol yn gweithio gyda'i gilydd",
+        "astudiaeth ddichonoldeb": "gwaith i weld a oes modd ei wneud",
+        "mynychwyr": "pobl a ddaeth",
+        "yn amodol ar": "os",
+        "rhestr fer": "rhestr fach i ddewis ohoni",
+        "profiad bywyd": "pobl sy'n gwybod o'u bywyd eu hunain",
+        "darparwr": "grŵp neu gwmni sy'n rhoi cymorth",
+        "darparwyr": "grwpiau neu gwmnïau sy'n rhoi cymorth",
+        "trydydd sector": "elusennau a grwpiau yn y gymuned",
+        "strategaeth": "cynllun",
+        "strategol": "am y cynllun mawr",
+        "fframwaith": "cynllun, neu set o reolau",
+        "llywodraethu": "sut rydyn ni'n gwneud ac yn gwirio penderfyniadau",
+        "ymgynghoriad": "gofyn i bobl beth maen nhw'n ei feddwl",
+        "ymgysylltu": "siarad â phobl a'u cynnwys",
+        "gofal integredig": "iechyd a gofal cymdeithasol yn gweithio gyda'i gilydd",
+        "ailalluogi": "help i wneud pethau eich hun eto",
+        "taliad uniongyrchol": "arian gan y cyngor i dalu am eich cymorth eich hun",
+        "taliadau uniongyrchol": "arian gan y cyngor i dalu am eich cymorth eich hun",
+        "statudol": "mae'r gyfraith yn dweud bod rhaid",
+        "meini prawf": "rheolau",
+        "llwybr gofal": "y camau i gael help",
+        "dyraniad": "cyfran",
+        "atebolrwydd": "bod yn gyfrifol",
+        "arfer gorau": "y ffordd orau o'i wneud",
+        "cymhwysedd": "pwy sy'n gallu ei gael",
+        "eiriolaeth": "help i godi eich llais",
+        "asesiad": "cyfarfod i weld pa help sydd ei angen arnoch",
+        "cworwm": "digon o bobl i benderfynu",
+        "cynllun peilot": "prawf i weld a yw'n gweithio",
+        "ch1": "Ebrill i Fehefin",
+        "ch2": "Gorffennaf i Fedi",
+        "ch3": "Hydref i Ragfyr",
+        "ch4": "Ionawr i Fawrth",
+    }
+)
+_DEFAULT_JARGON_BY_LANGUAGE: Mapping[str, Mapping[str, str]] = {
+    "en": DEFAULT_JARGON,
+    "cy": DEFAULT_JARGON_CY,
+}
+
+# Welsh initial mutations: first letters -> (soft, nasal, aspirate) forms, longest first.
+_WELSH_MUTATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ch", ()),
+    ("ll", ("l",)),
+    ("rh", ("r",)),
+    ("c", ("g", "ngh", "ch")),
+    ("p", ("b", "mh", "ph")),
+    ("t", ("d", "nh", "th")),
+    ("g", ("", "ng")),
+    ("b", ("f", "m")),
+    ("d", ("dd", "n")),
+    ("m", ("f",)),
 )
 
 # Abbreviations everyone knows, in capitals.
@@ -949,12 +1040,22 @@ _EXPLAINED_AFTER = re.compile(r"[ \t]*(?:\(|(?i:means|is when)\b)")
 _EXPLAINED_BEFORE = re.compile(r"(?i:\b(?:called|known as))[ \t]+$")
 
 
+def _welsh_forms(word: str) -> tuple[str, ...]:
+    """Return a Welsh word with its mutated forms ("comisiynu", "gomisiynu", ...)."""
+    for first, forms in _WELSH_MUTATIONS:
+        if word.startswith(first):
+            rest = word[len(first) :]
+            return (word, *(form + rest for form in forms))
+    return (word,)
+
+
 def _jargon(
     text: _Text, known: _Known, extra: Mapping[str, str] | None, lang: str
 ) -> list[Finding]:
     merged: dict[str, str] = {}
-    if lang == "en":
-        merged.update((k.strip().lower(), v) for k, v in DEFAULT_JARGON.items())
+    for key, plain in _DEFAULT_JARGON_BY_LANGUAGE.get(lang, _EMPTY).items():
+        for form in _welsh_forms(key) if lang == "cy" else (key,):
+            merged[form] = plain
     if extra:
         merged.update((k.strip().lower(), v) for k, v in extra.items() if k.strip())
     compiled = _jargon_regex(tuple(sorted(merged)))

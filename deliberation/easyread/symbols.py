@@ -1,9 +1,12 @@
 """Plain-words names for every vendored symbol, and a search over them for the picker."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from deliberation.easyread import builder
 
 # One name for each file in static/vendor/openmoji/ (views.display.SYMBOLS), in the
 # words a person would use for the picture. Where forms.PROPOSAL_SYMBOLS already names
@@ -51,14 +54,14 @@ SYMBOL_LABELS: dict[str, Any] = {
 # More words people might search for, in English; the label in the page's language is
 # searched as well.
 KEYWORDS: dict[str, str] = {
-    "meeting": "handshake together group board",
+    "meeting": "handshake together group board meet met",
     "people": "group everyone who came",
     "person": "someone member name",
     "vote": "ballot box voting poll",
     "decision": "decided tick check box",
     "action": "clipboard list task to do job",
-    "date": "calendar day when time",
-    "place": "pin where map",
+    "date": "calendar day when time clock o'clock next",
+    "place": "pin where map hall room centre",
     "question": "ask what",
     "break": "tea coffee cup rest",
     "agree": "tick yes good green",
@@ -83,10 +86,10 @@ KEYWORDS: dict[str, str] = {
     "home": "house live",
     "health": "hospital doctor nurse",
     "work": "job briefcase staff",
-    "money": "pound cash pay",
-    "transport": "bus travel",
+    "money": "pound cash pay budget cost costs",
+    "transport": "bus buses taxi taxis travel stop road",
     "friends": "hug fun love",
-    "food": "salad eat meal",
+    "food": "salad eat meal lunch dinner breakfast cake snack cafe",
     "safety": "shield safe safeguarding",
 }
 
@@ -115,3 +118,34 @@ def symbol_choices(names: frozenset[str] | set[str], query: str = "") -> list[Sy
         if all(word in haystack for word in words):
             choices.append(SymbolChoice(name=name, label=label))
     return sorted(choices, key=lambda c: c.label.lower())
+
+
+# Words too common to say which picture fits.
+_SMALL_WORDS = frozenset(
+    "the and for our our with this that was were will are you your can has have had not "
+    "who what when came from about more some".split()
+)
+
+
+def _stem(word: str) -> str:
+    return word[:-2] if word.endswith("es") and len(word) > 4 else word.rstrip("s")
+
+
+# The pictures the builder already gives for the kind of point or the action's state:
+# suggestions add a picture of what the point is about (buses, money, home...).
+_BUILDER_PICTURES = frozenset(
+    {*builder.DEFAULT_SYMBOLS.values(), *builder.ACTION_SYMBOLS.values(), builder.TOPIC_SYMBOL}
+)
+
+
+def suggest_symbols(text: str, names: frozenset[str] | set[str], limit: int = 3) -> list[str]:
+    """Suggest pictures of what a point is about, from the words it shares with theirs."""
+    words = {_stem(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) > 2}
+    words -= _SMALL_WORDS
+    scored = []
+    for name in set(names) - _BUILDER_PICTURES:
+        haystack = " ".join([name.replace("_", " "), symbol_label(name), KEYWORDS.get(name, "")])
+        shared = words & {_stem(w) for w in re.findall(r"[^\W\d_]+", haystack.lower())}
+        if shared:
+            scored.append((-len(shared), name))
+    return [name for _score, name in sorted(scored)[:limit]]

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import audit, selectors
-from deliberation.easyread import delivery, render
+from deliberation.easyread import delivery, render, review
 from deliberation.exceptions import InvalidInput
-from deliberation.models import Member, Summary, SummarySend
+from deliberation.models import Member, Summary, SummarySend, WelshStatus
 from deliberation.services.common import Actor, actor_label
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,38 @@ def _require_sign_off(summary: Summary) -> None:
                 "This summary cannot be sent yet. A member with lived experience "
                 "must check it and sign it off first."
             )
+        )
+
+
+def _require_resolved(summary: Summary, members: list[Member]) -> None:
+    """Refuse to send words not checked for the members who will get them.
+
+    A Welsh reader must not get Welsh that no one checked against the English, and no
+    reader gets a point whose easy-read advice the person signing off did not confirm.
+    """
+    languages = {plan.route.language for plan in map(_plan_for, members) if plan.route.reachable}
+    words = selectors.summary_review_words(summary)
+    if "cy" in languages:
+        unchecked = set(
+            summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
+        )
+        if unchecked:
+            raise InvalidInput(
+                _(
+                    "Some members read Welsh, and the Welsh of some points needs a check. "
+                    "Points: %(points)s."
+                )
+                % {"points": review.numbers(words, unchecked)}
+            )
+    advised = selectors.summary_points_with_findings(summary, languages)
+    unconfirmed = set(advised) - set(summary.findings_confirmed or [])
+    if unconfirmed:
+        raise InvalidInput(
+            _(
+                "Some points have easy-read advice that nobody confirmed at sign-off. "
+                "Points: %(points)s. Please sign off again."
+            )
+            % {"points": review.numbers(words, unconfirmed)}
         )
 
 
@@ -193,20 +225,18 @@ def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
     of their own, so one failed email never undoes the record of those that went.
     """
     _require_sign_off(summary)
-    _set_record_code(summary)
+    summary.refresh_from_db(fields=["findings_confirmed"])
     done = set(
         SummarySend.objects.filter(
             summary=summary,
             status__in=[SummarySend.Status.SENT, SummarySend.Status.TO_PRINT],
         ).values_list("member_id", flat=True)
     )
+    members = [m for m in selectors.summary_recipients(summary.forum_id) if m.pk not in done]
+    _require_resolved(summary, members)
+    _set_record_code(summary)
     pdfs = _PdfCache(summary)
-    sends = []
-    for member in selectors.summary_recipients(summary.forum_id):
-        if member.pk in done:
-            continue
-        sends.append(_deliver(summary, member, pdfs, actor))
-    return sends
+    return [_deliver(summary, member, pdfs, actor) for member in members]
 
 
 def summary_resend(*, send: SummarySend, actor: Actor = None) -> SummarySend:
@@ -217,6 +247,8 @@ def summary_resend(*, send: SummarySend, actor: Actor = None) -> SummarySend:
     member = Member.objects.select_related("notify").get(pk=send.member_id)
     if not member.is_active:
         raise InvalidInput(_("This person is no longer a member, so we did not send it."))
+    summary.refresh_from_db(fields=["findings_confirmed"])
+    _require_resolved(summary, [member])
     return _deliver(summary, member, _PdfCache(summary), actor)
 
 

@@ -6,6 +6,7 @@ clears the sign-off, so what is sent is always what was checked. A summary that 
 been sent is the record of what people were told: it cannot be built again or changed.
 """
 
+from collections.abc import Collection
 from typing import Any, Literal
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from deliberation import audit, permissions, selectors, textcheck
-from deliberation.easyread import builder
+from deliberation.easyread import builder, review
 from deliberation.exceptions import InvalidInput, NotAllowed, NotFound, UnstorableText
 from deliberation.models import (
     Meeting,
@@ -23,6 +24,7 @@ from deliberation.models import (
     PointKind,
     Summary,
     SummaryPoint,
+    WelshStatus,
 )
 from deliberation.services.common import Actor, actor_label
 
@@ -59,6 +61,7 @@ def _point_payload(point: SummaryPoint) -> dict[str, Any]:
         "symbol": point.symbol,
         "text": point.text,
         "text_cy": point.text_cy,
+        "welsh_status": point.welsh_status,
     }
 
 
@@ -151,6 +154,8 @@ def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
                 symbol=d.symbol,
                 text=d.text,
                 text_cy=cy.text,
+                # Words people wrote stay in English inside the Welsh: a person checks them.
+                welsh_status=WelshStatus.NEEDS_CHECK if cy.quotes else WelshStatus.CHECKED,
             )
             for n, (d, cy) in enumerate(zip(drafts, welsh, strict=True), start=1)
         )
@@ -163,7 +168,13 @@ def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
                 "meeting": meeting.pk,
                 "again": not created,
                 "points": [
-                    {"kind": d.kind, "symbol": d.symbol, "text": d.text, "text_cy": cy.text}
+                    {
+                        "kind": d.kind,
+                        "symbol": d.symbol,
+                        "text": d.text,
+                        "text_cy": cy.text,
+                        "welsh_needs_check": cy.quotes,
+                    }
                     for d, cy in zip(drafts, welsh, strict=True)
                 ],
             },
@@ -187,8 +198,15 @@ def summary_point_update(
         point = _point_in(summary, point)
         if (point.text, point.text_cy, point.symbol, point.kind) == (text, text_cy, symbol, kind):
             return point
+        if text_cy != point.text_cy and text_cy:
+            # Whoever changed the Welsh had the English beside it.
+            point.welsh_status = WelshStatus.CHECKED
+        elif text != point.text or text_cy != point.text_cy:
+            # The English changed and the Welsh did not (or the Welsh was cleared, so a
+            # Welsh reader gets the English): it may not say the same now.
+            point.welsh_status = WelshStatus.NEEDS_CHECK
         point.text, point.text_cy, point.symbol, point.kind = text, text_cy, symbol, kind
-        point.save(update_fields=["text", "text_cy", "symbol", "kind"])
+        point.save(update_fields=["text", "text_cy", "symbol", "kind", "welsh_status"])
         audit.append(
             forum_id=summary.forum_id,
             actor=actor_label(actor),
@@ -216,6 +234,7 @@ def summary_point_add(
         point = SummaryPoint.objects.create(
             summary=summary, position=last + 1, kind=kind, symbol=symbol, text=text,
             text_cy=text_cy,
+            welsh_status=WelshStatus.CHECKED if text_cy else WelshStatus.NEEDS_CHECK,
         )  # fmt: skip
         audit.append(
             forum_id=summary.forum_id,
@@ -282,10 +301,40 @@ def summary_point_move(
     return point
 
 
+def summary_point_welsh(*, point: SummaryPoint, status: str, actor: Actor = None) -> SummaryPoint:
+    """Say a point's Welsh is checked against its English, or is kept as it is on purpose."""
+    if status not in (WelshStatus.CHECKED, WelshStatus.KEPT):
+        raise InvalidInput(_("Please say: the Welsh is right, or keep it as it is."))
+    with transaction.atomic():
+        summary = _locked(point.summary)
+        point = _point_in(summary, point)
+        if point.welsh_status == status:
+            return point
+        point.welsh_status = status
+        point.save(update_fields=["welsh_status"])
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.welsh_checked",
+            payload={"summary": summary.pk, "point": point.pk, "welsh_status": status},
+        )
+        summary.save(update_fields=["updated_at"])
+    return point
+
+
 def summary_sign_off(
-    *, summary: Summary, member: Member, note: str = "", actor: Actor = None
+    *,
+    summary: Summary,
+    member: Member,
+    note: str = "",
+    confirmed: Collection[int] = (),
+    actor: Actor = None,
 ) -> Summary:
-    """Record that a member with lived experience read every point and found it clear."""
+    """Record that a member with lived experience read every point and found it clear.
+
+    The Welsh of every point must be checked or kept on purpose, and the person signing
+    off confirms each point that still has easy-read advice (`confirmed`: point ids).
+    """
     note = (note or "").strip()
     if not textcheck.is_storable(note):
         raise UnstorableText()
@@ -307,11 +356,40 @@ def summary_sign_off(
         )
         if not summary.points.exists():
             raise InvalidInput(_("This summary has no points yet. Please build it first."))
+        words = selectors.summary_review_words(summary)
+        unchecked = set(
+            summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
+        )
+        if unchecked:
+            raise InvalidInput(
+                _(
+                    "The Welsh of some points needs a check first. Points: %(points)s. "
+                    "Check the Welsh, or keep it as it is."
+                )
+                % {"points": review.numbers(words, unchecked)}
+            )
+        advised = set(selectors.summary_points_with_findings(summary))
+        missing = advised - set(confirmed)
+        if missing:
+            raise InvalidInput(
+                _(
+                    "Some points have easy-read advice. Please read it and tick each one. "
+                    "Points: %(points)s."
+                )
+                % {"points": review.numbers(words, missing)}
+            )
         summary.signed_off_by = member
         summary.signed_off_at = timezone.now()
         summary.signed_off_note = note
+        summary.findings_confirmed = sorted(advised)
         summary.save(
-            update_fields=["signed_off_by", "signed_off_at", "signed_off_note", "updated_at"]
+            update_fields=[
+                "signed_off_by",
+                "signed_off_at",
+                "signed_off_note",
+                "findings_confirmed",
+                "updated_at",
+            ]
         )
         audit.append(
             forum_id=summary.forum_id,
@@ -323,6 +401,7 @@ def summary_sign_off(
                 # What they said sits beside the chain, so it can be erased.
                 "note": audit.Private(note, member_id=member.pk, subject=f"summary:{summary.pk}"),
                 "points": list(summary.points.order_by("position").values_list("pk", flat=True)),
+                "findings_confirmed": summary.findings_confirmed,
             },
         )
     return summary

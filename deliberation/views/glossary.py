@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from deliberation import selectors
-from deliberation.easyread import DEFAULT_JARGON
+from deliberation.easyread import DEFAULT_JARGON, DEFAULT_JARGON_CY
 from deliberation.exceptions import DomainError
 from deliberation.forms import GlossaryEntryForm
 from deliberation.models import GlossaryEntry
@@ -58,6 +58,7 @@ def glossary(request: HttpRequest, slug: str) -> HttpResponse:
         "short_forms": [e for e in entries if e.kind == GlossaryEntry.Kind.GLOSSARY],
         "hard_words": [e for e in entries if e.kind == GlossaryEntry.Kind.JARGON],
         "default_jargon": sorted(DEFAULT_JARGON.items()),
+        "default_jargon_cy": sorted(DEFAULT_JARGON_CY.items()),
     }
     return render(request, "deliberation/glossary.html", context, status=status)
 

@@ -17,9 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import selectors
-from deliberation.easyread.symbols import KEYWORDS, symbol_choices, symbol_label
+from deliberation.easyread.symbols import (
+    KEYWORDS,
+    suggest_symbols,
+    symbol_choices,
+    symbol_label,
+)
 from deliberation.exceptions import DomainError
-from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint
+from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint, WelshStatus
 from deliberation.services import summaries as services
 from deliberation.views import display, easyread
 from deliberation.views.common import facilitator_forum
@@ -97,6 +102,13 @@ def _symbols() -> list[dict[str, str]]:
     ]
 
 
+def _suggested_first(symbols: list[dict[str, str]], text: str) -> list[dict[str, Any]]:
+    """Put the pictures the point's words suggest first, marked as suggestions."""
+    suggested = suggest_symbols(text, display.SYMBOLS)
+    first = [{**s, "suggested": True} for name in suggested for s in symbols if s["name"] == name]
+    return first + [s for s in symbols if s["name"] not in suggested]
+
+
 def _review_page(
     request: HttpRequest,
     forum: Forum,
@@ -108,6 +120,7 @@ def _review_page(
 ) -> HttpResponse:
     """Show the review page; a refused form comes back with what was typed in it."""
     summary = selectors.meeting_summary(meeting)
+    symbols = _symbols()
     points = []
     for point in summary.points.all() if summary else []:
         values = {"text": point.text, "text_cy": point.text_cy, "kind": point.kind,
@@ -122,6 +135,7 @@ def _review_page(
                 "error": error if mine else "",
                 "symbol_label": symbol_label(point.symbol),
                 "checks": _checks(forum, point.text, point.text_cy),
+                "symbols": _suggested_first(symbols, point.text),
             }
         )
     adding = bound["values"] if bound is not None and bound.get("point") == "new" else {}
@@ -134,7 +148,7 @@ def _review_page(
             "summary": summary,
             "state": status_view(summary),
             "points": points,
-            "symbols": _symbols(),
+            "symbols": symbols,
             "kinds": PointKind.choices,
             "error": error,
             "adding": adding,
@@ -214,6 +228,13 @@ def summary_point(request: HttpRequest, slug: str, meeting_id: int, point_id: in
                 actor=request.user,
             )
             said = _("The picture is changed.")
+        elif op in ("welsh_checked", "welsh_kept"):
+            services.summary_point_welsh(
+                point=point,
+                status=WelshStatus.CHECKED if op == "welsh_checked" else WelshStatus.KEPT,
+                actor=request.user,
+            )
+            said = _("Thank you. The Welsh of this point is done.")
         elif op in ("up", "down"):
             services.summary_point_move(
                 point=point, direction="up" if op == "up" else "down", actor=request.user
@@ -261,7 +282,8 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
         messages.error(request, _("Please build the summary first."))
         return redirect(_review_url(forum, meeting))
     candidates = list(selectors.sign_off_candidates(forum))
-    given = {"member": "", "confirmed": False, "note": ""}
+    advice = selectors.summary_points_with_findings(summary)
+    given: dict[str, Any] = {"member": "", "confirmed": False, "note": "", "confirm": set()}
     error = ""
     status = 200
     if request.method == "POST":
@@ -269,6 +291,7 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
             "member": request.POST.get("member", ""),
             "confirmed": request.POST.get("confirmed") == "yes",
             "note": request.POST.get("note", ""),
+            "confirm": {int(v) for v in request.POST.getlist("confirm") if v.isdigit()},
         }
         member = next((m for m in candidates if str(m.pk) == given["member"]), None)
         if member is None:
@@ -278,7 +301,11 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
         else:
             try:
                 services.summary_sign_off(
-                    summary=summary, member=member, note=str(given["note"]), actor=request.user
+                    summary=summary,
+                    member=member,
+                    note=str(given["note"]),
+                    confirmed=given["confirm"],
+                    actor=request.user,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -289,7 +316,15 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
                 )
                 return redirect(_review_url(forum, meeting, "sign-off"))
         status = 400
-    points = [{"point": p, "symbol_label": symbol_label(p.symbol)} for p in summary.points.all()]
+    points = [
+        {
+            "point": p,
+            "symbol_label": symbol_label(p.symbol),
+            "checks": _checks(forum, p.text, p.text_cy) if p.pk in advice else [],
+            "welsh_needs_check": p.welsh_status == WelshStatus.NEEDS_CHECK,
+        }
+        for p in summary.points.all()
+    ]
     return render(
         request,
         "deliberation/summaries/sign_off.html",

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import identity, permissions, selectors
-from deliberation.easyread import delivery
+from deliberation.easyread import delivery, review
 from deliberation.easyread import render as easyread
 from deliberation.exceptions import DomainError
-from deliberation.models import Forum, Meeting, Member, Summary, SummarySend
+from deliberation.models import Forum, Meeting, Member, Summary, SummarySend, WelshStatus
 from deliberation.services import sending
 from deliberation.views.common import facilitator_forum
 
@@ -154,6 +154,13 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
             )
             return redirect("deliberation:summary_send", slug=forum.slug, meeting_id=meeting_id)
     rows = _send_rows(summary)
+    words = selectors.summary_review_words(summary)
+    unchecked = set(
+        summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
+    )
+    unconfirmed = set(selectors.summary_points_with_findings(summary)) - set(
+        summary.findings_confirmed or []
+    )
     return render(
         request,
         "easyread/send.html",
@@ -166,6 +173,8 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
                 1 for r in rows if r["send"] and r["send"].status == SummarySend.Status.TO_PRINT
             ),
             "sent_before": any(r["send"] for r in rows),
+            "welsh_unchecked": review.numbers(words, unchecked),
+            "advice_unconfirmed": review.numbers(words, unconfirmed),
         },
         status=status,
     )

@@ -1204,7 +1204,18 @@
     }
     window.speechSynthesis.cancel();
     var utterance = new window.SpeechSynthesisUtterance(parts.join(". "));
-    utterance.lang = document.documentElement.lang || "en";
+    var lang = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
+    utterance.lang = lang === "cy" ? "cy-GB" : "en-GB";
+    // A voice of the page's language, one on the device first (it works offline).
+    var voices = (window.speechSynthesis.getVoices() || []).filter(function (voice) {
+      return voice.lang.toLowerCase().replace("_", "-").split("-")[0] === lang;
+    });
+    voices.sort(function (a, b) {
+      return (b.localService ? 1 : 0) - (a.localService ? 1 : 0);
+    });
+    if (voices.length) {
+      utterance.voice = voices[0];
+    }
     utterance.rate = 0.9;
     window.speechSynthesis.speak(utterance);
   }

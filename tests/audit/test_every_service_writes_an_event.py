@@ -535,7 +535,14 @@ def _(ctx):
 
 
 def _summary(ctx: dict[str, Any]) -> Any:
-    return summary_services.summary_build(meeting=ctx["meeting"], actor=ctx["lead"])
+    summary = summary_services.summary_build(meeting=ctx["meeting"], actor=ctx["lead"])
+    # Ready for sign-off: its Welsh checked (issue 13).
+    summary.points.update(welsh_status="checked")
+    return summary
+
+
+def _every_point(summary: Any) -> set[int]:
+    return set(summary.points.values_list("pk", flat=True))
 
 
 @scenario("summaries.summary_build", "summary.built")
@@ -548,7 +555,10 @@ def _(ctx):
 def _(ctx):
     summary = _summary(ctx)
     summary_services.summary_sign_off(
-        summary=summary, member=ctx["people"]["lived_experience"][0], actor=ctx["lead"]
+        summary=summary,
+        member=ctx["people"]["lived_experience"][0],
+        confirmed=_every_point(summary),
+        actor=ctx["lead"],
     )
     point = summary.points.order_by("position").first()
     return lambda: summary_services.summary_point_update(
@@ -578,7 +588,17 @@ def _(ctx):
 def _(ctx):
     summary = _summary(ctx)
     member = ctx["people"]["lived_experience"][1]
-    return lambda: summary_services.summary_sign_off(summary=summary, member=member, note="Clear.")
+    return lambda: summary_services.summary_sign_off(
+        summary=summary, member=member, note="Clear.", confirmed=_every_point(summary)
+    )
+
+
+@scenario("summaries.summary_point_welsh", "summary.welsh_checked")
+def _(ctx):
+    point = _summary(ctx).points.order_by("position").first()
+    point.welsh_status = "needs_check"
+    point.save(update_fields=["welsh_status"])
+    return lambda: summary_services.summary_point_welsh(point=point, status="kept")
 
 
 def _signed_summary(ctx: dict[str, Any]) -> Any:

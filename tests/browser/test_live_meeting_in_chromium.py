@@ -105,8 +105,8 @@ def test_voting_works_with_javascript_off(demo, new_context):
     expect(phone.get_by_text("Your vote is saved.").first).to_be_visible()
     ballot = Ballot.objects.get(poll=poll)
     assert (ballot.member.name, ballot.answer) == ("Dev Patel", {"choice": "not_sure"})
-    # The "Read aloud" button needs JavaScript, so it is not offered without it.
-    assert phone.get_by_role("button", name=re.compile("read aloud", re.I)).count() == 0
+    # The "Read this to me" button needs JavaScript, so it is not offered without it.
+    assert phone.get_by_role("button", name=re.compile("read this to me", re.I)).count() == 0
 
 
 def test_the_phone_speaks_welsh(demo, new_context):

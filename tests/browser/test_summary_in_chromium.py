@@ -53,6 +53,8 @@ def test_a_member_reads_the_summary_and_prints_it_large_enough(demo, new_context
 def test_a_facilitator_sends_the_signed_off_summary(demo, new_context):
     summary = _summary(demo)
     forum = demo["forum"]
+    # Signed off here directly, its Welsh checked (the review is tested on its own).
+    summary.points.update(welsh_status="checked")
     summary.signed_off_by = demo["members"]["Amira Khan"]
     summary.signed_off_at = timezone.now()
     summary.save()

@@ -54,7 +54,14 @@ def test_build_edit_pick_a_picture_and_sign_off(demo, new_context):
     first = page.locator("li.summary-point").first
     expect(first.locator(".point-text")).to_have_text("We met at the Riverside Centre.")
     expect(first.locator(".point-picture img")).to_have_attribute("alt", "Getting about")
+    # The English changed and the Welsh did not: the Welsh needs a check (issue 13).
+    expect(first.get_by_text("The Welsh needs a check.")).to_be_visible()
     assert axe_violations(page) == []
+    # Check or keep the Welsh of every point that needs it, one at a time.
+    keep = page.get_by_role("button", name="Keep the Welsh as it is")
+    while keep.count():
+        keep.first.click()
+        expect(page.get_by_text("The Welsh of this point is done.")).to_be_visible()
 
     page.get_by_role("link", name=re.compile("^Sign off")).first.click()
     expect(page.get_by_role("heading", name="Sign off the summary")).to_be_visible()
@@ -62,6 +69,10 @@ def test_build_edit_pick_a_picture_and_sign_off(demo, new_context):
     page.get_by_label("The person with lived experience who read it").select_option(
         label="Amira Khan"
     )
+    # Each point with easy-read advice is confirmed on its own.
+    advice = page.get_by_label(re.compile("has easy-read advice"))
+    for n in range(advice.count()):
+        advice.nth(n).check()
     page.get_by_label("They read every point, and they say it is clear.").check()
     page.get_by_label("What they said (you do not have to)").fill("It is clear. I like the bus.")
     page.get_by_role("button", name="Record the sign-off").click()

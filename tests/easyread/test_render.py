@@ -26,10 +26,10 @@ def test_the_pdf_holds_every_point_one_picture_each_and_the_draft_code(summary):
     # One picture per point, each named by what the point is about.
     assert figures(pdf) == ["The meeting", "Who came", "A decision", "Something to do"]
     assert image_xobjects(pdf) == 0
-    # Not sent yet: a draft note and the forum's record code as it is now.
+    # Not sent yet: a draft note, and no wall of hex for the reader (issue 13).
     assert "This is a draft." in text
     summary.forum.refresh_from_db()
-    assert summary.forum.audit_head in squashed(text)
+    assert summary.forum.audit_head not in squashed(text)
     assert "All emojis designed by OpenMoji" in text
     assert "CC BY-SA 4.0" in text
 
@@ -49,11 +49,14 @@ def test_a_point_without_welsh_words_falls_back_to_english(summary):
     assert squashed(POINTS[1][2]) in text
 
 
-def test_the_record_code_once_sent_replaces_the_draft_note(signed_summary):
+def test_once_sent_a_plain_sentence_about_the_record_replaces_the_draft_note(signed_summary):
     signed_summary.record_code = "ab" * 32
     signed_summary.save()
     text = pdf_text(render.render_pdf(signed_summary))
-    assert "ab" * 32 in squashed(text)
+    assert "ab" * 32 not in squashed(text)
+    assert squashed("We keep a record of this meeting. If anyone changes it, we can tell.") in (
+        squashed(text)
+    )
     assert "draft" not in text
     assert "Amira checked this summary" in text
 
@@ -86,12 +89,12 @@ def test_the_pdf_fetches_only_local_static_files(summary, monkeypatch):
     assert render.render_pdf(summary).startswith(b"%PDF")
 
 
-def test_the_text_version_holds_every_point_and_the_code(signed_summary):
+def test_the_text_version_holds_every_point_and_no_record_code(signed_summary):
     with translation.override("en"):
         text = render.render_text(signed_summary)
     for position, (_kind, _symbol, words, _cy) in enumerate(POINTS, start=1):
         assert f"{position}. {words}" in text
-    assert signed_summary.forum.audit_head[:8] in text
+    assert signed_summary.forum.audit_head[:8] not in text
 
 
 # -- the print stylesheet -------------------------------------------------------------

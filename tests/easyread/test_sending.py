@@ -115,8 +115,10 @@ def test_the_email_has_text_html_and_the_pdf(signed_summary, readers):
         assert squashed(words) in text
     assert len(figures(content)) == len(POINTS)
     signed_summary.refresh_from_db()
-    assert signed_summary.record_code in text
-    assert signed_summary.record_code in message.body
+    # The reader gets a sentence about the record, not its 64-letter code.
+    assert signed_summary.record_code not in text
+    assert signed_summary.record_code not in message.body
+    assert "We keep a record of this meeting." in message.body
 
 
 def test_the_record_code_is_the_audit_head_when_first_sent_and_then_stays(signed_summary, readers):

@@ -126,6 +126,13 @@ def test_a_facilitator_sends_and_resends(facilitator_client, signed_summary, ema
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["emma@example.org"]
     send = SummarySend.objects.get(member=emailed)
     assert "Send again" in html
+    # The record code is a sentence the facilitator can copy into the minutes.
+    signed_summary.refresh_from_db()
+    assert (
+        f"For the minutes: we sent this summary on "
+        f"{signed_summary.first_sent_at:%-d %B %Y}. "
+        f"The record code then was {signed_summary.record_code}."
+    ) in html
     again = facilitator_client.post(url("summary_resend", signed_summary, send.pk))
     assert again.status_code == 302
     send.refresh_from_db()

@@ -161,6 +161,29 @@ VOTES_LAST_TIME = {
 }
 
 
+# The Welsh of the words people wrote in last time's record (a reviewer's translation).
+DEMO_WELSH = {
+    "Getting about: buses and taxis": "Mynd o gwmpas: bysiau a thacsis",
+    "Should we ask for a bus stop outside the day centre?": (
+        "Ddylen ni ofyn am arhosfan bws y tu allan i'r ganolfan ddydd?"
+    ),
+    "We want a bus stop next to the day centre.": (
+        "Rydyn ni eisiau arhosfan bws wrth ymyl y ganolfan ddydd."
+    ),
+    "Put the bus times in easy read on the notice board.": (
+        "Rhoi amserau'r bysiau mewn iaith hawdd ar yr hysbysfwrdd."
+    ),
+    "Ask the council for a bus stop next to the day centre.": (
+        "Gofyn i'r cyngor am arhosfan bws wrth ymyl y ganolfan ddydd."
+    ),
+    "When we meet": "Pryd rydyn ni'n cyfarfod",
+    "Meetings start at 11 o'clock.": "Mae cyfarfodydd yn dechrau am 11 o'r gloch.",
+    "Book the hall from 11 o'clock for next year.": (
+        "Archebu'r neuadd o 11 o'r gloch ar gyfer y flwyddyn nesaf."
+    ),
+}
+
+
 class Command(BaseCommand):
     help = "Create the demo forum (running it again changes nothing) and print its URLs."
 
@@ -191,9 +214,28 @@ class Command(BaseCommand):
         if last_time is not None and not Summary.objects.filter(meeting=last_time).exists():
             from deliberation.services import summaries as summary_services
 
-            summary_services.summary_build(meeting=last_time, actor="seed_demo")
+            summary = summary_services.summary_build(meeting=last_time, actor="seed_demo")
+            self._translate_summary(summary)
             self.stdout.write(self.style.SUCCESS("Demo easy-read summary built (not signed off)."))
         self._print_urls(forum, host.rstrip("/"))
+
+    def _translate_summary(self, summary: Summary) -> None:
+        """Put the Welsh of the words people wrote into the demo summary, as a reviewer would."""
+        from deliberation.services import summaries as summary_services
+
+        for point in summary.points.filter(welsh_status="needs_check").order_by("position"):
+            welsh = point.text_cy
+            for english, cymraeg in DEMO_WELSH.items():
+                welsh = welsh.replace(english, cymraeg)
+            if welsh != point.text_cy:
+                summary_services.summary_point_update(
+                    point=point,
+                    text=point.text,
+                    text_cy=welsh,
+                    symbol=point.symbol,
+                    kind=point.kind,
+                    actor="seed_demo",
+                )
 
     def _seed_contacts(self, forum: Forum) -> None:
         """Give demo members ways to get the summary: email, paper, Welsh, large print."""

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from deliberation.models import Summary, WelshStatus
 from deliberation.services import meetings as meeting_services
+from deliberation.services import summaries as summary_services
 from tests import factories
 from tests.audit.conftest import build_record
 
@@ -40,3 +42,10 @@ def summary_record(forum, meeting, people) -> dict[str, Any]:
         place="the library",
     )
     return {**built, "chat": chat, "next": following}
+
+
+def welsh_done(summary: Summary, actor: Any = None) -> Summary:
+    """Say the Welsh of every point that needs a check is fine, as a reviewer would."""
+    for point in summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK):
+        summary_services.summary_point_welsh(point=point, status=WelshStatus.CHECKED, actor=actor)
+    return summary

@@ -8,6 +8,7 @@ from django.utils import timezone
 from deliberation.models import Summary, SummaryPoint
 from deliberation.services import summaries as services
 from tests import factories
+from tests.easyread.summaries.conftest import welsh_done
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,8 @@ def url(name, forum, meeting, *extra):
 
 @pytest.fixture
 def built(summary_record, meeting, lead) -> Summary:
-    return services.summary_build(meeting=meeting, actor=lead)
+    """The built summary, its Welsh checked by the reviewer (ready for sign-off)."""
+    return welsh_done(services.summary_build(meeting=meeting, actor=lead), lead)
 
 
 def first_point(summary: Summary) -> SummaryPoint:
@@ -80,7 +82,7 @@ def test_build_from_the_review_page(facilitator_client, forum, meeting, summary_
 
     html = page(response)
     assert "The summary is built. Please check every point." in html
-    assert "This is about our meeting: Board meeting." in html
+    assert "We had a meeting on Tuesday 3 March." in html
     assert "Build again" in html
     assert 'alt="Meetings"' in html  # the point's picture has words
     assert "OpenMoji" in html
@@ -118,7 +120,7 @@ def test_bad_input_gives_a_readable_error_and_keeps_what_was_typed(
     assert "Cyfarfod da." in html
     assert '<option value="date" selected>' in html
     point.refresh_from_db()
-    assert point.text == "This is about our meeting: Board meeting."
+    assert point.text == "We had a meeting on Tuesday 3 March."
 
 
 def test_a_picture_we_do_not_have_is_refused(facilitator_client, forum, meeting, built):
@@ -274,7 +276,7 @@ def test_pick_a_picture_on_its_own_page_without_javascript(
 
     point.refresh_from_db()
     assert point.symbol == "transport"
-    assert point.text == "This is about our meeting: Board meeting."
+    assert point.text == "We had a meeting on Tuesday 3 March."
 
 
 def test_every_picture_is_offered_with_its_words(facilitator_client, forum, meeting, built):

@@ -8,13 +8,15 @@ from deliberation.exceptions import InvalidInput, NotAllowed, NotFound
 from deliberation.models import AuditEvent, Member, Role, Summary, SummaryPoint
 from deliberation.services import summaries as services
 from tests import factories
+from tests.easyread.summaries.conftest import welsh_done
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def built(summary_record, meeting, lead) -> Summary:
-    return services.summary_build(meeting=meeting, actor=lead)
+    """The built summary, its Welsh checked by the reviewer (ready for sign-off)."""
+    return welsh_done(services.summary_build(meeting=meeting, actor=lead), lead)
 
 
 def kinds_since(pk: int) -> list[str]:
@@ -33,9 +35,9 @@ def test_build_saves_the_points_in_order_with_a_welsh_draft_of_each(built):
     points = list(built.points.order_by("position"))
 
     assert [p.position for p in points] == list(range(1, len(points) + 1))
-    assert points[0].text == "This is about our meeting: Board meeting."
+    assert points[0].text == "We had a meeting on Tuesday 3 March."
     # The sentences come from the Welsh translations; names and titles stay as written.
-    assert points[0].text_cy == "Mae hyn am ein cyfarfod: Board meeting."
+    assert points[0].text_cy == "Dyddiad ein cyfarfod oedd Dydd Mawrth 3 Mawrth."
     assert all(p.text_cy and p.text_cy != p.text for p in points if p.kind != "decision")
     assert not built.is_signed_off
 
@@ -53,6 +55,7 @@ def test_build_again_replaces_the_points_and_clears_sign_off(built, meeting, peo
     services.summary_point_update(
         point=point, text="Edited.", text_cy="", symbol="idea", kind="meeting", actor=lead
     )
+    welsh_done(built, lead)
     services.summary_sign_off(summary=built, member=people["lived_experience"][0], actor=lead)
     before = last_event()
 
@@ -110,7 +113,7 @@ def test_update_refuses_bad_input_and_keeps_the_point(built, fields, message):
         services.summary_point_update(point=point, **given)
 
     point.refresh_from_db()
-    assert point.text == "This is about our meeting: Board meeting."
+    assert point.text == "We had a meeting on Tuesday 3 March."
 
 
 def test_easy_read_advice_never_blocks_saving(built):
