@@ -349,7 +349,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         poll = self._poll(message.poll)
         assert self.viewer is not None
         permissions.require("poll.facilitate", self.viewer.principal, poll)
-        service(poll=poll, actor=self.viewer.user)
+        service(poll=poll, actor=self.viewer.user, principal=self.viewer.principal)
 
     async def on_hand_count_set(self, message: protocol.Message) -> None:
         await database_sync_to_async(self._hand_count)(message)
@@ -366,6 +366,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             counts=message.counts,
             entered_by=entered_by,
             actor=self.viewer.user,
+            principal=self.viewer.principal,
         )
 
     async def on_agenda_move(self, message: protocol.Message) -> None:
@@ -381,4 +382,6 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             item = AgendaItem.objects.filter(pk=message.item, meeting=meeting).first()
             if item is None:
                 raise NotFound(_("That agenda item is not in this meeting."))
-        meeting_services.agenda_move(meeting=meeting, item=item, actor=self.viewer.user)
+        meeting_services.agenda_move(
+            meeting=meeting, item=item, actor=self.viewer.user, principal=self.viewer.principal
+        )

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from deliberation import realtime
+from deliberation import identity, permissions, realtime
 from deliberation.models import Meeting, Member
 
 Actor = Member | AbstractBaseUser | AnonymousUser | str | None
@@ -22,6 +23,25 @@ def actor_label(actor: Actor) -> str:
     if getattr(actor, "is_authenticated", False):
         return f"user:{actor.pk}"
     return "anonymous"
+
+
+def recheck(
+    principal: identity.Principal | None, rule: str, target: Any, message: str | None = None
+) -> None:
+    """Check the rule again under the change's lock, with the person as they are now.
+
+    The page or socket checked first; between that check and the lock a facilitator may
+    have been made a participant, or a member may have left. No principal: a trusted
+    caller (a management command, the seed data, a test building data).
+    """
+    if principal is None:
+        return
+    permissions.require(rule, identity.refreshed(principal), target, message)
+
+
+def recheck_facilitator(principal: identity.Principal | None, rule: str, target: Any) -> None:
+    """Check a facilitator's rule again under the change's lock (see recheck)."""
+    recheck(principal, rule, target, _("Only a facilitator can do this."))
 
 
 def bump_version(meeting_id: int) -> int:

@@ -47,6 +47,8 @@ NOT_USE_CASES = {
     "common.announce_change": "broadcasts inside the change that writes the event",
     "common.announce_console": "broadcasts inside the change that writes the event",
     "common.bump_version": "part of announce_change, inside an audited change",
+    "common.recheck": "checks a rule inside a change; refuses or lets it go on",
+    "common.recheck_facilitator": "checks a rule inside a change; refuses or lets it go on",
     "polls.poll_spec": "reads a poll",
     "proposals.count_sentences": "pure helper",
     "proposals.refusal": "pure helper: words for a refused move",
