@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions, realtime
-from deliberation.models import Meeting, Member
+from deliberation.models import Forum, Meeting, Member
 
 Actor = Member | AbstractBaseUser | AnonymousUser | str | None
 
@@ -42,6 +42,16 @@ def recheck(
 def recheck_facilitator(principal: identity.Principal | None, rule: str, target: Any) -> None:
     """Check a facilitator's rule again under the change's lock (see recheck)."""
     recheck(principal, rule, target, _("Only a facilitator can do this."))
+
+
+def recheck_forum_facilitator(principal: identity.Principal | None, forum_id: int) -> None:
+    """Check again under the change's lock that the principal facilitates the forum.
+
+    The forum is read only when there is a principal, and apart from the locked row, so
+    a trusted caller costs no query and the row's cached forum is not read early.
+    """
+    if principal is not None:
+        recheck_facilitator(principal, "forum.facilitate", Forum.objects.get(pk=forum_id))
 
 
 def bump_version(meeting_id: int) -> int:

@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
-from deliberation.services.common import Actor, actor_label, announce_change, recheck_facilitator
+from deliberation.services.common import (
+    Actor,
+    actor_label,
+    announce_change,
+    recheck_forum_facilitator,
+)
 
 # The method of a decision made by talking it through, without a vote.
 DISCUSSION = "discussion"
@@ -46,7 +51,7 @@ def decision_record(
         raise InvalidInput(_("That agenda item belongs to another meeting."))
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         decision = Decision.objects.create(
             meeting=meeting,
             forum_id=meeting.forum_id,

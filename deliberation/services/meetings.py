@@ -24,7 +24,7 @@ from deliberation.services.common import (
     actor_label,
     announce_change,
     announce_console,
-    recheck_facilitator,
+    recheck_forum_facilitator,
 )
 from deliberation.services.forums import member_add
 
@@ -87,7 +87,7 @@ def agenda_item_add(
         raise MeetingNotOpen("This meeting has finished.")
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(
             meeting=meeting, position=last + 1, title=title.strip(), description=description
@@ -110,7 +110,7 @@ def meeting_open(
     """Open a meeting so people can join and vote; start at the first agenda item."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status == Meeting.Status.CLOSED:
             raise MeetingNotOpen("This meeting has finished and cannot be opened again.")
         meeting.status = Meeting.Status.OPEN
@@ -139,7 +139,7 @@ def meeting_close(
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         for poll in meeting.polls.filter(status="open"):
             poll_close(poll=poll, actor=actor)
         meeting.status = Meeting.Status.CLOSED
@@ -168,7 +168,7 @@ def agenda_move(
         raise InvalidInput("That agenda item belongs to another meeting.")
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
         meeting.current_item = item
@@ -195,7 +195,7 @@ def meeting_update_settings(
     """Turn choosing one's name from a list on or off."""
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         meeting.allow_name_choice = allow_name_choice
         meeting.save(update_fields=["allow_name_choice"])
         audit.append(
@@ -219,7 +219,7 @@ def meeting_recap_show(
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        recheck_facilitator(principal, "forum.facilitate", meeting.forum)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
         recap = selectors.meeting_recap(meeting)
@@ -370,7 +370,7 @@ def guest_admit(
         attendance = (
             Attendance.objects.select_for_update().select_related("member").get(pk=attendance.pk)
         )
-        recheck_facilitator(principal, "forum.facilitate", attendance.member.forum)
+        recheck_forum_facilitator(principal, attendance.member.forum_id)
         if attendance.status != Attendance.Status.WAITING:
             raise InvalidInput("This person is not waiting to join.")
         member = attendance.member
@@ -410,7 +410,7 @@ def attendance_release(
     """
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
-        recheck_facilitator(principal, "forum.facilitate", attendance.meeting.forum)
+        recheck_forum_facilitator(principal, attendance.meeting.forum_id)
         attendance.device_token = ""
         attendance.claim_token = ""
         attendance.save(update_fields=["device_token", "claim_token"])
@@ -461,7 +461,7 @@ def attendance_claim_decide(
         attendance = (
             Attendance.objects.select_for_update().select_related("meeting").get(pk=attendance.pk)
         )
-        recheck_facilitator(principal, "forum.facilitate", attendance.meeting.forum)
+        recheck_forum_facilitator(principal, attendance.meeting.forum_id)
         if not attendance.claim_token:
             raise InvalidInput(_("Nobody is asking for this name now."))
         if confirm:

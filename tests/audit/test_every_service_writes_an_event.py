@@ -49,6 +49,7 @@ NOT_USE_CASES = {
     "common.bump_version": "part of announce_change, inside an audited change",
     "common.recheck": "checks a rule inside a change; refuses or lets it go on",
     "common.recheck_facilitator": "checks a rule inside a change; refuses or lets it go on",
+    "common.recheck_forum_facilitator": "checks a rule inside a change; refuses or lets it go on",
     "polls.poll_spec": "reads a poll",
     "proposals.count_sentences": "pure helper",
     "proposals.refusal": "pure helper: words for a refused move",
