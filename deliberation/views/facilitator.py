@@ -85,7 +85,7 @@ def _first_error(form: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def forums(request: HttpRequest) -> HttpResponse:
     """List the forums this person facilitates; staff can start a new one."""
-    may_create = permissions.can("forum.create", request.user)
+    may_create = permissions.can("forum.create", identity.Principal(user=request.user))
     form = ForumForm(request.POST or None) if may_create else None
     status = 200
     if request.method == "POST":

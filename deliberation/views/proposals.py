@@ -646,11 +646,9 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
 def proposal_photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
     """Send a proposal's photo to members of the forum only."""
     forum = _forum(slug)
-    viewer(request, forum)
+    who = viewer(request, forum)
     photo = get_object_or_404(ProposalPhoto, pk=photo_id, proposal__forum=forum)
-    if photo.proposal.is_hidden and not permissions.can(
-        "proposal.hide", viewer(request, forum), photo.proposal
-    ):
+    if photo.proposal.is_hidden and not permissions.can("proposal.hide", who, photo.proposal):
         raise Http404
     try:
         handle = photo.image.open("rb")
@@ -705,9 +703,7 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                     _("The proposals are on the agenda of %(meeting)s, with a vote ready.")
                     % {"meeting": data["meeting"].title},
                 )
-                if request.user.is_authenticated and permissions.can(
-                    "forum.facilitate", request.user, forum
-                ):
+                if permissions.can("forum.facilitate", who, forum):
                     url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
                     return redirect(f"{url}#poll-{scheduled.poll.pk}")
                 return redirect("deliberation:proposals", slug=forum.slug)
