@@ -13,9 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions, protocol, realtime, selectors, socket_limits
-from deliberation.exceptions import DomainError, NotAllowed, NotFound, WrongMeeting
-from deliberation.models import AgendaItem, Meeting, Member, Poll
-from deliberation.services import meetings as meeting_services
+from deliberation.exceptions import DomainError, NotAllowed
+from deliberation.models import Meeting, Member
 from deliberation.services import polls as poll_services
 
 logger = logging.getLogger(__name__)
@@ -321,64 +320,3 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         )
         assert supported is not None
         return supported
-
-    def _poll(self, poll_id: int | None) -> Poll:
-        assert self.viewer is not None
-        poll = Poll.objects.select_related("forum").filter(pk=poll_id or 0).first()
-        if poll is None:
-            raise NotFound(_("We could not find that vote."))
-        if poll.meeting_id != self.viewer.meeting_id:
-            raise WrongMeeting()
-        return poll
-
-    # -- facilitator messages ------------------------------------------------------
-
-    def _require_facilitator(self) -> None:
-        assert self.viewer is not None
-        if self.viewer.audience != "facilitator":
-            raise NotAllowed(_("Only the facilitator can do that."))
-
-    async def on_poll_open(self, message: protocol.Message) -> None:
-        await database_sync_to_async(self._poll_action)(message, poll_services.poll_open)
-
-    async def on_poll_close(self, message: protocol.Message) -> None:
-        await database_sync_to_async(self._poll_action)(message, poll_services.poll_close)
-
-    def _poll_action(self, message: protocol.Message, service: Any) -> None:
-        self._require_facilitator()
-        poll = self._poll(message.poll)
-        assert self.viewer is not None
-        permissions.require("poll.facilitate", self.viewer.principal, poll)
-        service(poll=poll, actor=self.viewer.user)
-
-    async def on_hand_count_set(self, message: protocol.Message) -> None:
-        await database_sync_to_async(self._hand_count)(message)
-
-    def _hand_count(self, message: protocol.Message) -> None:
-        self._require_facilitator()
-        poll = self._poll(message.poll)
-        assert self.viewer is not None
-        permissions.require("poll.facilitate", self.viewer.principal, poll)
-        entered_by = Member.objects.filter(forum_id=poll.forum_id, user=self.viewer.user).first()
-        poll_services.hand_count_set(
-            poll=poll,
-            constituency=message.constituency or "",
-            counts=message.counts,
-            entered_by=entered_by,
-            actor=self.viewer.user,
-        )
-
-    async def on_agenda_move(self, message: protocol.Message) -> None:
-        await database_sync_to_async(self._agenda_move)(message)
-
-    def _agenda_move(self, message: protocol.Message) -> None:
-        self._require_facilitator()
-        assert self.viewer is not None
-        meeting = Meeting.objects.select_related("forum").get(pk=self.viewer.meeting_id)
-        permissions.require("forum.facilitate", self.viewer.principal, meeting.forum)
-        item = None
-        if message.item is not None:
-            item = AgendaItem.objects.filter(pk=message.item, meeting=meeting).first()
-            if item is None:
-                raise NotFound(_("That agenda item is not in this meeting."))
-        meeting_services.agenda_move(meeting=meeting, item=item, actor=self.viewer.user)

@@ -188,6 +188,15 @@ class Principal:
         return bool(getattr(self.user, "is_authenticated", False))
 
 
+def member_principal(member: Member) -> Principal:
+    """Return the principal of a forum member acting as themselves, for a trusted caller.
+
+    A management command, the seed data or a test names the member who acts; a page or
+    a socket passes the principal it read from the request instead.
+    """
+    return Principal(forum_id=member.forum_id, member=member)
+
+
 def _principal(session: Any, user: Any, forum: Forum | None, meeting: Meeting | None) -> Principal:
     forum_id = forum.pk if forum is not None else (meeting.forum_id if meeting else None)
     member = forum_member_for(session, user, forum_id) if forum_id is not None else None

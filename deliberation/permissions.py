@@ -1,9 +1,24 @@
-"""Who may do what: predicates of the `rules` package, shared by views and consumers.
+"""Who may do what: predicates of the `rules` package, shared by views, consumers, services.
 
-Every rule takes the principal (identity.Principal: who is asking) and a target. A
+A rule's first argument is the principal (identity.Principal: who is asking), read once
+by identity.principal_for_request or principal_for_scope, and its second the target. A
 facilitator's powers come from their login only; a name picked at a meeting reaches that
 meeting's votes only; the forum (its record and threads) needs a login or a personal link.
-Until every caller passes a Principal, a bare user or Member is still understood.
+A trusted caller naming a member acting as themselves passes identity.member_principal.
+
+Three rules deliberately name someone other than the asker, as a Member:
+
+- `poll.vote` (principal or Member): may this voter vote here? Given a Principal it is
+  the asker voting as themselves (a meeting's poll: as who they joined it as); given a
+  Member it names the voter, e.g. the person a supporter votes with, or a voter the
+  ballot service reads again under the poll's lock.
+- `member.assist` (principal or Member): may this supporter vote with the other? Given
+  a Member it names the phone's member, read again under the poll's lock.
+- `summary.sign_off` (Member): may this member sign off the summary? It names the
+  checker a facilitator picks, never the asker (who is the facilitator).
+
+Any other first argument (a bare user or Member) is refused with a TypeError, so a caller
+that forgot the principal fails loudly instead of being let in or turned away quietly.
 """
 
 from typing import Any
@@ -16,29 +31,33 @@ from deliberation.identity import Principal
 from deliberation.models import Constituency, Forum, Member, Poll, Role
 
 
-def user_of(who: Any) -> Any:
-    """Return the signed-in user behind a principal (or the user given)."""
-    return who.user if isinstance(who, Principal) else who
+def _principal(who: Any) -> Principal:
+    """Return the principal given; refuse anything else (a bare user or Member)."""
+    if not isinstance(who, Principal):
+        raise TypeError(f"A rule needs the principal who asks, not {type(who).__name__}.")
+    return who
 
 
-def forum_member_of(who: Any) -> Member | None:
+def user_of(who: Principal) -> Any:
+    """Return the signed-in user behind a principal."""
+    return _principal(who).user
+
+
+def forum_member_of(who: Principal) -> Member | None:
     """Return the forum member (by login or personal link) behind a principal."""
-    if isinstance(who, Principal):
-        return who.member
-    return who if isinstance(who, Member) else None
+    return _principal(who).member
 
 
-def meeting_member_of(who: Any, meeting_id: int | None) -> Member | None:
+def meeting_member_of(who: Principal, meeting_id: int | None) -> Member | None:
     """Return who this principal joined the meeting as; a forum member never counts here."""
-    if isinstance(who, Principal):
-        if meeting_id is None or who.meeting_id != meeting_id:
-            return None
-        return who.meeting_member
-    return who if isinstance(who, Member) else None
+    who = _principal(who)
+    if meeting_id is None or who.meeting_id != meeting_id:
+        return None
+    return who.meeting_member
 
 
 @rules.predicate
-def is_forum_facilitator(who: Any, forum: Forum | None) -> bool:
+def is_forum_facilitator(who: Principal, forum: Forum | None) -> bool:
     """Is this signed-in user a facilitator of the forum?"""
     user = user_of(who)
     if forum is None or not getattr(user, "is_authenticated", False):
@@ -51,21 +70,24 @@ def is_forum_facilitator(who: Any, forum: Forum | None) -> bool:
 
 
 @rules.predicate
-def is_staff_user(user: Any) -> bool:
-    """Can this user create forums (back-office staff)?"""
+def is_staff_user(who: Principal) -> bool:
+    """Can this signed-in user create forums (back-office staff)?"""
+    user = user_of(who)
     return bool(getattr(user, "is_authenticated", False) and user.is_staff)
 
 
-def _voter(who: Any, poll: Poll | None) -> Member | None:
+def _voter(who: Principal | Member, poll: Poll | None) -> Member | None:
     if poll is None:
         return None
+    if isinstance(who, Member):
+        return who  # the voter, named (see the module's docstring)
     if poll.meeting_id is not None:
         return meeting_member_of(who, poll.meeting_id)
     return forum_member_of(who)
 
 
 @rules.predicate
-def can_vote_in(who: Any, poll: Poll | None) -> bool:
+def can_vote_in(who: Principal | Member, poll: Poll | None) -> bool:
     """May this member vote in this poll (a meeting's poll: as who they joined it as)?"""
     member = _voter(who, poll)
     return (
@@ -77,12 +99,12 @@ def can_vote_in(who: Any, poll: Poll | None) -> bool:
 
 
 @rules.predicate
-def supports_member(who: Any, other: Member | None) -> bool:
+def supports_member(who: Principal | Member, other: Member | None) -> bool:
     """Is this member a supporter of the other?"""
-    if isinstance(who, Principal):
-        member = who.meeting_member or who.member
+    if isinstance(who, Member):
+        member: Member | None = who
     else:
-        member = who
+        member = _principal(who).meeting_member or who.member
     return (
         member is not None
         and other is not None
@@ -94,7 +116,7 @@ def supports_member(who: Any, other: Member | None) -> bool:
 
 
 @rules.predicate
-def is_poll_facilitator(who: Any, poll: Poll | None) -> bool:
+def is_poll_facilitator(who: Principal, poll: Poll | None) -> bool:
     """Is this user a facilitator of the poll's forum?"""
     return poll is not None and is_forum_facilitator(who, poll.forum)
 
@@ -130,8 +152,8 @@ def voter_for(me: Member, for_member_id: int | None, poll: Poll) -> Member:
 
 
 # -- proposal threads ------------------------------------------------------------------
-# `who` is the Member this browser is in the forum (see identity.forum_member_for), or
-# None for someone outside it. Observers read; outsiders see nothing.
+# `who` is the principal; its forum member (identity.forum_member_for) is None for
+# someone outside the forum. Observers read; outsiders see nothing.
 
 WRITING_ROLES: frozenset[str] = frozenset({Role.PARTICIPANT, Role.SUPPORTER, Role.FACILITATOR})
 
@@ -143,50 +165,53 @@ def _forum_id(target: Any) -> int | None:
 
 
 @rules.predicate
-def is_forum_reader(who: Any, target: Any) -> bool:
+def is_forum_reader(who: Principal, target: Any) -> bool:
     """Is this an active member of the forum the target belongs to (by login or link)?"""
-    who = forum_member_of(who)
+    return _reads(forum_member_of(who), target)
+
+
+def _reads(member: Member | None, target: Any) -> bool:
     return (
-        isinstance(who, Member)
-        and who.is_active
+        member is not None
+        and member.is_active
         and target is not None
-        and who.forum_id == _forum_id(target)
+        and member.forum_id == _forum_id(target)
     )
 
 
 @rules.predicate
-def is_forum_writer(who: Any, target: Any) -> bool:
+def is_forum_writer(who: Principal, target: Any) -> bool:
     """May this member write in the forum (everyone but observers)?"""
     member = forum_member_of(who)
-    return is_forum_reader(member, target) and str(member.role) in WRITING_ROLES  # type: ignore[union-attr]
+    return member is not None and _reads(member, target) and str(member.role) in WRITING_ROLES
 
 
 @rules.predicate
-def is_forum_lead(who: Any, target: Any) -> bool:
+def is_forum_lead(who: Principal, target: Any) -> bool:
     """Is this member a facilitator of the forum the target belongs to?"""
     member = forum_member_of(who)
-    return is_forum_reader(member, target) and member.role == Role.FACILITATOR  # type: ignore[union-attr]
+    return member is not None and _reads(member, target) and member.role == Role.FACILITATOR
 
 
 @rules.predicate
-def is_author(who: Any, target: Any) -> bool:
+def is_author(who: Principal, target: Any) -> bool:
     """Did this member write the proposal or comment?"""
     member = forum_member_of(who)
     return member is not None and getattr(target, "author_id", None) == member.pk
 
 
 @rules.predicate
-def is_comment_reader(who: Any, comment: Any) -> bool:
+def is_comment_reader(who: Principal, comment: Any) -> bool:
     return comment is not None and is_forum_reader(who, comment.proposal)
 
 
 @rules.predicate
-def is_comment_writer(who: Any, comment: Any) -> bool:
+def is_comment_writer(who: Principal, comment: Any) -> bool:
     return comment is not None and is_forum_writer(who, comment.proposal)
 
 
 @rules.predicate
-def is_comment_lead(who: Any, comment: Any) -> bool:
+def is_comment_lead(who: Principal, comment: Any) -> bool:
     return comment is not None and is_forum_lead(who, comment.proposal)
 
 
@@ -208,19 +233,19 @@ permissions.add_rule("easyread.check", is_forum_writer)
 
 
 # -- the record: decisions and "you said, we did" ---------------------------------------
-# `who` is the Member this browser is in the forum (identity.record_member). Signed-in
-# facilitators (forum.facilitate) may do all of these from their pages as well.
+# `who` is the principal; its forum member is by login or link (identity.record_member).
+# Signed-in facilitators (forum.facilitate) may do all of these from their pages as well.
 
 
 @rules.predicate
-def is_action_owner(who: Any, action: Any) -> bool:
+def is_action_owner(who: Principal, action: Any) -> bool:
     """Is this member the one who said they would do the action?"""
     member = forum_member_of(who)
     return member is not None and action is not None and action.owner_id == member.pk
 
 
 @rules.predicate
-def is_open_action(who: Any, action: Any) -> bool:
+def is_open_action(who: Principal, action: Any) -> bool:
     """Is the action still planned or being done (not done, not stopped)?"""
     return action is not None and action.is_open
 

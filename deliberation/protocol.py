@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import methods, textcheck
+from deliberation import textcheck
 
 
 class ProtocolError(Exception):
@@ -33,27 +33,20 @@ class Message:
     type: str
     ref: str | None = None
     poll: int | None = None
-    item: int | None = None
     client_id: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
     for_member: int | None = None
     token: str | None = None
-    constituency: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
 
 
-PARTICIPANT_TYPES = frozenset({"ping", "snapshot.request", "ballot.cast"})
-FACILITATOR_TYPES = frozenset({"poll.open", "poll.close", "agenda.move", "hand_count.set"})
-TYPES = PARTICIPANT_TYPES | FACILITATOR_TYPES
+# What a socket may send. A facilitator's changes (open or close a vote, move the agenda,
+# count hands) go through the console's forms only: one path for every change.
+TYPES = frozenset({"ping", "snapshot.request", "ballot.cast"})
 FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields) besides "type" and "ref"
     "ping": (set(), set()),
     "snapshot.request": (set(), set()),
     "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member", "token"}),
-    "poll.open": ({"poll"}, set()),
-    "poll.close": ({"poll"}, set()),
-    "agenda.move": ({"item"}, set()),
-    "hand_count.set": ({"poll", "constituency", "counts"}, set()),
 }
 
 
@@ -116,25 +109,6 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
 def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
     if kind in ("ping", "snapshot.request"):
         return Message(type=kind, ref=ref)
-    if kind in ("poll.open", "poll.close"):
-        return Message(type=kind, ref=ref, poll=_id(data, "poll"))
-    if kind == "agenda.move":
-        return Message(type=kind, ref=ref, item=_id(data, "item", nullable=True))
-    if kind == "hand_count.set":
-        constituency = data["constituency"]
-        if constituency not in methods.CONSTITUENCIES:
-            raise ProtocolError("invalid", _("Please choose a group."))
-        counts = data["counts"]
-        if not isinstance(counts, dict) or len(counts) > 10:
-            raise ProtocolError("invalid", _("The counts could not be read."))
-        for key, value in counts.items():
-            if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int):
-                raise ProtocolError("invalid", _("Counts must be whole numbers."))
-            if not 0 <= value <= 10_000:
-                raise ProtocolError("invalid", _("Counts must be from 0 to 10000."))
-        return Message(
-            type=kind, ref=ref, poll=_id(data, "poll"), constituency=constituency, counts=counts
-        )
     # ballot.cast
     client_id = data["client_id"]
     try:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from deliberation import permissions
+from deliberation import identity, permissions
 from deliberation.exceptions import DomainError
 from deliberation.models import Role
 from deliberation.services import polls as poll_services
@@ -90,4 +90,4 @@ def test_who_can_facilitate(forum, facilitator_user, who, allowed):
         user.save()
     else:
         user = AnonymousUser()
-    assert permissions.can("forum.facilitate", user, forum) is allowed
+    assert permissions.can("forum.facilitate", identity.Principal(user=user), forum) is allowed

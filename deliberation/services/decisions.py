@@ -3,10 +3,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from deliberation import audit
+from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
-from deliberation.services.common import Actor, actor_label, announce_change
+from deliberation.services.common import (
+    Actor,
+    actor_label,
+    announce_change,
+    recheck_forum_facilitator,
+)
 
 # The method of a decision made by talking it through, without a vote.
 DISCUSSION = "discussion"
@@ -23,6 +28,7 @@ def decision_record(
     agenda_item: AgendaItem | None = None,
     recorded_by: Member | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Decision:
     """Record what the meeting decided, frozen with the poll's result and who was there.
 
@@ -44,6 +50,8 @@ def decision_record(
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise InvalidInput(_("That agenda item belongs to another meeting."))
     with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        recheck_forum_facilitator(principal, meeting.forum_id)
         decision = Decision.objects.create(
             meeting=meeting,
             forum_id=meeting.forum_id,
@@ -101,7 +109,12 @@ def _check_back_question(decision: Decision) -> str:
 
 
 def decision_check_back(
-    *, decision: Decision, meeting: Meeting, method: str = "traffic_light", actor: Actor = None
+    *,
+    decision: Decision,
+    meeting: Meeting,
+    method: str = "traffic_light",
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Poll:
     """Make a poll asking the meeting "Is this what we agreed?" about a decision.
 
@@ -120,4 +133,5 @@ def decision_check_back(
         method=method,
         check_back_of=decision,
         actor=actor,
+        principal=principal,
     )

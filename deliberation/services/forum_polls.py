@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, permissions, realtime
+from deliberation import audit, identity, permissions, realtime
 from deliberation.exceptions import InvalidInput, PollNotOpen
 from deliberation.models import (
     Ballot,
@@ -22,7 +22,7 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
-from deliberation.services.common import Actor, actor_label
+from deliberation.services.common import Actor, actor_label, recheck
 from deliberation.services.polls import OptionInput, poll_close, poll_create, poll_open
 
 
@@ -40,15 +40,16 @@ def forum_poll_create(
     results_hidden: bool = False,
     mirror_of: Poll | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Poll:
     """Make a poll for the whole forum that opens and closes at set times.
 
     With `mirror_of` (a meeting's poll), it asks the same question with the same
     options and settings, so its ballots can later be counted with the meeting's.
     """
-    permissions.require(
-        "forum_poll.manage", by, forum, _("Only a facilitator can start a forum vote.")
-    )
+    asker = principal if principal is not None else identity.member_principal(by)
+    refused = _("Only a facilitator can start a forum vote.")
+    permissions.require("forum_poll.manage", asker, forum, refused)
     if closes_at <= opens_at:
         raise InvalidInput(_("The vote must close after it opens."))
     if closes_at <= timezone.now():
@@ -71,6 +72,7 @@ def forum_poll_create(
             "lived_experience_consent": mirror_of.lived_experience_consent,
         }
     with transaction.atomic():
+        recheck(asker, "forum_poll.manage", forum, refused)
         poll = poll_create(
             forum=forum,
             question=question,
@@ -144,7 +146,12 @@ def forum_polls_tick(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def forum_poll_count_in(
-    *, forum_poll: Poll, meeting_poll: Poll, by: Member, actor: Actor = None
+    *,
+    forum_poll: Poll,
+    meeting_poll: Poll,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> dict[str, int]:
     """Count a closed forum poll's ballots with a meeting's poll, marked as remote votes.
 
@@ -152,9 +159,9 @@ def forum_poll_count_in(
     two cannot be matched to people, so it is counted in only before anyone who voted
     between meetings has voted in the meeting; they then cannot vote again there.
     """
-    permissions.require(
-        "forum_poll.manage", by, forum_poll, _("Only a facilitator can count these votes in.")
-    )
+    asker = principal if principal is not None else identity.member_principal(by)
+    refused = _("Only a facilitator can count these votes in.")
+    permissions.require("forum_poll.manage", asker, forum_poll, refused)
     schedule = ForumPollSchedule.objects.filter(poll=forum_poll).first()
     if schedule is None:
         raise InvalidInput(_("That is not a vote between meetings."))
@@ -175,6 +182,7 @@ def forum_poll_count_in(
         schedule = ForumPollSchedule.objects.select_for_update().get(pk=schedule.pk)
         forum_poll = Poll.objects.get(pk=forum_poll.pk)
         meeting_poll = Poll.objects.select_for_update().get(pk=meeting_poll.pk)
+        recheck(asker, "forum_poll.manage", forum_poll, refused)
         if not forum_poll.is_closed:
             raise InvalidInput(_("Please wait until the vote between meetings has closed."))
         if meeting_poll.is_closed:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from deliberation import audit, realtime
+from deliberation import audit, identity, realtime
 from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
 from deliberation.models import (
     AgendaItem,
@@ -19,7 +19,13 @@ from deliberation.models import (
     Role,
     new_join_code,
 )
-from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+from deliberation.services.common import (
+    Actor,
+    actor_label,
+    announce_change,
+    announce_console,
+    recheck_forum_facilitator,
+)
 from deliberation.services.forums import member_add
 
 
@@ -67,7 +73,12 @@ def meeting_create(
 
 
 def agenda_item_add(
-    *, meeting: Meeting, title: str, description: str = "", actor: Actor = None
+    *,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> AgendaItem:
     """Add an item at the end of a meeting's agenda."""
     if not title.strip():
@@ -76,6 +87,7 @@ def agenda_item_add(
         raise MeetingNotOpen("This meeting has finished.")
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        recheck_forum_facilitator(principal, meeting.forum_id)
         last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(
             meeting=meeting, position=last + 1, title=title.strip(), description=description
@@ -92,10 +104,13 @@ def agenda_item_add(
     return item
 
 
-def meeting_open(*, meeting: Meeting, actor: Actor = None) -> Meeting:
+def meeting_open(
+    *, meeting: Meeting, actor: Actor = None, principal: identity.Principal | None = None
+) -> Meeting:
     """Open a meeting so people can join and vote; start at the first agenda item."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status == Meeting.Status.CLOSED:
             raise MeetingNotOpen("This meeting has finished and cannot be opened again.")
         meeting.status = Meeting.Status.OPEN
@@ -116,12 +131,15 @@ def meeting_open(*, meeting: Meeting, actor: Actor = None) -> Meeting:
     return meeting
 
 
-def meeting_close(*, meeting: Meeting, actor: Actor = None) -> Meeting:
+def meeting_close(
+    *, meeting: Meeting, actor: Actor = None, principal: identity.Principal | None = None
+) -> Meeting:
     """Finish a meeting; any poll still open is closed first."""
     from deliberation.services.polls import poll_close
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         for poll in meeting.polls.filter(status="open"):
             poll_close(poll=poll, actor=actor)
         meeting.status = Meeting.Status.CLOSED
@@ -138,12 +156,19 @@ def meeting_close(*, meeting: Meeting, actor: Actor = None) -> Meeting:
     return meeting
 
 
-def agenda_move(*, meeting: Meeting, item: AgendaItem | None, actor: Actor = None) -> Meeting:
+def agenda_move(
+    *,
+    meeting: Meeting,
+    item: AgendaItem | None,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Meeting:
     """Move the meeting to an agenda item; every screen follows."""
     if item is not None and item.meeting_id != meeting.pk:
         raise InvalidInput("That agenda item belongs to another meeting.")
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
         meeting.current_item = item
@@ -161,10 +186,16 @@ def agenda_move(*, meeting: Meeting, item: AgendaItem | None, actor: Actor = Non
 
 
 def meeting_update_settings(
-    *, meeting: Meeting, allow_name_choice: bool, actor: Actor = None
+    *,
+    meeting: Meeting,
+    allow_name_choice: bool,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Meeting:
     """Turn choosing one's name from a list on or off."""
     with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        recheck_forum_facilitator(principal, meeting.forum_id)
         meeting.allow_name_choice = allow_name_choice
         meeting.save(update_fields=["allow_name_choice"])
         audit.append(
@@ -176,12 +207,19 @@ def meeting_update_settings(
     return meeting
 
 
-def meeting_recap_show(*, meeting: Meeting, shown: bool, actor: Actor = None) -> Meeting:
+def meeting_recap_show(
+    *,
+    meeting: Meeting,
+    shown: bool,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Meeting:
     """Show or hide "Last time we decided ... Here is what happened" on the projector."""
     from deliberation import selectors
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
         recap = selectors.meeting_recap(meeting)
@@ -325,12 +363,14 @@ def guest_admit(
     constituency: str | None = None,
     admit: bool = True,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Attendance:
     """Let a waiting guest in, optionally correcting their group; or turn them away."""
     with transaction.atomic():
         attendance = (
             Attendance.objects.select_for_update().select_related("member").get(pk=attendance.pk)
         )
+        recheck_forum_facilitator(principal, attendance.member.forum_id)
         if attendance.status != Attendance.Status.WAITING:
             raise InvalidInput("This person is not waiting to join.")
         member = attendance.member
@@ -360,7 +400,9 @@ def guest_admit(
     return attendance
 
 
-def attendance_release(*, attendance: Attendance, actor: Actor = None) -> Attendance:
+def attendance_release(
+    *, attendance: Attendance, actor: Actor = None, principal: identity.Principal | None = None
+) -> Attendance:
     """Untie a name from the phone that claimed it, so the person can join again.
 
     That phone is signed out of the name at once: its open socket is closed and its
@@ -368,6 +410,7 @@ def attendance_release(*, attendance: Attendance, actor: Actor = None) -> Attend
     """
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        recheck_forum_facilitator(principal, attendance.meeting.forum_id)
         attendance.device_token = ""
         attendance.claim_token = ""
         attendance.save(update_fields=["device_token", "claim_token"])
@@ -407,13 +450,18 @@ def attendance_claim(
 
 
 def attendance_claim_decide(
-    *, attendance: Attendance, confirm: bool, actor: Actor = None
+    *,
+    attendance: Attendance,
+    confirm: bool,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Attendance:
     """Give a name to the phone that asked for it, or refuse; the old phone is signed out."""
     with transaction.atomic():
         attendance = (
             Attendance.objects.select_for_update().select_related("meeting").get(pk=attendance.pk)
         )
+        recheck_forum_facilitator(principal, attendance.meeting.forum_id)
         if not attendance.claim_token:
             raise InvalidInput(_("Nobody is asking for this name now."))
         if confirm:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliberation import audit, methods, permissions, realtime
+from deliberation import audit, identity, methods, permissions, realtime
 from deliberation.exceptions import (
     AlreadyVotedSecret,
     DomainError,
@@ -42,7 +42,13 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
-from deliberation.services.common import Actor, actor_label, announce_change, announce_console
+from deliberation.services.common import (
+    Actor,
+    actor_label,
+    announce_change,
+    announce_console,
+    recheck_facilitator,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +106,13 @@ def poll_create(
     lived_experience_consent: bool = False,
     check_back_of: Decision | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Poll:
     """Create a poll, not yet open, with its options.
 
     A check-back poll (`check_back_of`) asks whether an earlier decision is what the
-    forum agreed: a yes/no or traffic light question about that decision.
+    forum agreed: a yes/no or traffic light question about that decision. With a
+    principal, forum.facilitate is checked again inside the transaction.
     """
     if not question.strip():
         raise InvalidInput(_("Please write the question."))
@@ -147,6 +155,7 @@ def poll_create(
     if weighting not in methods.WEIGHTINGS:
         raise InvalidInput(_("Please choose how votes are weighed."))
     with transaction.atomic():
+        recheck_facilitator(principal, "forum.facilitate", forum)
         poll = Poll.objects.create(
             forum=forum,
             meeting=meeting,
@@ -197,7 +206,9 @@ def _settings_payload(poll: Poll) -> dict[str, Any]:
     }
 
 
-def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> Poll:
+def poll_update_settings(
+    *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None, **changes: Any
+) -> Poll:
     """Change a poll's settings; once it is open, only hiding results is allowed.
 
     A secret poll never becomes named and hidden results are never shown early, so
@@ -217,6 +228,7 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
         raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
         if poll.status != Poll.Status.DRAFT:
             for field, value in changes.items():
                 if getattr(poll, field) == value:
@@ -249,7 +261,9 @@ def poll_update_settings(*, poll: Poll, actor: Actor = None, **changes: Any) -> 
     return poll
 
 
-def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
+def poll_open(
+    *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None
+) -> Poll:
     """Open a poll for voting; a meeting has one open poll at a time.
 
     A poll on an agenda item moves the meeting to that item, so every screen shows the
@@ -260,6 +274,7 @@ def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
 
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
         if poll.status != Poll.Status.DRAFT:
             raise InvalidInput(_("This vote has already been opened."))
         if poll.meeting_id is not None:
@@ -284,7 +299,9 @@ def poll_open(*, poll: Poll, actor: Actor = None) -> Poll:
     return poll
 
 
-def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
+def poll_close(
+    *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None
+) -> Poll:
     """Close a poll, freeze its result and seal its ballots under a Merkle root.
 
     The poll's row lock keeps every ballot out once the seal is computed, and the
@@ -295,6 +312,7 @@ def poll_close(*, poll: Poll, actor: Actor = None) -> Poll:
 
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
         if poll.status != Poll.Status.OPEN:
             raise PollNotOpen(_("Only an open vote can be closed."))
         poll.status = Poll.Status.CLOSED
@@ -450,6 +468,8 @@ class BallotRequest:
     secret_token: str | None = None
     # The phone's device token: if given, the name must still be tied to that phone.
     device_token: str | None = None
+    # Who entered a paper ballot, checked again under the poll's lock (None: trusted).
+    principal: identity.Principal | None = None
 
 
 def ballot_cast(
@@ -463,10 +483,14 @@ def ballot_cast(
     secret_token: str | None = None,
     meeting: Meeting | None = None,
     device_token: str | None = None,
+    principal: identity.Principal | None = None,
 ) -> CastResult:
-    """Record one ballot; the last answer of a member counts, a resent client id counts once."""
+    """Record one ballot; the last answer of a member counts, a resent client id counts once.
+
+    A paper ballot's principal (the facilitator entering it) is checked under the lock.
+    """
     request = BallotRequest(
-        answer, client_id, voter, cast_by, paper_constituency, secret_token, device_token
+        answer, client_id, voter, cast_by, paper_constituency, secret_token, device_token, principal
     )
     outcome = ballots_cast(
         poll_id=poll.pk, requests=[request], meeting_id=meeting.pk if meeting else None
@@ -666,6 +690,7 @@ class _BallotBatch:
         """Decide whose vote this is and how it was cast; refuse what is not allowed."""
         voter, cast_by = request.voter, request.cast_by
         if voter is None:
+            recheck_facilitator(request.principal, "poll.facilitate", self.poll)
             if cast_by is None or request.paper_constituency not in Constituency.values:
                 raise InvalidInput(_("A paper vote needs the group of the person who voted."))
             return Source.PAPER, str(request.paper_constituency)
@@ -809,6 +834,7 @@ def hand_count_set(
     counts: Mapping[str, int],
     entered_by: Member | None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> list[HandCount]:
     """Set the show-of-hands or paper counts of one group for a single-choice poll."""
     if not poll.is_single_choice:
@@ -833,6 +859,7 @@ def hand_count_set(
         )
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
         if poll.status == Poll.Status.CLOSED:
             raise PollClosed(_("This vote has closed. The counts were not changed."))
         if poll.status != Poll.Status.OPEN:

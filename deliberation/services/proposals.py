@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, markdown, permissions, photos
+from deliberation import audit, identity, markdown, permissions, photos
 from deliberation.exceptions import (
     AlreadyEndorsed,
     EditTimeOver,
@@ -34,7 +34,7 @@ from deliberation.models import (
     ProposalStatus,
 )
 from deliberation.services import notifications
-from deliberation.services.common import Actor, actor_label
+from deliberation.services.common import Actor, actor_label, recheck
 
 # Easy read: short titles, at most three short sentences of summary.
 TITLE_MAX = 80
@@ -123,6 +123,29 @@ def _event(
     )
 
 
+def _asker(principal: identity.Principal | None, member: Member) -> identity.Principal:
+    """Return who asks: the page's principal, or the member a trusted caller names."""
+    return principal if principal is not None else identity.member_principal(member)
+
+
+def _require(
+    principal: identity.Principal | None, member: Member, rule: str, target: Any, message: str
+) -> None:
+    """Check the rule before the work, as the page saw the person."""
+    permissions.require(rule, _asker(principal, member), target, message)
+
+
+def _recheck(
+    principal: identity.Principal | None, member: Member, rule: str, target: Any, message: str
+) -> None:
+    """Check the rule again under the lock, with the row and the person as they are now.
+
+    Between the page's check and the lock a member may have been made an observer or
+    have left, a proposal hidden or finished: the service refuses in plain words.
+    """
+    recheck(_asker(principal, member), rule, target, message)
+
+
 def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().get(pk=proposal.pk)
 
@@ -167,9 +190,11 @@ def proposal_create(
     body: str = "",
     photos: Sequence[PhotoInput] = (),
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Proposal:
     """Put forward a proposal in the forum, with its photos; tell those who asked."""
-    permissions.require("proposal.create", author, forum, _("You cannot propose in this forum."))
+    refused = _("You cannot propose in this forum.")
+    _require(principal, author, "proposal.create", forum, refused)
     title, summary, symbol, body = _clean_text(
         title=title, summary=summary, symbol=symbol, body=body
     )
@@ -180,6 +205,7 @@ def proposal_create(
     redrawn = [_redrawn(photo) for photo in photos]
     body_html = str(markdown.render(body))
     with transaction.atomic():
+        _recheck(principal, author, "proposal.create", forum, refused)
         proposal = Proposal.objects.create(
             forum=forum,
             author=author,
@@ -220,16 +246,20 @@ def proposal_edit(
     symbol: str,
     body: str,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Proposal:
     """Change a proposal's words; its author while it is open, a facilitator until it ends."""
-    permissions.require("proposal.edit", editor, proposal, _("You cannot change this proposal."))
+    refused = _("You cannot change this proposal.")
+    _require(principal, editor, "proposal.edit", proposal, refused)
     title, summary, symbol, body = _clean_text(
         title=title, summary=summary, symbol=symbol, body=body
     )
     body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         proposal = _locked(proposal)
-        is_lead = permissions.can("proposal.hide", editor, proposal)
+        asker = identity.refreshed(_asker(principal, editor))
+        permissions.require("proposal.edit", asker, proposal, refused)
+        is_lead = permissions.can("proposal.hide", asker, proposal)
         if proposal.status in FINISHED:
             raise ProposalClosed()
         if not is_lead and proposal.status != ProposalStatus.OPEN:
@@ -262,13 +292,20 @@ def proposal_edit(
 
 
 def proposal_photo_add(
-    *, proposal: Proposal, photo: PhotoInput, added_by: Member, actor: Actor = None
+    *,
+    proposal: Proposal,
+    photo: PhotoInput,
+    added_by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> ProposalPhoto:
     """Attach a photo to a proposal, re-encoded without its metadata."""
-    permissions.require("proposal.photo", added_by, proposal, _("You cannot add photos here."))
+    refused = _("You cannot add photos here.")
+    _require(principal, added_by, "proposal.photo", proposal, refused)
     redrawn = _redrawn(photo)  # before the transaction, as in proposal_create
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, added_by, "proposal.photo", proposal, refused)
         if proposal.status in FINISHED:
             raise ProposalClosed()
         if proposal.photos.count() >= MAX_PHOTOS:
@@ -290,9 +327,11 @@ def comment_add(
     body: str,
     parent: Comment | None = None,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Comment:
     """Comment on a proposal, or reply to a comment (replies have no replies)."""
-    permissions.require("proposal.comment", author, proposal, _("You cannot comment here."))
+    refused = _("You cannot comment here.")
+    _require(principal, author, "proposal.comment", proposal, refused)
     body = body.strip()
     if not body:
         raise InvalidInput(_("Please write your comment."))
@@ -309,6 +348,7 @@ def comment_add(
     body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, author, "proposal.comment", proposal, refused)
         if proposal.is_hidden:
             raise ProposalClosed(_("This proposal is hidden, so you cannot comment on it."))
         if proposal.status in FINISHED:
@@ -338,12 +378,16 @@ def comment_add(
 
 
 def comment_edit(
-    *, comment: Comment, editor: Member, body: str, now: datetime.datetime | None = None
+    *,
+    comment: Comment,
+    editor: Member,
+    body: str,
+    now: datetime.datetime | None = None,
+    principal: identity.Principal | None = None,
 ) -> Comment:
     """Change one's own comment soon after writing it; the earlier text stays in the record."""
-    permissions.require(
-        "comment.edit", editor, comment, _("You can only change your own comments.")
-    )
+    refused = _("You can only change your own comments.")
+    _require(principal, editor, "comment.edit", comment, refused)
     body = body.strip()
     if not body:
         raise InvalidInput(_("Please write your comment."))
@@ -353,6 +397,7 @@ def comment_edit(
     body_html = str(markdown.render(body))  # before the transaction: it takes a moment
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, editor, "comment.edit", comment, refused)
         if comment.is_hidden:
             raise NotAllowed(_("This comment is hidden, so it cannot be changed."))
         if now - comment.created_at > COMMENT_EDIT_WINDOW:
@@ -384,12 +429,21 @@ def comment_edit(
     return comment
 
 
-def proposal_hide(*, proposal: Proposal, by: Member, reason: str, actor: Actor = None) -> Proposal:
+def proposal_hide(
+    *,
+    proposal: Proposal,
+    by: Member,
+    reason: str,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Proposal:
     """Hide a proposal with a reason that is shown in its place; nothing is deleted."""
-    permissions.require("proposal.hide", by, proposal, _("Only a facilitator can hide this."))
+    refused = _("Only a facilitator can hide this.")
+    _require(principal, by, "proposal.hide", proposal, refused)
     reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, by, "proposal.hide", proposal, refused)
         proposal.hidden_at = timezone.now()
         proposal.hidden_reason = reason
         proposal.hidden_by = by
@@ -404,11 +458,19 @@ def proposal_hide(*, proposal: Proposal, by: Member, reason: str, actor: Actor =
     return proposal
 
 
-def proposal_unhide(*, proposal: Proposal, by: Member, actor: Actor = None) -> Proposal:
+def proposal_unhide(
+    *,
+    proposal: Proposal,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Proposal:
     """Show a hidden proposal again."""
-    permissions.require("proposal.hide", by, proposal, _("Only a facilitator can do this."))
+    refused = _("Only a facilitator can do this.")
+    _require(principal, by, "proposal.hide", proposal, refused)
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, by, "proposal.hide", proposal, refused)
         if not proposal.is_hidden:
             return proposal
         proposal.hidden_at = None
@@ -425,12 +487,21 @@ def proposal_unhide(*, proposal: Proposal, by: Member, actor: Actor = None) -> P
     return proposal
 
 
-def comment_hide(*, comment: Comment, by: Member, reason: str, actor: Actor = None) -> Comment:
+def comment_hide(
+    *,
+    comment: Comment,
+    by: Member,
+    reason: str,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
     """Hide a comment with a reason shown in its place; the text stays in the record."""
-    permissions.require("comment.hide", by, comment, _("Only a facilitator can hide this."))
+    refused = _("Only a facilitator can hide this.")
+    _require(principal, by, "comment.hide", comment, refused)
     reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, by, "comment.hide", comment, refused)
         comment.hidden_at = timezone.now()
         comment.hidden_reason = reason
         comment.hidden_by = by
@@ -446,11 +517,19 @@ def comment_hide(*, comment: Comment, by: Member, reason: str, actor: Actor = No
     return comment
 
 
-def comment_unhide(*, comment: Comment, by: Member, actor: Actor = None) -> Comment:
+def comment_unhide(
+    *,
+    comment: Comment,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
     """Show a hidden comment again."""
-    permissions.require("comment.hide", by, comment, _("Only a facilitator can do this."))
+    refused = _("Only a facilitator can do this.")
+    _require(principal, by, "comment.hide", comment, refused)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, by, "comment.hide", comment, refused)
         comment.hidden_at = None
         comment.hidden_reason = ""
         comment.hidden_by = None
@@ -465,13 +544,19 @@ def comment_unhide(*, comment: Comment, by: Member, actor: Actor = None) -> Comm
     return comment
 
 
-def proposal_endorse(*, proposal: Proposal, member: Member, actor: Actor = None) -> Endorsement:
+def proposal_endorse(
+    *,
+    proposal: Proposal,
+    member: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Endorsement:
     """Say "I support this", once; support is counted by the member's group."""
-    permissions.require(
-        "proposal.endorse", member, proposal, _("You cannot support proposals here.")
-    )
+    refused = _("You cannot support proposals here.")
+    _require(principal, member, "proposal.endorse", proposal, refused)
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, member, "proposal.endorse", proposal, refused)
         if proposal.is_hidden or proposal.status in FINISHED:
             raise ProposalClosed(_("This proposal cannot get support now."))
         if Endorsement.objects.filter(proposal=proposal, member=member).exists():
@@ -540,12 +625,17 @@ def _move(
 
 
 def proposal_status_change(
-    *, proposal: Proposal, to: str, reason: str, by: Member, actor: Actor = None
+    *,
+    proposal: Proposal,
+    to: str,
+    reason: str,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Proposal:
     """Move a proposal on (open, shortlisted, decided, adopted or not), with a reason."""
-    permissions.require(
-        "proposal.change_status", by, proposal, _("Only a facilitator can move a proposal on.")
-    )
+    refused = _("Only a facilitator can move a proposal on.")
+    _require(principal, by, "proposal.change_status", proposal, refused)
     if to not in ProposalStatus.values:
         raise InvalidInput(_("Please choose where the proposal goes next."))
     if to == ProposalStatus.WITHDRAWN:
@@ -553,6 +643,7 @@ def proposal_status_change(
     reason = _clean_reason(reason, _("Please say why. The reason is shown on the timeline."))
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, by, "proposal.change_status", proposal, refused)
         if to not in TRANSITIONS[proposal.status]:
             raise StatusChangeRefused(refusal(proposal.status, to))
         return _move(proposal, to, reason=reason, by=by, actor=actor)
@@ -575,15 +666,20 @@ def refusal(current: str, to: str) -> str:
 
 
 def proposal_withdraw(
-    *, proposal: Proposal, by: Member, reason: str, actor: Actor = None
+    *,
+    proposal: Proposal,
+    by: Member,
+    reason: str,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Proposal:
     """Take back one's own proposal before it is voted on."""
-    permissions.require(
-        "proposal.withdraw", by, proposal, _("Only the person who wrote it can take it back.")
-    )
+    refused = _("Only the person who wrote it can take it back.")
+    _require(principal, by, "proposal.withdraw", proposal, refused)
     reason = _clean_reason(reason, _("Please say why you take it back."))
     with transaction.atomic():
         proposal = _locked(proposal)
+        _recheck(principal, by, "proposal.withdraw", proposal, refused)
         if proposal.status not in WITHDRAWABLE:
             if proposal.status == ProposalStatus.WITHDRAWN:
                 raise StatusChangeRefused(_("This proposal has already been taken back."))
@@ -609,6 +705,7 @@ def proposals_schedule(
     item_title: str = "",
     dots: int = 0,
     actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Scheduled:
     """Put shortlisted proposals on a meeting's agenda, as the options of a new poll.
 
@@ -619,9 +716,8 @@ def proposals_schedule(
     from deliberation.services.meetings import agenda_item_add
     from deliberation.services.polls import OptionInput, poll_create
 
-    permissions.require(
-        "proposal.schedule", by, meeting, _("Only a facilitator can put proposals on an agenda.")
-    )
+    refused = _("Only a facilitator can put proposals on an agenda.")
+    _require(principal, by, "proposal.schedule", meeting, refused)
     chosen = list({p.pk: p for p in proposals}.values())
     if not chosen:
         raise InvalidInput(_("Please choose at least one proposal from the shortlist."))
@@ -644,6 +740,7 @@ def proposals_schedule(
             .filter(pk__in=[p.pk for p in chosen])
             .order_by("pk")
         )
+        _recheck(principal, by, "proposal.schedule", meeting, refused)
         for proposal in locked:
             if proposal.status != ProposalStatus.SHORTLISTED or proposal.is_hidden:
                 raise StatusChangeRefused(

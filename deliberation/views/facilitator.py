@@ -85,7 +85,7 @@ def _first_error(form: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def forums(request: HttpRequest) -> HttpResponse:
     """List the forums this person facilitates; staff can start a new one."""
-    may_create = permissions.can("forum.create", request.user)
+    may_create = permissions.can("forum.create", identity.Principal(user=request.user))
     form = ForumForm(request.POST or None) if may_create else None
     status = 200
     if request.method == "POST":
@@ -496,19 +496,29 @@ def _pick_poll(request: HttpRequest, meeting: Meeting) -> Poll:
     return form.cleaned_data["poll"]
 
 
+def _asker(request: HttpRequest, meeting: Meeting) -> identity.Principal:
+    """Return who is asking at the console: the signed-in facilitator, checked again below."""
+    return identity.Principal(user=request.user, forum_id=meeting.forum_id)
+
+
 def do_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
-    meeting_open(meeting=meeting, actor=request.user)
+    meeting_open(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
     return _("The meeting is open. People can join."), "meeting"
 
 
 def do_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
-    meeting_close(meeting=meeting, actor=request.user)
+    meeting_close(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
     return _("The meeting is closed."), "meeting"
 
 
 def do_move(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     form = _valid(AgendaMoveForm(request.POST, meeting=meeting))
-    agenda_move(meeting=meeting, item=form.cleaned_data["item"], actor=request.user)
+    agenda_move(
+        meeting=meeting,
+        item=form.cleaned_data["item"],
+        actor=request.user,
+        principal=_asker(request, meeting),
+    )
     return _("Every screen now shows the new agenda item."), "agenda"
 
 
@@ -520,6 +530,7 @@ def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         title=form.cleaned_data["title"],
         description=form.cleaned_data["description"],
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The agenda item is added."), "agenda"
 
@@ -530,6 +541,7 @@ def do_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
         meeting=meeting,
         allow_name_choice=form.cleaned_data["allow_name_choice"],
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The settings are saved."), "meeting"
 
@@ -553,19 +565,20 @@ def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
         double_majority=data["double_majority"],
         lived_experience_consent=data["lived_experience_consent"],
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The vote is ready. Open it when people are ready."), f"poll-{poll.pk}"
 
 
 def do_poll_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     poll = _pick_poll(request, meeting)
-    poll_open(poll=poll, actor=request.user)
+    poll_open(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is open. People can vote now."), f"poll-{poll.pk}"
 
 
 def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     poll = _pick_poll(request, meeting)
-    poll_close(poll=poll, actor=request.user)
+    poll_close(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is closed. The result is saved."), f"poll-{poll.pk}"
 
 
@@ -573,7 +586,9 @@ def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[
     form = ctx["form"] = PollSettingsForm(request.POST, meeting=meeting)
     _valid(form)
     poll = form.cleaned_data["poll"]
-    poll_update_settings(poll=poll, actor=request.user, **form.changes())
+    poll_update_settings(
+        poll=poll, actor=request.user, **form.changes(), principal=_asker(request, meeting)
+    )
     return _("The vote's settings are saved."), f"poll-{poll.pk}"
 
 
@@ -586,6 +601,7 @@ def do_hand_count(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         counts=form.counts(),
         entered_by=acting_member(request, meeting.forum),
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The hand count is saved."), f"poll-{poll.pk}"
 
@@ -604,6 +620,7 @@ def do_paper_ballot(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[s
         cast_by=acting_member(request, meeting.forum),
         paper_constituency=form.cleaned_data["constituency"],
         meeting=meeting,
+        principal=_asker(request, meeting),
     )
     return _("The paper vote is counted."), f"poll-{poll.pk}"
 
@@ -621,6 +638,7 @@ def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
         agenda_item=None if poll else meeting.current_item,
         recorded_by=acting_member(request, meeting.forum),
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The decision is recorded."), "decisions"
 
@@ -639,7 +657,7 @@ def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         owner_name=data["owner_name"],
         created_by=acting_member(request, meeting.forum),
         actor=request.user,
-        principal=identity.Principal(user=request.user, forum_id=meeting.forum_id),
+        principal=_asker(request, meeting),
     )
     return _("The action is added."), f"decision-{data['decision'].pk}"
 
@@ -647,7 +665,9 @@ def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
 def do_recap(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     form = _valid(RecapForm(request.POST))
     shown = form.cleaned_data["shown"]
-    meeting_recap_show(meeting=meeting, shown=shown, actor=request.user)
+    meeting_recap_show(
+        meeting=meeting, shown=shown, actor=request.user, principal=_asker(request, meeting)
+    )
     if shown:
         return _("The projector shows what we decided last time."), "recap"
     return _("The projector shows the meeting again."), "recap"
@@ -660,6 +680,7 @@ def do_check_back(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
         meeting=meeting,
         method=form.cleaned_data["method"],
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("The check-back vote is ready. Open it when people are ready."), f"poll-{poll.pk}"
 
@@ -676,6 +697,7 @@ def do_admit(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str
         constituency=form.cleaned_data["constituency"] or None,
         admit=True,
         actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("%(name)s is let in.") % {"name": attendance.member.name}, "people"
 
@@ -683,14 +705,18 @@ def do_admit(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str
 def do_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     form = _attendance(request, meeting)
     attendance = form.cleaned_data["attendance"]
-    guest_admit(attendance=attendance, admit=False, actor=request.user)
+    guest_admit(
+        attendance=attendance, admit=False, actor=request.user, principal=_asker(request, meeting)
+    )
     return _("%(name)s is turned away.") % {"name": attendance.member.name}, "people"
 
 
 def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     form = _attendance(request, meeting)
     attendance = form.cleaned_data["attendance"]
-    attendance_release(attendance=attendance, actor=request.user)
+    attendance_release(
+        attendance=attendance, actor=request.user, principal=_asker(request, meeting)
+    )
     return (
         _("%(name)s can join again, on any phone.") % {"name": attendance.member.name},
         "people",
@@ -699,13 +725,17 @@ def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
 
 def do_claim_confirm(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     attendance = _attendance(request, meeting).cleaned_data["attendance"]
-    attendance_claim_decide(attendance=attendance, confirm=True, actor=request.user)
+    attendance_claim_decide(
+        attendance=attendance, confirm=True, actor=request.user, principal=_asker(request, meeting)
+    )
     return _("%(name)s is on the new phone now.") % {"name": attendance.member.name}, "people"
 
 
 def do_claim_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
     attendance = _attendance(request, meeting).cleaned_data["attendance"]
-    attendance_claim_decide(attendance=attendance, confirm=False, actor=request.user)
+    attendance_claim_decide(
+        attendance=attendance, confirm=False, actor=request.user, principal=_asker(request, meeting)
+    )
     return _("%(name)s stays on the first phone.") % {"name": attendance.member.name}, "people"
 
 

@@ -17,7 +17,8 @@ from deliberation.views.proposals import _forum, viewer
 def my_data(request: HttpRequest, slug: str) -> JsonResponse:
     """Download, as JSON, everything the forum keeps about the member this browser is."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    me = viewer(request, forum).member
+    assert me is not None  # viewer() lets in forum members only
     response = JsonResponse(
         selectors.member_data(me), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )

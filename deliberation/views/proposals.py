@@ -66,17 +66,23 @@ def _forum(slug: str) -> Forum:
     return get_object_or_404(Forum, slug=slug)
 
 
-def viewer(request: HttpRequest, forum: Forum) -> Member:
-    """Return who this browser is in the forum; refuse (403) anyone outside it.
+def viewer(request: HttpRequest, forum: Forum) -> identity.Principal:
+    """Return who is asking in the forum; refuse (403) anyone outside it.
 
     The forum member comes from a login or a personal link (identity.Principal.member),
-    never from a name picked at a meeting.
+    never from a name picked at a meeting; with it, every rule and service is given this
+    principal.
     """
     principal = identity.principal_for_request(request, forum=forum)
     if not permissions.can("proposal.read", principal, forum):
         raise PermissionDenied
-    assert principal.member is not None
-    return principal.member
+    return principal
+
+
+def _member(who: identity.Principal) -> Member:
+    """Return the forum member of a principal that viewer() let in."""
+    assert who.member is not None
+    return who.member
 
 
 def _first_error(form: Any) -> str:
@@ -86,14 +92,14 @@ def _first_error(form: Any) -> str:
     return _("Please check the form.")
 
 
-def _tabs(forum: Forum, me: Member, current: str) -> dict[str, Any]:
+def _tabs(forum: Forum, who: identity.Principal, current: str) -> dict[str, Any]:
     return {
         "forum": forum,
-        "me": me,
-        "me_group": display.group_label(me.constituency),
+        "me": _member(who),
+        "me_group": display.group_label(_member(who).constituency),
         "tab": current,
-        "is_lead": permissions.can("proposal.change_status", me, forum),
-        "can_write": permissions.can("proposal.create", me, forum),
+        "is_lead": permissions.can("proposal.change_status", who, forum),
+        "can_write": permissions.can("proposal.create", who, forum),
     }
 
 
@@ -125,7 +131,7 @@ def _word_checks(forum: Forum, title: Any, summary: Any) -> list[dict[str, Any]]
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List a forum's proposals: filter by status, picture and group; search; pages."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     proposals = selectors.proposal_list(
@@ -159,7 +165,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "deliberation/proposals/list.html",
         {
-            **_tabs(forum, me, "proposals"),
+            **_tabs(forum, who, "proposals"),
             "form": form,
             "rows": rows,
             "page": page,
@@ -187,8 +193,8 @@ def _photo_input(form: PhotoForm) -> list[services.PhotoInput]:
 def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Propose a priority: title, summary, picture, more words, a photo; preview without JS."""
     forum = _forum(slug)
-    me = viewer(request, forum)
-    if not permissions.can("proposal.create", me, forum):
+    who = viewer(request, forum)
+    if not permissions.can("proposal.create", who, forum):
         raise PermissionDenied
     form = ProposalForm(request.POST or None)
     photo_form = PhotoForm(request.POST or None, request.FILES or None)
@@ -203,13 +209,14 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 proposal = services.proposal_create(
                     forum=forum,
-                    author=me,
+                    author=_member(who),
                     title=data["title"],
                     summary=data["summary"],
                     symbol=data["symbol"],
                     body=data["body"],
                     photos=_photo_input(photo_form),
-                    actor=request.user if request.user.is_authenticated else me,
+                    actor=request.user if request.user.is_authenticated else _member(who),
+                    principal=who,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -224,7 +231,7 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, me, "new"),
+            **_tabs(forum, who, "new"),
             "form": form,
             "photo_form": photo_form,
             "symbols": _symbols(form["symbol"].value() or ""),
@@ -249,9 +256,9 @@ def _proposal(forum: Forum, pk: int) -> Proposal:
 def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a proposal's words (its author while open; a facilitator)."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     proposal = _proposal(forum, pk)
-    if not permissions.can("proposal.edit", me, proposal):
+    if not permissions.can("proposal.edit", who, proposal):
         raise PermissionDenied
     initial = {
         "title": proposal.title,
@@ -268,7 +275,9 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             preview = markdown.render(form.cleaned_data["body"])
         elif form.is_valid():
             try:
-                services.proposal_edit(proposal=proposal, editor=me, **form.cleaned_data)
+                services.proposal_edit(
+                    proposal=proposal, editor=_member(who), **form.cleaned_data, principal=who
+                )
             except DomainError as exc:
                 error = exc.message
                 status = 400
@@ -282,7 +291,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, me, "proposals"),
+            **_tabs(forum, who, "proposals"),
             "form": form,
             "photo_form": None,
             "symbols": _symbols(form["symbol"].value() or ""),
@@ -300,7 +309,9 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # -- one proposal ------------------------------------------------------------------------
 
 
-def _comment_view(comment: Comment, me: Member, now: Any, is_lead: bool) -> dict[str, Any]:
+def _comment_view(
+    comment: Comment, who: identity.Principal, now: Any, is_lead: bool
+) -> dict[str, Any]:
     return {
         "c": comment,
         "group": display.group_label(comment.author.constituency) if comment.author else "",
@@ -312,9 +323,9 @@ def _comment_view(comment: Comment, me: Member, now: Any, is_lead: bool) -> dict
         else [],
         "edited": comment.edited_at is not None,
         "can_edit": not comment.is_hidden
-        and comment.author_id == me.pk
+        and comment.author_id == _member(who).pk
         and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
-        and permissions.can("proposal.comment", me, comment.proposal),
+        and permissions.can("proposal.comment", who, comment.proposal),
     }
 
 
@@ -358,7 +369,7 @@ def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
 def _proposal_page(
     request: HttpRequest,
     forum: Forum,
-    me: Member,
+    who: identity.Principal,
     proposal: Proposal,
     *,
     error: str = "",
@@ -366,15 +377,15 @@ def _proposal_page(
     bound: dict[str, Any] | None = None,
 ) -> HttpResponse:
     bound = bound or {}
-    is_lead = permissions.can("proposal.hide", me, proposal)
+    is_lead = permissions.can("proposal.hide", who, proposal)
     now = timezone.now()
     comments_page = Paginator(selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE).get_page(
         request.GET.get("comments")
     )
     threads = [
         {
-            **_comment_view(c, me, now, is_lead),
-            "replies": [_comment_view(r, me, now, is_lead) for r in c.replies.all()],
+            **_comment_view(c, who, now, is_lead),
+            "replies": [_comment_view(r, who, now, is_lead) for r in c.replies.all()],
         }
         for c in comments_page.object_list
     ]
@@ -382,9 +393,9 @@ def _proposal_page(
     links = selectors.proposal_polls(proposal)
     finished = proposal.status in services.FINISHED
     photos = list(proposal.photos.all())
-    can_write = permissions.can("proposal.comment", me, proposal) and not finished
+    can_write = permissions.can("proposal.comment", who, proposal) and not finished
     context = {
-        **_tabs(forum, me, "proposals"),
+        **_tabs(forum, who, "proposals"),
         "proposal": proposal,
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
@@ -400,18 +411,18 @@ def _proposal_page(
             for c in display.GROUPS
         ],
         "support_total": sum(support.values()),
-        "endorsed": proposal.endorsements.filter(member=me).exists(),
-        "can_endorse": permissions.can("proposal.endorse", me, proposal)
+        "endorsed": proposal.endorsements.filter(member=_member(who)).exists(),
+        "can_endorse": permissions.can("proposal.endorse", who, proposal)
         and not finished
         and not proposal.is_hidden,
         "can_comment": can_write and not proposal.is_hidden,
-        "can_edit": permissions.can("proposal.edit", me, proposal)
+        "can_edit": permissions.can("proposal.edit", who, proposal)
         and not finished
         and (is_lead or proposal.status == ProposalStatus.OPEN),
-        "can_add_photo": permissions.can("proposal.photo", me, proposal)
+        "can_add_photo": permissions.can("proposal.photo", who, proposal)
         and not finished
         and len(photos) < services.MAX_PHOTOS,
-        "can_withdraw": permissions.can("proposal.withdraw", me, proposal)
+        "can_withdraw": permissions.can("proposal.withdraw", who, proposal)
         and proposal.status in services.WITHDRAWABLE,
         "is_lead": is_lead,
         "next_statuses": [
@@ -448,8 +459,8 @@ def _proposal_page(
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show a proposal: words, photos, support by group, timeline and comments."""
     forum = _forum(slug)
-    me = viewer(request, forum)
-    return _proposal_page(request, forum, me, _proposal(forum, pk))
+    who = viewer(request, forum)
+    return _proposal_page(request, forum, who, _proposal(forum, pk))
 
 
 def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
@@ -473,71 +484,89 @@ def _reason(request: HttpRequest, action: str) -> ReasonForm:
     return form
 
 
-def do_endorse(request: HttpRequest, me: Member, proposal: Proposal) -> str:
-    services.proposal_endorse(proposal=proposal, member=me)
+def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
+    services.proposal_endorse(proposal=proposal, member=_member(who), principal=who)
     return _("Thank you. Your support is counted.")
 
 
-def do_comment(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = CommentForm(request.POST)
     if not form.is_valid():
         raise _Invalid(_first_error(form), comment=form, action="comment")
     parent_id = form.cleaned_data.get("parent")
     parent = _comment_in(proposal, parent_id) if parent_id else None
     comment = services.comment_add(
-        proposal=proposal, author=me, body=form.cleaned_data["body"], parent=parent
+        proposal=proposal,
+        author=_member(who),
+        body=form.cleaned_data["body"],
+        parent=parent,
+        principal=who,
     )
     request._coprod_anchor = f"comment-{comment.pk}"  # type: ignore[attr-defined]
     return _("Your comment is saved.")
 
 
-def do_photo(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid() or not form.cleaned_data.get("photo"):
         if form.is_valid():
             form.add_error("photo", _("Please choose a photo."))
         raise _Invalid(_first_error(form), photo=form, action="photo")
-    services.proposal_photo_add(proposal=proposal, photo=_photo_input(form)[0], added_by=me)
+    services.proposal_photo_add(
+        proposal=proposal, photo=_photo_input(form)[0], added_by=_member(who), principal=who
+    )
     return _("The photo is added.")
 
 
-def do_hide(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = _reason(request, "hide")
     comment_id = form.cleaned_data.get("comment")
     if comment_id:
         comment = _comment_in(proposal, comment_id)
-        services.comment_hide(comment=comment, by=me, reason=form.cleaned_data["reason"])
+        services.comment_hide(
+            comment=comment, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+        )
         return _("The comment is hidden. People see your reason instead.")
-    services.proposal_hide(proposal=proposal, by=me, reason=form.cleaned_data["reason"])
+    services.proposal_hide(
+        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+    )
     return _("The proposal is hidden. People see your reason instead.")
 
 
-def do_unhide(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_unhide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     comment_id = request.POST.get("comment")
     if comment_id:
-        services.comment_unhide(comment=_comment_in(proposal, comment_id), by=me)
+        services.comment_unhide(
+            comment=_comment_in(proposal, comment_id), by=_member(who), principal=who
+        )
         return _("The comment is shown again.")
-    services.proposal_unhide(proposal=proposal, by=me)
+    services.proposal_unhide(proposal=proposal, by=_member(who), principal=who)
     return _("The proposal is shown again.")
 
 
-def do_status(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_status(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise _Invalid(_first_error(form), action="status", reason=request.POST.get("reason", ""))
     services.proposal_status_change(
-        proposal=proposal, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"], by=me
+        proposal=proposal,
+        to=form.cleaned_data["to"],
+        reason=form.cleaned_data["reason"],
+        by=_member(who),
+        principal=who,
     )
     return _("The proposal has moved on. The reason is on its timeline.")
 
 
-def do_withdraw(request: HttpRequest, me: Member, proposal: Proposal) -> str:
+def do_withdraw(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = _reason(request, "withdraw")
-    services.proposal_withdraw(proposal=proposal, by=me, reason=form.cleaned_data["reason"])
+    services.proposal_withdraw(
+        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+    )
     return _("You have taken back your proposal.")
 
 
-ACTIONS: dict[str, Callable[[HttpRequest, Member, Proposal], str]] = {
+ACTIONS: dict[str, Callable[[HttpRequest, identity.Principal, Proposal], str]] = {
     "endorse": do_endorse,
     "comment": do_comment,
     "photo": do_photo,
@@ -552,21 +581,21 @@ ACTIONS: dict[str, Callable[[HttpRequest, Member, Proposal], str]] = {
 def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Do one thing to a proposal through its service, then show the proposal again."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     proposal = _proposal(forum, pk)
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
     try:
-        message = handler(request, me, proposal)
+        message = handler(request, who, proposal)
     except _Invalid as exc:
         return _proposal_page(
-            request, forum, me, proposal, error=exc.message, status=400, bound=exc.bound
+            request, forum, who, proposal, error=exc.message, status=400, bound=exc.bound
         )
     except DomainError as exc:
         status = 403 if exc.code == "not_allowed" else 400
         proposal = _proposal(forum, pk)
-        return _proposal_page(request, forum, me, proposal, error=exc.message, status=status)
+        return _proposal_page(request, forum, who, proposal, error=exc.message, status=status)
     messages.success(request, message)
     url = reverse("deliberation:proposal", args=[forum.slug, proposal.pk])
     anchor = getattr(request, "_coprod_anchor", action)
@@ -577,11 +606,11 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     """Change one's own comment for a short while after writing it."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     comment = get_object_or_404(
         Comment.objects.select_related("proposal"), pk=comment_id, proposal__forum=forum
     )
-    if not permissions.can("comment.edit", me, comment):
+    if not permissions.can("comment.edit", who, comment):
         raise PermissionDenied
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     error = ""
@@ -589,7 +618,12 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(comment=comment, editor=me, body=form.cleaned_data["body"])
+                services.comment_edit(
+                    comment=comment,
+                    editor=_member(who),
+                    body=form.cleaned_data["body"],
+                    principal=who,
+                )
             except DomainError as exc:
                 error = exc.message
                 status = 400
@@ -603,7 +637,7 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
     return render(
         request,
         "deliberation/proposals/comment_edit.html",
-        {**_tabs(forum, me, "proposals"), "comment": comment, "form": form, "error": error},
+        {**_tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
         status=status,
     )
 
@@ -612,11 +646,9 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
 def proposal_photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
     """Send a proposal's photo to members of the forum only."""
     forum = _forum(slug)
-    viewer(request, forum)
+    who = viewer(request, forum)
     photo = get_object_or_404(ProposalPhoto, pk=photo_id, proposal__forum=forum)
-    if photo.proposal.is_hidden and not permissions.can(
-        "proposal.hide", viewer(request, forum), photo.proposal
-    ):
+    if photo.proposal.is_hidden and not permissions.can("proposal.hide", who, photo.proposal):
         raise Http404
     try:
         handle = photo.image.open("rb")
@@ -642,8 +674,8 @@ def _content_type(name: str) -> str:
 def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """Put shortlisted proposals on a meeting's agenda as the options of a new vote."""
     forum = _forum(slug)
-    me = viewer(request, forum)
-    if not permissions.can("proposal.change_status", me, forum):
+    who = viewer(request, forum)
+    if not permissions.can("proposal.change_status", who, forum):
         raise PermissionDenied
     form = ScheduleForm(request.POST or None, forum=forum, initial={"method": "dots"})
     error = ""
@@ -655,11 +687,12 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 scheduled = services.proposals_schedule(
                     proposals=list(data["proposals"]),
                     meeting=data["meeting"],
-                    by=me,
+                    by=_member(who),
                     method=data["method"],
                     question=data["question"],
                     dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
-                    actor=request.user if request.user.is_authenticated else me,
+                    actor=request.user if request.user.is_authenticated else _member(who),
+                    principal=who,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -670,9 +703,7 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                     _("The proposals are on the agenda of %(meeting)s, with a vote ready.")
                     % {"meeting": data["meeting"].title},
                 )
-                if request.user.is_authenticated and permissions.can(
-                    "forum.facilitate", request.user, forum
-                ):
+                if permissions.can("forum.facilitate", who, forum):
                     url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
                     return redirect(f"{url}#poll-{scheduled.poll.pk}")
                 return redirect("deliberation:proposals", slug=forum.slug)
@@ -682,7 +713,7 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/schedule.html",
-        {**_tabs(forum, me, "schedule"), "form": form, "error": error},
+        {**_tabs(forum, who, "schedule"), "form": form, "error": error},
         status=status,
     )
 
@@ -694,8 +725,8 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
 def notify(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose how to hear about new ideas and comments: no emails, each one, or daily."""
     forum = _forum(slug)
-    me = viewer(request, forum)
-    current = NotificationPreference.objects.filter(member=me).first()
+    who = viewer(request, forum)
+    current = NotificationPreference.objects.filter(member=_member(who)).first()
     initial = {
         "frequency": current.frequency if current else NotifyFrequency.NONE,
         "email": current.email if current else "",
@@ -707,7 +738,7 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 notifications.notification_preference_set(
-                    member=me,
+                    member=_member(who),
                     frequency=form.cleaned_data["frequency"],
                     email=form.cleaned_data["email"],
                 )
@@ -732,7 +763,7 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/notify.html",
-        {**_tabs(forum, me, "notify"), "form": form, "choices": choices, "error": error},
+        {**_tabs(forum, who, "notify"), "form": form, "choices": choices, "error": error},
         status=status,
     )
 
@@ -797,24 +828,24 @@ def markdown_upload_refused(request: HttpRequest) -> JsonResponse:
 # -- votes between meetings ----------------------------------------------------------------
 
 
-def _lead(request: HttpRequest, forum: Forum) -> Member:
-    me = viewer(request, forum)
-    if not permissions.can("forum_poll.manage", me, forum):
+def _lead(request: HttpRequest, forum: Forum) -> identity.Principal:
+    who = viewer(request, forum)
+    if not permissions.can("forum_poll.manage", who, forum):
         raise PermissionDenied
-    return me
+    return who
 
 
 @require_GET
 def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the forum's votes between meetings."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
     polls = list(selectors.forum_polls(forum))
     return render(
         request,
         "deliberation/proposals/forum_polls.html",
-        {**_tabs(forum, me, "votes"), "polls": polls, "now": timezone.now()},
+        {**_tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
     )
 
 
@@ -822,7 +853,7 @@ def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
 def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a vote between meetings, for people who cannot come to the meeting."""
     forum = _forum(slug)
-    me = _lead(request, forum)
+    who = _lead(request, forum)
     form = ForumPollForm(request.POST or None, forum=forum)
     error = ""
     status = 200
@@ -832,7 +863,7 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 poll = forum_poll_services.forum_poll_create(
                     forum=forum,
-                    by=me,
+                    by=_member(who),
                     opens_at=data["opens_at"],
                     closes_at=data["closes_at"],
                     question=data["question"],
@@ -841,7 +872,8 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
                     dots=data["dots"] or (3 if data["method"] == "dots" else 0),
                     secret=data["secret"],
                     mirror_of=data["mirror_of"],
-                    actor=request.user if request.user.is_authenticated else me,
+                    actor=request.user if request.user.is_authenticated else _member(who),
+                    principal=who,
                 )
             except DomainError as exc:
                 error = exc.message
@@ -855,7 +887,7 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/forum_poll_form.html",
-        {**_tabs(forum, me, "votes"), "form": form, "error": error},
+        {**_tabs(forum, who, "votes"), "form": form, "error": error},
         status=status,
     )
 
@@ -875,7 +907,7 @@ def _forum_poll(forum: Forum, poll_id: int) -> Poll:
 def _forum_poll_page(
     request: HttpRequest,
     forum: Forum,
-    me: Member,
+    who: identity.Principal,
     poll: Poll,
     *,
     form: BallotForm | None = None,
@@ -888,24 +920,26 @@ def _forum_poll_page(
     if poll.is_open and poll.results_visible:
         poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
     context: dict[str, Any] = {
-        **_tabs(forum, me, "votes"),
+        **_tabs(forum, who, "votes"),
         "poll": poll,
         "schedule": poll.schedule,  # type: ignore[attr-defined]
         "results": display.build_results(poll_view) if poll.status != "draft" else None,
-        "can_vote": permissions.can("poll.vote", me, poll) and poll.is_open,
+        "can_vote": permissions.can("poll.vote", who, poll) and poll.is_open,
         "error": error,
     }
     if context["can_vote"]:
         answer = None
         if not poll.secret:
             answer = (
-                Ballot.objects.filter(poll=poll, member=me).values_list("answer", flat=True).first()
+                Ballot.objects.filter(poll=poll, member=_member(who))
+                .values_list("answer", flat=True)
+                .first()
             )
         if form is None:
             form = BallotForm(poll=poll, initial=answer_initial(poll, answer))
         context["vote"] = vote_fields(poll_view, form)
         context["voted"] = answer is not None or (
-            poll.secret and poll.participations.filter(member=me).exists()
+            poll.secret and poll.participations.filter(member=_member(who)).exists()
         )
         context["answer_text"] = answer_text(poll_view, answer) if answer else ""
     if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
@@ -933,38 +967,38 @@ def _forum_poll_page(
 def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Show a vote between meetings: vote while it is open, results as they are allowed."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
-    return _forum_poll_page(request, forum, me, _forum_poll(forum, poll_id))
+    return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
 
 
 @require_POST
 def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Save a ballot in a vote between meetings (the same service as in a meeting)."""
     forum = _forum(slug)
-    me = viewer(request, forum)
+    who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
     poll = _forum_poll(forum, poll_id)
     form = BallotForm(request.POST, poll=poll)
     if not form.is_valid():
         return _forum_poll_page(
-            request, forum, me, poll, form=form, error=_first_error(form), status=400
+            request, forum, who, poll, form=form, error=_first_error(form), status=400
         )
     cookie_name = identity.secret_cookie_name(poll.pk)
     try:
-        permissions.require("poll.vote", me, poll, _("You cannot vote in this forum."))
+        permissions.require("poll.vote", who, poll, _("You cannot vote in this forum."))
         result = ballot_cast(
             poll=poll,
             answer=form.cleaned_data["answer"],
             client_id=form.cleaned_data["client_id"],
-            voter=me,
-            cast_by=me,
+            voter=_member(who),
+            cast_by=_member(who),
             secret_token=identity.secret_token(request.COOKIES, poll.pk),
         )
     except DomainError as exc:
         status = 403 if exc.code == "not_allowed" else 400
         return _forum_poll_page(
-            request, forum, me, poll, form=form, error=exc.message, status=status
+            request, forum, who, poll, form=form, error=exc.message, status=status
         )
     messages.success(request, _("Your vote is saved."))
     response = redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
@@ -984,17 +1018,20 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
 def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Count a closed vote between meetings with a meeting's vote, marked as such."""
     forum = _forum(slug)
-    me = _lead(request, forum)
+    who = _lead(request, forum)
     poll = _forum_poll(forum, poll_id)
     form = CountInForm(request.POST, forum_poll=poll)
     if not form.is_valid():
-        return _forum_poll_page(request, forum, me, poll, error=_first_error(form), status=400)
+        return _forum_poll_page(request, forum, who, poll, error=_first_error(form), status=400)
     try:
         counted = forum_poll_services.forum_poll_count_in(
-            forum_poll=poll, meeting_poll=form.cleaned_data["meeting_poll"], by=me
+            forum_poll=poll,
+            meeting_poll=form.cleaned_data["meeting_poll"],
+            by=_member(who),
+            principal=who,
         )
     except DomainError as exc:
-        return _forum_poll_page(request, forum, me, poll, error=exc.message, status=400)
+        return _forum_poll_page(request, forum, who, poll, error=exc.message, status=400)
     messages.success(
         request,
         _("%(n)s votes from between meetings are counted with the meeting's vote.")

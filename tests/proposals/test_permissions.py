@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from deliberation import permissions
+from deliberation import identity, permissions
 from deliberation.exceptions import NotAllowed
 from deliberation.models import Role
 from deliberation.services import proposals as services
@@ -92,7 +92,8 @@ def test_permission_matrix(forum, cast, action, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_who_can_read(forum, cast, role, proposal, browser_for):
-    assert permissions.can("proposal.read", cast[role], proposal) is (role != "outsider")
+    who = identity.member_principal(cast[role])
+    assert permissions.can("proposal.read", who, proposal) is (role != "outsider")
     client = browser_for(cast[role])
     for url in (
         reverse("deliberation:proposals", args=[forum.slug]),
@@ -115,10 +116,11 @@ def test_a_stranger_with_no_link_sees_nothing(client, forum, proposal):
 
 
 def test_an_author_may_edit_and_withdraw_their_own(forum, cast, proposal):
-    author = cast["participant"]
+    author = identity.member_principal(cast["participant"])
+    lead = identity.member_principal(cast["facilitator"])
     assert permissions.can("proposal.edit", author, proposal)
     assert permissions.can("proposal.withdraw", author, proposal)
-    assert not permissions.can("proposal.withdraw", cast["facilitator"], proposal)
+    assert not permissions.can("proposal.withdraw", lead, proposal)
 
 
 @pytest.mark.parametrize("role", ["observer", "outsider"])

@@ -10,6 +10,8 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+from django.urls import reverse
 
 from deliberation import identity, realtime
 from deliberation.models import Attendance, Meeting, Member
@@ -124,6 +126,19 @@ async def facilitator(meeting: Meeting, user: Any) -> Screen:
     connected, code, screen = await connect(f"/ws/meeting/{meeting.pk}/facilitator/", cookie)
     assert connected, code
     return screen
+
+
+def _console_post(meeting: Meeting, user: Any, action: str, data: dict[str, Any]) -> int:
+    client = Client()
+    client.force_login(user)
+    url = reverse("deliberation:console_action", args=[meeting.forum.slug, meeting.pk, action])
+    return client.post(url, data).status_code
+
+
+async def console_form(meeting: Meeting, user: Any, action: str, **data: Any) -> None:
+    """Send one of the console's forms, as the facilitator's browser does."""
+    status = await database_sync_to_async(_console_post)(meeting, user, action, data)
+    assert status == 302, status
 
 
 @pytest.fixture

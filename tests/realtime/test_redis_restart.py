@@ -20,7 +20,7 @@ from deliberation import protocol
 from deliberation.models import Poll
 from tests import factories
 from tests.conftest import services_expected
-from tests.realtime.conftest import Screen, facilitator, phone
+from tests.realtime.conftest import Screen, console_form, facilitator, phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_tallies")]
 
@@ -121,7 +121,7 @@ async def test_phones_catch_up_after_redis_restarts_and_the_facilitator_sees_no_
     assert all(s["type"] == "snapshot" for s in states)
 
     own_redis.stop()
-    await console.send({"type": "poll.open", "poll": poll.pk, "ref": "open-1"})
+    await console_form(meeting, facilitator_user, "poll_open", poll=poll.pk)
     # The poll opened; the facilitator is not told "something went wrong".
     for _ in range(40):
         await asyncio.sleep(0.1)
@@ -155,7 +155,7 @@ async def test_phones_catch_up_after_redis_restarts_and_the_facilitator_sees_no_
 
     # The next change reaches them too: by its broadcast once the layer has subscribed
     # again, or else by the heartbeat.
-    await console.send({"type": "poll.close", "poll": poll.pk, "ref": "close-1"})
+    await console_form(meeting, facilitator_user, "poll_close", poll=poll.pk)
     for n, screen in enumerate(phones):
         states[n] = await follow(
             screen,

@@ -19,6 +19,7 @@ from deliberation.services import polls as poll_services
 from tests import factories
 from tests.realtime.conftest import (  # noqa: F401 (fixtures)
     _close_worker_connections,
+    console_form,
     facilitator,
     fast_tallies,
     phone,
@@ -65,7 +66,7 @@ async def test_a_reason_we_cannot_store_is_refused_and_the_secret_vote_goes_on(
     assert (await other.receive())["type"] == "snapshot"
     console = await facilitator(meeting, facilitator_user)
     await console.receive()
-    await console.send({"type": "poll.close", "poll": poll.pk, "ref": "close"})
+    await console_form(meeting, facilitator_user, "poll_close", poll=poll.pk)
     closed = await console.receive_until("poll.closed")
     assert closed["poll"]["status"] == "closed"
     await settle()

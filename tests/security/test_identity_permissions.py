@@ -105,3 +105,20 @@ def test_a_meeting_identity_reaches_no_other_meeting(forum, meeting, lead, facil
     other = factories.open_meeting(forum, title="Another meeting")
     poll = factories.poll(other, "yes_no")
     assert permissions.can("poll.vote", principal, poll) is False
+
+
+# Rules whose first argument deliberately names someone other than the asker, as a Member
+# (see permissions.py's docstring); every other rule takes the principal only.
+NAMING_A_MEMBER = {"poll.vote", "member.assist", "summary.sign_off"}
+
+
+@pytest.mark.parametrize("rule", sorted(MATRIX))
+def test_a_rule_given_a_bare_user_or_member_fails_loudly(
+    forum, lead, facilitator_user, world, rule
+):
+    target = world["targets"][rule]
+    for bare in (facilitator_user, lead, world["people"]["owner"]):
+        if rule in NAMING_A_MEMBER and bare is not facilitator_user:
+            continue
+        with pytest.raises(TypeError):
+            permissions.can(rule, bare, target)
