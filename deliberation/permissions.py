@@ -24,7 +24,6 @@ that forgot the principal fails loudly instead of being let in or turned away qu
 from typing import Any
 
 import rules
-from django.utils.translation import gettext as _
 
 from deliberation.exceptions import NotAllowed
 from deliberation.identity import Principal
@@ -138,17 +137,6 @@ def require(action: str, who: Any, target: Any = None, message: str | None = Non
     """Raise NotAllowed unless `who` may do `action` on `target`."""
     if not can(action, who, target):
         raise NotAllowed(message)
-
-
-def voter_for(me: Member, for_member_id: int | None, poll: Poll) -> Member:
-    """Return whose vote this is: the person on the phone, or the person they support."""
-    voter: Member | None = me
-    if for_member_id is not None and for_member_id != me.pk:
-        voter = Member.objects.filter(pk=for_member_id, forum_id=me.forum_id).first()
-        require("member.assist", me, voter, _("You can only vote with a person you support."))
-    require("poll.vote", voter, poll, _("You cannot vote in this forum."))
-    assert voter is not None
-    return voter
 
 
 # -- proposal threads ------------------------------------------------------------------
