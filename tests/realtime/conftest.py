@@ -84,6 +84,17 @@ class Screen:
             got.append(await self.receive())
         return got
 
+    async def receive_for(self, seconds: float) -> list[dict[str, Any]]:
+        """Receive everything that arrives within the next `seconds`."""
+        got = []
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            if await self.communicator.receive_nothing(timeout=left, interval=0.02):
+                break
+            got.append(await self.receive())
+        return got
+
     async def close(self) -> None:
         await self.communicator.disconnect()
 
