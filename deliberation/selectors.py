@@ -23,6 +23,7 @@ from deliberation.models import (
     Source,
     Summary,
     SummarySend,
+    WelshStatus,
 )
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -794,6 +795,13 @@ def summary_review_words(summary: Summary) -> list[review.PointWords]:
         review.PointWords(id=pk, number=n, text=text, text_cy=text_cy)
         for n, (pk, text, text_cy) in enumerate(rows, start=1)
     ]
+
+
+def summary_points_needing_welsh(summary: Summary) -> set[int]:
+    """Return the ids of a summary's points whose Welsh still needs a check."""
+    return set(
+        summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
+    )
 
 
 def summary_points_with_findings(

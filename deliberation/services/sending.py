@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from deliberation import audit, selectors
 from deliberation.easyread import delivery, render, review
 from deliberation.exceptions import InvalidInput
-from deliberation.models import Member, Summary, SummarySend, WelshStatus
+from deliberation.models import Member, Summary, SummarySend
 from deliberation.services.common import Actor, actor_label
 
 logger = logging.getLogger(__name__)
@@ -92,9 +92,7 @@ def _require_resolved(summary: Summary, members: list[Member]) -> None:
     languages = {plan.route.language for plan in map(_plan_for, members) if plan.route.reachable}
     words = selectors.summary_review_words(summary)
     if "cy" in languages:
-        unchecked = set(
-            summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
-        )
+        unchecked = selectors.summary_points_needing_welsh(summary)
         if unchecked:
             raise InvalidInput(
                 _(

@@ -357,9 +357,7 @@ def summary_sign_off(
         if not summary.points.exists():
             raise InvalidInput(_("This summary has no points yet. Please build it first."))
         words = selectors.summary_review_words(summary)
-        unchecked = set(
-            summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
-        )
+        unchecked = selectors.summary_points_needing_welsh(summary)
         if unchecked:
             raise InvalidInput(
                 _(
