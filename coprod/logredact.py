@@ -7,6 +7,8 @@ that person or see that screen. Django logs the path of every 4xx/5xx answer
 through `redact`.
 """
 
+import datetime
+import functools
 import logging
 import re
 from typing import Any
@@ -40,7 +42,7 @@ class RedactTokens(logging.Filter):
 class _RedactedRequest:
     """A request as a log record shows it: its path without the token."""
 
-    def __init__(self, request: Any) -> None:
+    def __init__(self, request: object) -> None:
         self._request = request
 
     def __repr__(self) -> str:
@@ -61,11 +63,17 @@ def redact_daphne_access_log() -> None:
     its one writer is wrapped instead.
     """
     write_entry = AccessLogGenerator.write_entry
-    if getattr(write_entry, "redacts_tokens", False):
+    if hasattr(write_entry, "__wrapped__"):  # wrapped already, below
         return
 
-    def redacted_write_entry(self: Any, host: Any, date: Any, request: str, **kwargs: Any) -> None:
+    @functools.wraps(write_entry)
+    def redacted_write_entry(
+        self: AccessLogGenerator,
+        host: object,
+        date: datetime.datetime,
+        request: str,
+        **kwargs: object,
+    ) -> None:
         write_entry(self, host, date, redact(request), **kwargs)
 
-    redacted_write_entry.redacts_tokens = True  # type: ignore[attr-defined]
-    AccessLogGenerator.write_entry = redacted_write_entry  # type: ignore[method-assign]
+    AccessLogGenerator.write_entry = redacted_write_entry

@@ -361,21 +361,6 @@ def seal(poll: Poll) -> Seal:
     return Seal(merkle.root(leaves).hex(), len(leaves))
 
 
-def legacy_ballot_digest(poll: Poll) -> str:
-    """Recompute the flat digest polls were closed with before Merkle seals, to check them."""
-    rows: list[list[Any]] = []
-    if poll.secret:
-        secret = poll.secret_ballots.values_list("constituency", "answer", "source")
-        rows.extend(["secret", *row] for row in secret)
-    else:
-        named = poll.ballots.values_list("member_id", "constituency", "answer", "source")
-        rows.extend(["named", *row] for row in named)
-    hands = poll.hand_counts.values_list("constituency", "choice", "count")
-    rows.extend(["hand", *row] for row in hands)
-    encoded = sorted(canonical_json(row) for row in rows)
-    return hashlib.sha256(b"\n".join(encoded)).hexdigest()
-
-
 def closing_event(poll: Poll) -> AuditEvent | None:
     """Return the poll.closed event of a poll from its forum's chain."""
     events = AuditEvent.objects.filter(forum_id=poll.forum_id, kind="poll.closed")
@@ -450,9 +435,7 @@ def verify_poll(poll: Poll, event: AuditEvent | None) -> str | None:
         return "it has no poll.closed event in the record"
     payload = event.payload
     if "ballot_root" not in payload:
-        if payload.get("ballot_digest") != legacy_ballot_digest(poll):
-            return "its ballots were changed after it closed"
-        return None
+        return "its poll.closed event holds no seal"
     if payload["ballot_root"] != poll.ballot_root:
         return "the seal kept with the poll is not the one in the record"
     now = seal(poll)

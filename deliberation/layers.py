@@ -15,6 +15,13 @@ class InMemoryLayer(InMemoryChannelLayer):
     loses nothing.
     """
 
+    # Why a private method is overridden: channels 4.3 has no public way to change how
+    # often the layer sweeps. Its receive() and group_send() call _clean_expired()
+    # unconditionally, and the sweep reads asyncio.Queue's private _queue, so overriding
+    # the public methods instead would mean copying them and that private access too.
+    # Writing a whole layer against the public channel layer API would repeat some 150
+    # lines of channels. tests/realtime/test_layers.py fails if an upgrade renames the
+    # method (this override would then silently stop throttling) or stops expiring.
     sweep_interval = 1.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ network while rendering.
 """
 
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ def _points(summary: Summary, language: str, absolute: bool) -> list[PointView]:
 
 def summary_context(
     summary: Summary, *, language: str, large_print: bool, output: str
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Return what summary.html needs; call inside translation.override(language)."""
     meeting = summary.meeting
     when = meeting.starts_at or meeting.created_at
@@ -98,7 +98,7 @@ def render_html(
     large_print: bool = False,
     output: str = DOCUMENT,
     request: HttpRequest | None = None,
-    extra: dict[str, Any] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> str:
     """Render the summary's HTML for the web page, a PDF or an email, in a language."""
     language = clean_language(language)
@@ -140,10 +140,14 @@ def static_file(url: str) -> Path | None:
     return None
 
 
+# WeasyPrint is imported only when a PDF is made: importing it takes about 2 s and 40 MB
+# (Pango, fonts), which a process serving a live meeting should not pay. Not a circle.
+
+
 def _fetcher() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticFilesFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticFilesFetcher(URLFetcher):
         """Read static files from disk; refuse every other address (no network)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -8,11 +8,13 @@ calls one service.
 """
 
 import mimetypes
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +50,7 @@ class Reader:
         """Return the reader's forum member (by login or personal link, never by a join)."""
         return self.principal.member
 
-    def may(self, rule: str, target: Any) -> bool:
+    def may(self, rule: str, target: object) -> bool:
         return self.facilitator or permissions.can(rule, self.principal, target)
 
 
@@ -72,7 +74,7 @@ def reader(request: HttpRequest, forum: Forum) -> Reader:
 # -- shaping a decision for the page and the exports -----------------------------------
 
 
-def _group_counts(counts: dict[str, Any]) -> list[dict[str, Any]]:
+def _group_counts(counts: Mapping[str, int]) -> list[dict[str, object]]:
     return [
         {
             "key": key,
@@ -128,7 +130,9 @@ def decision_summary(decision: Decision) -> dict[str, Any]:
     }
 
 
-def log_filters(request: HttpRequest, forum: Forum) -> tuple[DecisionLogFilterForm, Any]:
+def log_filters(
+    request: HttpRequest, forum: Forum
+) -> tuple[DecisionLogFilterForm, QuerySet[Decision]]:
     """Read the log's filters from the address; the page and the exports share them."""
     bound = any(request.GET.get(key) for key in FILTER_KEYS)
     form = DecisionLogFilterForm(request.GET if bound else None, forum=forum)
@@ -143,7 +147,7 @@ def _filter_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def audit_head(forum: Forum) -> dict[str, Any]:
+def audit_head(forum: Forum) -> dict[str, str | int]:
     """Return the forum's chain head as stored now: its hash and the number of events."""
     head, seq = Forum.objects.values_list("audit_head", "audit_seq").get(pk=forum.pk)
     return {"hash": head, "seq": seq}
@@ -176,7 +180,7 @@ def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _action_rows(actions: Any, who: Reader) -> list[dict[str, Any]]:
+def _action_rows(actions: Iterable[Action], who: Reader) -> list[dict[str, object]]:
     today = timezone.localdate()
     rows = []
     for action in actions:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
@@ -22,8 +23,8 @@ MAX_CHARS = 5000  # longer than any question, option, outcome or agenda text
 MAX_BODY_BYTES = 32 * 1024  # the text in UTF-8, form-encoded, plus the CSRF token
 LANGUAGES = ("en", "cy")
 
-SEVERITY_LABELS: dict[str, Any] = {"advice": _("Tip"), "warning": _("Check this")}
-FIELD_LABELS: dict[str, Any] = {
+SEVERITY_LABELS: dict[str, Promise] = {"advice": _("Tip"), "warning": _("Check this")}
+FIELD_LABELS: dict[str, Promise] = {
     "question": _("Question"),
     "title": _("Title"),
     "description": _("Easy-read description"),
@@ -69,7 +70,7 @@ def forget_forum_words(forum: Forum) -> None:
 
 def findings(
     text: str, *, language: str = "en", forum: Forum | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """Check a text, with the forum's glossary and jargon if given; shape it for a page or JSON."""
     glossary, jargon = forum_words(forum) if forum is not None else ({}, None)
     shaped = []
@@ -92,9 +93,9 @@ def findings(
 
 def field_checks(
     texts: Iterable[tuple[str, str]], *, language: str = "en", forum: Forum | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """Check labelled texts; return only those with findings, each with its findings."""
-    checks = []
+    checks: list[dict[str, object]] = []
     for label, text in texts:
         found = findings(text, language=language, forum=forum)
         if found:
@@ -104,7 +105,7 @@ def field_checks(
 
 def text_checks(
     *, forum: Forum | None = None, language: str = "en", **texts: str
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """Check texts named by field (question, title, outcome...) under their field labels."""
     return field_checks(
         ((str(FIELD_LABELS.get(name, name)), text or "") for name, text in texts.items()),
@@ -118,7 +119,7 @@ def page_language() -> str:
     return "cy" if (get_language() or "en").lower().startswith("cy") else "en"
 
 
-def poll_checks(poll: dict[str, Any], *, forum: Forum | None = None) -> list[dict[str, Any]]:
+def poll_checks(poll: dict[str, Any], *, forum: Forum | None = None) -> list[dict[str, object]]:
     """Check a poll's question and its written options (fixed choices are ours, not checked)."""
     texts = [(str(FIELD_LABELS["question"]), poll["question"])]
     if poll["method"] not in methods.FIXED_CHOICES:

@@ -6,6 +6,7 @@ chain re-verifies offline with a few lines of Python (also in the README).
 """
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from deliberation import audit, methods, selectors
-from deliberation.models import Decision, Forum
+from deliberation.models import Action, Decision, Forum
 from deliberation.views.decisions import (
     audit_head,
     decision_summary,
@@ -60,7 +61,7 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -70,13 +71,15 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _blank(value: Any) -> Any:
+def _blank(value: object) -> object:
     return "" if value is None else value
 
 
-def _decisions(request: HttpRequest, forum: Forum) -> tuple[Any, list[Decision]]:
+def _decisions(request: HttpRequest, forum: Forum) -> tuple[dict[str, object], list[Decision]]:
+    """Return the log's filters as applied and the decisions they select, loaded for export."""
     form, decisions = log_filters(request, forum)
-    return form, list(selectors.decisions_for_export(decisions).prefetch_related("poll__options"))
+    loaded = selectors.decisions_for_export(decisions).prefetch_related("poll__options")
+    return form.filters(), list(loaded)
 
 
 def _url(request: HttpRequest, forum: Forum, decision: Decision) -> str:
@@ -100,7 +103,7 @@ def decisions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Export the decision log (as filtered) as CSV, one row per decision."""
     forum = record_forum(slug)
     reader(request, forum)
-    _form, decisions = _decisions(request, forum)
+    _filters, decisions = _decisions(request, forum)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -142,7 +145,7 @@ def decisions_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _action_json(action: Any, today: Any) -> dict[str, Any]:
+def _action_json(action: Action, today: datetime.date) -> dict[str, Any]:
     return {
         **selectors.action_dict(action, today=today),
         "updates": [
@@ -167,7 +170,7 @@ def decisions_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Export the decision log (as filtered) as JSON, with results, actions and updates."""
     forum = record_forum(slug)
     reader(request, forum)
-    form, decisions = _decisions(request, forum)
+    filters, decisions = _decisions(request, forum)
     today = timezone.localdate()
     items = []
     for decision in decisions:
@@ -208,7 +211,7 @@ def decisions_json(request: HttpRequest, slug: str) -> JsonResponse:
         "format": FORMAT,
         "forum": {"slug": forum.slug, "name": forum.name},
         "generated_at": timezone.localtime().isoformat(),
-        "filters": {k: str(v.pk if hasattr(v, "pk") else v) for k, v in form.filters().items()},
+        "filters": {k: str(v.pk if hasattr(v, "pk") else v) for k, v in filters.items()},
         "audit_head": audit_head(forum),
         "decisions": items,
     }

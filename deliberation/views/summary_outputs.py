@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -97,7 +98,7 @@ LANGUAGE_WORDS = {"en": gettext_lazy("English"), "cy": gettext_lazy("Welsh")}
 
 
 # Needs that no document meets on its own: the facilitator arranges them with the person.
-ALSO_ARRANGE: dict[str, Any] = {
+ALSO_ARRANGE: dict[str, Promise] = {
     "audio": gettext_lazy("Also: read it aloud with them, or send a recording."),
     "interpreter": gettext_lazy("Also: go through it with them and a BSL interpreter."),
 }

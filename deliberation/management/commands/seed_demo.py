@@ -3,7 +3,7 @@ meeting with its decisions, actions and what happened since."""
 
 import datetime
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
@@ -12,9 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Forum, Meeting, Member, Role, Summary
+from deliberation.services import actions as action_services
+from deliberation.services import decisions as decision_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
+from deliberation.services import proposals as proposal_services
+from deliberation.services import summaries as summary_services
 from deliberation.services.polls import OptionInput
 
 DEMO_SLUG = "riverside"
@@ -58,44 +62,53 @@ AGENDA = [
     "What happens next",
 ]
 
-POLLS: list[dict[str, Any]] = [
-    {"item": 1, "method": "traffic_light", "question": "Should day centres open on Saturdays?"},
-    {
-        "item": 1,
-        "method": "dots",
-        "dots": 3,
-        "question": "Where should the money go first? You have 3 dots.",
-        "options": [
+
+@dataclass(frozen=True)
+class DemoPoll:
+    """One poll of the demo meeting, on agenda item `item`."""
+
+    item: int
+    method: str
+    question: str
+    options: tuple[str, ...] = ()
+    dots: int = 0
+    secret: bool = False
+    lived_experience_consent: bool = False
+
+
+POLLS = [
+    DemoPoll(1, "traffic_light", "Should day centres open on Saturdays?"),
+    DemoPoll(
+        1,
+        "dots",
+        "Where should the money go first? You have 3 dots.",
+        options=(
             "More day centre places",
             "Better buses",
             "Help to find a job",
             "Clubs in the evening",
-        ],
-    },
-    {
-        "item": 1,
-        "method": "score",
-        "question": "How good is each idea? 0 is bad, 5 is great.",
-        "options": ["Cooking club", "Gardening group", "Music night"],
-    },
-    {
-        "item": 2,
-        "method": "yes_no",
-        "question": "Should taxis be free for day centre trips?",
-        "secret": True,
-    },
-    {
-        "item": 2,
-        "method": "ranked",
-        "question": "Put these in order: what matters most?",
-        "options": ["Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"],
-    },
-    {
-        "item": 3,
-        "method": "consent",
-        "question": "We will meet every 2 months. Can you live with that?",
-        "lived_experience_consent": True,
-    },
+        ),
+        dots=3,
+    ),
+    DemoPoll(
+        1,
+        "score",
+        "How good is each idea? 0 is bad, 5 is great.",
+        options=("Cooking club", "Gardening group", "Music night"),
+    ),
+    DemoPoll(2, "yes_no", "Should taxis be free for day centre trips?", secret=True),
+    DemoPoll(
+        2,
+        "ranked",
+        "Put these in order: what matters most?",
+        options=("Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"),
+    ),
+    DemoPoll(
+        3,
+        "consent",
+        "We will meet every 2 months. Can you live with that?",
+        lived_experience_consent=True,
+    ),
 ]
 
 
@@ -190,7 +203,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="http://127.0.0.1:8000")
 
-    def handle(self, *args: Any, host: str, **options: Any) -> None:
+    def handle(self, *args: str, host: str, **options: object) -> None:
         forum = Forum.objects.filter(slug=DEMO_SLUG).first()
         if forum is None:
             with transaction.atomic():
@@ -212,8 +225,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo email and postal addresses added."))
         last_time = forum.meetings.filter(status=Meeting.Status.CLOSED).first()
         if last_time is not None and not Summary.objects.filter(meeting=last_time).exists():
-            from deliberation.services import summaries as summary_services
-
             summary = summary_services.summary_build(meeting=last_time, actor="seed_demo")
             self._translate_summary(summary)
             self.stdout.write(self.style.SUCCESS("Demo easy-read summary built (not signed off)."))
@@ -221,8 +232,6 @@ class Command(BaseCommand):
 
     def _translate_summary(self, summary: Summary) -> None:
         """Put the Welsh of the words people wrote into the demo summary, as a reviewer would."""
-        from deliberation.services import summaries as summary_services
-
         for point in summary.points.filter(welsh_status="needs_check").order_by("position"):
             welsh = point.text_cy
             for english, cymraeg in DEMO_WELSH.items():
@@ -299,13 +308,13 @@ class Command(BaseCommand):
             poll_services.poll_create(
                 forum=forum,
                 meeting=meeting,
-                agenda_item=items[spec["item"]],
-                question=spec["question"],
-                method=spec["method"],
-                options=[OptionInput(label) for label in spec.get("options", [])],
-                dots=spec.get("dots", 0),
-                secret=spec.get("secret", False),
-                lived_experience_consent=spec.get("lived_experience_consent", False),
+                agenda_item=items[spec.item],
+                question=spec.question,
+                method=spec.method,
+                options=[OptionInput(label) for label in spec.options],
+                dots=spec.dots,
+                secret=spec.secret,
+                lived_experience_consent=spec.lived_experience_consent,
                 actor=user,
             )
         meeting_services.meeting_open(meeting=meeting, actor=user)
@@ -313,8 +322,6 @@ class Command(BaseCommand):
 
     def _seed_proposals(self, forum: Forum) -> None:
         """Add a few ideas between meetings, with comments and support (once only)."""
-        from deliberation.services import proposals as proposal_services
-
         people = {m.name: m for m in forum.members.all()}
         lead = forum.members.filter(role=Role.FACILITATOR).first()
         made = {}
@@ -348,9 +355,6 @@ class Command(BaseCommand):
 
     def _seed_record(self, forum: Forum) -> None:
         """Add last time's meeting: a vote, its decision, actions and what happened (once)."""
-        from deliberation.services import actions as action_services
-        from deliberation.services import decisions as decision_services
-
         user = get_user_model().objects.get(username=DEMO_USER)
         lead = forum.members.get(user=user)
         people = {m.name: m for m in forum.members.all()}

@@ -1,7 +1,5 @@
 """Send waiting email digests (run daily from cron); never sends an item twice."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from deliberation.services.forum_polls import forum_polls_tick
@@ -15,7 +13,7 @@ class Command(BaseCommand):
         "Also opens and closes votes between meetings whose time has come."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         ticked = forum_polls_tick()
         sent = digests_send()
         self.stdout.write(

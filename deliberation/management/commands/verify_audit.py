@@ -1,7 +1,5 @@
 """Check every forum's audit chain, every sealed poll and every decision's audit hash."""
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from deliberation import audit
@@ -18,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--forum", help="check only the forum with this short name (slug)")
 
-    def handle(self, *args: Any, forum: str | None = None, **options: Any) -> None:
+    def handle(self, *args: str, forum: str | None = None, **options: object) -> None:
         forums = None
         if forum is not None:
             forums = list(Forum.objects.filter(slug=forum))
