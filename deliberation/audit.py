@@ -9,7 +9,12 @@ Payload version 2 (`"v": 2`; version 1 events have no marker and their content i
   only `committed[key] = sha256(salt + canonical_json(value))`, and the value with its
   random salt is a RecordValue beside the chain, which can be hidden or erased;
 - `binds` maps "table:id" to the sha256 of a row's recorded fields as the event left
-  them, so a row changed or deleted behind the app's back no longer matches.
+  them, so a row changed or deleted behind the app's back no longer matches; binding a
+  poll binds its options (the labels people voted on) with it.
+
+Words members wrote are checked against what the events say of them (their commitment,
+or inline in version 1), the HTML a page shows of them against its rendering from those
+words, and a comment or an earlier text of one that the chain names must still be there.
 """
 
 import datetime
@@ -23,7 +28,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from deliberation import merkle, textcheck
+from deliberation import markdown, merkle, textcheck
 from deliberation.exceptions import UnstorableText
 from deliberation.models import (
     Action,
@@ -31,9 +36,11 @@ from deliberation.models import (
     AuditEvent,
     Ballot,
     Comment,
+    CommentRevision,
     Decision,
     Forum,
     Poll,
+    PollOption,
     Proposal,
     RecordValue,
     SecretBallot,
@@ -95,13 +102,22 @@ BOUND: dict[type[models.Model], tuple[str, ...]] = {
         "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
     ),
     Poll: ("question", "method", "status", "result", "ballot_root"),
+    # The words people voted on: pages, exports and the decision show these labels.
+    PollOption: ("poll_id", "key", "label", "position", "symbol"),
     Action: ("decision_id", "description", "due_on", "status"),
     # A progress note's words are bound by their commitment (they can be erased).
     ActionUpdate: ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
     Proposal: ("status",),
 }  # fmt: skip
 # How a bound table reaches its forum, where it has no forum of its own.
-FORUM_OF: dict[type[models.Model], str] = {ActionUpdate: "action__forum"}
+FORUM_OF: dict[type[models.Model], str] = {
+    ActionUpdate: "action__forum",
+    PollOption: "poll__forum",
+}
+# Rows bound with their parent by every event that binds the parent: (table, link).
+PARTS: dict[type[models.Model], tuple[tuple[type[models.Model], str], ...]] = {
+    Poll: ((PollOption, "poll_id"),),
+}
 
 
 def _plain(value: Any) -> Any:
@@ -113,12 +129,18 @@ def _row_digest(fields: Sequence[str], row: Mapping[str, Any]) -> str:
 
 
 def binding(*rows: models.Model) -> dict[str, Any]:
-    """Return the payload part binding these rows as they are now in the database."""
+    """Return the payload part binding these rows (and their PARTS) as they are now."""
     binds = {}
     for row in rows:
-        fields = BOUND[type(row)]
-        stored = type(row)._default_manager.filter(pk=row.pk).values(*fields).get()
+        model = type(row)
+        fields = BOUND[model]
+        stored = model._default_manager.filter(pk=row.pk).values(*fields).get()
         binds[f"{row._meta.db_table}:{row.pk}"] = _row_digest(fields, stored)
+        for part, link in PARTS.get(model, ()):
+            part_fields = BOUND[part]
+            table = part._meta.db_table
+            for kept in part._default_manager.filter(**{link: row.pk}).values("pk", *part_fields):
+                binds[f"{table}:{kept['pk']}"] = _row_digest(part_fields, kept)
     return {"binds": binds}
 
 
@@ -545,12 +567,15 @@ def verify_beside(forum: Forum) -> list[tuple[str, int, str, str]]:
     return problems
 
 
-# The words members read in a table, bound by the latest commitment to them.
-WORDS: dict[str, tuple[type[models.Model], dict[str, str]]] = {
-    "comment.added": (Comment, {"body": "body"}),
-    "comment.edited": (Comment, {"after": "body"}),
+# The words members read in a table, as the events that wrote them say: (table, the
+# payload key naming the row, payload key -> column). Version 2 events hold a commitment
+# to the words (beside the chain, erasable); version 1 events hold them inline.
+WORDS: dict[str, tuple[type[models.Model], str, dict[str, str]]] = {
+    "comment.added": (Comment, "comment", {"body": "body"}),
+    "comment.edited": (Comment, "comment", {"after": "body"}),
     "action.progress": (
         ActionUpdate,
+        "update",
         {
             "note": "note",
             "what_helped": "what_helped",
@@ -560,31 +585,156 @@ WORDS: dict[str, tuple[type[models.Model], dict[str, str]]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Said:
+    """What an event says a text column holds: the words, or blank once they were erased."""
+
+    seq: int
+    words: str | None  # None: erased (the row keeps a blank in their place)
+    committed: bool  # by a commitment (version 2), or inline (version 1)
+
+
+def _said(
+    seq: int,
+    payload: Mapping[str, Any],
+    key: str,
+    author: Any,
+    kept: Mapping[str, RecordValue],
+    forgotten: set[Any],
+) -> _Said | None:
+    """Return what an event says of one text, or None if it cannot say (nothing to check)."""
+    if "v" not in payload:
+        if key not in payload:
+            return None
+        # Inline words stay in the chain; the table forgets them with their author.
+        return _Said(seq, None if author in forgotten else payload[key], committed=False)
+    digest = (payload.get("committed") or {}).get(key)
+    row = kept.get(digest) if digest else None
+    if row is None:
+        return None  # a missing value is verify_beside's to say
+    return _Said(seq, None if row.erased_at is not None else row.value, committed=True)
+
+
+def _text_problem(column: str, said: _Said, now: Any) -> str | None:
+    """Say why a column does not hold what the record says, or None if it does."""
+    if said.words is None:
+        return (
+            None
+            if now == ""
+            else f"its {column} is not blank, though event #{said.seq}'s words were erased"
+        )
+    if now == said.words:
+        return None
+    verb = "committed to" if said.committed else "recorded"
+    return f"its {column} is not what event #{said.seq} {verb}"
+
+
+def _html_problem(said: _Said, html: str) -> str | None:
+    """Say why a page's HTML is not the rendering of the words the record holds, or None."""
+    if said.words is None:
+        return _text_problem("body_html", said, html)
+    if html == str(markdown.render(said.words)):
+        return None
+    return f"its body_html is not the rendering of the words in event #{said.seq}"
+
+
 def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
-    """Name each comment or progress note whose words are not those the record committed to."""
-    latest: dict[tuple[type[models.Model], int, str], tuple[str, int]] = {}
-    events = AuditEvent.objects.filter(forum=forum, kind__in=list(WORDS), payload__has_key="v")
-    for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
-        model, columns = WORDS[kind]
-        pk = payload.get("comment") if model is Comment else payload.get("update")
-        for key, digest in (payload.get("committed") or {}).items():
-            if key in columns:
-                latest[(model, pk, columns[key])] = (digest, seq)
-    kept = {
-        row.commitment: row
-        for row in RecordValue.objects.filter(commitment__in=[d for d, _s in latest.values()])
+    """Name each comment, earlier text or progress note that is not as the record says.
+
+    A comment's words, and the HTML its page shows (rendered from those words, see
+    deliberation.markdown), must be the ones its latest event holds; a comment or an
+    earlier text of one that an event names must still be there. A member who asked to
+    be forgotten leaves blanks, and those verify.
+    """
+    forgotten = {
+        payload.get("member")
+        for payload in AuditEvent.objects.filter(forum=forum, kind="member.erased").values_list(
+            "payload", flat=True
+        )
     }
-    problems = []
-    for (model, pk, column), (digest, seq) in sorted(
-        latest.items(), key=lambda item: (item[0][0].__name__, item[0][1], item[0][2])
+    kept = {row.commitment: row for row in RecordValue.objects.filter(forum=forum)}
+    texts: dict[tuple[type[models.Model], int, str], _Said] = {}
+    authors: dict[int, Any] = {}
+    comments: dict[int, int] = {}  # each comment the record names -> its last event
+    # The earlier text each edit kept (CommentRevision), in order: (event, what it says).
+    earlier: dict[int, list[tuple[int, _Said | None]]] = {}
+    events = AuditEvent.objects.filter(forum=forum, kind__in=list(WORDS))
+    for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
+        model, id_key, columns = WORDS[kind]
+        pk = payload.get(id_key)
+        if kind == "comment.added":
+            authors[pk] = payload.get("author")
+        author = authors.get(pk) if model is Comment else payload.get("author")
+        if model is Comment:
+            comments[pk] = seq
+        for key, column in columns.items():
+            said = _said(seq, payload, key, author, kept, forgotten)
+            if said is None:
+                texts.pop((model, pk, column), None)
+            else:
+                texts[(model, pk, column)] = said
+        if kind == "comment.edited":
+            before = _said(seq, payload, "before", author, kept, forgotten)
+            earlier.setdefault(pk, []).append((seq, before))
+
+    problems: list[tuple[str, int, str]] = []
+    reason: str | None
+    comment_table = Comment._meta.db_table
+    stored: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in Comment.objects.filter(proposal__forum=forum).values("pk", "body", "body_html")
+    }
+    for pk, seq in sorted(comments.items()):
+        if pk not in stored:
+            reason = f"it was deleted (its last event in the record is #{seq})"
+            problems.append((comment_table, pk, reason))
+    updates: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in ActionUpdate.objects.filter(action__forum=forum).values(
+            "pk", *WORDS["action.progress"][2].values()
+        )
+    }
+    for (model, pk, column), said in sorted(
+        texts.items(), key=lambda item: (item[0][0].__name__, item[0][1], item[0][2])
     ):
-        row = kept.get(digest)
-        if row is None or row.erased_at is not None:
-            continue  # missing is verify_beside's to say; erased words are blank in the table
-        words = model._default_manager.filter(pk=pk).values_list(column, flat=True).first()
-        if words is not None and words != row.value:
-            reason = f"its {column} is not what event #{seq} committed to"
+        row = (stored if model is Comment else updates).get(pk)
+        if row is None:
+            continue  # a deleted comment is named above, a deleted update by its binding
+        reason = _text_problem(column, said, row[column])
+        if reason is None and model is Comment:
+            # The page shows the HTML rendered when the words were saved, not the words.
+            reason = _html_problem(said, row["body_html"])
+        if reason:
             problems.append((model._meta.db_table, pk, reason))
+
+    revisions: dict[int, list[dict[str, Any]]] = {}
+    for revision in (
+        CommentRevision.objects.filter(comment__proposal__forum=forum)
+        .order_by("comment_id", "pk")
+        .values("pk", "comment_id", "body", "body_html")
+    ):
+        revisions.setdefault(revision["comment_id"], []).append(dict(revision))
+    revision_table = CommentRevision._meta.db_table
+    for comment_id in sorted(set(earlier) | set(revisions)):
+        expected, found = earlier.get(comment_id, []), revisions.get(comment_id, [])
+        if len(found) < len(expected):
+            edits = ", ".join(f"#{seq}" for seq, _said_before in expected)
+            reason = (
+                f"an earlier text of it was deleted from {revision_table} ({len(found)} "
+                f"left, the record keeps {len(expected)}: events {edits})"
+            )
+            problems.append((comment_table, comment_id, reason))
+            continue
+        for extra in found[len(expected) :]:
+            problems.append((revision_table, extra["pk"], "no event in the record kept this text"))
+        for (_seq, said), row in zip(expected, found, strict=False):
+            if said is None:
+                continue
+            reason = _text_problem("body", said, row["body"]) or _html_problem(
+                said, row["body_html"]
+            )
+            if reason:
+                problems.append((revision_table, row["pk"], reason))
     return problems
 
 

@@ -255,12 +255,20 @@ def _announce_attendance(meeting: Meeting) -> None:
 
 
 def attendance_join(
-    *, meeting: Meeting, member: Member, via: str, device_token: str, actor: Actor = None
+    *,
+    meeting: Meeting,
+    member: Member,
+    via: str,
+    device_token: str,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
 ) -> Attendance:
     """Record that a member has joined the meeting from a phone or in the room.
 
     A name chosen from the list is tied to the phone that chose it; a personal invite
-    link or QR card may take it over, since only that person holds it.
+    link or QR card may take it over, since only that person holds it. With a principal
+    (a facilitator marking someone present), the rule is checked again under the
+    meeting's lock: a facilitator of its forum, the meeting not closed, the member active.
     """
     if member.forum_id != meeting.forum_id or not member.is_active:
         raise NotAllowed("This person is not a member of this forum.")
@@ -271,6 +279,14 @@ def attendance_join(
     if via == "name" and meeting.status != Meeting.Status.OPEN:
         raise MeetingNotOpen()
     with transaction.atomic():
+        if principal is not None:
+            meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            recheck_forum_facilitator(principal, meeting.forum_id)
+            if meeting.status == Meeting.Status.CLOSED:
+                raise MeetingNotOpen()
+            fresh = Member.objects.select_for_update().get(pk=member.pk)
+            if fresh.forum_id != meeting.forum_id or not fresh.is_active or fresh.is_guest:
+                raise NotAllowed(_("That person is not a member of this forum."))
         if via == "name":
             # Checked again under the lock: only the meeting's expected participants
             # (never a facilitator, an observer or a guest) may be picked by name.

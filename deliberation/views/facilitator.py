@@ -744,7 +744,12 @@ def do_present(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
     member = form.cleaned_data["member"]
     # No phone: nothing ties the name to a device, so the person can still join on one.
     attendance_join(
-        meeting=meeting, member=member, via="facilitator", device_token="", actor=request.user
+        meeting=meeting,
+        member=member,
+        via="facilitator",
+        device_token="",
+        actor=request.user,
+        principal=_asker(request, meeting),
     )
     return _("%(name)s is here.") % {"name": member.name}, "people"
 

@@ -11,13 +11,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from deliberation import identity
-from deliberation.exceptions import NotAllowed, PollClosed, PollNotOpen
+from deliberation.exceptions import MeetingNotOpen, NotAllowed, PollClosed, PollNotOpen
 from deliberation.models import Attendance, AuditEvent, HandCount, Member, Poll, Role
 from deliberation.services import decisions as decision_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
+from deliberation.views import facilitator as facilitator_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,14 @@ CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
             meeting=r["meeting"], shown=False, principal=p
         )
     ),
+    # The console marks someone in the room without a phone as present.
+    "attendance_join_present": lambda r: (
+        lambda member: (
+            lambda p: meeting_services.attendance_join(
+                meeting=r["meeting"], member=member, via="facilitator", device_token="", principal=p
+            )
+        )
+    )(factories.member(r["forum"], "staff", name="Sam")),
     "guest_admit": lambda r: (
         lambda p: meeting_services.guest_admit(attendance=r["guest"], principal=p)
     ),
@@ -207,3 +217,59 @@ def test_a_vote_closed_meanwhile_takes_no_hand_count_and_is_not_closed_twice(roo
     with pytest.raises(PollNotOpen):
         poll_services.poll_close(poll=seen_by_the_page, principal=principal)
     assert not HandCount.objects.exists()
+
+
+def _mark_present(room: dict[str, Any], member: Member) -> Attendance:
+    principal = identity.Principal(user=room["user"], forum_id=room["forum"].pk)
+    return meeting_services.attendance_join(
+        meeting=room["meeting"],
+        member=member,
+        via="facilitator",
+        device_token="",
+        principal=principal,
+    )
+
+
+def test_a_meeting_closed_meanwhile_marks_nobody_present(room):
+    sam = factories.member(room["forum"], "staff", name="Sam")
+    meeting_services.meeting_close(meeting=room["meeting"])  # the page still shows it open
+    before = AuditEvent.objects.count()
+    with pytest.raises(MeetingNotOpen):
+        _mark_present(room, sam)
+    assert not Attendance.objects.filter(member=sam).exists()
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("change", ["left_the_forum", "is_a_guest"])
+def test_a_member_who_may_not_attend_is_not_marked_present(room, change):
+    sam = factories.member(room["forum"], "staff", name="Sam")  # as the console's list saw Sam
+    if change == "left_the_forum":
+        Member.objects.filter(pk=sam.pk).update(is_active=False)
+    else:
+        Member.objects.filter(pk=sam.pk).update(is_guest=True)
+    before = AuditEvent.objects.count()
+    with pytest.raises(NotAllowed):
+        _mark_present(room, sam)
+    assert not Attendance.objects.filter(member=sam).exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_console_marks_someone_present_through_the_checked_service(
+    room, facilitator_client, monkeypatch
+):
+    sam = factories.member(room["forum"], "staff", name="Sam")
+    asked = []
+    join = facilitator_views.attendance_join
+
+    def spy(**kwargs: Any) -> Attendance:
+        asked.append(kwargs.get("principal"))
+        return join(**kwargs)
+
+    monkeypatch.setattr(facilitator_views, "attendance_join", spy)
+    url = reverse(
+        "deliberation:console_action", args=[room["forum"].slug, room["meeting"].pk, "present"]
+    )
+    response = facilitator_client.post(url, {"member": sam.pk})
+    assert response.status_code == 302
+    assert Attendance.objects.get(member=sam, meeting=room["meeting"]).status == "present"
+    assert [p.user for p in asked] == [room["user"]]

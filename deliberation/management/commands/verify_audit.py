@@ -1,4 +1,4 @@
-"""Check every forum's audit chain, every sealed poll and every decision's audit hash."""
+"""Check every forum's audit chain, sealed polls, decisions and the rows shown as the record."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -9,8 +9,10 @@ from deliberation.models import Forum
 class Command(BaseCommand):
     help = (
         "Check the audit record: each forum's hash chain, the seal over each closed poll's "
-        "ballots and each decision's audit hash. Exits 0 with a one-line summary if all is "
-        "well, 1 naming the first broken event, poll or decision otherwise."
+        "ballots, each decision's audit hash, and every row the pages and exports show as "
+        "the record (bound rows, poll options, comments, their earlier texts and HTML, "
+        "progress notes, values beside the chain). Exits 0 with a one-line summary if all "
+        "is well, 1 naming the first broken event, poll, decision or table row otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
