@@ -58,9 +58,7 @@ def test_a_resent_secret_vote_between_meetings_can_still_change(forum, cast, bro
 
 
 @pytest.mark.parametrize("page", ["forum_poll", "forum_poll_vote"])
-def test_the_device_key_is_secure_and_httponly_behind_a_tls_proxy(
-    settings, forum, cast, page
-):
+def test_the_device_key_is_secure_and_httponly_behind_a_tls_proxy(settings, forum, cast, page):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     poll = secret_forum_poll(forum, cast["facilitator"])
     client = Client(headers={"x-forwarded-proto": "https"})
