@@ -275,23 +275,16 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         voter = me
         if message.for_member is not None and message.for_member != me.pk:
             voter = await database_sync_to_async(self._supported)(me, message.for_member)
-        token = message.token
-        if token is None and voter is me:
-            # The phone's own key opens only its own secret vote, never one cast with someone.
-            token = identity.secret_token(self.scope.get("cookies", {}), poll_id)
-        elif token is None:
-            # A vote cast with someone has its own key. The keys set by the page's form are
-            # HttpOnly, so the page cannot send them: they come with the handshake.
-            value = self.scope.get("cookies", {}).get(
-                f"{identity.secret_cookie_name(poll_id)}_{voter.pk}"
-            )
-            token = value if isinstance(value, str) and 0 < len(value) <= 64 else None
+        # The key to a secret vote is worked out from the phone's device key, an HttpOnly
+        # cookie that came with the handshake: the page never holds one. A vote cast with
+        # someone has its own key.
+        device = identity.device_key(self.scope.get("cookies", {}))
         request = poll_services.BallotRequest(
             answer=message.answer,
             client_id=message.client_id or "",
             voter=voter,
             cast_by=me,
-            secret_token=token,
+            secret_token=identity.secret_ballot_key(device, poll_id, voter.pk),
             # The service checks under its lock that the name is still this phone's.
             device_token=str(self.scope["session"].get(identity.SESSION_DEVICE, "")),
         )
@@ -305,8 +298,6 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             "client_id": result.client_id,
             "duplicate": result.duplicate,
         }
-        if result.secret_token:
-            ack["token"] = result.secret_token
         await self.send_json(ack)
 
     def _supported(self, me: Member, member_id: int) -> Member:

@@ -10,12 +10,15 @@ someone here, and each reaches only so far:
   part in that meeting, and nothing else.
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from deliberation.models import Attendance, Forum, Meeting, Member, Role
 
@@ -70,19 +73,59 @@ def present_member(session: Any, meeting_id: int) -> Member | None:
     return attendance.member
 
 
-def secret_cookie_name(poll_id: int) -> str:
-    """Name the cookie that holds the key to change a secret vote.
+# -- the phone's key to its secret votes -------------------------------------------------
 
-    The key lives only on the phone, never in the server-side session (which knows
-    the member), so nothing stored on the server links a voter to a secret ballot.
+DEVICE_KEY_COOKIE = "coprod_device_key"
+# Long enough for a vote between meetings; every page that gives the key renews it.
+DEVICE_KEY_AGE = 60 * 60 * 24 * 30
+_KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def device_key(cookies: Mapping[str, Any]) -> str | None:
+    """Return the device key this browser holds, if it is a sound one."""
+    value = cookies.get(DEVICE_KEY_COOKIE)
+    if isinstance(value, str) and 32 <= len(value) <= 64 and set(value) <= _KEY_ALPHABET:
+        return value
+    return None
+
+
+def new_device_key() -> str:
+    """Make a new random device key."""
+    return secrets.token_urlsafe(32)
+
+
+def give_device_key(request: HttpRequest, response: HttpResponse, key: str | None = None) -> None:
+    """Keep this browser's device key in its cookie, making one the first time.
+
+    The key lives only on the phone: never in the server-side session (which knows the
+    member) nor in any table, so nothing stored on the server links a voter to a secret
+    ballot. HttpOnly, so no page script can read it: the websocket handshake and the
+    forms bring it, and the server works out each ballot's key from it.
     """
-    return f"coprod_secret_{poll_id}"
+    response.set_cookie(
+        DEVICE_KEY_COOKIE,
+        key or device_key(request.COOKIES) or new_device_key(),
+        max_age=DEVICE_KEY_AGE,
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        # Behind a TLS proxy too (SECURE_PROXY_SSL_HEADER): a key never crosses in clear.
+        secure=request.is_secure(),
+    )
 
 
-def secret_token(cookies: Any, poll_id: int) -> str | None:
-    """Return the key this browser holds to change its secret vote in a poll."""
-    value = cookies.get(secret_cookie_name(poll_id))
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+def secret_ballot_key(device: str | None, poll_id: int, voter_id: int) -> str | None:
+    """Work out the key to one voter's secret ballot in a poll from the phone's device key.
+
+    One key per poll and per voter, so a vote cast with someone has its own, and a vote
+    resent after a lost reply carries the same one. The server keeps only its hash, with
+    the ballot.
+    """
+    if device is None:
+        return None
+    message = f"coprod-secret-ballot:{poll_id}:{voter_id}".encode()
+    digest = hmac.new(device.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 SESSION_FORUM_MEMBERS = "coprod.forum_members"

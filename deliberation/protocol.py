@@ -36,7 +36,6 @@ class Message:
     client_id: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
     for_member: int | None = None
-    token: str | None = None
 
 
 # What a socket may send. A facilitator's changes (open or close a vote, move the agenda,
@@ -46,7 +45,8 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields) besides "type" and "ref"
     "ping": (set(), set()),
     "snapshot.request": (set(), set()),
-    "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member", "token"}),
+    # No key to a secret vote: the server works it out from the phone's HttpOnly cookie.
+    "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member"}),
 }
 
 
@@ -120,9 +120,6 @@ def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
     answer = data["answer"]
     if not isinstance(answer, dict):
         raise ProtocolError("invalid", _("The answer could not be read."))
-    token = data.get("token")
-    if token is not None and (not isinstance(token, str) or len(token) > 64):
-        raise ProtocolError("invalid", _("The vote's key could not be read."))
     return Message(
         type=kind,
         ref=ref or client_id,
@@ -130,7 +127,6 @@ def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
         client_id=client_id,
         answer=answer,
         for_member=_id(data, "for_member", nullable=True),
-        token=token,
     )
 
 

@@ -1,6 +1,5 @@
 """Pages for participants: join, wait to be let in, vote. No account: the session says who."""
 
-import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -25,8 +24,6 @@ from deliberation.services.meetings import attendance_claim, attendance_join, gu
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
-
-SECRET_COOKIE_AGE = 60 * 60 * 24
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -358,33 +355,10 @@ def _phone_page(
         answer = me["answers"].get(str(poll["id"]))
         context["answer_text"] = answer_text(poll, answer) if answer else ""
     response = render(request, "deliberation/phone.html", context, status=status)
-    if poll and is_open and member.can_vote and poll["secret"]:
-        _give_secret_keys(request, response, poll["id"], [None, *_supports(member)])
+    # The phone gets its device key before it votes (a secret poll may open while this
+    # page is shown), so a vote resent after a lost reply carries the same ballot key.
+    identity.give_device_key(request, response)
     return response
-
-
-def _give_secret_keys(
-    request: HttpRequest, response: HttpResponse, poll_id: int, voters: list[Member | None]
-) -> None:
-    """Give this phone its keys to a secret poll before it votes, so a resent vote has one."""
-    # One for its own vote and one per person it votes with. A vote resent after a lost
-    # reply then carries the same key and gets it back (the service checks it matches).
-    # The server keeps no key: only its hash, once a vote is in.
-    for voter in voters:
-        name = identity.secret_cookie_name(poll_id)
-        if voter is not None:
-            name = f"{name}_{voter.pk}"
-        if request.COOKIES.get(name):
-            continue
-        response.set_cookie(
-            name,
-            secrets.token_urlsafe(32),
-            max_age=SECRET_COOKIE_AGE,
-            path="/",
-            samesite="Lax",
-            httponly=False,
-            secure=request.is_secure(),
-        )
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
@@ -435,16 +409,11 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return _phone_page(request, meeting, member, form=form, error=" ".join(errors), status=400)
     voter = member
-    cookie_name = identity.secret_cookie_name(poll.pk)
-    token = identity.secret_token(request.COOKIES, poll.pk)
     for_member = form.cleaned_data.get("for_member")
     if for_member:
         voter = next(m for m in supports if m.pk == for_member)
-        # The key to an assisted secret vote is kept apart from the supporter's own key,
-        # so one never changes the other.
-        cookie_name = f"{cookie_name}_{voter.pk}"
-        value = request.COOKIES.get(cookie_name)
-        token = value if value and len(value) <= 64 else None
+    # A phone that never loaded the page has no device key yet: it gets one with the reply.
+    device = identity.device_key(request.COOKIES) or identity.new_device_key()
     principal = identity.principal_for_request(request, meeting=meeting)
     try:
         if voter.pk != member.pk:
@@ -453,13 +422,14 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             )
         permissions.require("poll.vote", voter, poll, _("You cannot vote in this forum."))
         # The service checks again under its lock, with the member read fresh.
-        result = ballot_cast(
+        ballot_cast(
             poll=poll,
             answer=form.cleaned_data["answer"],
             client_id=form.cleaned_data["client_id"],
             voter=voter,
             cast_by=member,
-            secret_token=token,
+            # The key to an assisted secret vote is apart from the supporter's own key.
+            secret_token=identity.secret_ballot_key(device, poll.pk, voter.pk),
             meeting=meeting,
             device_token=request.session.get(identity.SESSION_DEVICE, ""),
         )
@@ -470,17 +440,7 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The vote with %(name)s is saved.") % {"name": voter.name})
     response = redirect(reverse("deliberation:phone", args=[meeting.pk]))
-    if result.secret_token:
-        response.set_cookie(
-            cookie_name,
-            result.secret_token,
-            max_age=SECRET_COOKIE_AGE,
-            path="/",
-            samesite="Lax",
-            # Out of reach of page scripts: the websocket reads it from the handshake.
-            httponly=True,
-            secure=request.is_secure(),
-        )
+    identity.give_device_key(request, response, device)
     return response
 
 
@@ -491,24 +451,22 @@ def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
 def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Show this phone's vote codes in the meeting, and whether each is in the sealed count.
 
-    A secret ballot's code is worked out from the key only this phone holds; nothing
-    stored on the server links the person to it.
+    A secret ballot's code is worked out from the device key only this phone holds;
+    nothing stored on the server links the person to it.
     """
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
     member = identity.present_member(request.session, meeting.pk)
     if member is None:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     voters = [member, *_supports(member)]
+    device = identity.device_key(request.COOKIES)
     rows = []
     polls = Poll.objects.filter(meeting=meeting).exclude(status=Poll.Status.DRAFT)
     for poll in polls.order_by("created_at", "pk"):
         for voter in voters:
             if poll.secret:
-                name = identity.secret_cookie_name(poll.pk)
-                if voter.pk != member.pk:
-                    name = f"{name}_{voter.pk}"
-                token = request.COOKIES.get(name)
-                if not token or len(token) > 64:
+                token = identity.secret_ballot_key(device, poll.pk, voter.pk)
+                if token is None:
                     continue
                 code = audit.receipt_code(poll, secret_token=token)
             else:

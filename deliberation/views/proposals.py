@@ -5,7 +5,6 @@ are in the forum (identity.remember_forum_member); facilitators sign in. Every a
 is a plain HTML form that calls one service.
 """
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -948,18 +947,10 @@ def _forum_poll_page(
         # Advice on the question and written options while they can still be changed.
         context["checks"] = easyread.poll_checks(poll_view, forum=forum)
     response = render(request, "deliberation/proposals/forum_poll.html", context, status=status)
-    cookie_name = identity.secret_cookie_name(poll.pk)
-    if context["can_vote"] and poll.secret and not request.COOKIES.get(cookie_name):
-        # The phone gets its key before it votes, so a vote resent after a lost reply
-        # carries it and gets it back (the service checks it matches).
-        response.set_cookie(
-            cookie_name,
-            secrets.token_urlsafe(32),
-            max_age=60 * 60 * 24 * 30,
-            path="/",
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+    if context["can_vote"] and poll.secret:
+        # The phone gets its device key before it votes, so a vote resent after a lost
+        # reply carries the same ballot key (the service checks it matches).
+        identity.give_device_key(request, response)
     return response
 
 
@@ -984,16 +975,16 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
         return _forum_poll_page(
             request, forum, who, poll, form=form, error=_first_error(form), status=400
         )
-    cookie_name = identity.secret_cookie_name(poll.pk)
+    device = identity.device_key(request.COOKIES) or identity.new_device_key()
     try:
         permissions.require("poll.vote", who, poll, _("You cannot vote in this forum."))
-        result = ballot_cast(
+        ballot_cast(
             poll=poll,
             answer=form.cleaned_data["answer"],
             client_id=form.cleaned_data["client_id"],
             voter=_member(who),
             cast_by=_member(who),
-            secret_token=identity.secret_token(request.COOKIES, poll.pk),
+            secret_token=identity.secret_ballot_key(device, poll.pk, _member(who).pk),
         )
     except DomainError as exc:
         status = 403 if exc.code == "not_allowed" else 400
@@ -1002,15 +993,8 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
         )
     messages.success(request, _("Your vote is saved."))
     response = redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-    if result.secret_token:
-        response.set_cookie(
-            cookie_name,
-            result.secret_token,
-            max_age=60 * 60 * 24 * 30,
-            path="/",
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+    if poll.secret:
+        identity.give_device_key(request, response, device)
     return response
 
 

@@ -394,21 +394,6 @@
       : [S.out_of_date + " ", el("a", { href: location.pathname, text: S.reload })]));
   }
 
-  // 32 characters of 6 random bits each; without a strong random source the server makes it.
-  function newSecretKey() {
-    if (!window.crypto || !window.crypto.getRandomValues) {
-      return null;
-    }
-    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    var bytes = new Uint8Array(32);
-    window.crypto.getRandomValues(bytes);
-    var key = "";
-    for (var i = 0; i < bytes.length; i++) {
-      key += alphabet.charAt(bytes[i] & 63);
-    }
-    return key;
-  }
-
   function uuid4() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
       return window.crypto.randomUUID();
@@ -428,27 +413,6 @@
     }).join("");
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" +
       hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
-  function getCookie(name) {
-    var parts = document.cookie ? document.cookie.split("; ") : [];
-    for (var i = 0; i < parts.length; i++) {
-      var eq = parts[i].indexOf("=");
-      if (parts[i].slice(0, eq) === name) {
-        return decodeURIComponent(parts[i].slice(eq + 1));
-      }
-    }
-    return null;
-  }
-
-  function setCookie(name, value) {
-    document.cookie = name + "=" + encodeURIComponent(value) + "; path=/; max-age=86400; SameSite=Lax" +
-      (location.protocol === "https:" ? "; Secure" : "");
-  }
-
-  // The key to an assisted secret vote is kept apart from the supporter's own key.
-  function secretCookieName(pollId, forMember) {
-    return "coprod_secret_" + pollId + (forMember ? "_" + forMember : "");
   }
 
   function csrfToken() {
@@ -1034,21 +998,6 @@
     if (forMember) {
       message.for_member = forMember;
     }
-    if (poll.secret) {
-      var name = secretCookieName(pollId, forMember);
-      var token = getCookie(name);
-      if (!token) {
-        // The phone makes its own key and keeps it before sending, so a resend after a
-        // lost reply carries it and the server can hand it back.
-        token = newSecretKey();
-        if (token) {
-          setCookie(name, token);
-        }
-      }
-      if (token) {
-        message.token = token;
-      }
-    }
     queue.push(message);
     saveQueue();
     setBusy(form, true);
@@ -1067,9 +1016,6 @@
     saveQueue();
     if (sent === null) {
       return;
-    }
-    if (ack.token) {
-      setCookie(secretCookieName(sent.poll, sent.for_member), ack.token);
     }
     var poll = findPoll(sent.poll);
     if (state.me && !sent.for_member) {

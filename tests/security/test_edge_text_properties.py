@@ -42,7 +42,6 @@ def message_of(kind: str, draw_text, draw_json) -> dict:
             "poll": 1,
             "client_id": str(uuid.uuid4()),
             "answer": {"choice": draw_text(), "reason": draw_text(), draw_text(): draw_json()},
-            "token": draw_text(),
         }
     else:
         message = {"extra": draw_json()}
@@ -62,7 +61,7 @@ def test_every_message_is_refused_clearly_or_comes_out_storable(kind, data):
         # The error itself can always be sent back on the socket.
         realtime.encode(protocol.error(exc.code, exc.message, exc.ref)).encode()
         return
-    fields = [parsed.ref, parsed.client_id, parsed.answer, parsed.token]
+    fields = [parsed.ref, parsed.client_id, parsed.answer]
     assert textcheck.all_storable(fields)
     audit.canonical_json({"answer": parsed.answer, "ref": parsed.ref})
 

@@ -35,9 +35,11 @@ def test_a_secret_vote_writes_no_answer_or_key_to_the_logs(forum, meeting, caplo
     other.post(vote, {"client_id": "not-a-uuid", "choice": "objection", "reason": reason})
     poll_services.poll_close(poll=poll)
 
-    key = phone.cookies[identity.secret_cookie_name(poll.pk)].value
+    device_key = phone.cookies[identity.DEVICE_KEY_COOKIE].value
+    key = identity.secret_ballot_key(device_key, poll.pk, person.pk)
     logged = "\n".join(
         f"{r.getMessage()} {r.args!r} {getattr(r, 'request', '')}" for r in caplog.records
     )
     assert reason not in logged and "objection" not in logged
-    assert key not in logged
+    assert key and key not in logged
+    assert device_key not in logged

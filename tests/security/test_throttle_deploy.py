@@ -134,7 +134,7 @@ def test_secret_vote_cookie_is_secure_and_httponly_behind_a_tls_proxy(
         {"client_id": "0b6c1a8e-3f7e-4c1e-9b1a-2f0d3c4b5a69", "choice": "yes"},
     )
     assert response.status_code == 302
-    cookie = response.cookies[identity.secret_cookie_name(poll.pk)]
+    cookie = response.cookies[identity.DEVICE_KEY_COOKIE]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
 

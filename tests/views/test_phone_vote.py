@@ -225,11 +225,13 @@ def test_secret_vote_sets_the_key_cookie_and_can_be_changed(
         vote_url(meeting, poll), {"client_id": str(uuid.uuid4()), "choice": "yes"}
     )
 
-    cookie = response.cookies[identity.secret_cookie_name(poll.pk)]
+    # The phone's one device key, given with the page; no key per poll.
+    cookie = client.cookies[identity.DEVICE_KEY_COOKIE]
     assert cookie.value
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
     assert cookie["httponly"]  # page scripts cannot read it; the websocket handshake sends it
+    assert not [name for name in client.cookies if name.startswith("coprod_secret")]
     assert not Ballot.objects.filter(poll=poll).exists()
     assert Participation.objects.filter(poll=poll, member=members["cara"]).exists()
     # Changing the vote uses the key, and still leaves one secret ballot.
