@@ -12,7 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import identity, permissions, protocol, realtime, selectors, socket_limits
+from deliberation import identity, live, permissions, protocol, realtime, selectors, socket_limits
 from deliberation.exceptions import DomainError, NotAllowed
 from deliberation.models import Meeting, Member
 from deliberation.services import polls as poll_services
@@ -297,7 +297,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         )
         # The service checks the rest (open poll, this meeting, in the room, allowed to
         # vote) for the whole batch at once.
-        batcher = realtime.BallotBatcher.for_meeting(self.viewer.meeting_id)
+        batcher = live.BallotBatcher.for_meeting(self.viewer.meeting_id)
         result = await batcher.cast(poll_id, request)
         ack: dict[str, Any] = {
             "type": "ballot.ack",
