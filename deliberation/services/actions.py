@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, permissions, photos
+from deliberation import audit, identity, permissions, photos, selectors
 from deliberation.exceptions import InvalidInput
 from deliberation.models import (
     Action,
@@ -83,8 +83,6 @@ def _payload(action: Action) -> dict[str, Any]:
 
 def _refresh_recaps(forum_id: int) -> None:
     """Send the new 'last time' recap to any open meeting of the forum showing it."""
-    from deliberation import selectors
-
     for meeting in Meeting.objects.filter(
         forum_id=forum_id, status=Meeting.Status.OPEN, recap_shown=True
     ):

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity
+from deliberation import audit, identity, selectors
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
 from deliberation.services.common import (
@@ -12,6 +12,7 @@ from deliberation.services.common import (
     announce_change,
     recheck_forum_facilitator,
 )
+from deliberation.services.polls import poll_create
 
 # The method of a decision made by talking it through, without a vote.
 DISCUSSION = "discussion"
@@ -35,8 +36,6 @@ def decision_record(
     The audit event carries everything the decision shows (result, attendance by
     group, method, weighting, the poll's seal), so the record alone tells the story.
     """
-    from deliberation import selectors
-
     if not outcome.strip():
         raise InvalidInput(_("Please write what was decided."))
     if poll is not None:
@@ -121,8 +120,6 @@ def decision_check_back(
     The poll is made through poll_create (which writes its audit event, naming the
     decision it checks back on) and opened by the facilitator like any other.
     """
-    from deliberation.services.polls import poll_create
-
     if decision.forum_id != meeting.forum_id:
         raise InvalidInput(_("That decision belongs to another forum."))
     return poll_create(

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, realtime
+from deliberation import audit, identity, realtime, selectors
 from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
 from deliberation.models import (
     AgendaItem,
@@ -98,8 +98,6 @@ def agenda_item_add(
             kind="agenda.item_added",
             payload={"meeting": meeting.pk, "item": item.pk, "title": item.title},
         )
-        from deliberation import selectors
-
         announce_change(meeting.pk, "agenda.changed", {"agenda": selectors.agenda_list(meeting)})
     return item
 
@@ -215,8 +213,6 @@ def meeting_recap_show(
     principal: identity.Principal | None = None,
 ) -> Meeting:
     """Show or hide "Last time we decided ... Here is what happened" on the projector."""
-    from deliberation import selectors
-
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         recheck_forum_facilitator(principal, meeting.forum_id)
@@ -243,8 +239,6 @@ def meeting_recap_show(
 
 
 def _announce_attendance(meeting: Meeting) -> None:
-    from deliberation import selectors
-
     announce_console(meeting.pk, "attendance.counts", selectors.attendance_counts(meeting))
     announce_console(
         meeting.pk,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, methods, permissions, realtime
+from deliberation import audit, identity, methods, permissions, realtime, selectors
 from deliberation.exceptions import (
     AlreadyVotedSecret,
     DomainError,
@@ -187,8 +187,6 @@ def poll_create(
             },
         )
         if meeting is not None:
-            from deliberation import selectors
-
             announce_console(meeting.pk, "poll.created", {"poll": selectors.poll_dict(poll)})
     return poll
 
@@ -255,8 +253,6 @@ def poll_update_settings(
             payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
-            from deliberation import selectors
-
             announce_change(poll.meeting_id, "poll.updated", {"poll": selectors.poll_dict(poll)})
     return poll
 
@@ -269,7 +265,6 @@ def poll_open(
     A poll on an agenda item moves the meeting to that item, so every screen shows the
     question with the item it belongs to.
     """
-    from deliberation import selectors
     from deliberation.services.meetings import agenda_move
 
     with transaction.atomic():
@@ -308,8 +303,6 @@ def poll_close(
     root goes into the poll.closed event, so a ballot added, changed or removed
     afterwards no longer matches the record (audit.verify_poll).
     """
-    from deliberation import selectors
-
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         recheck_facilitator(principal, "poll.facilitate", poll)
