@@ -42,6 +42,7 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
+from deliberation.services.agenda import agenda_move
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -265,8 +266,6 @@ def poll_open(
     A poll on an agenda item moves the meeting to that item, so every screen shows the
     question with the item it belongs to.
     """
-    from deliberation.services.meetings import agenda_move
-
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         recheck_facilitator(principal, "poll.facilitate", poll)

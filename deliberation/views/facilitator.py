@@ -36,6 +36,7 @@ from deliberation.forms import (
 )
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
 from deliberation.services.actions import action_create
+from deliberation.services.agenda import agenda_item_add, agenda_move
 from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import (
     MemberContact,
@@ -45,8 +46,6 @@ from deliberation.services.forums import (
     member_update,
 )
 from deliberation.services.meetings import (
-    agenda_item_add,
-    agenda_move,
     attendance_claim_decide,
     attendance_join,
     attendance_release,

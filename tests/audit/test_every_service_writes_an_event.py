@@ -24,6 +24,7 @@ from deliberation import audit
 from deliberation.models import AuditEvent, Member, NotifyFrequency, Role
 from deliberation.services import (
     actions,
+    agenda,
     decisions,
     forum_polls,
     forums,
@@ -211,9 +212,9 @@ def _(ctx):
     return lambda: meetings.meeting_create(forum=ctx["forum"], title="June")
 
 
-@scenario("meetings.agenda_item_add", "agenda.item_added")
+@scenario("agenda.agenda_item_add", "agenda.item_added")
 def _(ctx):
-    return lambda: meetings.agenda_item_add(meeting=ctx["meeting"], title="Any other business")
+    return lambda: agenda.agenda_item_add(meeting=ctx["meeting"], title="Any other business")
 
 
 @scenario("meetings.meeting_open", "meeting.opened")
@@ -227,10 +228,10 @@ def _(ctx):
     return lambda: meetings.meeting_close(meeting=ctx["meeting"])
 
 
-@scenario("meetings.agenda_move", "agenda.moved")
+@scenario("agenda.agenda_move", "agenda.moved")
 def _(ctx):
     item = ctx["meeting"].agenda.order_by("position").last()
-    return lambda: meetings.agenda_move(meeting=ctx["meeting"], item=item)
+    return lambda: agenda.agenda_move(meeting=ctx["meeting"], item=item)
 
 
 @scenario("meetings.meeting_update_settings", "meeting.settings_changed")

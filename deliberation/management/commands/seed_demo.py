@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Forum, Meeting, Member, Role, Summary
+from deliberation.services import agenda as agenda_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -425,7 +426,7 @@ class Command(BaseCommand):
             author=people["Ellen Hughes"],
             actor=people["Ellen Hughes"],
         )
-        meeting_services.agenda_move(meeting=meeting, item=items[1], actor=user)
+        agenda_services.agenda_move(meeting=meeting, item=items[1], actor=user)
         later = decision_services.decision_record(
             meeting=meeting,
             outcome="Meetings start at 11 in the morning instead of 10.",
