@@ -593,6 +593,7 @@ from deliberation.models import (  # noqa: E402
     Proposal,
     ProposalStatus,
 )
+from deliberation.services import comments as comment_rules  # noqa: E402
 from deliberation.services import proposals as proposal_rules  # noqa: E402
 
 # The pictures a proposal can have, with plain words for each (OpenMoji, vendored).
@@ -687,7 +688,7 @@ class PhotoForm(Form):
 class CommentForm(Form):
     body = forms.CharField(
         label=_("Your comment"),
-        max_length=proposal_rules.COMMENT_MAX,
+        max_length=comment_rules.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

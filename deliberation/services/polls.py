@@ -50,6 +50,7 @@ from deliberation.services.common import (
     announce_console,
     recheck_facilitator,
 )
+from deliberation.services.proposals import proposals_poll_closed
 
 logger = logging.getLogger(__name__)
 
@@ -329,8 +330,6 @@ def poll_close(
             },
         )
         # Proposals put to this vote move on to "voted on", in the same transaction.
-        from deliberation.services.proposals import proposals_poll_closed
-
         proposals_poll_closed(poll=poll, actor=actor)
         if poll.meeting_id:
             announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})

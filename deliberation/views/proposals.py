@@ -49,9 +49,11 @@ from deliberation.models import (
     ProposalPhoto,
     ProposalStatus,
 )
+from deliberation.services import comments as comment_services
 from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
+from deliberation.services import scheduling as scheduling_services
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
 
@@ -324,7 +326,7 @@ def _comment_view(
         "edited": comment.edited_at is not None,
         "can_edit": not comment.is_hidden
         and comment.author_id == _member(who).pk
-        and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
+        and now - comment.created_at <= comment_services.COMMENT_EDIT_WINDOW
         and permissions.can("proposal.comment", who, comment.proposal),
     }
 
@@ -495,7 +497,7 @@ def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal
         raise _Invalid(_first_error(form), comment=form, action="comment")
     parent_id = form.cleaned_data.get("parent")
     parent = _comment_in(proposal, parent_id) if parent_id else None
-    comment = services.comment_add(
+    comment = comment_services.comment_add(
         proposal=proposal,
         author=_member(who),
         body=form.cleaned_data["body"],
@@ -523,7 +525,7 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
     comment_id = form.cleaned_data.get("comment")
     if comment_id:
         comment = _comment_in(proposal, comment_id)
-        services.comment_hide(
+        comment_services.comment_hide(
             comment=comment, by=_member(who), reason=form.cleaned_data["reason"], principal=who
         )
         return _("The comment is hidden. People see your reason instead.")
@@ -536,7 +538,7 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
 def do_unhide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     comment_id = request.POST.get("comment")
     if comment_id:
-        services.comment_unhide(
+        comment_services.comment_unhide(
             comment=_comment_in(proposal, comment_id), by=_member(who), principal=who
         )
         return _("The comment is shown again.")
@@ -618,7 +620,7 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(
+                comment_services.comment_edit(
                     comment=comment,
                     editor=_member(who),
                     body=form.cleaned_data["body"],
@@ -684,7 +686,7 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                scheduled = services.proposals_schedule(
+                scheduled = scheduling_services.proposals_schedule(
                     proposals=list(data["proposals"]),
                     meeting=data["meeting"],
                     by=_member(who),

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from deliberation.models import ActionUpdate
+from deliberation.services import comments as comment_services
 from deliberation.services import proposals as proposal_services
 from tests import factories
 from tests.audit.conftest import build_record, json_param, run_sql
@@ -44,7 +45,7 @@ def whole(forum, meeting, people, lead):
         proposal=built["idea"], to="shortlisted", reason="Lots of people want it.", by=lead
     )
     built["update"] = ActionUpdate.objects.get(action=built["action"])
-    built["comment"] = proposal_services.comment_add(
+    built["comment"] = comment_services.comment_add(
         proposal=built["idea"], author=people["staff"][0], body="Yes, the 9pm bus."
     )
     assert verify()[0] == 0

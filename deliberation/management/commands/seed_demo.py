@@ -12,10 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Forum, Meeting, Member, Role, Summary
+from deliberation.services import actions as action_services
 from deliberation.services import agenda as agenda_services
+from deliberation.services import comments as comment_services
+from deliberation.services import decisions as decision_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
+from deliberation.services import proposals as proposal_services
+from deliberation.services import summaries as summary_services
 from deliberation.services.polls import OptionInput
 
 DEMO_SLUG = "riverside"
@@ -213,8 +218,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo email and postal addresses added."))
         last_time = forum.meetings.filter(status=Meeting.Status.CLOSED).first()
         if last_time is not None and not Summary.objects.filter(meeting=last_time).exists():
-            from deliberation.services import summaries as summary_services
-
             summary = summary_services.summary_build(meeting=last_time, actor="seed_demo")
             self._translate_summary(summary)
             self.stdout.write(self.style.SUCCESS("Demo easy-read summary built (not signed off)."))
@@ -222,7 +225,6 @@ class Command(BaseCommand):
 
     def _translate_summary(self, summary: Summary) -> None:
         """Put the Welsh of the words people wrote into the demo summary, as a reviewer would."""
-        from deliberation.services import summaries as summary_services
 
         for point in summary.points.filter(welsh_status="needs_check").order_by("position"):
             welsh = point.text_cy
@@ -314,7 +316,6 @@ class Command(BaseCommand):
 
     def _seed_proposals(self, forum: Forum) -> None:
         """Add a few ideas between meetings, with comments and support (once only)."""
-        from deliberation.services import proposals as proposal_services
 
         people = {m.name: m for m in forum.members.all()}
         lead = forum.members.filter(role=Role.FACILITATOR).first()
@@ -329,11 +330,11 @@ class Command(BaseCommand):
                 body=body,
             )
         for title, author, text, reply_author, reply in COMMENTS:
-            comment = proposal_services.comment_add(
+            comment = comment_services.comment_add(
                 proposal=made[title], author=people[author], body=text
             )
             if reply_author:
-                proposal_services.comment_add(
+                comment_services.comment_add(
                     proposal=made[title], author=people[reply_author], body=reply, parent=comment
                 )
         for title, names in ENDORSEMENTS.items():
@@ -349,8 +350,6 @@ class Command(BaseCommand):
 
     def _seed_record(self, forum: Forum) -> None:
         """Add last time's meeting: a vote, its decision, actions and what happened (once)."""
-        from deliberation.services import actions as action_services
-        from deliberation.services import decisions as decision_services
 
         user = get_user_model().objects.get(username=DEMO_USER)
         lead = forum.members.get(user=user)
