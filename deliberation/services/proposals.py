@@ -1,4 +1,4 @@
-"""Proposal threads between meetings: propose, comment, endorse, hide, move on, vote."""
+"""Proposal threads between meetings: propose, endorse, hide, move on, vote on them."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
