@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, selectors, textcheck
+from deliberation import methods, textcheck
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -20,6 +20,7 @@ from deliberation.models import (
     Role,
     Weighting,
 )
+from deliberation.selectors import forums as forum_selectors
 from deliberation.services.polls import OptionInput
 from deliberation.views import display
 
@@ -90,7 +91,7 @@ class NameChoiceForm(Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = selectors.expected_participants(meeting)  # type: ignore[attr-defined]
+        self.fields["member"].queryset = forum_selectors.expected_participants(meeting)  # type: ignore[attr-defined]
 
 
 class GuestForm(Form):
@@ -968,7 +969,7 @@ class DecisionLogFilterForm(Form):
         )
 
     def filters(self) -> dict[str, Any]:
-        """Return the filters as selectors.decision_log takes them; none if not valid."""
+        """Return the filters as record_selectors.decision_log takes them; none if not valid."""
         if not self.is_bound or not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}

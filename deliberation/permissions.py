@@ -266,7 +266,7 @@ permissions.add_rule("summary.read", is_forum_reader)
 def is_summary_checker(member: Member | None, summary: Any) -> bool:
     """May this member sign off a summary: an active member of its forum with lived experience?
 
-    selectors.sign_off_candidates lists the same people for the sign-off page.
+    summary_selectors.sign_off_candidates lists the same people for the sign-off page.
     """
     return (
         isinstance(member, Member)

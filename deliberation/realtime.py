@@ -22,7 +22,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
-from deliberation import selectors
+from deliberation.selectors import meetings as meeting_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,9 @@ def mark_dirty(meeting_id: int, poll_id: int) -> None:
 
 async def _tally_event(poll_id: int) -> dict[str, Any] | None:
     # Off the writers' thread: a tally must not wait behind a burst of ballots.
-    return await database_sync_to_async(selectors.tally_event, thread_sensitive=False)(poll_id)
+    return await database_sync_to_async(meeting_selectors.tally_event, thread_sensitive=False)(
+        poll_id
+    )
 
 
 class MeetingWorker:
@@ -350,7 +352,9 @@ class MeetingHeartbeat(MeetingWorker):
             self.changed.set()  # stop now rather than at the next beat
 
     async def run(self) -> None:
-        version_of = database_sync_to_async(selectors.meeting_version, thread_sensitive=False)
+        version_of = database_sync_to_async(
+            meeting_selectors.meeting_version, thread_sensitive=False
+        )
         while self.screens:
             try:
                 await asyncio.wait_for(self.changed.wait(), settings.HEARTBEAT_SECONDS)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, permissions, photos, selectors
+from deliberation import audit, identity, permissions, photos
 from deliberation.exceptions import InvalidInput
 from deliberation.models import (
     Action,
@@ -19,6 +19,7 @@ from deliberation.models import (
     Meeting,
     Member,
 )
+from deliberation.selectors import record as record_selectors
 from deliberation.services.common import Actor, actor_label, announce_change
 from deliberation.services.proposals import PhotoInput
 
@@ -86,7 +87,9 @@ def _refresh_recaps(forum_id: int) -> None:
     for meeting in Meeting.objects.filter(
         forum_id=forum_id, status=Meeting.Status.OPEN, recap_shown=True
     ):
-        announce_change(meeting.pk, "recap.changed", {"recap": selectors.meeting_recap(meeting)})
+        announce_change(
+            meeting.pk, "recap.changed", {"recap": record_selectors.meeting_recap(meeting)}
+        )
 
 
 def action_create(

@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.db.models import Max
 
-from deliberation import audit, identity, selectors
+from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput, MeetingNotOpen
 from deliberation.models import AgendaItem, Meeting
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -40,7 +41,9 @@ def agenda_item_add(
             kind="agenda.item_added",
             payload={"meeting": meeting.pk, "item": item.pk, "title": item.title},
         )
-        announce_change(meeting.pk, "agenda.changed", {"agenda": selectors.agenda_list(meeting)})
+        announce_change(
+            meeting.pk, "agenda.changed", {"agenda": meeting_selectors.agenda_list(meeting)}
+        )
     return item
 
 

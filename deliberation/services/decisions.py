@@ -3,9 +3,11 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, selectors
+from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -62,7 +64,7 @@ def decision_record(
             method=poll.method if poll else DISCUSSION,
             weighting=poll.weighting if poll else "",
             result=poll.result if poll else None,
-            attendance=selectors.attendance_counts(meeting)["present"],
+            attendance=meeting_selectors.attendance_counts(meeting)["present"],
             recorded_by=recorded_by,
         )
         event = audit.append(
@@ -82,7 +84,7 @@ def decision_record(
                 "result": decision.result,
                 "attendance": decision.attendance,
                 "recorded_by": recorded_by.pk if recorded_by else None,
-                "proposals": selectors.decision_proposal_ids(decision),
+                "proposals": record_selectors.decision_proposal_ids(decision),
                 "ballot_root": poll.ballot_root if poll else None,
                 **audit.binding(decision),
             },
@@ -92,7 +94,7 @@ def decision_record(
         announce_change(
             meeting.pk,
             "decision.recorded",
-            {"decision": selectors.decision_dict(decision)},
+            {"decision": meeting_selectors.decision_dict(decision)},
         )
     return decision
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, realtime, selectors
+from deliberation import audit, identity, realtime
 from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
 from deliberation.models import (
     Attendance,
@@ -17,6 +17,8 @@ from deliberation.models import (
     Role,
     new_join_code,
 )
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
 from deliberation.services.agenda import agenda_item_add
 from deliberation.services.common import (
     Actor,
@@ -157,7 +159,7 @@ def meeting_recap_show(
         recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
-        recap = selectors.meeting_recap(meeting)
+        recap = record_selectors.meeting_recap(meeting)
         if shown and recap is None:
             raise InvalidInput("There is no earlier meeting with decisions to look back on.")
         meeting.recap_shown = shown
@@ -178,11 +180,11 @@ def meeting_recap_show(
 
 
 def _announce_attendance(meeting: Meeting) -> None:
-    announce_console(meeting.pk, "attendance.counts", selectors.attendance_counts(meeting))
+    announce_console(meeting.pk, "attendance.counts", meeting_selectors.attendance_counts(meeting))
     announce_console(
         meeting.pk,
         "attendance.changed",
-        selectors.attendance_state(meeting),
+        meeting_selectors.attendance_state(meeting),
         audience="facilitator",
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, methods, permissions, realtime, selectors
+from deliberation import audit, identity, methods, permissions, realtime
 from deliberation.exceptions import (
     AlreadyVotedSecret,
     DomainError,
@@ -42,6 +42,7 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.agenda import agenda_move
 from deliberation.services.common import (
     Actor,
@@ -189,7 +190,9 @@ def poll_create(
             },
         )
         if meeting is not None:
-            announce_console(meeting.pk, "poll.created", {"poll": selectors.poll_dict(poll)})
+            announce_console(
+                meeting.pk, "poll.created", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 
@@ -255,7 +258,9 @@ def poll_update_settings(
             payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
-            announce_change(poll.meeting_id, "poll.updated", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.updated", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 
@@ -288,7 +293,9 @@ def poll_open(
             payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
-            announce_change(poll.meeting_id, "poll.opened", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.opened", {"poll": meeting_selectors.poll_dict(poll)}
+            )
             if poll.agenda_item is not None and meeting.current_item_id != poll.agenda_item_id:
                 agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
@@ -310,7 +317,7 @@ def poll_close(
             raise PollNotOpen(_("Only an open vote can be closed."))
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
-        poll.result = selectors.compute_result(poll)
+        poll.result = meeting_selectors.compute_result(poll)
         if poll.secret:
             _secret_rewrite(poll, ungroup=bool(poll.result.get("protected")))
         sealed = audit.seal(poll)
@@ -332,7 +339,9 @@ def poll_close(
         # Proposals put to this vote move on to "voted on", in the same transaction.
         proposals_poll_closed(poll=poll, actor=actor)
         if poll.meeting_id:
-            announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.closed", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, markdown, permissions, selectors
+from deliberation import identity, markdown, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     PROPOSAL_SYMBOLS,
@@ -49,6 +49,8 @@ from deliberation.models import (
     ProposalPhoto,
     ProposalStatus,
 )
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import proposals as proposal_selectors
 from deliberation.services import comments as comment_services
 from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
@@ -136,7 +138,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    proposals = selectors.proposal_list(
+    proposals = proposal_selectors.proposal_list(
         forum,
         status=filters.get("status", ""),
         symbol=filters.get("symbol", ""),
@@ -333,7 +335,7 @@ def _comment_view(
 
 def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for event in selectors.proposal_timeline(proposal):
+    for event in proposal_selectors.proposal_timeline(proposal):
         entries.append(
             {
                 "at": event.created_at,
@@ -381,9 +383,9 @@ def _proposal_page(
     bound = bound or {}
     is_lead = permissions.can("proposal.hide", who, proposal)
     now = timezone.now()
-    comments_page = Paginator(selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE).get_page(
-        request.GET.get("comments")
-    )
+    comments_page = Paginator(
+        proposal_selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE
+    ).get_page(request.GET.get("comments"))
     threads = [
         {
             **_comment_view(c, who, now, is_lead),
@@ -391,8 +393,8 @@ def _proposal_page(
         }
         for c in comments_page.object_list
     ]
-    support = selectors.support_by_constituency(proposal)
-    links = selectors.proposal_polls(proposal)
+    support = proposal_selectors.support_by_constituency(proposal)
+    links = proposal_selectors.proposal_polls(proposal)
     finished = proposal.status in services.FINISHED
     photos = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
@@ -843,7 +845,7 @@ def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(slug)
     who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
-    polls = list(selectors.forum_polls(forum))
+    polls = list(proposal_selectors.forum_polls(forum))
     return render(
         request,
         "deliberation/proposals/forum_polls.html",
@@ -918,9 +920,9 @@ def _forum_poll_page(
 ) -> HttpResponse:
     from deliberation.views.participant import answer_text, vote_fields
 
-    poll_view = selectors.poll_dict(poll)
+    poll_view = meeting_selectors.poll_dict(poll)
     if poll.is_open and poll.results_visible:
-        poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
+        poll_view = meeting_selectors.poll_dict(poll, result=meeting_selectors.compute_result(poll))
     context: dict[str, Any] = {
         **_tabs(forum, who, "votes"),
         "poll": poll,

@@ -6,8 +6,9 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
-from deliberation import protocol, selectors
+from deliberation import protocol
 from deliberation.models import Ballot, Poll
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import agenda as agenda_services
 from deliberation.services import decisions as decision_services
 from deliberation.services import polls as poll_services
@@ -49,7 +50,7 @@ async def test_two_phones_and_a_projector_see_the_same_final_tally(meeting, peop
     final = await phone_a.receive_until("tally.updated", voters=2)
     on_b = await phone_b.receive_until("tally.updated", voters=2)
     on_projector = await screen.receive_until("tally.updated", voters=2)
-    expected = await database_sync_to_async(selectors.compute_result)(poll)
+    expected = await database_sync_to_async(meeting_selectors.compute_result)(poll)
     assert final["result"] == on_b["result"] == on_projector["result"] == expected
     by_group = expected["by_constituency"]
     assert by_group["lived_experience"]["totals"]["agree"] == 1.0
