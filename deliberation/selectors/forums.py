@@ -5,11 +5,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from deliberation.models import (
+    ActionUpdate,
     Attendance,
     Ballot,
+    Comment,
+    Endorsement,
     Forum,
     Meeting,
     Member,
+    Participation,
+    Proposal,
+    RecordValue,
     Role,
     SummarySend,
 )
@@ -62,14 +68,6 @@ def member_email(member: Member) -> str:
 
 def member_data(member: Member) -> dict[str, Any]:
     """Gather what the forum keeps about one member, for them to download (UK GDPR)."""
-    from deliberation.models import (
-        ActionUpdate,
-        Comment,
-        Endorsement,
-        Participation,
-        Proposal,
-        RecordValue,
-    )
 
     def when(value: Any) -> str | None:
         return value.isoformat() if value else None

@@ -2,13 +2,21 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from deliberation.models import (
+    Comment,
     Constituency,
+    Endorsement,
     Forum,
     Poll,
     PollOption,
+    Proposal,
+    ProposalEvent,
+    ProposalPollLink,
 )
 
 
@@ -17,10 +25,6 @@ def _support_counts() -> dict[str, Any]:
 
     Subqueries rather than joins, so counting 1,000 comments never multiplies rows.
     """
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from deliberation.models import Comment, Endorsement
 
     def count(queryset: QuerySet[Any]) -> Any:
         counted = (
@@ -53,10 +57,6 @@ def proposal_list(
     Search uses PostgreSQL full-text search on PostgreSQL and a simple match on SQLite;
     hidden proposals never match a search (their words are not shown).
     """
-    from django.db import connection
-
-    from deliberation.models import Proposal
-
     proposals = (
         Proposal.objects.filter(forum=forum).select_related("author").annotate(**_support_counts())
     )
@@ -70,8 +70,6 @@ def proposal_list(
     if q:
         proposals = proposals.filter(hidden_at__isnull=True)
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
             vector = (
                 SearchVector("title", weight="A", config="simple")
                 + SearchVector("summary", weight="B", config="simple")
@@ -93,9 +91,6 @@ def proposal_list(
 
 def support_by_constituency(proposal: Any) -> dict[str, int]:
     """Count a proposal's endorsements in each constituency (one query)."""
-
-    from deliberation.models import Endorsement
-
     counts = dict(
         Endorsement.objects.filter(proposal=proposal)
         .order_by()
@@ -107,8 +102,6 @@ def support_by_constituency(proposal: Any) -> dict[str, int]:
 
 def proposal_comments(proposal: Any) -> QuerySet[Any]:
     """Return a proposal's top-level comments with their replies and earlier versions."""
-    from deliberation.models import Comment
-
     replies = (
         Comment.objects.select_related("author")
         .prefetch_related("revisions")
@@ -124,8 +117,6 @@ def proposal_comments(proposal: Any) -> QuerySet[Any]:
 
 def proposal_timeline(proposal: Any) -> list[Any]:
     """Return a proposal's timeline events, oldest first, with who and where."""
-    from deliberation.models import ProposalEvent
-
     return list(
         ProposalEvent.objects.filter(proposal=proposal)
         .select_related("actor", "meeting", "poll")
@@ -135,8 +126,6 @@ def proposal_timeline(proposal: Any) -> list[Any]:
 
 def proposal_polls(proposal: Any) -> list[Any]:
     """Return the votes a proposal was put to, with their options and schedules."""
-    from deliberation.models import ProposalPollLink
-
     return list(
         ProposalPollLink.objects.filter(proposal=proposal)
         .select_related("poll", "poll__meeting", "poll__schedule", "option")

@@ -4,13 +4,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from deliberation.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    AuditEvent,
     Decision,
     Forum,
     Meeting,
     Poll,
     PollOption,
+    ProposalPollLink,
 )
 
 DECISION_STATUSES = ("no_actions", "in_progress", "overdue", "done")
@@ -18,8 +26,6 @@ DECISION_STATUSES = ("no_actions", "in_progress", "overdue", "done")
 
 def decision_proposal_ids(decision: Decision) -> list[int]:
     """Return the proposals that were put to the decision's vote."""
-    from deliberation.models import ProposalPollLink
-
     if decision.poll_id is None:
         return []
     return sorted(
@@ -30,7 +36,6 @@ def decision_proposal_ids(decision: Decision) -> list[int]:
 
 
 def _meeting_when() -> Any:
-    from django.db.models.functions import Coalesce
 
     return Coalesce("starts_at", "created_at")
 
@@ -50,7 +55,6 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def _actions_prefetch() -> Prefetch:
-    from deliberation.models import Action, ActionUpdate
 
     updates = ActionUpdate.objects.select_related("author").order_by("created_at", "pk")
     return Prefetch(
@@ -80,8 +84,6 @@ def action_dict(action: Any, *, today: Any = None) -> dict[str, Any]:
 
 def meeting_recap(meeting: Meeting) -> dict[str, Any] | None:
     """Describe "last time": the previous meeting's decisions and what happened since."""
-    from django.utils import timezone
-
     previous = previous_meeting(meeting)
     if previous is None:
         return None
@@ -133,10 +135,6 @@ def decision_log(
     Filters: the meeting, the state of its actions (DECISION_STATUSES) and the dates
     it was recorded between (inclusive, in the forum's time zone).
     """
-    from django.utils import timezone
-
-    from deliberation.models import OPEN_ACTION_STATUSES, ActionStatus
-
     today = timezone.localdate()
     is_open = Q(actions__status__in=OPEN_ACTION_STATUSES)
     decisions = (
@@ -168,8 +166,6 @@ def decision_log(
 
 def decision_page(forum: Forum, decision_id: int) -> Decision:
     """Return one decision with everything its page shows, in a fixed number of queries."""
-    from deliberation.models import ProposalPollLink
-
     options = Prefetch("options", queryset=PollOption.objects.order_by("position"))
     check_backs = Prefetch(
         "check_backs",
@@ -196,8 +192,6 @@ def decision_page(forum: Forum, decision_id: int) -> Decision:
 
 def decisions_for_export(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     """Load what the exports need about each decision on top of decision_log."""
-    from deliberation.models import ProposalPollLink
-
     return decisions.prefetch_related(
         Prefetch("poll__proposal_links", queryset=ProposalPollLink.objects.order_by("proposal_id")),
         _actions_prefetch(),
@@ -206,8 +200,6 @@ def decisions_for_export(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
 
 def meeting_actions(meeting: Meeting) -> dict[int, list[Any]]:
     """Return the actions of each of a meeting's decisions, by decision id (one query)."""
-    from deliberation.models import Action
-
     by_decision: dict[int, list[Any]] = {}
     for action in Action.objects.filter(decision__meeting=meeting).order_by("due_on", "pk"):
         by_decision.setdefault(action.decision_id, []).append(action)
@@ -216,6 +208,4 @@ def meeting_actions(meeting: Meeting) -> dict[int, list[Any]]:
 
 def audit_chain(forum: Forum) -> Iterable[Any]:
     """Return a forum's audit events in chain order, streamed."""
-    from deliberation.models import AuditEvent
-
     return AuditEvent.objects.filter(forum=forum).order_by("seq").iterator(chunk_size=1000)

@@ -5,19 +5,24 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from deliberation.easyread import builder, review
 from deliberation.models import (
+    Action,
     AgendaItem,
     Attendance,
+    AuditEvent,
     Constituency,
     Decision,
     Forum,
+    GlossaryEntry,
     Meeting,
     Member,
     PollOption,
     Source,
     Summary,
+    SummaryPoint,
     SummarySend,
     WelshStatus,
 )
@@ -25,8 +30,6 @@ from deliberation.models import (
 
 def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
     """Return a forum's glossary and jargon as {term: plain words} dicts (one query)."""
-    from deliberation.models import GlossaryEntry
-
     glossary: dict[str, str] = {}
     jargon: dict[str, str] = {}
     rows = GlossaryEntry.objects.filter(forum=forum).values_list("kind", "term", "plain")
@@ -41,10 +44,6 @@ def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
     Who came counts everyone let in (here now or left since), by constituency, without
     names. The next meeting is the forum's earliest meeting planned after this one.
     """
-    from django.utils import timezone
-
-    from deliberation.models import Action
-
     came: Counter[str] = Counter(
         Attendance.objects.filter(meeting=meeting)
         .exclude(status=Attendance.Status.WAITING)
@@ -162,8 +161,6 @@ def summary_points_with_findings(
 
 def meeting_summary(meeting: Meeting) -> "Summary | None":
     """Return a meeting's summary with its points in order and who signed it off, or None."""
-    from deliberation.models import SummaryPoint
-
     return (
         Summary.objects.filter(meeting=meeting)
         .select_related("signed_off_by")
@@ -181,15 +178,11 @@ def sign_off_candidates(forum: Forum) -> QuerySet[Member]:
 
 def glossary_entries(forum: Forum) -> list[Any]:
     """Return a forum's word list, short forms and hard words together, by term."""
-    from deliberation.models import GlossaryEntry
-
     return list(GlossaryEntry.objects.filter(forum=forum).order_by("kind", "term"))
 
 
 def summary_sign_off_lapsed(summary: Summary) -> bool:
     """Say whether a summary was signed off and then changed, so it needs signing off again."""
-    from deliberation.models import AuditEvent
-
     last = (
         AuditEvent.objects.filter(
             forum_id=summary.forum_id,
