@@ -89,7 +89,7 @@ def proposal_list(
     return proposals.order_by("-created_at", "-pk")
 
 
-def support_by_constituency(proposal: Any) -> dict[str, int]:
+def support_by_constituency(proposal: Proposal) -> dict[str, int]:
     """Count a proposal's endorsements in each constituency (one query)."""
     counts = dict(
         Endorsement.objects.filter(proposal=proposal)
@@ -100,7 +100,7 @@ def support_by_constituency(proposal: Any) -> dict[str, int]:
     return {c: counts.get(c, 0) for c in Constituency.values}
 
 
-def proposal_comments(proposal: Any) -> QuerySet[Any]:
+def proposal_comments(proposal: Proposal) -> QuerySet[Comment]:
     """Return a proposal's top-level comments with their replies and earlier versions."""
     replies = (
         Comment.objects.select_related("author")
@@ -115,7 +115,7 @@ def proposal_comments(proposal: Any) -> QuerySet[Any]:
     )
 
 
-def proposal_timeline(proposal: Any) -> list[Any]:
+def proposal_timeline(proposal: Proposal) -> list[ProposalEvent]:
     """Return a proposal's timeline events, oldest first, with who and where."""
     return list(
         ProposalEvent.objects.filter(proposal=proposal)
@@ -124,7 +124,7 @@ def proposal_timeline(proposal: Any) -> list[Any]:
     )
 
 
-def proposal_polls(proposal: Any) -> list[Any]:
+def proposal_polls(proposal: Proposal) -> list[ProposalPollLink]:
     """Return the votes a proposal was put to, with their options and schedules."""
     return list(
         ProposalPollLink.objects.filter(proposal=proposal)

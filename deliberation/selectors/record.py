@@ -1,5 +1,6 @@
 """Reads for the record: decisions, actions, "last time", the audit chain."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,7 +36,7 @@ def decision_proposal_ids(decision: Decision) -> list[int]:
     )
 
 
-def _meeting_when() -> Any:
+def _meeting_when() -> Coalesce:
 
     return Coalesce("starts_at", "created_at")
 
@@ -65,7 +66,7 @@ def _actions_prefetch() -> Prefetch:
     )
 
 
-def action_dict(action: Any, *, today: Any = None) -> dict[str, Any]:
+def action_dict(action: Action, *, today: datetime.date | None = None) -> dict[str, Any]:
     """Describe an action and its latest progress, for screens and exports."""
     updates = list(action.updates.all())
     latest = updates[-1] if updates else None
@@ -127,8 +128,8 @@ def decision_log(
     *,
     meeting: Meeting | None = None,
     status: str = "",
-    since: Any = None,
-    until: Any = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> QuerySet[Decision]:
     """Return a forum's decisions, newest first, with counts of their actions by state.
 
@@ -198,14 +199,14 @@ def decisions_for_export(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
-def meeting_actions(meeting: Meeting) -> dict[int, list[Any]]:
+def meeting_actions(meeting: Meeting) -> dict[int, list[Action]]:
     """Return the actions of each of a meeting's decisions, by decision id (one query)."""
-    by_decision: dict[int, list[Any]] = {}
+    by_decision: dict[int, list[Action]] = {}
     for action in Action.objects.filter(decision__meeting=meeting).order_by("due_on", "pk"):
         by_decision.setdefault(action.decision_id, []).append(action)
     return by_decision
 
 
-def audit_chain(forum: Forum) -> Iterable[Any]:
+def audit_chain(forum: Forum) -> Iterable[AuditEvent]:
     """Return a forum's audit events in chain order, streamed."""
     return AuditEvent.objects.filter(forum=forum).order_by("seq").iterator(chunk_size=1000)

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from collections.abc import Collection
-from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -176,7 +175,7 @@ def sign_off_candidates(forum: Forum) -> QuerySet[Member]:
     ).order_by("name", "pk")
 
 
-def glossary_entries(forum: Forum) -> list[Any]:
+def glossary_entries(forum: Forum) -> list[GlossaryEntry]:
     """Return a forum's word list, short forms and hard words together, by term."""
     return list(GlossaryEntry.objects.filter(forum=forum).order_by("kind", "term"))
 
