@@ -6,14 +6,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, textcheck
+from deliberation import merkle, methods, photos, textcheck
 from deliberation.models import (
+    ActionStatus,
     AgendaItem,
     Attendance,
     CommunicationNeed,
     Decision,
+    Forum,
     Meeting,
     Member,
     Poll,
@@ -260,10 +263,6 @@ class ForumForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from django.utils.text import slugify
-
-        from deliberation.models import Forum
-
         super().clean()
         data = self.cleaned_data
         slug = data.get("slug") or slugify(data.get("name", ""))[:60]
@@ -589,7 +588,6 @@ class MarkPresentForm(Form):
 from markdownx.widgets import MarkdownxWidget  # noqa: E402
 
 from deliberation.models import (  # noqa: E402
-    Forum,
     NotifyFrequency,
     Proposal,
     ProposalStatus,
@@ -667,8 +665,6 @@ class PhotoForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from deliberation import photos
-
         super().clean()
         data = self.cleaned_data
         photo = data.get("photo")
@@ -925,8 +921,6 @@ class ActionProgressForm(PhotoForm):
     field_order = ["note", "status", "what_helped", "what_got_in_the_way", "photo"]
 
     def __init__(self, *args: Any, action: Any, may_manage: bool, **kwargs: Any) -> None:
-        from deliberation.models import ActionStatus
-
         super().__init__(*args, **kwargs)
         # Stopping an action or opening a finished one again is a facilitator's choice.
         allowed = list(ActionStatus.values) if may_manage else ["in_progress", "done"]
@@ -985,8 +979,6 @@ class ReceiptCheckForm(Form):
     )
 
     def clean_code(self) -> str:
-        from deliberation import merkle
-
         code = merkle.normalise_code(self.cleaned_data["code"])
         if not code:
             raise ValidationError(

@@ -58,6 +58,7 @@ from deliberation.services import proposals as services
 from deliberation.services import scheduling as scheduling_services
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
+from deliberation.views.participant import answer_text, vote_fields
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
@@ -918,8 +919,6 @@ def _forum_poll_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    from deliberation.views.participant import answer_text, vote_fields
-
     poll_view = meeting_selectors.poll_dict(poll)
     if poll.is_open and poll.results_visible:
         poll_view = meeting_selectors.poll_dict(poll, result=meeting_selectors.compute_result(poll))
