@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"selectors", "selectors.*", "realtime", "easyread.render", "easyread.symbols"},
     ),
     ("services", {"services", "services.*"}),
-    ("live meeting and forms", {"live", "forms", "throttle"}),
+    ("live meeting and forms", {"live", "forms", "forms.*", "throttle"}),
     (
         "views, consumers, admin, template tags",
         {
