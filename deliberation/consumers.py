@@ -12,9 +12,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from deliberation import identity, permissions, protocol, realtime, selectors, socket_limits
+from deliberation import identity, live, permissions, protocol, realtime, socket_limits
 from deliberation.exceptions import DomainError, NotAllowed
 from deliberation.models import Meeting, Member
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import polls as poll_services
 
 logger = logging.getLogger(__name__)
@@ -187,9 +188,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         assert self.viewer is not None
-        snapshot = await database_sync_to_async(selectors.meeting_snapshot, thread_sensitive=False)(
-            self.viewer.meeting_id, audience=self.viewer.audience, member=self.viewer.member
-        )
+        snapshot = await database_sync_to_async(
+            meeting_selectors.meeting_snapshot, thread_sensitive=False
+        )(self.viewer.meeting_id, audience=self.viewer.audience, member=self.viewer.member)
         await self.send_json(snapshot)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -290,7 +291,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         )
         # The service checks the rest (open poll, this meeting, in the room, allowed to
         # vote) for the whole batch at once.
-        batcher = realtime.BallotBatcher.for_meeting(self.viewer.meeting_id)
+        batcher = live.BallotBatcher.for_meeting(self.viewer.meeting_id)
         result = await batcher.cast(poll_id, request)
         ack: dict[str, Any] = {
             "type": "ballot.ack",

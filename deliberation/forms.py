@@ -6,20 +6,24 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, selectors, textcheck
+from deliberation import merkle, methods, photos, textcheck
 from deliberation.models import (
+    ActionStatus,
     AgendaItem,
     Attendance,
     CommunicationNeed,
     Decision,
+    Forum,
     Meeting,
     Member,
     Poll,
     Role,
     Weighting,
 )
+from deliberation.selectors import forums as forum_selectors
 from deliberation.services.polls import OptionInput
 from deliberation.views import display
 
@@ -90,7 +94,7 @@ class NameChoiceForm(Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = selectors.expected_participants(meeting)  # type: ignore[attr-defined]
+        self.fields["member"].queryset = forum_selectors.expected_participants(meeting)  # type: ignore[attr-defined]
 
 
 class GuestForm(Form):
@@ -259,10 +263,6 @@ class ForumForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from django.utils.text import slugify
-
-        from deliberation.models import Forum
-
         super().clean()
         data = self.cleaned_data
         slug = data.get("slug") or slugify(data.get("name", ""))[:60]
@@ -588,11 +588,11 @@ class MarkPresentForm(Form):
 from markdownx.widgets import MarkdownxWidget  # noqa: E402
 
 from deliberation.models import (  # noqa: E402
-    Forum,
     NotifyFrequency,
     Proposal,
     ProposalStatus,
 )
+from deliberation.services import comments as comment_rules  # noqa: E402
 from deliberation.services import proposals as proposal_rules  # noqa: E402
 
 # The pictures a proposal can have, with plain words for each (OpenMoji, vendored).
@@ -665,8 +665,6 @@ class PhotoForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from deliberation import photos
-
         super().clean()
         data = self.cleaned_data
         photo = data.get("photo")
@@ -687,7 +685,7 @@ class PhotoForm(Form):
 class CommentForm(Form):
     body = forms.CharField(
         label=_("Your comment"),
-        max_length=proposal_rules.COMMENT_MAX,
+        max_length=comment_rules.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -923,8 +921,6 @@ class ActionProgressForm(PhotoForm):
     field_order = ["note", "status", "what_helped", "what_got_in_the_way", "photo"]
 
     def __init__(self, *args: Any, action: Any, may_manage: bool, **kwargs: Any) -> None:
-        from deliberation.models import ActionStatus
-
         super().__init__(*args, **kwargs)
         # Stopping an action or opening a finished one again is a facilitator's choice.
         allowed = list(ActionStatus.values) if may_manage else ["in_progress", "done"]
@@ -967,7 +963,7 @@ class DecisionLogFilterForm(Form):
         )
 
     def filters(self) -> dict[str, Any]:
-        """Return the filters as selectors.decision_log takes them; none if not valid."""
+        """Return the filters as record_selectors.decision_log takes them; none if not valid."""
         if not self.is_bound or not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v}
@@ -983,8 +979,6 @@ class ReceiptCheckForm(Form):
     )
 
     def clean_code(self) -> str:
-        from deliberation import merkle
-
         code = merkle.normalise_code(self.cleaned_data["code"])
         if not code:
             raise ValidationError(

@@ -27,7 +27,7 @@ import rules
 
 from deliberation.exceptions import NotAllowed
 from deliberation.identity import Principal
-from deliberation.models import Constituency, Forum, Member, Poll, Role
+from deliberation.models import ActionStatus, Constituency, Forum, Member, Poll, Role
 
 
 def _principal(who: Any) -> Principal:
@@ -247,8 +247,6 @@ permissions.add_rule(
 
 def action_change_rule(action: Any, status: str | None) -> str:
     """Name the rule a progress update needs: stopping or reopening is a facilitator's."""
-    from deliberation.models import ActionStatus
-
     if status == ActionStatus.DROPPED and action.status != ActionStatus.DROPPED:
         return "action.manage"
     if not action.is_open:
@@ -266,7 +264,7 @@ permissions.add_rule("summary.read", is_forum_reader)
 def is_summary_checker(member: Member | None, summary: Any) -> bool:
     """May this member sign off a summary: an active member of its forum with lived experience?
 
-    selectors.sign_off_candidates lists the same people for the sign-off page.
+    summary_selectors.sign_off_candidates lists the same people for the sign-off page.
     """
     return (
         isinstance(member, Member)

@@ -1,6 +1,6 @@
 """Turn a meeting's record into the points of its easy-read summary.
 
-Pure Python on plain data: the selector `deliberation.selectors.meeting_record` reads
+Pure Python on plain data: the selector `deliberation.selectors.summaries.meeting_record` reads
 the database and gives a `MeetingRecord`; `build_points` writes short sentences (15
 words or fewer, digits for numbers, dates as "Tuesday 3 March") with a symbol for each
 point. The sentences come from `Words`: English by default; the summaries service

@@ -19,6 +19,7 @@ from deliberation.models import (
     Meeting,
     Member,
 )
+from deliberation.selectors import record as record_selectors
 from deliberation.services.common import Actor, actor_label, announce_change
 from deliberation.services.proposals import PhotoInput
 
@@ -83,12 +84,12 @@ def _payload(action: Action) -> dict[str, Any]:
 
 def _refresh_recaps(forum_id: int) -> None:
     """Send the new 'last time' recap to any open meeting of the forum showing it."""
-    from deliberation import selectors
-
     for meeting in Meeting.objects.filter(
         forum_id=forum_id, status=Meeting.Status.OPEN, recap_shown=True
     ):
-        announce_change(meeting.pk, "recap.changed", {"recap": selectors.meeting_recap(meeting)})
+        announce_change(
+            meeting.pk, "recap.changed", {"recap": record_selectors.meeting_recap(meeting)}
+        )
 
 
 def action_create(

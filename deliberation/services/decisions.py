@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
 from deliberation.services.common import (
     Actor,
     actor_label,
     announce_change,
     recheck_forum_facilitator,
 )
+from deliberation.services.polls import poll_create
 
 # The method of a decision made by talking it through, without a vote.
 DISCUSSION = "discussion"
@@ -35,8 +38,6 @@ def decision_record(
     The audit event carries everything the decision shows (result, attendance by
     group, method, weighting, the poll's seal), so the record alone tells the story.
     """
-    from deliberation import selectors
-
     if not outcome.strip():
         raise InvalidInput(_("Please write what was decided."))
     if poll is not None:
@@ -63,7 +64,7 @@ def decision_record(
             method=poll.method if poll else DISCUSSION,
             weighting=poll.weighting if poll else "",
             result=poll.result if poll else None,
-            attendance=selectors.attendance_counts(meeting)["present"],
+            attendance=meeting_selectors.attendance_counts(meeting)["present"],
             recorded_by=recorded_by,
         )
         event = audit.append(
@@ -83,7 +84,7 @@ def decision_record(
                 "result": decision.result,
                 "attendance": decision.attendance,
                 "recorded_by": recorded_by.pk if recorded_by else None,
-                "proposals": selectors.decision_proposal_ids(decision),
+                "proposals": record_selectors.decision_proposal_ids(decision),
                 "ballot_root": poll.ballot_root if poll else None,
                 **audit.binding(decision),
             },
@@ -93,7 +94,7 @@ def decision_record(
         announce_change(
             meeting.pk,
             "decision.recorded",
-            {"decision": selectors.decision_dict(decision)},
+            {"decision": meeting_selectors.decision_dict(decision)},
         )
     return decision
 
@@ -121,8 +122,6 @@ def decision_check_back(
     The poll is made through poll_create (which writes its audit event, naming the
     decision it checks back on) and opened by the facilitator like any other.
     """
-    from deliberation.services.polls import poll_create
-
     if decision.forum_id != meeting.forum_id:
         raise InvalidInput(_("That decision belongs to another forum."))
     return poll_create(

@@ -29,6 +29,7 @@ from deliberation.models import (
     new_token,
 )
 from deliberation.services.common import Actor, actor_label
+from deliberation.services.notifications import email_address_set
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,6 @@ def _contact_set(member: Member, contact: MemberContact | None) -> bool:
     """Write a member's addresses and review date; call inside the change. Say if changed."""
     if contact is None:
         return False
-    from deliberation.services.notifications import email_address_set
-
     address = "\n".join(line.strip() for line in contact.postal_address.strip().splitlines())
     changed = (member.postal_address, member.needs_review_on) != (
         address,
@@ -245,8 +244,6 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
     them, and the words beside the chain are erased. Proposals they wrote stay: the
     forum voted on them.
     """
-    from deliberation.services.notifications import email_address_set
-
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         forgotten = _("Forgotten member")

@@ -4,13 +4,11 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, realtime
 from deliberation.exceptions import InvalidInput, MeetingNotOpen, NameTaken, NotAllowed
 from deliberation.models import (
-    AgendaItem,
     Attendance,
     Constituency,
     Forum,
@@ -19,6 +17,9 @@ from deliberation.models import (
     Role,
     new_join_code,
 )
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
+from deliberation.services.agenda import agenda_item_add
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -27,6 +28,7 @@ from deliberation.services.common import (
     recheck_forum_facilitator,
 )
 from deliberation.services.forums import member_add
+from deliberation.services.polls import poll_close
 
 
 def meeting_create(
@@ -72,38 +74,6 @@ def meeting_create(
     return meeting
 
 
-def agenda_item_add(
-    *,
-    meeting: Meeting,
-    title: str,
-    description: str = "",
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> AgendaItem:
-    """Add an item at the end of a meeting's agenda."""
-    if not title.strip():
-        raise InvalidInput("Please give the agenda item a title.")
-    if meeting.status == Meeting.Status.CLOSED:
-        raise MeetingNotOpen("This meeting has finished.")
-    with transaction.atomic():
-        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        recheck_forum_facilitator(principal, meeting.forum_id)
-        last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
-        item = AgendaItem.objects.create(
-            meeting=meeting, position=last + 1, title=title.strip(), description=description
-        )
-        audit.append(
-            forum_id=meeting.forum_id,
-            actor=actor_label(actor),
-            kind="agenda.item_added",
-            payload={"meeting": meeting.pk, "item": item.pk, "title": item.title},
-        )
-        from deliberation import selectors
-
-        announce_change(meeting.pk, "agenda.changed", {"agenda": selectors.agenda_list(meeting)})
-    return item
-
-
 def meeting_open(
     *, meeting: Meeting, actor: Actor = None, principal: identity.Principal | None = None
 ) -> Meeting:
@@ -135,8 +105,6 @@ def meeting_close(
     *, meeting: Meeting, actor: Actor = None, principal: identity.Principal | None = None
 ) -> Meeting:
     """Finish a meeting; any poll still open is closed first."""
-    from deliberation.services.polls import poll_close
-
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         recheck_forum_facilitator(principal, meeting.forum_id)
@@ -152,35 +120,6 @@ def meeting_close(
         )
         meeting.version = announce_change(
             meeting.pk, "meeting.status", {"status": meeting.status, "current_item": None}
-        )
-    return meeting
-
-
-def agenda_move(
-    *,
-    meeting: Meeting,
-    item: AgendaItem | None,
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> Meeting:
-    """Move the meeting to an agenda item; every screen follows."""
-    if item is not None and item.meeting_id != meeting.pk:
-        raise InvalidInput("That agenda item belongs to another meeting.")
-    with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        recheck_forum_facilitator(principal, meeting.forum_id)
-        if meeting.status != Meeting.Status.OPEN:
-            raise MeetingNotOpen()
-        meeting.current_item = item
-        meeting.save(update_fields=["current_item"])
-        audit.append(
-            forum_id=meeting.forum_id,
-            actor=actor_label(actor),
-            kind="agenda.moved",
-            payload={"meeting": meeting.pk, "item": item.pk if item else None},
-        )
-        meeting.version = announce_change(
-            meeting.pk, "agenda.moved", {"current_item": item.pk if item else None}
         )
     return meeting
 
@@ -215,14 +154,12 @@ def meeting_recap_show(
     principal: identity.Principal | None = None,
 ) -> Meeting:
     """Show or hide "Last time we decided ... Here is what happened" on the projector."""
-    from deliberation import selectors
-
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen()
-        recap = selectors.meeting_recap(meeting)
+        recap = record_selectors.meeting_recap(meeting)
         if shown and recap is None:
             raise InvalidInput("There is no earlier meeting with decisions to look back on.")
         meeting.recap_shown = shown
@@ -243,13 +180,11 @@ def meeting_recap_show(
 
 
 def _announce_attendance(meeting: Meeting) -> None:
-    from deliberation import selectors
-
-    announce_console(meeting.pk, "attendance.counts", selectors.attendance_counts(meeting))
+    announce_console(meeting.pk, "attendance.counts", meeting_selectors.attendance_counts(meeting))
     announce_console(
         meeting.pk,
         "attendance.changed",
-        selectors.attendance_state(meeting),
+        meeting_selectors.attendance_state(meeting),
         audience="facilitator",
     )
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -42,9 +44,6 @@ UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90
 
 def _valid_email(email: str) -> str:
     """Return the address without spaces around it, or refuse one that is not an address."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     email = email.strip()
     if email:
         try:

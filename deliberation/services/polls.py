@@ -42,6 +42,8 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.services.agenda import agenda_move
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -49,6 +51,7 @@ from deliberation.services.common import (
     announce_console,
     recheck_facilitator,
 )
+from deliberation.services.proposals import proposals_poll_closed
 
 logger = logging.getLogger(__name__)
 
@@ -187,9 +190,9 @@ def poll_create(
             },
         )
         if meeting is not None:
-            from deliberation import selectors
-
-            announce_console(meeting.pk, "poll.created", {"poll": selectors.poll_dict(poll)})
+            announce_console(
+                meeting.pk, "poll.created", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 
@@ -255,9 +258,9 @@ def poll_update_settings(
             payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
-            from deliberation import selectors
-
-            announce_change(poll.meeting_id, "poll.updated", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.updated", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 
@@ -269,9 +272,6 @@ def poll_open(
     A poll on an agenda item moves the meeting to that item, so every screen shows the
     question with the item it belongs to.
     """
-    from deliberation import selectors
-    from deliberation.services.meetings import agenda_move
-
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         recheck_facilitator(principal, "poll.facilitate", poll)
@@ -293,7 +293,9 @@ def poll_open(
             payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
         )
         if poll.meeting_id:
-            announce_change(poll.meeting_id, "poll.opened", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.opened", {"poll": meeting_selectors.poll_dict(poll)}
+            )
             if poll.agenda_item is not None and meeting.current_item_id != poll.agenda_item_id:
                 agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
@@ -308,8 +310,6 @@ def poll_close(
     root goes into the poll.closed event, so a ballot added, changed or removed
     afterwards no longer matches the record (audit.verify_poll).
     """
-    from deliberation import selectors
-
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         recheck_facilitator(principal, "poll.facilitate", poll)
@@ -317,7 +317,7 @@ def poll_close(
             raise PollNotOpen(_("Only an open vote can be closed."))
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
-        poll.result = selectors.compute_result(poll)
+        poll.result = meeting_selectors.compute_result(poll)
         if poll.secret:
             _secret_rewrite(poll, ungroup=bool(poll.result.get("protected")))
         sealed = audit.seal(poll)
@@ -337,11 +337,11 @@ def poll_close(
             },
         )
         # Proposals put to this vote move on to "voted on", in the same transaction.
-        from deliberation.services.proposals import proposals_poll_closed
-
         proposals_poll_closed(poll=poll, actor=actor)
         if poll.meeting_id:
-            announce_change(poll.meeting_id, "poll.closed", {"poll": selectors.poll_dict(poll)})
+            announce_change(
+                poll.meeting_id, "poll.closed", {"poll": meeting_selectors.poll_dict(poll)}
+            )
     return poll
 
 

@@ -1,6 +1,5 @@
-"""Proposal threads between meetings: propose, comment, endorse, hide, move on, vote."""
+"""Proposal threads between meetings: propose, endorse, hide, move on, vote on them."""
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -12,16 +11,11 @@ from django.utils.translation import gettext as _
 from deliberation import audit, identity, markdown, permissions, photos
 from deliberation.exceptions import (
     AlreadyEndorsed,
-    EditTimeOver,
     InvalidInput,
-    NotAllowed,
     ProposalClosed,
     StatusChangeRefused,
 )
 from deliberation.models import (
-    AgendaItem,
-    Comment,
-    CommentRevision,
     Endorsement,
     Forum,
     Meeting,
@@ -41,11 +35,8 @@ TITLE_MAX = 80
 SUMMARY_MAX = 300
 SUMMARY_SENTENCES = 3
 BODY_MAX = 20_000
-COMMENT_MAX = 4_000
 REASON_MAX = 300
 MAX_PHOTOS = 4
-# How long an author may change a comment after writing it.
-COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
 # Where a proposal may go next; withdrawing is the author's, from the first two.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -320,115 +311,6 @@ def proposal_photo_add(
     return row
 
 
-def comment_add(
-    *,
-    proposal: Proposal,
-    author: Member,
-    body: str,
-    parent: Comment | None = None,
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> Comment:
-    """Comment on a proposal, or reply to a comment (replies have no replies)."""
-    refused = _("You cannot comment here.")
-    _require(principal, author, "proposal.comment", proposal, refused)
-    body = body.strip()
-    if not body:
-        raise InvalidInput(_("Please write your comment."))
-    if len(body) > COMMENT_MAX:
-        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
-    if parent is not None:
-        if parent.proposal_id != proposal.pk:
-            raise InvalidInput(_("That comment belongs to another proposal."))
-        # One level of replies: a reply to a reply joins the same conversation.
-        if parent.parent_id is not None:
-            parent = Comment.objects.get(pk=parent.parent_id)
-        if parent.is_hidden:
-            raise InvalidInput(_("That comment is hidden, so you cannot reply to it."))
-    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
-    with transaction.atomic():
-        proposal = _locked(proposal)
-        _recheck(principal, author, "proposal.comment", proposal, refused)
-        if proposal.is_hidden:
-            raise ProposalClosed(_("This proposal is hidden, so you cannot comment on it."))
-        if proposal.status in FINISHED:
-            raise ProposalClosed(_("This proposal is finished, so you cannot comment on it now."))
-        comment = Comment.objects.create(
-            proposal=proposal,
-            parent=parent,
-            author=author,
-            body=body,
-            body_html=body_html,
-        )
-        audit.append(
-            forum_id=proposal.forum_id,
-            actor=actor_label(actor or author),
-            kind="comment.added",
-            payload={
-                "proposal": proposal.pk,
-                "comment": comment.pk,
-                "parent": parent.pk if parent else None,
-                "author": author.pk,
-                # The words sit beside the chain: hidden with the comment, erasable.
-                "body": audit.Private(body, member_id=author.pk, subject=f"comment:{comment.pk}"),
-            },
-        )
-        notifications.queue_for_comment(comment)
-    return comment
-
-
-def comment_edit(
-    *,
-    comment: Comment,
-    editor: Member,
-    body: str,
-    now: datetime.datetime | None = None,
-    principal: identity.Principal | None = None,
-) -> Comment:
-    """Change one's own comment soon after writing it; the earlier text stays in the record."""
-    refused = _("You can only change your own comments.")
-    _require(principal, editor, "comment.edit", comment, refused)
-    body = body.strip()
-    if not body:
-        raise InvalidInput(_("Please write your comment."))
-    if len(body) > COMMENT_MAX:
-        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
-    now = now or timezone.now()
-    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        _recheck(principal, editor, "comment.edit", comment, refused)
-        if comment.is_hidden:
-            raise NotAllowed(_("This comment is hidden, so it cannot be changed."))
-        if now - comment.created_at > COMMENT_EDIT_WINDOW:
-            raise EditTimeOver()
-        if body == comment.body:
-            return comment
-        CommentRevision.objects.create(
-            comment=comment,
-            body=comment.body,
-            body_html=comment.body_html,
-            written_at=comment.edited_at or comment.created_at,
-        )
-        before = comment.body
-        author_id, subject = comment.author_id, f"comment:{comment.pk}"
-        comment.body = body
-        comment.body_html = body_html
-        comment.edited_at = now
-        comment.save(update_fields=["body", "body_html", "edited_at"])
-        audit.append(
-            forum_id=comment.proposal.forum_id,
-            actor=actor_label(editor),
-            kind="comment.edited",
-            payload={
-                "comment": comment.pk,
-                "before": audit.Private(before, member_id=author_id, subject=subject),
-                "after": audit.Private(body, member_id=author_id, subject=subject),
-            },
-        )
-    return comment
-
-
 def proposal_hide(
     *,
     proposal: Proposal,
@@ -485,63 +367,6 @@ def proposal_unhide(
             payload={"proposal": proposal.pk},
         )
     return proposal
-
-
-def comment_hide(
-    *,
-    comment: Comment,
-    by: Member,
-    reason: str,
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> Comment:
-    """Hide a comment with a reason shown in its place; the text stays in the record."""
-    refused = _("Only a facilitator can hide this.")
-    _require(principal, by, "comment.hide", comment, refused)
-    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        _recheck(principal, by, "comment.hide", comment, refused)
-        comment.hidden_at = timezone.now()
-        comment.hidden_reason = reason
-        comment.hidden_by = by
-        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        audit.append(
-            forum_id=by.forum_id,
-            actor=actor_label(actor or by),
-            kind="comment.hidden",
-            payload={"comment": comment.pk, "reason": reason},
-        )
-        # Its words beside the chain are hidden too: every member can read the record.
-        audit.hide_subject(f"comment:{comment.pk}", hidden=True)
-    return comment
-
-
-def comment_unhide(
-    *,
-    comment: Comment,
-    by: Member,
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> Comment:
-    """Show a hidden comment again."""
-    refused = _("Only a facilitator can do this.")
-    _require(principal, by, "comment.hide", comment, refused)
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        _recheck(principal, by, "comment.hide", comment, refused)
-        comment.hidden_at = None
-        comment.hidden_reason = ""
-        comment.hidden_by = None
-        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        audit.append(
-            forum_id=by.forum_id,
-            actor=actor_label(actor or by),
-            kind="comment.shown",
-            payload={"comment": comment.pk},
-        )
-        audit.hide_subject(f"comment:{comment.pk}", hidden=False)
-    return comment
 
 
 def proposal_endorse(
@@ -687,115 +512,6 @@ def proposal_withdraw(
                 _("This proposal has been voted on, so it cannot be taken back now.")
             )
         return _move(proposal, ProposalStatus.WITHDRAWN, reason=reason, by=by, actor=actor)
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    agenda_item: AgendaItem
-    poll: Poll
-
-
-def proposals_schedule(
-    *,
-    proposals: Sequence[Proposal],
-    meeting: Meeting,
-    by: Member,
-    method: str,
-    question: str,
-    item_title: str = "",
-    dots: int = 0,
-    actor: Actor = None,
-    principal: identity.Principal | None = None,
-) -> Scheduled:
-    """Put shortlisted proposals on a meeting's agenda, as the options of a new poll.
-
-    One proposal may also be put to a yes/no, traffic light or consent vote of its
-    own; several become the options of a dots, ranking or score vote.
-    """
-    from deliberation import methods
-    from deliberation.services.meetings import agenda_item_add
-    from deliberation.services.polls import OptionInput, poll_create
-
-    refused = _("Only a facilitator can put proposals on an agenda.")
-    _require(principal, by, "proposal.schedule", meeting, refused)
-    chosen = list({p.pk: p for p in proposals}.values())
-    if not chosen:
-        raise InvalidInput(_("Please choose at least one proposal from the shortlist."))
-    if any(p.forum_id != meeting.forum_id for p in chosen):
-        raise InvalidInput(_("That proposal belongs to another forum."))
-    if meeting.status == Meeting.Status.CLOSED:
-        raise InvalidInput(_("This meeting has finished. Please choose another meeting."))
-    single = method in methods.SINGLE_CHOICE
-    if single and len(chosen) != 1:
-        raise InvalidInput(
-            _("A yes/no, traffic light or consent vote is about one proposal. Please choose one.")
-        )
-    if not single and len(chosen) < 2:
-        raise InvalidInput(
-            _("Dots, ranking and score votes need at least two proposals to choose between.")
-        )
-    with transaction.atomic():
-        locked = list(
-            Proposal.objects.select_for_update()
-            .filter(pk__in=[p.pk for p in chosen])
-            .order_by("pk")
-        )
-        _recheck(principal, by, "proposal.schedule", meeting, refused)
-        for proposal in locked:
-            if proposal.status != ProposalStatus.SHORTLISTED or proposal.is_hidden:
-                raise StatusChangeRefused(
-                    _("“%(title)s” is not on the shortlist, so it cannot go on the agenda.")
-                    % {"title": proposal.title}
-                )
-        title = item_title.strip() or (
-            locked[0].title if single else _("Vote on the shortlisted proposals")
-        )
-        item = agenda_item_add(
-            meeting=meeting,
-            title=title[:200],
-            description="\n".join(p.summary for p in locked),
-            actor=actor or by,
-        )
-        poll = poll_create(
-            forum=meeting.forum,
-            meeting=meeting,
-            agenda_item=item,
-            question=question.strip() or title,
-            method=method,
-            options=[] if single else [OptionInput(p.title, p.symbol) for p in locked],
-            dots=dots,
-            actor=actor or by,
-        )
-        options = list(poll.options.order_by("position"))
-        links = []
-        for index, proposal in enumerate(locked):
-            option = None if single else options[index]
-            links.append(ProposalPollLink(proposal=proposal, poll=poll, option=option))
-            _event(
-                proposal,
-                ProposalEvent.Kind.SCHEDULED,
-                actor=by,
-                reason=item.title,
-                meeting=meeting,
-                poll=poll,
-            )
-        ProposalPollLink.objects.bulk_create(links)
-        audit.append(
-            forum_id=meeting.forum_id,
-            actor=actor_label(actor or by),
-            kind="proposal.scheduled",
-            payload={
-                "proposals": [p.pk for p in locked],
-                "meeting": meeting.pk,
-                "item": item.pk,
-                "poll": poll.pk,
-                "options": {
-                    str(link.proposal_id): link.option.key if link.option else None
-                    for link in links
-                },
-            },
-        )
-    return Scheduled(agenda_item=item, poll=poll)
 
 
 def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, selectors
+from deliberation import audit
 from deliberation.easyread import delivery, render, review
 from deliberation.exceptions import InvalidInput
 from deliberation.models import Member, Summary, SummarySend
+from deliberation.selectors import forums as forum_selectors
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.services.common import Actor, actor_label
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def _plan_for(member: Member) -> Plan:
     """Choose how one member gets the summary, from their needs and addresses."""
     route = delivery.route(
         member.communication_needs or [],
-        has_email=bool(selectors.member_email(member)),
+        has_email=bool(forum_selectors.member_email(member)),
         has_address=bool((member.postal_address or "").strip()),
     )
     return Plan(member=member, route=route, reason=_reason_words(route.reason))
@@ -69,7 +71,7 @@ def _plan_for(member: Member) -> Plan:
 
 def sending_plan(summary: Summary) -> list[Plan]:
     """Say, for each member, how sending will give them the summary."""
-    return [_plan_for(member) for member in selectors.summary_recipients(summary.forum_id)]
+    return [_plan_for(member) for member in summary_selectors.summary_recipients(summary.forum_id)]
 
 
 def _require_sign_off(summary: Summary) -> None:
@@ -90,9 +92,9 @@ def _require_resolved(summary: Summary, members: list[Member]) -> None:
     reader gets a point whose easy-read advice the person signing off did not confirm.
     """
     languages = {plan.route.language for plan in map(_plan_for, members) if plan.route.reachable}
-    words = selectors.summary_review_words(summary)
+    words = summary_selectors.summary_review_words(summary)
     if "cy" in languages:
-        unchecked = selectors.summary_points_needing_welsh(summary)
+        unchecked = summary_selectors.summary_points_needing_welsh(summary)
         if unchecked:
             raise InvalidInput(
                 _(
@@ -101,7 +103,7 @@ def _require_resolved(summary: Summary, members: list[Member]) -> None:
                 )
                 % {"points": review.numbers(words, unchecked)}
             )
-    advised = selectors.summary_points_with_findings(summary, languages)
+    advised = summary_selectors.summary_points_with_findings(summary, languages)
     unconfirmed = set(advised) - set(summary.findings_confirmed or [])
     if unconfirmed:
         raise InvalidInput(
@@ -161,7 +163,7 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
             try:
                 render.summary_email(
                     summary,
-                    to=selectors.member_email(member),
+                    to=forum_selectors.member_email(member),
                     language=route.language,
                     large_print=route.large_print,
                     pdf=pdfs.get(route.language, route.large_print),
@@ -230,7 +232,9 @@ def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
             status__in=[SummarySend.Status.SENT, SummarySend.Status.TO_PRINT],
         ).values_list("member_id", flat=True)
     )
-    members = [m for m in selectors.summary_recipients(summary.forum_id) if m.pk not in done]
+    members = [
+        m for m in summary_selectors.summary_recipients(summary.forum_id) if m.pk not in done
+    ]
     _require_resolved(summary, members)
     _set_record_code(summary)
     pdfs = _PdfCache(summary)

@@ -15,7 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
-from deliberation import audit, permissions, selectors, textcheck
+from deliberation import audit, permissions, textcheck
 from deliberation.easyread import builder, review
 from deliberation.exceptions import InvalidInput, NotAllowed, NotFound, UnstorableText
 from deliberation.models import (
@@ -26,6 +26,7 @@ from deliberation.models import (
     SummaryPoint,
     WelshStatus,
 )
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.services.common import Actor, actor_label
 
 TEXT_MAX = 600
@@ -134,7 +135,7 @@ def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str
 def summary_build(*, meeting: Meeting, actor: Actor = None) -> Summary:
     """Build a meeting's summary from its record, or build again one not sent yet."""
     with transaction.atomic():
-        record = selectors.meeting_record(meeting)
+        record = summary_selectors.meeting_record(meeting)
         drafts = builder.build_points(record)
         welsh = _welsh_drafts(record)
         summary, created = Summary.objects.get_or_create(
@@ -356,8 +357,8 @@ def summary_sign_off(
         )
         if not summary.points.exists():
             raise InvalidInput(_("This summary has no points yet. Please build it first."))
-        words = selectors.summary_review_words(summary)
-        unchecked = selectors.summary_points_needing_welsh(summary)
+        words = summary_selectors.summary_review_words(summary)
+        unchecked = summary_selectors.summary_points_needing_welsh(summary)
         if unchecked:
             raise InvalidInput(
                 _(
@@ -366,7 +367,7 @@ def summary_sign_off(
                 )
                 % {"points": review.numbers(words, unchecked)}
             )
-        advised = set(selectors.summary_points_with_findings(summary))
+        advised = set(summary_selectors.summary_points_with_findings(summary))
         missing = advised - set(confirmed)
         if missing:
             raise InvalidInput(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, methods, permissions, selectors
+from deliberation import audit, identity, methods, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -31,6 +31,8 @@ from deliberation.forms import (
     ReceiptCheckForm,
 )
 from deliberation.models import Action, ActionUpdate, Decision, Forum, Member
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
 from deliberation.services import actions as action_services
 from deliberation.services.proposals import PhotoInput
 from deliberation.views import display
@@ -96,7 +98,7 @@ def decision_summary(decision: Decision) -> dict[str, Any]:
     by_group = result.get("by_constituency") or {}
     meeting = decision.meeting
     when = (meeting.starts_at or meeting.created_at) if meeting else None
-    status = selectors.decision_status(decision)
+    status = record_selectors.decision_status(decision)
     return {
         "id": decision.pk,
         "recorded_at": timezone.localtime(decision.recorded_at),
@@ -136,7 +138,7 @@ def log_filters(
     """Read the log's filters from the address; the page and the exports share them."""
     bound = any(request.GET.get(key) for key in FILTER_KEYS)
     form = DecisionLogFilterForm(request.GET if bound else None, forum=forum)
-    return form, selectors.decision_log(forum, **form.filters())
+    return form, record_selectors.decision_log(forum, **form.filters())
 
 
 def _filter_query(request: HttpRequest) -> str:
@@ -215,7 +217,7 @@ def _decision_page(
     status: int = 200,
 ) -> HttpResponse:
     try:
-        decision = selectors.decision_page(forum, decision_id)
+        decision = record_selectors.decision_page(forum, decision_id)
     except Decision.DoesNotExist as exc:
         raise Http404 from exc
     results = None
@@ -224,7 +226,7 @@ def _decision_page(
     code_form = ReceiptCheckForm(request.GET if "code" in request.GET else None)
     poll = decision.poll
     if poll is not None:
-        poll_view = selectors.poll_dict(poll, result=decision.result)
+        poll_view = meeting_selectors.poll_dict(poll, result=decision.result)
         results = display.build_results(poll_view) if decision.result else None
         closing = audit.closing_event(poll)
         seal = {
@@ -236,7 +238,7 @@ def _decision_page(
             check = audit.check_receipt(poll, code_form.cleaned_data["code"])
     check_backs = []
     for asked in decision.check_backs.all():
-        view = selectors.poll_dict(asked)
+        view = meeting_selectors.poll_dict(asked)
         check_backs.append(
             {"poll": asked, "results": display.build_results(view) if asked.is_closed else None}
         )

@@ -15,9 +15,10 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from deliberation import identity, methods, permissions, selectors, throttle
+from deliberation import identity, methods, permissions, throttle
 from deliberation.easyread import Finding, check
 from deliberation.models import Forum
+from deliberation.selectors import summaries as summary_selectors
 
 MAX_CHARS = 5000  # longer than any question, option, outcome or agenda text
 MAX_BODY_BYTES = 32 * 1024  # the text in UTF-8, form-encoded, plus the CSRF token
@@ -58,7 +59,7 @@ def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
     # forget_forum_words() drops it after the glossary changes.
     memo = forum.__dict__.get(_WORDS_MEMO)
     if memo is None:
-        memo = selectors.forum_words(forum)
+        memo = summary_selectors.forum_words(forum)
         forum.__dict__[_WORDS_MEMO] = memo
     return memo
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from deliberation import audit, methods, selectors
+from deliberation import audit, methods
 from deliberation.models import Action, Decision, Forum
+from deliberation.selectors import record as record_selectors
 from deliberation.views.decisions import (
     audit_head,
     decision_summary,
@@ -78,7 +79,7 @@ def _blank(value: object) -> object:
 def _decisions(request: HttpRequest, forum: Forum) -> tuple[dict[str, object], list[Decision]]:
     """Return the log's filters as applied and the decisions they select, loaded for export."""
     form, decisions = log_filters(request, forum)
-    loaded = selectors.decisions_for_export(decisions).prefetch_related("poll__options")
+    loaded = record_selectors.decisions_for_export(decisions).prefetch_related("poll__options")
     return form.filters(), list(loaded)
 
 
@@ -147,7 +148,7 @@ def decisions_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _action_json(action: Action, today: datetime.date) -> dict[str, Any]:
     return {
-        **selectors.action_dict(action, today=today),
+        **record_selectors.action_dict(action, today=today),
         "updates": [
             {
                 "id": u.pk,
@@ -224,7 +225,7 @@ def chain_lines(forum: Forum) -> Iterator[bytes]:
     # What sits beside the chain: each committed value with its salt, or "hidden"
     # (a hidden comment, a vote whose results are hidden until it closes) or "erased".
     beside = audit.disclosures(forum)
-    for event in selectors.audit_chain(forum):
+    for event in record_selectors.audit_chain(forum):
         line = {
             **audit.event_body(event),
             "prev_hash": event.prev_hash,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions, selectors
+from deliberation import identity, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -35,7 +35,11 @@ from deliberation.forms import (
     RecapForm,
 )
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
+from deliberation.selectors import forums as forum_selectors
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import record as record_selectors
 from deliberation.services.actions import action_create
+from deliberation.services.agenda import agenda_item_add, agenda_move
 from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import (
     MemberContact,
@@ -45,8 +49,6 @@ from deliberation.services.forums import (
     member_update,
 )
 from deliberation.services.meetings import (
-    agenda_item_add,
-    agenda_move,
     attendance_claim_decide,
     attendance_join,
     attendance_release,
@@ -105,7 +107,7 @@ def forums(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The forum is made."))
                 return redirect("deliberation:forum", slug=forum.slug)
         status = 400
-    forum_list = selectors.forums_for_user(request.user).annotate(
+    forum_list = forum_selectors.forums_for_user(request.user).annotate(
         member_count=Count("members", distinct=True)
     )
     return render(
@@ -127,7 +129,7 @@ def _contact(data: dict[str, Any]) -> MemberContact:
 
 def _member_rows(forum: Forum) -> list[dict[str, Any]]:
     rows = []
-    for member in selectors.forum_members(forum):
+    for member in forum_selectors.forum_members(forum):
         rows.append(
             {
                 "member": member,
@@ -206,7 +208,7 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
         "supports": list(member.supports.all()),
         "is_active": member.is_active,
         "needs_review_on": member.needs_review_on,
-        "email": selectors.member_email(member),
+        "email": forum_selectors.member_email(member),
         "postal_address": member.postal_address,
     }
     form = MemberForm(request.POST or None, forum=forum, member=member, initial=initial)
@@ -251,7 +253,7 @@ def cards(request: HttpRequest, slug: str) -> HttpResponse:
     """Print a sheet of personal QR cards, one for each member."""
     forum = facilitator_forum(request, slug)
     rows = []
-    for member in selectors.forum_members(forum).filter(is_active=True):
+    for member in forum_selectors.forum_members(forum).filter(is_active=True):
         url = request.build_absolute_uri(reverse("deliberation:invite", args=[member.invite_token]))
         rows.append(
             {
@@ -342,7 +344,7 @@ def _console_page(
     bound: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    snapshot = selectors.meeting_snapshot(meeting.pk, audience="facilitator")
+    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="facilitator")
     models_by_id = {
         p.pk: p
         for p in Poll.objects.filter(meeting=meeting)
@@ -427,12 +429,12 @@ def _console_page(
         .select_related("poll", "agenda_item")
         .order_by("recorded_at", "pk")
     )
-    actions = selectors.meeting_actions(meeting)
+    actions = record_selectors.meeting_actions(meeting)
     bound_decision = str(bound.data.get("decision") or "") if action == "action_add" else ""
     for decision in decisions:
         decision.action_list = actions.get(decision.pk, [])  # type: ignore[attr-defined]
         decision.action_form_open = bound_decision == str(decision.pk)  # type: ignore[attr-defined]
-    recap = selectors.meeting_recap(meeting)
+    recap = record_selectors.meeting_recap(meeting)
     projector_url = request.build_absolute_uri(
         reverse("deliberation:projector", args=[meeting.projector_token])
     )

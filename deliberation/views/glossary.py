@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from deliberation import selectors
 from deliberation.easyread import DEFAULT_JARGON, DEFAULT_JARGON_CY
 from deliberation.exceptions import DomainError
 from deliberation.forms import GlossaryEntryForm
 from deliberation.models import GlossaryEntry
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.services.glossary import glossary_entry_add, glossary_entry_remove
 from deliberation.views.common import facilitator_forum
 
@@ -51,7 +51,7 @@ def glossary(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("“%(term)s” is on the list.") % {"term": entry.term})
                 return redirect("deliberation:glossary", slug=forum.slug)
         status = 400
-    entries = selectors.glossary_entries(forum)
+    entries = summary_selectors.glossary_entries(forum)
     context = {
         "forum": forum,
         "form": form,

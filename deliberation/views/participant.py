@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, permissions, selectors, throttle
+from deliberation import audit, identity, permissions, throttle
 from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms import (
     BallotForm,
@@ -20,6 +20,8 @@ from deliberation.forms import (
     normalise_code,
 )
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
+from deliberation.selectors import forums as forum_selectors
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
@@ -29,7 +31,7 @@ from deliberation.views.common import current_item, pick_poll
 def home(request: HttpRequest) -> HttpResponse:
     """Send a signed-in facilitator to their forums; show everyone else the join page."""
     user = request.user
-    if user.is_authenticated and (user.is_staff or selectors.forums_for_user(user).exists()):
+    if user.is_authenticated and (user.is_staff or forum_selectors.forums_for_user(user).exists()):
         return redirect("deliberation:forums")
     return join(request)
 
@@ -110,7 +112,7 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
         else:
             error = _("Please choose your name from the list.")
             status = 400
-    members = selectors.expected_participants(meeting) if meeting.allow_name_choice else []
+    members = forum_selectors.expected_participants(meeting) if meeting.allow_name_choice else []
     return render(
         request,
         "deliberation/join_meeting.html",
@@ -239,7 +241,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True
     )
-    meeting = selectors.open_meeting_for_forum(member.forum_id)
+    meeting = forum_selectors.open_meeting_for_forum(member.forum_id)
     context: dict[str, Any] = {"member": member, "meeting": meeting, "error": ""}
     if request.method == "POST":
         # The personal link also tells this browser who they are between meetings, for
@@ -323,7 +325,7 @@ def _phone_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    snapshot = selectors.meeting_snapshot(meeting.pk, audience="phone", member=member)
+    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="phone", member=member)
     poll, is_open = pick_poll(snapshot)
     me = snapshot["me"]
     context: dict[str, Any] = {
@@ -344,7 +346,7 @@ def _phone_page(
     }
     if poll and is_open and member.can_vote:
         if form is None:
-            model_poll = selectors.poll_with_options(poll["id"])
+            model_poll = meeting_selectors.poll_with_options(poll["id"])
             form = BallotForm(
                 poll=model_poll,
                 supports=_supports(member),

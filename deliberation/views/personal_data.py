@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from deliberation import selectors
 from deliberation.models import Member
+from deliberation.selectors import forums as forum_selectors
 from deliberation.services.forums import member_erase
 from deliberation.views.common import facilitator_forum
 from deliberation.views.proposals import _forum, viewer
@@ -20,7 +20,7 @@ def my_data(request: HttpRequest, slug: str) -> JsonResponse:
     me = viewer(request, forum).member
     assert me is not None  # viewer() lets in forum members only
     response = JsonResponse(
-        selectors.member_data(me), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        forum_selectors.member_data(me), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = f'attachment; filename="{forum.slug}-my-data.json"'
     return response

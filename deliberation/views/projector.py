@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from deliberation import selectors
 from deliberation.models import Meeting
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
 
@@ -55,7 +55,7 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("forum"), projector_token=projector_token
     )
-    snapshot = selectors.meeting_snapshot(meeting.pk, audience="projector")
+    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="projector")
     poll, is_open = pick_poll(snapshot)
     return render(
         request,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, markdown, permissions, selectors
+from deliberation import identity, markdown, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     PROPOSAL_SYMBOLS,
@@ -48,11 +48,16 @@ from deliberation.models import (
     ProposalPhoto,
     ProposalStatus,
 )
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors import proposals as proposal_selectors
+from deliberation.services import comments as comment_services
 from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
+from deliberation.services import scheduling as scheduling_services
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
+from deliberation.views.participant import answer_text, vote_fields
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
@@ -133,7 +138,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    proposals = selectors.proposal_list(
+    proposals = proposal_selectors.proposal_list(
         forum,
         status=filters.get("status", ""),
         symbol=filters.get("symbol", ""),
@@ -323,14 +328,14 @@ def _comment_view(
         "edited": comment.edited_at is not None,
         "can_edit": not comment.is_hidden
         and comment.author_id == _member(who).pk
-        and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
+        and now - comment.created_at <= comment_services.COMMENT_EDIT_WINDOW
         and permissions.can("proposal.comment", who, comment.proposal),
     }
 
 
 def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
-    for event in selectors.proposal_timeline(proposal):
+    for event in proposal_selectors.proposal_timeline(proposal):
         entries.append(
             {
                 "at": event.created_at,
@@ -378,9 +383,9 @@ def _proposal_page(
     bound = bound or {}
     is_lead = permissions.can("proposal.hide", who, proposal)
     now = timezone.now()
-    comments_page = Paginator(selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE).get_page(
-        request.GET.get("comments")
-    )
+    comments_page = Paginator(
+        proposal_selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE
+    ).get_page(request.GET.get("comments"))
     threads = [
         {
             **_comment_view(c, who, now, is_lead),
@@ -388,8 +393,8 @@ def _proposal_page(
         }
         for c in comments_page.object_list
     ]
-    support = selectors.support_by_constituency(proposal)
-    links = selectors.proposal_polls(proposal)
+    support = proposal_selectors.support_by_constituency(proposal)
+    links = proposal_selectors.proposal_polls(proposal)
     finished = proposal.status in services.FINISHED
     photos = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
@@ -494,7 +499,7 @@ def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal
         raise _Invalid(_first_error(form), comment=form, action="comment")
     parent_id = form.cleaned_data.get("parent")
     parent = _comment_in(proposal, parent_id) if parent_id else None
-    comment = services.comment_add(
+    comment = comment_services.comment_add(
         proposal=proposal,
         author=_member(who),
         body=form.cleaned_data["body"],
@@ -522,7 +527,7 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
     comment_id = form.cleaned_data.get("comment")
     if comment_id:
         comment = _comment_in(proposal, comment_id)
-        services.comment_hide(
+        comment_services.comment_hide(
             comment=comment, by=_member(who), reason=form.cleaned_data["reason"], principal=who
         )
         return _("The comment is hidden. People see your reason instead.")
@@ -535,7 +540,7 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
 def do_unhide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     comment_id = request.POST.get("comment")
     if comment_id:
-        services.comment_unhide(
+        comment_services.comment_unhide(
             comment=_comment_in(proposal, comment_id), by=_member(who), principal=who
         )
         return _("The comment is shown again.")
@@ -617,7 +622,7 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(
+                comment_services.comment_edit(
                     comment=comment,
                     editor=_member(who),
                     body=form.cleaned_data["body"],
@@ -683,7 +688,7 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                scheduled = services.proposals_schedule(
+                scheduled = scheduling_services.proposals_schedule(
                     proposals=list(data["proposals"]),
                     meeting=data["meeting"],
                     by=_member(who),
@@ -840,7 +845,7 @@ def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(slug)
     who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
-    polls = list(selectors.forum_polls(forum))
+    polls = list(proposal_selectors.forum_polls(forum))
     return render(
         request,
         "deliberation/proposals/forum_polls.html",
@@ -913,11 +918,9 @@ def _forum_poll_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    from deliberation.views.participant import answer_text, vote_fields
-
-    poll_view = selectors.poll_dict(poll)
+    poll_view = meeting_selectors.poll_dict(poll)
     if poll.is_open and poll.results_visible:
-        poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
+        poll_view = meeting_selectors.poll_dict(poll, result=meeting_selectors.compute_result(poll))
     context: dict[str, Any] = {
         **_tabs(forum, who, "votes"),
         "poll": poll,

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import selectors
 from deliberation.easyread.symbols import (
     KEYWORDS,
     suggest_symbols,
@@ -25,6 +24,7 @@ from deliberation.easyread.symbols import (
 )
 from deliberation.exceptions import DomainError
 from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint, WelshStatus
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.services import summaries as services
 from deliberation.views import display, easyread
 from deliberation.views.common import facilitator_forum
@@ -54,7 +54,7 @@ def summary_status(summary: Summary | None) -> str:
         return "sent"
     if summary.is_signed_off:
         return "signed_off"
-    if selectors.summary_sign_off_lapsed(summary):
+    if summary_selectors.summary_sign_off_lapsed(summary):
         return "sign_off_again"
     return "draft"
 
@@ -119,7 +119,7 @@ def _review_page(
     status: int = 200,
 ) -> HttpResponse:
     """Show the review page; a refused form comes back with what was typed in it."""
-    summary = selectors.meeting_summary(meeting)
+    summary = summary_selectors.meeting_summary(meeting)
     symbols = _symbols()
     points = []
     for point in summary.points.all() if summary else []:
@@ -277,12 +277,12 @@ def summary_sign_off_view(request: HttpRequest, slug: str, meeting_id: int) -> H
     """Record that a named member with lived experience read every point and found it clear."""
     forum = facilitator_forum(request, slug)
     meeting = _meeting(forum, meeting_id)
-    summary = selectors.meeting_summary(meeting)
+    summary = summary_selectors.meeting_summary(meeting)
     if summary is None:
         messages.error(request, _("Please build the summary first."))
         return redirect(_review_url(forum, meeting))
-    candidates = list(selectors.sign_off_candidates(forum))
-    advice = selectors.summary_points_with_findings(summary)
+    candidates = list(summary_selectors.sign_off_candidates(forum))
+    advice = summary_selectors.summary_points_with_findings(summary)
     given: dict[str, Any] = {"member": "", "confirmed": False, "note": "", "confirm": set()}
     error = ""
     status = 200

@@ -18,11 +18,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions, selectors
+from deliberation import identity, permissions
 from deliberation.easyread import delivery, review
 from deliberation.easyread import render as easyread
 from deliberation.exceptions import DomainError
 from deliberation.models import Forum, Meeting, Member, Summary, SummarySend, WelshStatus
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.services import sending
 from deliberation.views.common import facilitator_forum
 
@@ -105,7 +106,7 @@ ALSO_ARRANGE: dict[str, Promise] = {
 
 
 def _send_rows(summary: Summary) -> list[dict[str, Any]]:
-    sends = {s.member_id: s for s in selectors.summary_sends(summary)}
+    sends = {s.member_id: s for s in summary_selectors.summary_sends(summary)}
     rows = []
     for plan in sending.sending_plan(summary):
         fmt = plan.route.format
@@ -155,11 +156,11 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
             )
             return redirect("deliberation:summary_send", slug=forum.slug, meeting_id=meeting_id)
     rows = _send_rows(summary)
-    words = selectors.summary_review_words(summary)
+    words = summary_selectors.summary_review_words(summary)
     unchecked = set(
         summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
     )
-    unconfirmed = set(selectors.summary_points_with_findings(summary)) - set(
+    unconfirmed = set(summary_selectors.summary_points_with_findings(summary)) - set(
         summary.findings_confirmed or []
     )
     return render(

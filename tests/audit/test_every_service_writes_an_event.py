@@ -24,6 +24,8 @@ from deliberation import audit
 from deliberation.models import AuditEvent, Member, NotifyFrequency, Role
 from deliberation.services import (
     actions,
+    agenda,
+    comments,
     decisions,
     forum_polls,
     forums,
@@ -32,6 +34,7 @@ from deliberation.services import (
     notifications,
     polls,
     proposals,
+    scheduling,
     sending,
 )
 from deliberation.services import summaries as summary_services
@@ -118,7 +121,7 @@ def _proposal(ctx: dict[str, Any]) -> Any:
 
 
 def _comment(ctx: dict[str, Any]) -> Any:
-    return proposals.comment_add(
+    return comments.comment_add(
         proposal=_proposal(ctx), author=ctx["people"]["staff"][1], body="Yes please."
     )
 
@@ -211,9 +214,9 @@ def _(ctx):
     return lambda: meetings.meeting_create(forum=ctx["forum"], title="June")
 
 
-@scenario("meetings.agenda_item_add", "agenda.item_added")
+@scenario("agenda.agenda_item_add", "agenda.item_added")
 def _(ctx):
-    return lambda: meetings.agenda_item_add(meeting=ctx["meeting"], title="Any other business")
+    return lambda: agenda.agenda_item_add(meeting=ctx["meeting"], title="Any other business")
 
 
 @scenario("meetings.meeting_open", "meeting.opened")
@@ -227,10 +230,10 @@ def _(ctx):
     return lambda: meetings.meeting_close(meeting=ctx["meeting"])
 
 
-@scenario("meetings.agenda_move", "agenda.moved")
+@scenario("agenda.agenda_move", "agenda.moved")
 def _(ctx):
     item = ctx["meeting"].agenda.order_by("position").last()
-    return lambda: meetings.agenda_move(meeting=ctx["meeting"], item=item)
+    return lambda: agenda.agenda_move(meeting=ctx["meeting"], item=item)
 
 
 @scenario("meetings.meeting_update_settings", "meeting.settings_changed")
@@ -369,18 +372,18 @@ def _(ctx):
     )
 
 
-@scenario("proposals.comment_add", "comment.added")
+@scenario("comments.comment_add", "comment.added")
 def _(ctx):
     proposal = _proposal(ctx)
-    return lambda: proposals.comment_add(
+    return lambda: comments.comment_add(
         proposal=proposal, author=ctx["people"]["staff"][1], body="Good idea."
     )
 
 
-@scenario("proposals.comment_edit", "comment.edited")
+@scenario("comments.comment_edit", "comment.edited")
 def _(ctx):
     comment = _comment(ctx)
-    return lambda: proposals.comment_edit(comment=comment, editor=comment.author, body="Yes!")
+    return lambda: comments.comment_edit(comment=comment, editor=comment.author, body="Yes!")
 
 
 @scenario("proposals.proposal_hide", "proposal.hidden")
@@ -395,16 +398,16 @@ def _(ctx):
     return lambda: proposals.proposal_unhide(proposal=proposal, by=ctx["lead"])
 
 
-@scenario("proposals.comment_hide", "comment.hidden")
+@scenario("comments.comment_hide", "comment.hidden")
 def _(ctx):
     comment = _comment(ctx)
-    return lambda: proposals.comment_hide(comment=comment, by=ctx["lead"], reason="Rude.")
+    return lambda: comments.comment_hide(comment=comment, by=ctx["lead"], reason="Rude.")
 
 
-@scenario("proposals.comment_unhide", "comment.shown")
+@scenario("comments.comment_unhide", "comment.shown")
 def _(ctx):
-    comment = proposals.comment_hide(comment=_comment(ctx), by=ctx["lead"], reason="Rude.")
-    return lambda: proposals.comment_unhide(comment=comment, by=ctx["lead"])
+    comment = comments.comment_hide(comment=_comment(ctx), by=ctx["lead"], reason="Rude.")
+    return lambda: comments.comment_unhide(comment=comment, by=ctx["lead"])
 
 
 @scenario("proposals.proposal_endorse", "proposal.endorsed")
@@ -431,10 +434,10 @@ def _(ctx):
     )
 
 
-@scenario("proposals.proposals_schedule", "proposal.scheduled")
+@scenario("scheduling.proposals_schedule", "proposal.scheduled")
 def _(ctx):
     proposal = _shortlisted(ctx)
-    return lambda: proposals.proposals_schedule(
+    return lambda: scheduling.proposals_schedule(
         proposals=[proposal],
         meeting=ctx["meeting"],
         by=ctx["lead"],
@@ -445,7 +448,7 @@ def _(ctx):
 
 @scenario("proposals.proposals_poll_closed", "proposal.status_changed")
 def _(ctx):
-    scheduled = proposals.proposals_schedule(
+    scheduled = scheduling.proposals_schedule(
         proposals=[_shortlisted(ctx)],
         meeting=ctx["meeting"],
         by=ctx["lead"],

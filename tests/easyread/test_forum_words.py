@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from deliberation import selectors
 from deliberation.models import GlossaryEntry
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.views.easyread import findings, forget_forum_words, text_checks
 from tests import factories
 
@@ -25,7 +25,7 @@ def test_selector_reads_glossary_and_jargon_in_one_query(forum, django_assert_nu
     other = factories.forum()
     add(other, "glossary", "CQC", "the care checkers")
     with django_assert_num_queries(1):
-        glossary, jargon = selectors.forum_words(forum)
+        glossary, jargon = summary_selectors.forum_words(forum)
     assert glossary == {"ICB": "the group that pays for health care here"}
     assert jargon == {"telecare": "alarms and sensors at home"}
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deliberation import selectors
 from deliberation.exceptions import InvalidInput, NotAllowed
 from deliberation.models import Ballot
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import forum_polls
 from deliberation.services import polls as poll_services
 from tests import factories
@@ -114,7 +114,7 @@ def test_counted_with_the_meetings_vote_and_marked_as_such(forum, cast, facilita
         forum_poll=remote, meeting_poll=live, by=cast["facilitator"]
     )
     assert counted == {"copied": 1, "skipped": 1}
-    result = selectors.compute_result(live)
+    result = meeting_selectors.compute_result(live)
     assert result["voters"] == 2
     assert result["voters_by_source"] == {"direct": 1, "remote": 1}
     with pytest.raises(InvalidInput, match="already been counted"):

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import Notification, NotificationPreference
+from deliberation.services import comments as comment_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from tests.proposals.conftest import make_proposal
@@ -30,7 +31,9 @@ def test_each_sends_one_email_per_item_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         proposal = make_proposal(forum, cast["participant"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_add(proposal=proposal, author=cast["facilitator"], body="Nice *idea*")
+        comment_services.comment_add(
+            proposal=proposal, author=cast["facilitator"], body="Nice *idea*"
+        )
     assert [m.to for m in mail.outbox] == [["sam@example.org"], ["sam@example.org"]]
     assert mail.outbox[0].subject == "New idea: More buses in the evening"
     assert "Nice <em>idea</em>" in mail.outbox[1].alternatives[0].content
@@ -41,7 +44,7 @@ def test_each_sends_one_email_per_item_after_commit(
 
 def test_digest_content_and_no_duplicates_across_runs(forum, cast, daily):
     first = make_proposal(forum, cast["participant"], title="Later buses")
-    services.comment_add(proposal=first, author=cast["supporter"], body="Yes please")
+    comment_services.comment_add(proposal=first, author=cast["supporter"], body="Yes please")
     call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]

@@ -6,7 +6,9 @@ from django.urls import reverse
 from deliberation import identity, permissions
 from deliberation.exceptions import NotAllowed
 from deliberation.models import Role
+from deliberation.services import comments as comment_services
 from deliberation.services import proposals as services
+from deliberation.services import scheduling as scheduling_services
 from tests import factories
 from tests.proposals.conftest import ROLES, make_proposal
 
@@ -39,7 +41,7 @@ def edit(forum, cast, who):
 
 
 def comment(forum, cast, who):
-    services.comment_add(proposal=_someone_elses(forum), author=who, body="Good idea")
+    comment_services.comment_add(proposal=_someone_elses(forum), author=who, body="Good idea")
 
 
 def endorse(forum, cast, who):
@@ -58,7 +60,7 @@ def change_status(forum, cast, who):
 
 def put_on_agenda(forum, cast, who):
     meeting = factories.open_meeting(forum)
-    services.proposals_schedule(
+    scheduling_services.proposals_schedule(
         proposals=[_shortlisted(forum, cast["facilitator"])],
         meeting=meeting,
         by=who,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deliberation.models import Comment, CommentRevision, Endorsement, Proposal, Role
-from deliberation.services import proposals as services
+from deliberation.services import comments as comment_services
 from tests import factories
 from tests.proposals.conftest import make_proposal
 
@@ -80,7 +80,7 @@ def test_list_and_detail_queries_do_not_grow(
         for c in ("lived_experience", "staff", "commissioner")
     ]
     first = make_proposal(forum, cast["participant"])
-    services.comment_add(proposal=first, author=people[0], body="Hello")
+    comment_services.comment_add(proposal=first, author=people[0], body="Hello")
     lead = browser_for(cast["facilitator"])  # sees most: revisions, hide forms
     lists = reverse("deliberation:proposals", args=[forum.slug])
     limits = {

@@ -13,6 +13,7 @@ from deliberation.exceptions import (
     ProposalClosed,
 )
 from deliberation.models import AuditEvent, CommentRevision, Endorsement, ProposalEvent
+from deliberation.services import comments as comment_services
 from deliberation.services import proposals as services
 from tests.proposals.conftest import make_proposal
 
@@ -80,11 +81,11 @@ def test_endorse_once_each(forum, cast, proposal):
 
 
 def test_one_level_of_replies(forum, cast, proposal):
-    first = services.comment_add(proposal=proposal, author=cast["supporter"], body="Yes!")
-    reply = services.comment_add(
+    first = comment_services.comment_add(proposal=proposal, author=cast["supporter"], body="Yes!")
+    reply = comment_services.comment_add(
         proposal=proposal, author=cast["participant"], body="Thanks", parent=first
     )
-    reply_to_reply = services.comment_add(
+    reply_to_reply = comment_services.comment_add(
         proposal=proposal, author=cast["supporter"], body="Welcome", parent=reply
     )
     assert reply.parent_id == first.pk
@@ -92,17 +93,23 @@ def test_one_level_of_replies(forum, cast, proposal):
 
 
 def test_comment_edit_keeps_earlier_text_and_closes_after_a_while(forum, cast, proposal):
-    comment = services.comment_add(proposal=proposal, author=cast["supporter"], body="Frist")
-    services.comment_edit(comment=comment, editor=cast["supporter"], body="First")
+    comment = comment_services.comment_add(
+        proposal=proposal, author=cast["supporter"], body="Frist"
+    )
+    comment_services.comment_edit(comment=comment, editor=cast["supporter"], body="First")
     assert list(CommentRevision.objects.values_list("body", flat=True)) == ["Frist"]
-    later = timezone.now() + services.COMMENT_EDIT_WINDOW + datetime.timedelta(seconds=1)
+    later = timezone.now() + comment_services.COMMENT_EDIT_WINDOW + datetime.timedelta(seconds=1)
     with pytest.raises(EditTimeOver):
-        services.comment_edit(comment=comment, editor=cast["supporter"], body="Again", now=later)
+        comment_services.comment_edit(
+            comment=comment, editor=cast["supporter"], body="Again", now=later
+        )
 
 
 def test_hidden_is_not_deleted(forum, cast, proposal):
-    comment = services.comment_add(proposal=proposal, author=cast["supporter"], body="Rude words")
-    services.comment_hide(comment=comment, by=cast["facilitator"], reason="Not kind")
+    comment = comment_services.comment_add(
+        proposal=proposal, author=cast["supporter"], body="Rude words"
+    )
+    comment_services.comment_hide(comment=comment, by=cast["facilitator"], reason="Not kind")
     services.proposal_hide(proposal=proposal, by=cast["facilitator"], reason="Names a person")
     comment.refresh_from_db()
     proposal.refresh_from_db()

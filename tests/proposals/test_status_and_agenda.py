@@ -7,6 +7,7 @@ from deliberation.exceptions import InvalidInput, StatusChangeRefused
 from deliberation.models import ProposalEvent, ProposalPollLink
 from deliberation.services import polls as poll_services
 from deliberation.services import proposals as services
+from deliberation.services import scheduling as scheduling_services
 from tests import factories
 from tests.proposals.conftest import make_proposal
 
@@ -122,7 +123,7 @@ def test_shortlisted_proposals_become_options_of_a_live_poll_and_the_result_is_o
 def test_scheduling_refuses_what_is_not_shortlisted(forum, cast, proposal, facilitator_user):
     meeting = factories.open_meeting(forum, actor=facilitator_user)
     with pytest.raises(StatusChangeRefused, match="not on the shortlist"):
-        services.proposals_schedule(
+        scheduling_services.proposals_schedule(
             proposals=[proposal],
             meeting=meeting,
             by=cast["facilitator"],
@@ -130,7 +131,7 @@ def test_scheduling_refuses_what_is_not_shortlisted(forum, cast, proposal, facil
             question="",
         )
     with pytest.raises(InvalidInput, match="at least two"):
-        services.proposals_schedule(
+        scheduling_services.proposals_schedule(
             proposals=[proposal],
             meeting=meeting,
             by=cast["facilitator"],

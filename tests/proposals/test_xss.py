@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from deliberation.markdown import render
+from deliberation.services import comments as comment_services
 from deliberation.services import notifications
-from deliberation.services import proposals as services
 from tests.proposals.conftest import make_proposal
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_pages_previews_and_emails_neutralise(forum, cast, browser_for, payload)
         summary=("Hi " + payload)[:300].replace(".", ",").replace("!", ","),
         body=payload,
     )
-    comment = services.comment_add(proposal=proposal, author=author, body=payload)
+    comment = comment_services.comment_add(proposal=proposal, author=author, body=payload)
     client = browser_for(reader)
     pages = {
         "list": reverse("deliberation:proposals", args=[forum.slug]),
@@ -120,7 +120,7 @@ def test_pages_previews_and_emails_neutralise(forum, cast, browser_for, payload)
     # Emails: one for the proposal, one for the comment, and a digest.
     notifications.send_pending(frequency="each")
     notification_preference_set(member=reader, frequency="daily", email="sam@example.org")
-    services.comment_add(proposal=proposal, author=author, body=payload + " again")
+    comment_services.comment_add(proposal=proposal, author=author, body=payload + " again")
     notifications.digests_send()
     assert len(mail.outbox) == 3
     for message in mail.outbox:

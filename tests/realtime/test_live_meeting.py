@@ -6,10 +6,11 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
-from deliberation import protocol, selectors
+from deliberation import protocol
 from deliberation.models import Ballot, Poll
+from deliberation.selectors import meetings as meeting_selectors
+from deliberation.services import agenda as agenda_services
 from deliberation.services import decisions as decision_services
-from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
 from tests.realtime.conftest import (
@@ -49,7 +50,7 @@ async def test_two_phones_and_a_projector_see_the_same_final_tally(meeting, peop
     final = await phone_a.receive_until("tally.updated", voters=2)
     on_b = await phone_b.receive_until("tally.updated", voters=2)
     on_projector = await screen.receive_until("tally.updated", voters=2)
-    expected = await database_sync_to_async(selectors.compute_result)(poll)
+    expected = await database_sync_to_async(meeting_selectors.compute_result)(poll)
     assert final["result"] == on_b["result"] == on_projector["result"] == expected
     by_group = expected["by_constituency"]
     assert by_group["lived_experience"]["totals"]["agree"] == 1.0
@@ -258,7 +259,7 @@ async def test_applying_events_to_an_old_snapshot_gives_the_new_snapshot(
 
     def run_meeting() -> None:
         items = list(meeting.agenda.order_by("position"))
-        meeting_services.agenda_move(meeting=meeting, item=items[1])
+        agenda_services.agenda_move(meeting=meeting, item=items[1])
         poll = factories.poll(meeting, "score", open_=False, options=("Buses", "Jobs"))
         poll_services.poll_open(poll=poll)
         factories.cast(poll, people["staff"][2], {"scores": {"buses": 5, "jobs": 2}})
@@ -267,7 +268,7 @@ async def test_applying_events_to_an_old_snapshot_gives_the_new_snapshot(
         poll_services.poll_close(poll=poll)
         poll.refresh_from_db()
         decision_services.decision_record(meeting=meeting, poll=poll, outcome="Buses first.")
-        meeting_services.agenda_item_add(meeting=meeting, title="Any other business")
+        agenda_services.agenda_item_add(meeting=meeting, title="Any other business")
 
     await database_sync_to_async(run_meeting)()
     # The voter's own ballot goes over the socket, as on a real phone.

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from deliberation import selectors
 from deliberation.models import Action, AuditEvent, Decision, Meeting, Poll
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import actions as action_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -139,7 +139,7 @@ def test_the_recap_follows_progress_while_it_is_shown(forum, last_time):
     action_services.action_progress_add(
         action=last_time["action"], note="The bus starts in May.", status="done"
     )
-    snapshot = selectors.meeting_snapshot(meeting.pk, audience="projector")
+    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="projector")
     (decision,) = snapshot["recap"]["decisions"]
     assert decision["actions"][0]["status"] == "done"
     assert decision["actions"][0]["latest"] == "The bus starts in May."

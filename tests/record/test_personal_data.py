@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliberation.models import AuditEvent, Member
+from deliberation.services import comments as comment_services
 from deliberation.services import forums as forum_services
 from deliberation.services import polls as poll_services
 from deliberation.services import proposals as proposal_services
@@ -70,8 +71,8 @@ def test_a_hidden_comments_words_are_not_in_the_chain(forum, lead, ffion, tmp_pa
         forum=forum, author=lead, title="Night shift", summary="About the night shift.",
         symbol="idea", body="",
     )  # fmt: skip
-    comment = proposal_services.comment_add(proposal=idea, author=ffion, body=SECRET_WORDS)
-    proposal_services.comment_hide(comment=comment, by=lead, reason="It names a person.")
+    comment = comment_services.comment_add(proposal=idea, author=ffion, body=SECRET_WORDS)
+    comment_services.comment_hide(comment=comment, by=lead, reason="It names a person.")
 
     content = export(member_client(ffion), forum)
     assert SECRET_WORDS not in content.decode()
@@ -92,7 +93,7 @@ def test_a_member_erased_is_gone_from_the_record_and_the_record_still_checks(
     idea = proposal_services.proposal_create(
         forum=forum, author=lead, title="Buses", summary="About buses.", symbol="idea", body=""
     )
-    proposal_services.comment_add(proposal=idea, author=ffion, body="I need the 7pm bus.")
+    comment_services.comment_add(proposal=idea, author=ffion, body="I need the 7pm bus.")
     before = [json.loads(line) for line in export(facilitator_client, forum).splitlines()]
     # Names sit beside the chain, not in it, and are shown beside it.
     assert "Ffion Pritchard" not in json.dumps([e["payload"] for e in before])
@@ -141,7 +142,7 @@ def test_a_member_downloads_their_own_data(forum, meeting, lead, ffion):
     idea = proposal_services.proposal_create(
         forum=forum, author=lead, title="Buses", summary="About buses.", symbol="idea", body=""
     )
-    proposal_services.comment_add(proposal=idea, author=ffion, body="I need the 7pm bus.")
+    comment_services.comment_add(proposal=idea, author=ffion, body="I need the 7pm bus.")
     client = member_client(ffion)
     page = client.get(reverse("deliberation:proposals", args=[forum.slug])).content.decode()
     url = reverse("deliberation:my_data", args=[forum.slug])

@@ -22,6 +22,7 @@ from deliberation.models import (
     Forum,
     PollOption,
 )
+from deliberation.services import comments as comment_services
 from deliberation.services import forums as forum_services
 from deliberation.services import proposals as proposal_services
 from tests import factories
@@ -55,13 +56,13 @@ def whole(forum, meeting, people, lead):
         proposal=built["idea"], to="shortlisted", reason="Lots of people want it.", by=lead
     )
     built["update"] = ActionUpdate.objects.get(action=built["action"])
-    built["comment"] = proposal_services.comment_add(
+    built["comment"] = comment_services.comment_add(
         proposal=built["idea"], author=people["staff"][0], body="Yes, the 9pm bus."
     )
-    built["edited"] = proposal_services.comment_add(
+    built["edited"] = comment_services.comment_add(
         proposal=built["idea"], author=people["staff"][0], body="The *8pm* bus."
     )
-    proposal_services.comment_edit(
+    comment_services.comment_edit(
         comment=built["edited"], editor=people["staff"][0], body="The **9pm** bus, sorry."
     )
     built["revision"] = CommentRevision.objects.get(comment=built["edited"])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from deliberation import identity
 from deliberation.exceptions import MeetingNotOpen, NotAllowed, PollClosed, PollNotOpen
 from deliberation.models import Attendance, AuditEvent, HandCount, Member, Poll, Role
+from deliberation.services import agenda as agenda_services
 from deliberation.services import decisions as decision_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -69,10 +70,10 @@ CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
         lambda p: meeting_services.meeting_close(meeting=r["meeting"], principal=p)
     ),
     "agenda_move": lambda r: (
-        lambda p: meeting_services.agenda_move(meeting=r["meeting"], item=None, principal=p)
+        lambda p: agenda_services.agenda_move(meeting=r["meeting"], item=None, principal=p)
     ),
     "agenda_item_add": lambda r: (
-        lambda p: meeting_services.agenda_item_add(
+        lambda p: agenda_services.agenda_item_add(
             meeting=r["meeting"], title="Any other business", principal=p
         )
     ),

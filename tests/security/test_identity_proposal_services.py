@@ -17,8 +17,10 @@ from django.utils import timezone
 from deliberation import identity
 from deliberation.exceptions import EditTimeOver, NotAllowed, ProposalClosed
 from deliberation.models import AuditEvent, Comment, Member, Role
+from deliberation.services import comments as comment_services
 from deliberation.services import forum_polls
 from deliberation.services import proposals as services
+from deliberation.services import scheduling as scheduling_services
 from tests import factories
 from tests.proposals.conftest import make_proposal
 
@@ -47,7 +49,9 @@ def thread(forum, lead, facilitator_user):
     meeting = factories.open_meeting(forum, actor=facilitator_user)
     factories.join(meeting, author)
     proposal = make_proposal(forum, author)
-    comment = services.comment_add(proposal=proposal, author=author, body="My first thought.")
+    comment = comment_services.comment_add(
+        proposal=proposal, author=author, body="My first thought."
+    )
     return {
         "forum": forum,
         "lead": lead,
@@ -110,7 +114,7 @@ Call = Callable[[identity.Principal, Member], Any]
 
 def _schedule(t: dict[str, Any]) -> Call:
     proposal = _shortlisted(t)
-    return lambda p, m: services.proposals_schedule(
+    return lambda p, m: scheduling_services.proposals_schedule(
         proposals=[proposal],
         meeting=t["meeting"],
         by=m,
@@ -128,7 +132,7 @@ def _count_in(t: dict[str, Any]) -> Call:
 
 
 def _hidden_comment(t: dict[str, Any]) -> Comment:
-    return services.comment_hide(comment=t["comment"], by=t["lead"], reason="Off topic")
+    return comment_services.comment_hide(comment=t["comment"], by=t["lead"], reason="Off topic")
 
 
 # service -> (given the thread, the call as the page makes it; who may; the refusal's words)
@@ -155,7 +159,7 @@ SERVICES: dict[str, tuple[Callable[[dict[str, Any]], Call], set[str], str]] = {
     ),
     "comment_add": (
         lambda t: (
-            lambda p, m: services.comment_add(
+            lambda p, m: comment_services.comment_add(
                 proposal=t["proposal"], author=m, body="Yes!", principal=p
             )
         ),
@@ -164,7 +168,7 @@ SERVICES: dict[str, tuple[Callable[[dict[str, Any]], Call], set[str], str]] = {
     ),
     "comment_edit": (
         lambda t: (
-            lambda p, m: services.comment_edit(
+            lambda p, m: comment_services.comment_edit(
                 comment=t["comment"], editor=m, body="My second thought.", principal=p
             )
         ),
@@ -197,7 +201,7 @@ SERVICES: dict[str, tuple[Callable[[dict[str, Any]], Call], set[str], str]] = {
     ),
     "comment_hide": (
         lambda t: (
-            lambda p, m: services.comment_hide(
+            lambda p, m: comment_services.comment_hide(
                 comment=t["comment"], by=m, reason="Off topic", principal=p
             )
         ),
@@ -206,7 +210,9 @@ SERVICES: dict[str, tuple[Callable[[dict[str, Any]], Call], set[str], str]] = {
     ),
     "comment_unhide": (
         lambda t: (
-            lambda comment: lambda p, m: services.comment_unhide(comment=comment, by=m, principal=p)
+            lambda comment: (
+                lambda p, m: comment_services.comment_unhide(comment=comment, by=m, principal=p)
+            )
         )(_hidden_comment(t)),
         LEAD,
         "Only a facilitator can do this.",
@@ -278,7 +284,7 @@ def test_a_proposal_hidden_meanwhile_takes_no_comment(thread):
     principal, author = _principal("other_participant_by_link", thread)
     services.proposal_hide(proposal=thread["proposal"], by=thread["lead"], reason="Off topic")
     with pytest.raises(ProposalClosed) as refused:
-        services.comment_add(
+        comment_services.comment_add(
             proposal=thread["proposal"], author=author, body="Yes!", principal=principal
         )
     assert refused.value.message == "This proposal is hidden, so you cannot comment on it."
@@ -303,10 +309,12 @@ def test_a_proposal_shortlisted_meanwhile_is_the_facilitators_to_change(thread):
 def test_a_comment_hidden_or_too_old_meanwhile_cannot_be_changed(thread):
     principal, author = _principal("author_by_link", thread)
     later = (
-        thread["comment"].created_at + services.COMMENT_EDIT_WINDOW + datetime.timedelta(seconds=1)
+        thread["comment"].created_at
+        + comment_services.COMMENT_EDIT_WINDOW
+        + datetime.timedelta(seconds=1)
     )
     with pytest.raises(EditTimeOver):
-        services.comment_edit(
+        comment_services.comment_edit(
             comment=thread["comment"],
             editor=author,
             body="Too late.",
@@ -315,7 +323,7 @@ def test_a_comment_hidden_or_too_old_meanwhile_cannot_be_changed(thread):
         )
     _hidden_comment(thread)
     with pytest.raises(NotAllowed) as refused:
-        services.comment_edit(
+        comment_services.comment_edit(
             comment=thread["comment"], editor=author, body="Sneaky.", principal=principal
         )
     assert refused.value.message == "This comment is hidden, so it cannot be changed."

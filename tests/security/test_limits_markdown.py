@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from deliberation.markdown import MAX_INPUT, render
 from deliberation.models import Comment, CommentRevision, Proposal
+from deliberation.services import comments as comment_services
 from deliberation.services import proposals as services
 from tests import factories
 from tests.proposals.conftest import make_proposal
@@ -75,8 +76,8 @@ def author(forum: Any) -> Any:
 @pytest.mark.django_db
 def test_text_is_rendered_once_when_saved(forum, author):
     proposal = make_proposal(forum, author, body="The **last bus** goes at 6pm.")
-    comment = services.comment_add(proposal=proposal, author=author, body="Nice *idea*")
-    services.comment_edit(comment=comment, editor=author, body="Nice *idea*, yes")
+    comment = comment_services.comment_add(proposal=proposal, author=author, body="Nice *idea*")
+    comment_services.comment_edit(comment=comment, editor=author, body="Nice *idea*, yes")
     proposal.refresh_from_db()
     comment.refresh_from_db()
     assert proposal.body_html == "<p>The <strong>last bus</strong> goes at 6pm.</p>\n"
@@ -100,7 +101,7 @@ def test_viewing_an_idea_does_not_render_its_text_again(forum, author):
     """A stored comment of 4,000 "[" made every view of its idea take 4-7 s."""
     proposal = make_proposal(forum, author, body="[" * 4_000)
     for _ in range(3):
-        services.comment_add(proposal=proposal, author=author, body="[" * 4_000)
+        comment_services.comment_add(proposal=proposal, author=author, body="[" * 4_000)
     # What a page shows is what was stored when the text was saved.
     Comment.objects.filter(proposal=proposal).update(body_html="<p>stored comment</p>")
     Proposal.objects.filter(pk=proposal.pk).update(body_html="<p>stored body</p>")
@@ -116,7 +117,7 @@ def test_viewing_an_idea_does_not_render_its_text_again(forum, author):
 def test_the_migration_renders_text_saved_before_it(forum, author):
     migration = import_module("deliberation.migrations.0004_rendered_text")
     proposal = make_proposal(forum, author, body="**Yes**")
-    comment = services.comment_add(proposal=proposal, author=author, body="_No_")
+    comment = comment_services.comment_add(proposal=proposal, author=author, body="_No_")
     Proposal.objects.update(body_html="")
     Comment.objects.update(body_html="")
     migration.render_existing(apps, None)

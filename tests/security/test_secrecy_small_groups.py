@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from deliberation import audit, methods, selectors
+from deliberation import audit, methods
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import polls as poll_services
 from deliberation.views import display
 from tests import factories
@@ -49,9 +50,9 @@ def strip(value: Any) -> Any:
 
 def screens(meeting, poll) -> dict[str, Any]:
     """Return what each screen is told about a poll now: tally event, snapshots, results."""
-    seen: dict[str, Any] = {"tally": strip(selectors.tally_event(poll.pk))}
-    for audience in selectors.AUDIENCES:
-        snapshot = selectors.meeting_snapshot(meeting.pk, audience=audience)
+    seen: dict[str, Any] = {"tally": strip(meeting_selectors.tally_event(poll.pk))}
+    for audience in meeting_selectors.AUDIENCES:
+        snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience=audience)
         entry = next(p for p in snapshot["polls"] if p["id"] == poll.pk)
         seen[audience] = strip(entry)
         shaped = display.build_results(entry)

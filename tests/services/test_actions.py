@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from PIL import Image
 
-from deliberation import audit, identity, permissions, selectors
+from deliberation import audit, identity, permissions
 from deliberation.exceptions import InvalidInput
 from deliberation.models import Action, AuditEvent, Role
+from deliberation.selectors import record as record_selectors
 from deliberation.services import actions as action_services
 from deliberation.services.proposals import PhotoInput
 from tests import factories
@@ -91,11 +92,11 @@ def test_the_overdue_flag(decision, due, status, overdue):
         action_services.action_progress_add(action=action, note="Moved on.", status=status)
         action.refresh_from_db()
     assert action.is_overdue(TODAY) is overdue
-    log = selectors.decision_log(decision.forum)
-    assert selectors.decision_status(log.get(pk=decision.pk)) == (
+    log = record_selectors.decision_log(decision.forum)
+    assert record_selectors.decision_status(log.get(pk=decision.pk)) == (
         "overdue" if overdue else ("done" if status in ("done", "dropped") else "in_progress")
     )
-    assert [d.pk for d in selectors.decision_log(decision.forum, status="overdue")] == (
+    assert [d.pk for d in record_selectors.decision_log(decision.forum, status="overdue")] == (
         [decision.pk] if overdue else []
     )
 

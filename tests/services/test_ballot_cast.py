@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from deliberation import selectors
 from deliberation.exceptions import (
     InvalidInput,
     NotAllowed,
@@ -13,6 +12,7 @@ from deliberation.exceptions import (
     WrongMeeting,
 )
 from deliberation.models import AuditEvent, Ballot, Source
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import polls as poll_services
 from tests import factories
 
@@ -24,7 +24,7 @@ def test_ballot_is_counted_by_constituency(meeting, people):
     factories.cast(poll, people["lived_experience"][0], {"choice": "yes"})
     factories.cast(poll, people["commissioner"][0], {"choice": "no"})
 
-    result = selectors.compute_result(poll)
+    result = meeting_selectors.compute_result(poll)
 
     assert result["voters"] == 2
     assert result["voters_by_constituency"] == {
@@ -43,7 +43,7 @@ def test_changing_an_answer_keeps_one_ballot_and_the_last_answer_counts(meeting,
 
     assert (first.changed, second.changed) == (False, True)
     assert Ballot.objects.filter(poll=poll).count() == 1
-    totals = selectors.compute_result(poll)["weightings"]["per_person"]["totals"]
+    totals = meeting_selectors.compute_result(poll)["weightings"]["per_person"]["totals"]
     assert totals == {"agree": 0.0, "not_sure": 0.0, "disagree": 1.0}
     kinds = list(
         AuditEvent.objects.filter(kind__startswith="ballot.").values_list("kind", flat=True)
@@ -73,7 +73,7 @@ def test_a_supporter_votes_with_the_person_they_support(meeting, people):
     assert ballot.constituency == "lived_experience"
     assert ballot.source == Source.ASSISTED
     assert ballot.assisted_by == people["supporter"]
-    assert selectors.compute_result(poll)["voters_by_source"] == {"assisted": 1}
+    assert meeting_selectors.compute_result(poll)["voters_by_source"] == {"assisted": 1}
 
 
 def test_a_supporter_cannot_vote_for_someone_they_do_not_support(meeting, people):
@@ -96,7 +96,7 @@ def test_paper_ballots_are_counted_and_marked(meeting, people, facilitator_user)
         paper_constituency="commissioner",
     )
 
-    result = selectors.compute_result(poll)
+    result = meeting_selectors.compute_result(poll)
     assert result["voters_by_constituency"]["commissioner"] == 1
     assert result["voters_by_source"] == {"paper": 1}
 
@@ -119,7 +119,7 @@ def test_hand_counts_are_counted_by_constituency(meeting, people, facilitator_us
         entered_by=None,
         actor=facilitator_user,
     )
-    result = selectors.compute_result(poll)
+    result = meeting_selectors.compute_result(poll)
     assert result["voters"] == 6
     assert result["voters_by_source"] == {"direct": 1, "hand": 5}
     assert result["by_constituency"]["lived_experience"]["totals"]["agree"] == 5.0

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from deliberation import audit, selectors
+from deliberation import audit
 from deliberation.exceptions import AlreadyVotedSecret, InvalidInput, SettingLocked
 from deliberation.models import (
     AuditEvent,
@@ -13,6 +13,7 @@ from deliberation.models import (
     Poll,
     SecretBallot,
 )
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import decisions as decision_services
 from deliberation.services import polls as poll_services
 from tests import factories
@@ -145,7 +146,7 @@ def test_a_secret_poll_never_breaks_out_a_small_group(meeting, people):
     for person in people["lived_experience"]:
         factories.cast(poll, person, {"choice": "yes"})
 
-    result = selectors.compute_result(poll)
+    result = meeting_selectors.compute_result(poll)
     assert "commissioner" not in result["by_constituency"]
     assert "commissioner" in result["suppressed"]
     assert result["weightings"]["per_person"]["totals"]["no"] == 1.0

@@ -5,8 +5,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from deliberation import selectors
 from deliberation.models import Attendance, Ballot, Decision, HandCount, Meeting, Poll
+from deliberation.selectors import meetings as meeting_selectors
 from tests import factories
 
 
@@ -129,7 +129,7 @@ def test_hand_counts_are_entered_per_group(facilitator_client, meeting):
     assert response.status_code == 302
     counts = dict(HandCount.objects.filter(poll=poll).values_list("choice", "count"))
     assert counts == {"yes": 4, "no": 1}
-    result = selectors.current_result(poll)
+    result = meeting_selectors.current_result(poll)
     assert result["voters"] == 5
     page = facilitator_client.get(console_url(meeting)).content.decode()
     assert 'name="count_yes" value="4"' in page

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from deliberation.models import Forum, Meeting, Member, Role, Summary
 from deliberation.services import actions as action_services
+from deliberation.services import agenda as agenda_services
+from deliberation.services import comments as comment_services
 from deliberation.services import decisions as decision_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
@@ -335,11 +337,11 @@ class Command(BaseCommand):
                 body=body,
             )
         for title, author, text, reply_author, reply in COMMENTS:
-            comment = proposal_services.comment_add(
+            comment = comment_services.comment_add(
                 proposal=made[title], author=people[author], body=text
             )
             if reply_author:
-                proposal_services.comment_add(
+                comment_services.comment_add(
                     proposal=made[title], author=people[reply_author], body=reply, parent=comment
                 )
         for title, names in ENDORSEMENTS.items():
@@ -429,7 +431,7 @@ class Command(BaseCommand):
             author=people["Ellen Hughes"],
             actor=people["Ellen Hughes"],
         )
-        meeting_services.agenda_move(meeting=meeting, item=items[1], actor=user)
+        agenda_services.agenda_move(meeting=meeting, item=items[1], actor=user)
         later = decision_services.decision_record(
             meeting=meeting,
             outcome="Meetings start at 11 in the morning instead of 10.",

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from deliberation import selectors
 from deliberation.easyread import builder, check
+from deliberation.selectors import summaries as summary_selectors
 from deliberation.views.display import SYMBOLS
 from tests import factories
 
@@ -18,7 +18,7 @@ def texts(points):
 
 
 def test_a_recorded_meeting_becomes_points_in_reading_order(summary_record, meeting):
-    points = builder.build_points(selectors.meeting_record(meeting))
+    points = builder.build_points(summary_selectors.meeting_record(meeting))
 
     assert texts(points) == [
         "We had a meeting on Tuesday 3 March.",
@@ -48,14 +48,14 @@ def test_a_recorded_meeting_becomes_points_in_reading_order(summary_record, meet
 
 
 def test_every_symbol_is_one_we_have(summary_record, meeting):
-    points = builder.build_points(selectors.meeting_record(meeting))
+    points = builder.build_points(summary_selectors.meeting_record(meeting))
 
     assert {p.symbol for p in points} <= SYMBOLS
     assert {p.kind for p in points} <= set(builder.KINDS)
 
 
 def test_the_words_pass_the_easy_read_checker(summary_record, meeting):
-    points = builder.build_points(selectors.meeting_record(meeting))
+    points = builder.build_points(summary_selectors.meeting_record(meeting))
 
     for point in points:
         rules = {f.rule for f in check(point.text)}
@@ -66,7 +66,7 @@ def test_the_words_pass_the_easy_read_checker(summary_record, meeting):
 
 
 def test_numbers_are_digits_and_never_percentages(summary_record, meeting):
-    joined = " ".join(texts(builder.build_points(selectors.meeting_record(meeting))))
+    joined = " ".join(texts(builder.build_points(summary_selectors.meeting_record(meeting))))
 
     assert "%" not in joined
     assert "per cent" not in joined
@@ -78,19 +78,19 @@ def test_the_selector_reads_in_a_fixed_number_of_queries(
     summary_record, forum, meeting, people, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(6):
-        small = selectors.meeting_record(meeting)
+        small = summary_selectors.meeting_record(meeting)
     for n in range(5):
         decision = factories.decision(meeting, outcome=f"Decision {n}")
         for _ in range(3):
             factories.action(decision)
     with django_assert_max_num_queries(6):
-        big = selectors.meeting_record(meeting)
+        big = summary_selectors.meeting_record(meeting)
     assert len(big.decisions) == len(small.decisions) + 5
     assert len(big.actions) == len(small.actions) + 15
 
 
 def test_who_came_has_counts_and_no_names(summary_record, meeting, people):
-    points = builder.build_points(selectors.meeting_record(meeting))
+    points = builder.build_points(summary_selectors.meeting_record(meeting))
     joined = " ".join(texts(points))
 
     for person in people["lived_experience"] + people["staff"]:

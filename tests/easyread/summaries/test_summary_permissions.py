@@ -45,9 +45,9 @@ def test_not_a_current_member_may_not_sign_off(forum, summary, facilitator_user,
 
 
 def test_the_sign_off_page_lists_the_same_people(forum, summary, people):
-    from deliberation import selectors
+    from deliberation.selectors import summaries as summary_selectors
 
-    listed = set(selectors.sign_off_candidates(forum))
+    listed = set(summary_selectors.sign_off_candidates(forum))
     allowed = {m for m in forum.members.all() if permissions.can("summary.sign_off", m, summary)}
 
     assert listed == allowed

@@ -1,0 +1,269 @@
+"""Reads for the live meeting: polls and tallies, agenda, attendance, snapshots."""
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from deliberation import methods
+from deliberation.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Constituency,
+    Decision,
+    Meeting,
+    Member,
+    Poll,
+    PollOption,
+    Role,
+)
+from deliberation.selectors.record import meeting_recap
+
+AUDIENCES = ("phone", "projector", "facilitator")
+
+
+def poll_with_options(poll_id: int) -> Poll:
+    """Return a poll with its options loaded."""
+    return Poll.objects.select_related("meeting").prefetch_related("options").get(pk=poll_id)
+
+
+def _spec(poll: Poll) -> methods.PollSpec:
+    return methods.PollSpec(
+        method=poll.method, options=tuple(o.key for o in poll.options.all()), dots=poll.dots
+    )
+
+
+def poll_ballots(poll: Poll) -> list[methods.Ballot]:
+    """Return every ballot of a poll, with hand counts, as the voting methods take them."""
+    ballots: list[methods.Ballot] = []
+    table = poll.secret_ballots if poll.secret else poll.ballots
+    rows: Iterable[tuple[str, Any, str]] = table.values_list("constituency", "answer", "source")
+    for constituency, answer, source in rows:
+        ballots.append(methods.Ballot(constituency=constituency, answer=answer, source=source))
+    for constituency, choice, count in poll.hand_counts.values_list(
+        "constituency", "choice", "count"
+    ):
+        ballots.append(
+            methods.Ballot(
+                constituency=constituency, answer={"choice": choice}, count=count, source="hand"
+            )
+        )
+    return ballots
+
+
+def compute_result(poll: Poll) -> dict[str, Any]:
+    """Count a poll's ballots now."""
+    return methods.tally(
+        _spec(poll),
+        poll_ballots(poll),
+        secret=poll.secret,
+        double_majority=poll.double_majority,
+        lived_experience_consent=poll.lived_experience_consent,
+        primary=poll.weighting,
+    )
+
+
+def current_result(poll: Poll) -> dict[str, Any]:
+    """Return the frozen result of a closed poll, or count an open one."""
+    if poll.is_closed and poll.result is not None:
+        return poll.result
+    return compute_result(poll)
+
+
+def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Describe a poll for a screen; a closed poll carries its frozen result."""
+    if result is None and poll.is_closed:
+        result = poll.result
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "method": poll.method,
+        "status": poll.status,
+        "agenda_item": poll.agenda_item_id,
+        "dots": poll.dots,
+        "weighting": poll.weighting,
+        "secret": poll.secret,
+        # Screens hide the results of an open secret poll as they do hidden results.
+        "results_hidden": poll.results_hidden or poll.secret,
+        "double_majority": poll.double_majority,
+        "lived_experience_consent": poll.lived_experience_consent,
+        "options": [
+            {"key": o.key, "label": o.label, "symbol": o.symbol or o.key}
+            for o in poll.options.all()
+        ],
+        "voters": result["voters"] if result else 0,
+        "result": result,
+    }
+
+
+def tally_event(poll_id: int) -> dict[str, Any] | None:
+    """Build the `tally.updated` broadcast of a poll from the database."""
+    try:
+        poll = poll_with_options(poll_id)
+    except Poll.DoesNotExist:
+        return None
+    if poll.meeting is None:
+        return None
+    result = current_result(poll)
+    visible = poll.results_visible
+    return {
+        "type": "tally.updated",
+        "version": poll.meeting.version,
+        "poll": poll.pk,
+        "status": poll.status,
+        "visible": visible,
+        "voters": result["voters"],
+        "result": result if visible else None,
+    }
+
+
+def agenda_list(meeting: Meeting) -> list[dict[str, Any]]:
+    """Describe a meeting's agenda in order."""
+    return [
+        {
+            "id": item.pk,
+            "position": item.position,
+            "title": item.title,
+            "description": item.description,
+        }
+        for item in AgendaItem.objects.filter(meeting=meeting).order_by("position")
+    ]
+
+
+def attendance_counts(meeting: Meeting) -> dict[str, Any]:
+    """Count who is present by constituency, and who is waiting to be let in."""
+    present: Counter[str] = Counter()
+    waiting = 0
+    for constituency, status in Attendance.objects.filter(meeting=meeting).values_list(
+        "member__constituency", "status"
+    ):
+        if status == Attendance.Status.PRESENT:
+            present[constituency] += 1
+        elif status == Attendance.Status.WAITING:
+            waiting += 1
+    return {
+        "present": {c: present[c] for c in Constituency.values},
+        "waiting": waiting,
+    }
+
+
+def attendance_state(meeting: Meeting) -> dict[str, Any]:
+    """List who is here or waiting, with their needs, for the facilitator."""
+    people = [
+        {
+            "attendance": a.pk,
+            "member": a.member_id,
+            "name": a.member.name,
+            "constituency": a.member.constituency,
+            "role": a.member.role,
+            "needs": a.member.communication_needs,
+            "guest": a.member.is_guest,
+            "status": a.status,
+            # Another phone asks for this name (never which phone: only that one asks).
+            "claim": bool(a.claim_token),
+        }
+        for a in Attendance.objects.filter(meeting=meeting)
+        .select_related("member")
+        .order_by("member__name")
+    ]
+    return {**attendance_counts(meeting), "people": people}
+
+
+def decision_dict(decision: Decision) -> dict[str, Any]:
+    """Describe a recorded decision for a screen."""
+    return {
+        "id": decision.pk,
+        "poll": decision.poll_id,
+        "agenda_item": decision.agenda_item_id,
+        "outcome": decision.outcome,
+        "outcome_easy_read": decision.outcome_easy_read,
+        "rationale": decision.rationale,
+        "attendance": decision.attendance,
+        "recorded_at": decision.recorded_at.isoformat(),
+    }
+
+
+def meeting_polls(meeting: Meeting) -> QuerySet[Poll]:
+    """Return a meeting's polls with their options, oldest first."""
+    return (
+        Poll.objects.filter(meeting=meeting)
+        .prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("position")))
+        .order_by("created_at", "pk")
+    )
+
+
+def meeting_version(meeting_id: int) -> int | None:
+    """Return a meeting's version (one query, for the heartbeat), or None if it is gone."""
+    return Meeting.objects.filter(pk=meeting_id).values_list("version", flat=True).first()
+
+
+def meeting_snapshot(
+    meeting_id: int, *, audience: str, member: Member | None = None
+) -> dict[str, Any]:
+    """Build the state a screen starts from; events are applied on top of it."""
+    meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
+    polls = [
+        _snapshot_poll(poll, audience)
+        for poll in meeting_polls(meeting)
+        if audience != "phone" or poll.status != Poll.Status.DRAFT
+    ]
+    snapshot: dict[str, Any] = {
+        "type": "snapshot",
+        "audience": audience,
+        "version": meeting.version,
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "forum": meeting.forum.name,
+            "status": meeting.status,
+            "join_code": meeting.join_code,
+            "current_item": meeting.current_item_id,
+        },
+        "agenda": agenda_list(meeting),
+        "polls": polls,
+        "decisions": [decision_dict(d) for d in meeting.decisions.order_by("recorded_at", "pk")],
+        "recap": meeting_recap(meeting) if meeting.recap_shown else None,
+    }
+    if audience in ("projector", "facilitator"):
+        snapshot["attendance"] = attendance_counts(meeting)
+    if audience == "facilitator":
+        snapshot["people"] = attendance_state(meeting)["people"]
+    if audience == "phone" and member is not None:
+        snapshot["me"] = member_state(meeting, member)
+    return snapshot
+
+
+def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
+    """Describe a poll as it stands now, as much as this audience may see."""
+    if poll.status != Poll.Status.OPEN:
+        return poll_dict(poll)
+    result = compute_result(poll)
+    if poll.results_visible:
+        return poll_dict(poll, result=result)
+    entry = poll_dict(poll)
+    # Phones are not told how many have voted while results are hidden; the room is.
+    entry["voters"] = 0 if audience == "phone" else result["voters"]
+    return entry
+
+
+def member_state(meeting: Meeting, member: Member) -> dict[str, Any]:
+    """Describe the person on this phone: who they are, whom they support, how they voted."""
+    named = dict(
+        Ballot.objects.filter(poll__meeting=meeting, member=member).values_list("poll_id", "answer")
+    )
+    secret_voted = list(
+        member.participations.filter(poll__meeting=meeting).values_list("poll_id", flat=True)
+    )
+    return {
+        "member": member.pk,
+        "name": member.name,
+        "constituency": member.constituency,
+        "role": member.role,
+        "supports": [{"id": m.pk, "name": m.name} for m in member.supports.order_by("name")]
+        if member.role == Role.SUPPORTER
+        else [],
+        "answers": {str(k): v for k, v in named.items()},
+        "voted": sorted({*map(str, named), *map(str, secret_voted)}),
+    }

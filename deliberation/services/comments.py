@@ -1,0 +1,190 @@
+"""Comments on proposals: add, change soon after, hide and show again."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation import audit, identity, markdown
+from deliberation.exceptions import EditTimeOver, InvalidInput, NotAllowed, ProposalClosed
+from deliberation.models import Comment, CommentRevision, Member, Proposal
+from deliberation.services import notifications
+from deliberation.services.common import Actor, actor_label
+from deliberation.services.proposals import (
+    FINISHED,
+    _clean_reason,
+    _locked,
+    _recheck,
+    _require,
+)
+
+COMMENT_MAX = 4_000
+# How long an author may change a comment after writing it.
+COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
+
+
+def comment_add(
+    *,
+    proposal: Proposal,
+    author: Member,
+    body: str,
+    parent: Comment | None = None,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
+    """Comment on a proposal, or reply to a comment (replies have no replies)."""
+    refused = _("You cannot comment here.")
+    _require(principal, author, "proposal.comment", proposal, refused)
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("Please write your comment."))
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise InvalidInput(_("That comment belongs to another proposal."))
+        # One level of replies: a reply to a reply joins the same conversation.
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
+        if parent.is_hidden:
+            raise InvalidInput(_("That comment is hidden, so you cannot reply to it."))
+    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        _recheck(principal, author, "proposal.comment", proposal, refused)
+        if proposal.is_hidden:
+            raise ProposalClosed(_("This proposal is hidden, so you cannot comment on it."))
+        if proposal.status in FINISHED:
+            raise ProposalClosed(_("This proposal is finished, so you cannot comment on it now."))
+        comment = Comment.objects.create(
+            proposal=proposal,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=body_html,
+        )
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or author),
+            kind="comment.added",
+            payload={
+                "proposal": proposal.pk,
+                "comment": comment.pk,
+                "parent": parent.pk if parent else None,
+                "author": author.pk,
+                # The words sit beside the chain: hidden with the comment, erasable.
+                "body": audit.Private(body, member_id=author.pk, subject=f"comment:{comment.pk}"),
+            },
+        )
+        notifications.queue_for_comment(comment)
+    return comment
+
+
+def comment_edit(
+    *,
+    comment: Comment,
+    editor: Member,
+    body: str,
+    now: datetime.datetime | None = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
+    """Change one's own comment soon after writing it; the earlier text stays in the record."""
+    refused = _("You can only change your own comments.")
+    _require(principal, editor, "comment.edit", comment, refused)
+    body = body.strip()
+    if not body:
+        raise InvalidInput(_("Please write your comment."))
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(_("Your comment is too long. Please make it shorter."))
+    now = now or timezone.now()
+    body_html = str(markdown.render(body))  # before the transaction: it takes a moment
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, editor, "comment.edit", comment, refused)
+        if comment.is_hidden:
+            raise NotAllowed(_("This comment is hidden, so it cannot be changed."))
+        if now - comment.created_at > COMMENT_EDIT_WINDOW:
+            raise EditTimeOver()
+        if body == comment.body:
+            return comment
+        CommentRevision.objects.create(
+            comment=comment,
+            body=comment.body,
+            body_html=comment.body_html,
+            written_at=comment.edited_at or comment.created_at,
+        )
+        before = comment.body
+        author_id, subject = comment.author_id, f"comment:{comment.pk}"
+        comment.body = body
+        comment.body_html = body_html
+        comment.edited_at = now
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        audit.append(
+            forum_id=comment.proposal.forum_id,
+            actor=actor_label(editor),
+            kind="comment.edited",
+            payload={
+                "comment": comment.pk,
+                "before": audit.Private(before, member_id=author_id, subject=subject),
+                "after": audit.Private(body, member_id=author_id, subject=subject),
+            },
+        )
+    return comment
+
+
+def comment_hide(
+    *,
+    comment: Comment,
+    by: Member,
+    reason: str,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
+    """Hide a comment with a reason shown in its place; the text stays in the record."""
+    refused = _("Only a facilitator can hide this.")
+    _require(principal, by, "comment.hide", comment, refused)
+    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, by, "comment.hide", comment, refused)
+        comment.hidden_at = timezone.now()
+        comment.hidden_reason = reason
+        comment.hidden_by = by
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        audit.append(
+            forum_id=by.forum_id,
+            actor=actor_label(actor or by),
+            kind="comment.hidden",
+            payload={"comment": comment.pk, "reason": reason},
+        )
+        # Its words beside the chain are hidden too: every member can read the record.
+        audit.hide_subject(f"comment:{comment.pk}", hidden=True)
+    return comment
+
+
+def comment_unhide(
+    *,
+    comment: Comment,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Comment:
+    """Show a hidden comment again."""
+    refused = _("Only a facilitator can do this.")
+    _require(principal, by, "comment.hide", comment, refused)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        _recheck(principal, by, "comment.hide", comment, refused)
+        comment.hidden_at = None
+        comment.hidden_reason = ""
+        comment.hidden_by = None
+        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        audit.append(
+            forum_id=by.forum_id,
+            actor=actor_label(actor or by),
+            kind="comment.shown",
+            payload={"comment": comment.pk},
+        )
+        audit.hide_subject(f"comment:{comment.pk}", hidden=False)
+    return comment
