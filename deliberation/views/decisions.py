@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import audit, identity, methods, permissions, selectors
 from deliberation.exceptions import DomainError
-from deliberation.forms import (
+from deliberation.forms.record import (
     ActionForm,
     ActionProgressForm,
     DecisionLogFilterForm,

@@ -15,25 +15,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import identity, permissions, selectors
 from deliberation.exceptions import DomainError
-from deliberation.forms import (
-    ActionForm,
+from deliberation.forms.forums import ForumForm, MemberForm
+from deliberation.forms.meetings import (
     AgendaAddForm,
     AgendaMoveForm,
     AttendanceForm,
-    BallotForm,
-    CheckBackForm,
-    DecisionForm,
-    ForumForm,
-    HandCountForm,
     MarkPresentForm,
     MeetingForm,
     MeetingSettingsForm,
-    MemberForm,
+    RecapForm,
+)
+from deliberation.forms.polls import (
+    BallotForm,
+    HandCountForm,
     PollForm,
     PollPickForm,
     PollSettingsForm,
-    RecapForm,
 )
+from deliberation.forms.record import ActionForm, CheckBackForm, DecisionForm
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
 from deliberation.services.actions import action_create
 from deliberation.services.decisions import decision_check_back, decision_record

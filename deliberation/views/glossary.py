@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from deliberation import selectors
 from deliberation.easyread import DEFAULT_JARGON, DEFAULT_JARGON_CY
 from deliberation.exceptions import DomainError
-from deliberation.forms import GlossaryEntryForm
+from deliberation.forms.glossary import GlossaryEntryForm
 from deliberation.models import GlossaryEntry
 from deliberation.services.glossary import glossary_entry_add, glossary_entry_remove
 from deliberation.views.common import facilitator_forum

@@ -12,14 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import audit, identity, permissions, selectors, throttle
 from deliberation.exceptions import DomainError, NameTaken
-from deliberation.forms import (
-    BallotForm,
-    GuestForm,
-    JoinCodeForm,
-    NameChoiceForm,
-    answer_initial,
-    normalise_code,
-)
+from deliberation.forms.base import normalise_code
+from deliberation.forms.meetings import GuestForm, JoinCodeForm, NameChoiceForm
+from deliberation.forms.polls import BallotForm, answer_initial
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast

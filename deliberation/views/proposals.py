@@ -22,20 +22,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import identity, markdown, permissions, selectors
 from deliberation.exceptions import DomainError
-from deliberation.forms import (
+from deliberation.forms.photos import PhotoForm
+from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
+from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
-    BallotForm,
     CommentForm,
-    CountInForm,
-    ForumPollForm,
     NotifyForm,
-    PhotoForm,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
     ScheduleForm,
     StatusForm,
-    answer_initial,
 )
 from deliberation.models import (
     Ballot,
