@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.forms.base import GROUP_CHOICES, Form
 from deliberation.models import (
     CommunicationNeed,
+    Forum,
     Member,
     Role,
 )
@@ -27,10 +29,6 @@ class ForumForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from django.utils.text import slugify
-
-        from deliberation.models import Forum
-
         super().clean()
         data = self.cleaned_data
         slug = data.get("slug") or slugify(data.get("name", ""))[:60]

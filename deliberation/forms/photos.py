@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import photos
 from deliberation.forms.base import Form
 
 
@@ -23,8 +24,6 @@ class PhotoForm(Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from deliberation import photos
-
         super().clean()
         data = self.cleaned_data
         photo = data.get("photo")

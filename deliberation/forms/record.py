@@ -6,9 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import merkle
 from deliberation.forms.base import EASYREAD, Form
 from deliberation.forms.photos import PhotoForm
 from deliberation.models import (
+    ActionStatus,
     Decision,
     Meeting,
     Member,
@@ -110,8 +112,6 @@ class ActionProgressForm(PhotoForm):
     field_order = ["note", "status", "what_helped", "what_got_in_the_way", "photo"]
 
     def __init__(self, *args: Any, action: Any, may_manage: bool, **kwargs: Any) -> None:
-        from deliberation.models import ActionStatus
-
         super().__init__(*args, **kwargs)
         # Stopping an action or opening a finished one again is a facilitator's choice.
         allowed = list(ActionStatus.values) if may_manage else ["in_progress", "done"]
@@ -170,8 +170,6 @@ class ReceiptCheckForm(Form):
     )
 
     def clean_code(self) -> str:
-        from deliberation import merkle
-
         code = merkle.normalise_code(self.cleaned_data["code"])
         if not code:
             raise ValidationError(
