@@ -65,8 +65,8 @@ from deliberation.services.polls import (
     poll_update_settings,
 )
 from deliberation.views import display
+from deliberation.views.ballots import vote_fields
 from deliberation.views.common import acting_member, current_item, facilitator_forum
-from deliberation.views.participant import vote_fields
 from deliberation.views.projector import group_counts, join_url, qr_inline
 
 

@@ -19,6 +19,7 @@ from deliberation.models import Attendance, Meeting, Member, Poll, Role
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
+from deliberation.views.ballots import answer_text, vote_fields
 from deliberation.views.common import current_item, pick_poll
 
 SECRET_COOKIE_AGE = 60 * 60 * 24
@@ -276,35 +277,6 @@ def _supports(member: Member) -> list[Member]:
     return list(member.supports.filter(is_active=True).order_by("name"))
 
 
-def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
-    """Shape a ballot form for the vote templates (live.js builds the same markup)."""
-    values = form.current()
-    options = display.option_views(poll)
-    places = [("", _("Not ranked"))] + [
-        (str(n), display.ordinal(n)) for n in range(1, len(options) + 1)
-    ]
-    for option in options:
-        key = option["key"]
-        option["checked"] = values.get("choice") == key
-        option["dots"] = values.get(f"dots_{key}") or ""
-        rank = str(values.get(f"rank_{key}") or "")
-        option["places"] = [(value, label, value == rank) for value, label in places]
-        score = values.get(f"score_{key}")
-        option["scores"] = [(n, score is not None and str(score) == str(n)) for n in range(6)]
-    for_member = str(values.get("for_member") or "")
-    return {
-        "poll": poll,
-        "options": options,
-        "client_id": values.get("client_id"),
-        "reason": values.get("reason") or "",
-        "supports": [
-            {"id": m.pk, "name": m.name, "checked": for_member == str(m.pk)} for m in form.supports
-        ],
-        "own_checked": not for_member,
-        "field_prefix": form.prefix + "-" if form.prefix else "",
-    }
-
-
 def _may_read_record(request: HttpRequest, meeting: Meeting) -> bool:
     principal = identity.principal_for_request(request, forum=meeting.forum)
     return permissions.can("decision.read", principal, meeting.forum) or permissions.can(
@@ -380,23 +352,6 @@ def _give_secret_keys(
             httponly=False,
             secure=request.is_secure(),
         )
-
-
-def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
-    """Say a stored answer in words (live.js answerText says the same)."""
-    labels = {o["key"]: o["label"] for o in display.option_views(poll)}
-    if "choice" in answer:
-        return labels.get(answer["choice"], answer["choice"])
-    if "dots" in answer:
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["dots"].items())
-    if "ranking" in answer:
-        return ", ".join(
-            f"{display.ordinal(n)} {labels.get(k, k)}"
-            for n, k in enumerate(answer["ranking"], start=1)
-        )
-    if "scores" in answer:
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["scores"].items())
-    return ""
 
 
 @require_GET

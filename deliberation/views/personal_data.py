@@ -10,7 +10,7 @@ from deliberation import selectors
 from deliberation.models import Member
 from deliberation.services.forums import member_erase
 from deliberation.views.common import facilitator_forum
-from deliberation.views.proposals import _forum, viewer
+from deliberation.views.threads import _forum, viewer
 
 
 @require_GET

@@ -5,7 +5,6 @@ are in the forum (identity.remember_forum_member); facilitators sign in. Every a
 is a plain HTML form that calls one service.
 """
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliberation import identity, markdown, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms.photos import PhotoForm
-from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
 from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
     CommentForm,
@@ -35,69 +33,21 @@ from deliberation.forms.proposals import (
     StatusForm,
 )
 from deliberation.models import (
-    Ballot,
-    Comment,
     Forum,
-    Member,
     NotificationPreference,
     NotifyFrequency,
-    Poll,
     Proposal,
     ProposalPhoto,
     ProposalStatus,
 )
-from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
-from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
+from deliberation.views.comments import _comment_in, _comment_view, do_comment
+from deliberation.views.threads import _first_error, _forum, _Invalid, _member, _tabs, viewer
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
-
-
-# -- who is here -----------------------------------------------------------------------
-
-
-def _forum(slug: str) -> Forum:
-    return get_object_or_404(Forum, slug=slug)
-
-
-def viewer(request: HttpRequest, forum: Forum) -> identity.Principal:
-    """Return who is asking in the forum; refuse (403) anyone outside it.
-
-    The forum member comes from a login or a personal link (identity.Principal.member),
-    never from a name picked at a meeting; with it, every rule and service is given this
-    principal.
-    """
-    principal = identity.principal_for_request(request, forum=forum)
-    if not permissions.can("proposal.read", principal, forum):
-        raise PermissionDenied
-    return principal
-
-
-def _member(who: identity.Principal) -> Member:
-    """Return the forum member of a principal that viewer() let in."""
-    assert who.member is not None
-    return who.member
-
-
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("Please check the form.")
-
-
-def _tabs(forum: Forum, who: identity.Principal, current: str) -> dict[str, Any]:
-    return {
-        "forum": forum,
-        "me": _member(who),
-        "me_group": display.group_label(_member(who).constituency),
-        "tab": current,
-        "is_lead": permissions.can("proposal.change_status", who, forum),
-        "can_write": permissions.can("proposal.create", who, forum),
-    }
 
 
 def _symbols(selected: str = "") -> list[dict[str, Any]]:
@@ -306,26 +256,6 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # -- one proposal ------------------------------------------------------------------------
 
 
-def _comment_view(
-    comment: Comment, who: identity.Principal, now: Any, is_lead: bool
-) -> dict[str, Any]:
-    return {
-        "c": comment,
-        "group": display.group_label(comment.author.constituency) if comment.author else "",
-        "html": markdown.stored(comment.body_html) if not comment.is_hidden else "",
-        "revisions": [
-            {"r": r, "html": markdown.stored(r.body_html)} for r in comment.revisions.all()
-        ]
-        if is_lead
-        else [],
-        "edited": comment.edited_at is not None,
-        "can_edit": not comment.is_hidden
-        and comment.author_id == _member(who).pk
-        and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
-        and permissions.can("proposal.comment", who, comment.proposal),
-    }
-
-
 def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for event in selectors.proposal_timeline(proposal):
@@ -460,20 +390,6 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _proposal_page(request, forum, who, _proposal(forum, pk))
 
 
-def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
-    try:
-        return Comment.objects.select_related("proposal").get(pk=int(comment_id), proposal=proposal)
-    except (TypeError, ValueError, Comment.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
-class _Invalid(Exception):
-    def __init__(self, message: str, **bound: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.bound = bound
-
-
 def _reason(request: HttpRequest, action: str) -> ReasonForm:
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -484,23 +400,6 @@ def _reason(request: HttpRequest, action: str) -> ReasonForm:
 def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     services.proposal_endorse(proposal=proposal, member=_member(who), principal=who)
     return _("Thank you. Your support is counted.")
-
-
-def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        raise _Invalid(_first_error(form), comment=form, action="comment")
-    parent_id = form.cleaned_data.get("parent")
-    parent = _comment_in(proposal, parent_id) if parent_id else None
-    comment = services.comment_add(
-        proposal=proposal,
-        author=_member(who),
-        body=form.cleaned_data["body"],
-        parent=parent,
-        principal=who,
-    )
-    request._coprod_anchor = f"comment-{comment.pk}"  # type: ignore[attr-defined]
-    return _("Your comment is saved.")
 
 
 def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
@@ -597,46 +496,6 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
     url = reverse("deliberation:proposal", args=[forum.slug, proposal.pk])
     anchor = getattr(request, "_coprod_anchor", action)
     return redirect(f"{url}#{anchor}")
-
-
-@require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
-    """Change one's own comment for a short while after writing it."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    comment = get_object_or_404(
-        Comment.objects.select_related("proposal"), pk=comment_id, proposal__forum=forum
-    )
-    if not permissions.can("comment.edit", who, comment):
-        raise PermissionDenied
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.comment_edit(
-                    comment=comment,
-                    editor=_member(who),
-                    body=form.cleaned_data["body"],
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Your comment is changed."))
-                url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
-                return redirect(f"{url}#comment-{comment.pk}")
-        else:
-            error = _first_error(form)
-            status = 400
-    return render(
-        request,
-        "deliberation/proposals/comment_edit.html",
-        {**_tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
-        status=status,
-    )
 
 
 @require_GET
@@ -820,218 +679,3 @@ def markdown_upload_refused(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"image": [_("Please add photos with the photo button below the text.")]}, status=403
     )
-
-
-# -- votes between meetings ----------------------------------------------------------------
-
-
-def _lead(request: HttpRequest, forum: Forum) -> identity.Principal:
-    who = viewer(request, forum)
-    if not permissions.can("forum_poll.manage", who, forum):
-        raise PermissionDenied
-    return who
-
-
-@require_GET
-def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the forum's votes between meetings."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    polls = list(selectors.forum_polls(forum))
-    return render(
-        request,
-        "deliberation/proposals/forum_polls.html",
-        {**_tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start a vote between meetings, for people who cannot come to the meeting."""
-    forum = _forum(slug)
-    who = _lead(request, forum)
-    form = ForumPollForm(request.POST or None, forum=forum)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                poll = forum_poll_services.forum_poll_create(
-                    forum=forum,
-                    by=_member(who),
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    question=data["question"],
-                    method=data["method"],
-                    options=data["option_inputs"],
-                    dots=data["dots"] or (3 if data["method"] == "dots" else 0),
-                    secret=data["secret"],
-                    mirror_of=data["mirror_of"],
-                    actor=request.user if request.user.is_authenticated else _member(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("The vote between meetings is ready."))
-                return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-        else:
-            error = _first_error(form)
-            status = 400
-    return render(
-        request,
-        "deliberation/proposals/forum_poll_form.html",
-        {**_tabs(forum, who, "votes"), "form": form, "error": error},
-        status=status,
-    )
-
-
-def _forum_poll(forum: Forum, poll_id: int) -> Poll:
-    return get_object_or_404(
-        Poll.objects.select_related("schedule", "schedule__counted_in__meeting").prefetch_related(
-            "options"
-        ),
-        pk=poll_id,
-        forum=forum,
-        meeting__isnull=True,
-        schedule__isnull=False,
-    )
-
-
-def _forum_poll_page(
-    request: HttpRequest,
-    forum: Forum,
-    who: identity.Principal,
-    poll: Poll,
-    *,
-    form: BallotForm | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    from deliberation.views.participant import answer_text, vote_fields
-
-    poll_view = selectors.poll_dict(poll)
-    if poll.is_open and poll.results_visible:
-        poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
-    context: dict[str, Any] = {
-        **_tabs(forum, who, "votes"),
-        "poll": poll,
-        "schedule": poll.schedule,  # type: ignore[attr-defined]
-        "results": display.build_results(poll_view) if poll.status != "draft" else None,
-        "can_vote": permissions.can("poll.vote", who, poll) and poll.is_open,
-        "error": error,
-    }
-    if context["can_vote"]:
-        answer = None
-        if not poll.secret:
-            answer = (
-                Ballot.objects.filter(poll=poll, member=_member(who))
-                .values_list("answer", flat=True)
-                .first()
-            )
-        if form is None:
-            form = BallotForm(poll=poll, initial=answer_initial(poll, answer))
-        context["vote"] = vote_fields(poll_view, form)
-        context["voted"] = answer is not None or (
-            poll.secret and poll.participations.filter(member=_member(who)).exists()
-        )
-        context["answer_text"] = answer_text(poll_view, answer) if answer else ""
-    if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
-        context["count_form"] = CountInForm(forum_poll=poll)
-    if context["is_lead"] and not poll.is_closed:
-        # Advice on the question and written options while they can still be changed.
-        context["checks"] = easyread.poll_checks(poll_view, forum=forum)
-    response = render(request, "deliberation/proposals/forum_poll.html", context, status=status)
-    cookie_name = identity.secret_cookie_name(poll.pk)
-    if context["can_vote"] and poll.secret and not request.COOKIES.get(cookie_name):
-        # The phone gets its key before it votes, so a vote resent after a lost reply
-        # carries it and gets it back (the service checks it matches).
-        response.set_cookie(
-            cookie_name,
-            secrets.token_urlsafe(32),
-            max_age=60 * 60 * 24 * 30,
-            path="/",
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
-@require_GET
-def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Show a vote between meetings: vote while it is open, results as they are allowed."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
-
-
-@require_POST
-def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Save a ballot in a vote between meetings (the same service as in a meeting)."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    poll = _forum_poll(forum, poll_id)
-    form = BallotForm(request.POST, poll=poll)
-    if not form.is_valid():
-        return _forum_poll_page(
-            request, forum, who, poll, form=form, error=_first_error(form), status=400
-        )
-    cookie_name = identity.secret_cookie_name(poll.pk)
-    try:
-        permissions.require("poll.vote", who, poll, _("You cannot vote in this forum."))
-        result = ballot_cast(
-            poll=poll,
-            answer=form.cleaned_data["answer"],
-            client_id=form.cleaned_data["client_id"],
-            voter=_member(who),
-            cast_by=_member(who),
-            secret_token=identity.secret_token(request.COOKIES, poll.pk),
-        )
-    except DomainError as exc:
-        status = 403 if exc.code == "not_allowed" else 400
-        return _forum_poll_page(
-            request, forum, who, poll, form=form, error=exc.message, status=status
-        )
-    messages.success(request, _("Your vote is saved."))
-    response = redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-    if result.secret_token:
-        response.set_cookie(
-            cookie_name,
-            result.secret_token,
-            max_age=60 * 60 * 24 * 30,
-            path="/",
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
-@require_POST
-def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Count a closed vote between meetings with a meeting's vote, marked as such."""
-    forum = _forum(slug)
-    who = _lead(request, forum)
-    poll = _forum_poll(forum, poll_id)
-    form = CountInForm(request.POST, forum_poll=poll)
-    if not form.is_valid():
-        return _forum_poll_page(request, forum, who, poll, error=_first_error(form), status=400)
-    try:
-        counted = forum_poll_services.forum_poll_count_in(
-            forum_poll=poll,
-            meeting_poll=form.cleaned_data["meeting_poll"],
-            by=_member(who),
-            principal=who,
-        )
-    except DomainError as exc:
-        return _forum_poll_page(request, forum, who, poll, error=exc.message, status=400)
-    messages.success(
-        request,
-        _("%(n)s votes from between meetings are counted with the meeting's vote.")
-        % {"n": counted["copied"]},
-    )
-    return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)

@@ -1,0 +1,108 @@
+"""Comments on a proposal: writing one, and changing one's own for a short while."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from deliberation import identity, markdown, permissions
+from deliberation.exceptions import DomainError
+from deliberation.forms.proposals import (
+    CommentForm,
+)
+from deliberation.models import (
+    Comment,
+    Proposal,
+)
+from deliberation.services import proposals as services
+from deliberation.views import display
+from deliberation.views.threads import _first_error, _forum, _Invalid, _member, _tabs, viewer
+
+
+def _comment_view(
+    comment: Comment, who: identity.Principal, now: Any, is_lead: bool
+) -> dict[str, Any]:
+    return {
+        "c": comment,
+        "group": display.group_label(comment.author.constituency) if comment.author else "",
+        "html": markdown.stored(comment.body_html) if not comment.is_hidden else "",
+        "revisions": [
+            {"r": r, "html": markdown.stored(r.body_html)} for r in comment.revisions.all()
+        ]
+        if is_lead
+        else [],
+        "edited": comment.edited_at is not None,
+        "can_edit": not comment.is_hidden
+        and comment.author_id == _member(who).pk
+        and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
+        and permissions.can("proposal.comment", who, comment.proposal),
+    }
+
+
+def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
+    try:
+        return Comment.objects.select_related("proposal").get(pk=int(comment_id), proposal=proposal)
+    except (TypeError, ValueError, Comment.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise _Invalid(_first_error(form), comment=form, action="comment")
+    parent_id = form.cleaned_data.get("parent")
+    parent = _comment_in(proposal, parent_id) if parent_id else None
+    comment = services.comment_add(
+        proposal=proposal,
+        author=_member(who),
+        body=form.cleaned_data["body"],
+        parent=parent,
+        principal=who,
+    )
+    request._coprod_anchor = f"comment-{comment.pk}"  # type: ignore[attr-defined]
+    return _("Your comment is saved.")
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
+    """Change one's own comment for a short while after writing it."""
+    forum = _forum(slug)
+    who = viewer(request, forum)
+    comment = get_object_or_404(
+        Comment.objects.select_related("proposal"), pk=comment_id, proposal__forum=forum
+    )
+    if not permissions.can("comment.edit", who, comment):
+        raise PermissionDenied
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    comment=comment,
+                    editor=_member(who),
+                    body=form.cleaned_data["body"],
+                    principal=who,
+                )
+            except DomainError as exc:
+                error = exc.message
+                status = 400
+            else:
+                messages.success(request, _("Your comment is changed."))
+                url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
+                return redirect(f"{url}#comment-{comment.pk}")
+        else:
+            error = _first_error(form)
+            status = 400
+    return render(
+        request,
+        "deliberation/proposals/comment_edit.html",
+        {**_tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
+        status=status,
+    )

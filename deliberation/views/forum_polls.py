@@ -1,0 +1,238 @@
+"""Votes between meetings: start one, vote, see results, count them with a meeting's vote."""
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deliberation import identity, permissions, selectors
+from deliberation.exceptions import DomainError
+from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
+from deliberation.models import (
+    Ballot,
+    Forum,
+    Poll,
+)
+from deliberation.services import forum_polls as forum_poll_services
+from deliberation.services.polls import ballot_cast
+from deliberation.views import display, easyread
+from deliberation.views.ballots import answer_text, vote_fields
+from deliberation.views.threads import _first_error, _forum, _member, _tabs, viewer
+
+# -- votes between meetings ----------------------------------------------------------------
+
+
+def _lead(request: HttpRequest, forum: Forum) -> identity.Principal:
+    who = viewer(request, forum)
+    if not permissions.can("forum_poll.manage", who, forum):
+        raise PermissionDenied
+    return who
+
+
+@require_GET
+def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the forum's votes between meetings."""
+    forum = _forum(slug)
+    who = viewer(request, forum)
+    forum_poll_services.forum_polls_tick()
+    polls = list(selectors.forum_polls(forum))
+    return render(
+        request,
+        "deliberation/proposals/forum_polls.html",
+        {**_tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a vote between meetings, for people who cannot come to the meeting."""
+    forum = _forum(slug)
+    who = _lead(request, forum)
+    form = ForumPollForm(request.POST or None, forum=forum)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                poll = forum_poll_services.forum_poll_create(
+                    forum=forum,
+                    by=_member(who),
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    question=data["question"],
+                    method=data["method"],
+                    options=data["option_inputs"],
+                    dots=data["dots"] or (3 if data["method"] == "dots" else 0),
+                    secret=data["secret"],
+                    mirror_of=data["mirror_of"],
+                    actor=request.user if request.user.is_authenticated else _member(who),
+                    principal=who,
+                )
+            except DomainError as exc:
+                error = exc.message
+                status = 400
+            else:
+                messages.success(request, _("The vote between meetings is ready."))
+                return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
+        else:
+            error = _first_error(form)
+            status = 400
+    return render(
+        request,
+        "deliberation/proposals/forum_poll_form.html",
+        {**_tabs(forum, who, "votes"), "form": form, "error": error},
+        status=status,
+    )
+
+
+def _forum_poll(forum: Forum, poll_id: int) -> Poll:
+    return get_object_or_404(
+        Poll.objects.select_related("schedule", "schedule__counted_in__meeting").prefetch_related(
+            "options"
+        ),
+        pk=poll_id,
+        forum=forum,
+        meeting__isnull=True,
+        schedule__isnull=False,
+    )
+
+
+def _forum_poll_page(
+    request: HttpRequest,
+    forum: Forum,
+    who: identity.Principal,
+    poll: Poll,
+    *,
+    form: BallotForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    poll_view = selectors.poll_dict(poll)
+    if poll.is_open and poll.results_visible:
+        poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
+    context: dict[str, Any] = {
+        **_tabs(forum, who, "votes"),
+        "poll": poll,
+        "schedule": poll.schedule,  # type: ignore[attr-defined]
+        "results": display.build_results(poll_view) if poll.status != "draft" else None,
+        "can_vote": permissions.can("poll.vote", who, poll) and poll.is_open,
+        "error": error,
+    }
+    if context["can_vote"]:
+        answer = None
+        if not poll.secret:
+            answer = (
+                Ballot.objects.filter(poll=poll, member=_member(who))
+                .values_list("answer", flat=True)
+                .first()
+            )
+        if form is None:
+            form = BallotForm(poll=poll, initial=answer_initial(poll, answer))
+        context["vote"] = vote_fields(poll_view, form)
+        context["voted"] = answer is not None or (
+            poll.secret and poll.participations.filter(member=_member(who)).exists()
+        )
+        context["answer_text"] = answer_text(poll_view, answer) if answer else ""
+    if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
+        context["count_form"] = CountInForm(forum_poll=poll)
+    if context["is_lead"] and not poll.is_closed:
+        # Advice on the question and written options while they can still be changed.
+        context["checks"] = easyread.poll_checks(poll_view, forum=forum)
+    response = render(request, "deliberation/proposals/forum_poll.html", context, status=status)
+    cookie_name = identity.secret_cookie_name(poll.pk)
+    if context["can_vote"] and poll.secret and not request.COOKIES.get(cookie_name):
+        # The phone gets its key before it votes, so a vote resent after a lost reply
+        # carries it and gets it back (the service checks it matches).
+        response.set_cookie(
+            cookie_name,
+            secrets.token_urlsafe(32),
+            max_age=60 * 60 * 24 * 30,
+            path="/",
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@require_GET
+def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Show a vote between meetings: vote while it is open, results as they are allowed."""
+    forum = _forum(slug)
+    who = viewer(request, forum)
+    forum_poll_services.forum_polls_tick()
+    return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
+
+
+@require_POST
+def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Save a ballot in a vote between meetings (the same service as in a meeting)."""
+    forum = _forum(slug)
+    who = viewer(request, forum)
+    forum_poll_services.forum_polls_tick()
+    poll = _forum_poll(forum, poll_id)
+    form = BallotForm(request.POST, poll=poll)
+    if not form.is_valid():
+        return _forum_poll_page(
+            request, forum, who, poll, form=form, error=_first_error(form), status=400
+        )
+    cookie_name = identity.secret_cookie_name(poll.pk)
+    try:
+        permissions.require("poll.vote", who, poll, _("You cannot vote in this forum."))
+        result = ballot_cast(
+            poll=poll,
+            answer=form.cleaned_data["answer"],
+            client_id=form.cleaned_data["client_id"],
+            voter=_member(who),
+            cast_by=_member(who),
+            secret_token=identity.secret_token(request.COOKIES, poll.pk),
+        )
+    except DomainError as exc:
+        status = 403 if exc.code == "not_allowed" else 400
+        return _forum_poll_page(
+            request, forum, who, poll, form=form, error=exc.message, status=status
+        )
+    messages.success(request, _("Your vote is saved."))
+    response = redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
+    if result.secret_token:
+        response.set_cookie(
+            cookie_name,
+            result.secret_token,
+            max_age=60 * 60 * 24 * 30,
+            path="/",
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@require_POST
+def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Count a closed vote between meetings with a meeting's vote, marked as such."""
+    forum = _forum(slug)
+    who = _lead(request, forum)
+    poll = _forum_poll(forum, poll_id)
+    form = CountInForm(request.POST, forum_poll=poll)
+    if not form.is_valid():
+        return _forum_poll_page(request, forum, who, poll, error=_first_error(form), status=400)
+    try:
+        counted = forum_poll_services.forum_poll_count_in(
+            forum_poll=poll,
+            meeting_poll=form.cleaned_data["meeting_poll"],
+            by=_member(who),
+            principal=who,
+        )
+    except DomainError as exc:
+        return _forum_poll_page(request, forum, who, poll, error=exc.message, status=400)
+    messages.success(
+        request,
+        _("%(n)s votes from between meetings are counted with the meeting's vote.")
+        % {"n": counted["copied"]},
+    )
+    return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
