@@ -8,12 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.forms.base import GROUP_CHOICES, Form
-from deliberation.models import (
-    CommunicationNeed,
-    Forum,
-    Member,
-    Role,
-)
+from deliberation.models import CommunicationNeed, Forum, Member, Role
 
 
 class ForumForm(Form):

@@ -8,12 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation import selectors
 from deliberation.forms.base import EASYREAD, GROUP_CHOICES, Form, normalise_code
-from deliberation.models import (
-    AgendaItem,
-    Attendance,
-    Meeting,
-    Member,
-)
+from deliberation.models import AgendaItem, Attendance, Meeting, Member
 
 
 class JoinCodeForm(Form):

@@ -9,14 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
 from deliberation.forms.base import CHOOSE, EASYREAD, GROUP_CHOICES, Form
-from deliberation.models import (
-    AgendaItem,
-    Forum,
-    Meeting,
-    Member,
-    Poll,
-    Weighting,
-)
+from deliberation.models import AgendaItem, Forum, Meeting, Member, Poll, Weighting
 from deliberation.services.polls import OptionInput
 from deliberation.views import display
 

@@ -8,14 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
 from deliberation.forms.base import CHOOSE, GROUP_CHOICES, Form
-from deliberation.models import (
-    Forum,
-    Meeting,
-    NotifyFrequency,
-    Poll,
-    Proposal,
-    ProposalStatus,
-)
+from deliberation.models import Forum, Meeting, NotifyFrequency, Poll, Proposal, ProposalStatus
 from deliberation.services import proposals as proposal_rules
 
 # The pictures a proposal can have, with plain words for each (OpenMoji, vendored).

@@ -9,13 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation import merkle
 from deliberation.forms.base import EASYREAD, Form
 from deliberation.forms.photos import PhotoForm
-from deliberation.models import (
-    ActionStatus,
-    Decision,
-    Meeting,
-    Member,
-    Poll,
-)
+from deliberation.models import ActionStatus, Decision, Meeting, Member, Poll
 from deliberation.views import display
 
 

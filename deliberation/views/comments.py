@@ -12,19 +12,15 @@ from django.views.decorators.http import require_http_methods
 
 from deliberation import identity, markdown, permissions
 from deliberation.exceptions import DomainError
-from deliberation.forms.proposals import (
-    CommentForm,
-)
-from deliberation.models import (
-    Comment,
-    Proposal,
-)
+from deliberation.forms.proposals import CommentForm
+from deliberation.models import Comment, Proposal
 from deliberation.services import proposals as services
 from deliberation.views import display
-from deliberation.views.threads import _first_error, _forum, _Invalid, _member, _tabs, viewer
+from deliberation.views.common import first_error
+from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 
-def _comment_view(
+def comment_view(
     comment: Comment, who: identity.Principal, now: Any, is_lead: bool
 ) -> dict[str, Any]:
     return {
@@ -38,13 +34,13 @@ def _comment_view(
         else [],
         "edited": comment.edited_at is not None,
         "can_edit": not comment.is_hidden
-        and comment.author_id == _member(who).pk
+        and comment.author_id == member_of(who).pk
         and now - comment.created_at <= services.COMMENT_EDIT_WINDOW
         and permissions.can("proposal.comment", who, comment.proposal),
     }
 
 
-def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
+def comment_in(proposal: Proposal, comment_id: Any) -> Comment:
     try:
         return Comment.objects.select_related("proposal").get(pk=int(comment_id), proposal=proposal)
     except (TypeError, ValueError, Comment.DoesNotExist) as exc:
@@ -54,12 +50,12 @@ def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
 def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = CommentForm(request.POST)
     if not form.is_valid():
-        raise _Invalid(_first_error(form), comment=form, action="comment")
+        raise Invalid(first_error(form), comment=form, action="comment")
     parent_id = form.cleaned_data.get("parent")
-    parent = _comment_in(proposal, parent_id) if parent_id else None
+    parent = comment_in(proposal, parent_id) if parent_id else None
     comment = services.comment_add(
         proposal=proposal,
-        author=_member(who),
+        author=member_of(who),
         body=form.cleaned_data["body"],
         parent=parent,
         principal=who,
@@ -71,7 +67,7 @@ def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     """Change one's own comment for a short while after writing it."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     comment = get_object_or_404(
         Comment.objects.select_related("proposal"), pk=comment_id, proposal__forum=forum
@@ -86,7 +82,7 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
             try:
                 services.comment_edit(
                     comment=comment,
-                    editor=_member(who),
+                    editor=member_of(who),
                     body=form.cleaned_data["body"],
                     principal=who,
                 )
@@ -98,11 +94,11 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
                 url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
                 return redirect(f"{url}#comment-{comment.pk}")
         else:
-            error = _first_error(form)
+            error = first_error(form)
             status = 400
     return render(
         request,
         "deliberation/proposals/comment_edit.html",
-        {**_tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
+        {**tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
         status=status,
     )

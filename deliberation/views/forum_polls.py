@@ -14,16 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliberation import identity, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
-from deliberation.models import (
-    Ballot,
-    Forum,
-    Poll,
-)
+from deliberation.models import Ballot, Forum, Poll
 from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
 from deliberation.views.ballots import answer_text, vote_fields
-from deliberation.views.threads import _first_error, _forum, _member, _tabs, viewer
+from deliberation.views.common import first_error
+from deliberation.views.threads import member_of, tabs, thread_forum, viewer
 
 # -- votes between meetings ----------------------------------------------------------------
 
@@ -38,21 +35,21 @@ def _lead(request: HttpRequest, forum: Forum) -> identity.Principal:
 @require_GET
 def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the forum's votes between meetings."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
     polls = list(selectors.forum_polls(forum))
     return render(
         request,
         "deliberation/proposals/forum_polls.html",
-        {**_tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
+        {**tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a vote between meetings, for people who cannot come to the meeting."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = _lead(request, forum)
     form = ForumPollForm(request.POST or None, forum=forum)
     error = ""
@@ -63,7 +60,7 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 poll = forum_poll_services.forum_poll_create(
                     forum=forum,
-                    by=_member(who),
+                    by=member_of(who),
                     opens_at=data["opens_at"],
                     closes_at=data["closes_at"],
                     question=data["question"],
@@ -72,7 +69,7 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
                     dots=data["dots"] or (3 if data["method"] == "dots" else 0),
                     secret=data["secret"],
                     mirror_of=data["mirror_of"],
-                    actor=request.user if request.user.is_authenticated else _member(who),
+                    actor=request.user if request.user.is_authenticated else member_of(who),
                     principal=who,
                 )
             except DomainError as exc:
@@ -82,12 +79,12 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("The vote between meetings is ready."))
                 return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
         else:
-            error = _first_error(form)
+            error = first_error(form)
             status = 400
     return render(
         request,
         "deliberation/proposals/forum_poll_form.html",
-        {**_tabs(forum, who, "votes"), "form": form, "error": error},
+        {**tabs(forum, who, "votes"), "form": form, "error": error},
         status=status,
     )
 
@@ -118,7 +115,7 @@ def _forum_poll_page(
     if poll.is_open and poll.results_visible:
         poll_view = selectors.poll_dict(poll, result=selectors.compute_result(poll))
     context: dict[str, Any] = {
-        **_tabs(forum, who, "votes"),
+        **tabs(forum, who, "votes"),
         "poll": poll,
         "schedule": poll.schedule,  # type: ignore[attr-defined]
         "results": display.build_results(poll_view) if poll.status != "draft" else None,
@@ -129,7 +126,7 @@ def _forum_poll_page(
         answer = None
         if not poll.secret:
             answer = (
-                Ballot.objects.filter(poll=poll, member=_member(who))
+                Ballot.objects.filter(poll=poll, member=member_of(who))
                 .values_list("answer", flat=True)
                 .first()
             )
@@ -137,7 +134,7 @@ def _forum_poll_page(
             form = BallotForm(poll=poll, initial=answer_initial(poll, answer))
         context["vote"] = vote_fields(poll_view, form)
         context["voted"] = answer is not None or (
-            poll.secret and poll.participations.filter(member=_member(who)).exists()
+            poll.secret and poll.participations.filter(member=member_of(who)).exists()
         )
         context["answer_text"] = answer_text(poll_view, answer) if answer else ""
     if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
@@ -164,7 +161,7 @@ def _forum_poll_page(
 @require_GET
 def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Show a vote between meetings: vote while it is open, results as they are allowed."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
     return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
@@ -173,14 +170,14 @@ def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
 @require_POST
 def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Save a ballot in a vote between meetings (the same service as in a meeting)."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     forum_poll_services.forum_polls_tick()
     poll = _forum_poll(forum, poll_id)
     form = BallotForm(request.POST, poll=poll)
     if not form.is_valid():
         return _forum_poll_page(
-            request, forum, who, poll, form=form, error=_first_error(form), status=400
+            request, forum, who, poll, form=form, error=first_error(form), status=400
         )
     cookie_name = identity.secret_cookie_name(poll.pk)
     try:
@@ -189,8 +186,8 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
             poll=poll,
             answer=form.cleaned_data["answer"],
             client_id=form.cleaned_data["client_id"],
-            voter=_member(who),
-            cast_by=_member(who),
+            voter=member_of(who),
+            cast_by=member_of(who),
             secret_token=identity.secret_token(request.COOKIES, poll.pk),
         )
     except DomainError as exc:
@@ -215,17 +212,17 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
 @require_POST
 def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Count a closed vote between meetings with a meeting's vote, marked as such."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = _lead(request, forum)
     poll = _forum_poll(forum, poll_id)
     form = CountInForm(request.POST, forum_poll=poll)
     if not form.is_valid():
-        return _forum_poll_page(request, forum, who, poll, error=_first_error(form), status=400)
+        return _forum_poll_page(request, forum, who, poll, error=first_error(form), status=400)
     try:
         counted = forum_poll_services.forum_poll_count_in(
             forum_poll=poll,
             meeting_poll=form.cleaned_data["meeting_poll"],
-            by=_member(who),
+            by=member_of(who),
             principal=who,
         )
     except DomainError as exc:

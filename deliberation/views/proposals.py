@@ -43,8 +43,9 @@ from deliberation.models import (
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.views import display, easyread
-from deliberation.views.comments import _comment_in, _comment_view, do_comment
-from deliberation.views.threads import _first_error, _forum, _Invalid, _member, _tabs, viewer
+from deliberation.views.comments import comment_in, comment_view, do_comment
+from deliberation.views.common import first_error
+from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
@@ -77,7 +78,7 @@ def _word_checks(forum: Forum, title: Any, summary: Any) -> list[dict[str, Any]]
 @require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List a forum's proposals: filter by status, picture and group; search; pages."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -112,7 +113,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "deliberation/proposals/list.html",
         {
-            **_tabs(forum, who, "proposals"),
+            **tabs(forum, who, "proposals"),
             "form": form,
             "rows": rows,
             "page": page,
@@ -139,7 +140,7 @@ def _photo_input(form: PhotoForm) -> list[services.PhotoInput]:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Propose a priority: title, summary, picture, more words, a photo; preview without JS."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     if not permissions.can("proposal.create", who, forum):
         raise PermissionDenied
@@ -156,13 +157,13 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 proposal = services.proposal_create(
                     forum=forum,
-                    author=_member(who),
+                    author=member_of(who),
                     title=data["title"],
                     summary=data["summary"],
                     symbol=data["symbol"],
                     body=data["body"],
                     photos=_photo_input(photo_form),
-                    actor=request.user if request.user.is_authenticated else _member(who),
+                    actor=request.user if request.user.is_authenticated else member_of(who),
                     principal=who,
                 )
             except DomainError as exc:
@@ -172,13 +173,13 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Thank you. Your idea is saved."))
                 return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
         else:
-            error = _first_error(form) if form.errors else _first_error(photo_form)
+            error = first_error(form) if form.errors else first_error(photo_form)
             status = 400
     return render(
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, who, "new"),
+            **tabs(forum, who, "new"),
             "form": form,
             "photo_form": photo_form,
             "symbols": _symbols(form["symbol"].value() or ""),
@@ -202,7 +203,7 @@ def _proposal(forum: Forum, pk: int) -> Proposal:
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a proposal's words (its author while open; a facilitator)."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     proposal = _proposal(forum, pk)
     if not permissions.can("proposal.edit", who, proposal):
@@ -223,7 +224,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 services.proposal_edit(
-                    proposal=proposal, editor=_member(who), **form.cleaned_data, principal=who
+                    proposal=proposal, editor=member_of(who), **form.cleaned_data, principal=who
                 )
             except DomainError as exc:
                 error = exc.message
@@ -232,13 +233,13 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, _("The changes are saved."))
                 return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
         else:
-            error = _first_error(form)
+            error = first_error(form)
             status = 400
     return render(
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, who, "proposals"),
+            **tabs(forum, who, "proposals"),
             "form": form,
             "photo_form": None,
             "symbols": _symbols(form["symbol"].value() or ""),
@@ -311,8 +312,8 @@ def _proposal_page(
     )
     threads = [
         {
-            **_comment_view(c, who, now, is_lead),
-            "replies": [_comment_view(r, who, now, is_lead) for r in c.replies.all()],
+            **comment_view(c, who, now, is_lead),
+            "replies": [comment_view(r, who, now, is_lead) for r in c.replies.all()],
         }
         for c in comments_page.object_list
     ]
@@ -322,7 +323,7 @@ def _proposal_page(
     photos = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
     context = {
-        **_tabs(forum, who, "proposals"),
+        **tabs(forum, who, "proposals"),
         "proposal": proposal,
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
@@ -338,7 +339,7 @@ def _proposal_page(
             for c in display.GROUPS
         ],
         "support_total": sum(support.values()),
-        "endorsed": proposal.endorsements.filter(member=_member(who)).exists(),
+        "endorsed": proposal.endorsements.filter(member=member_of(who)).exists(),
         "can_endorse": permissions.can("proposal.endorse", who, proposal)
         and not finished
         and not proposal.is_hidden,
@@ -385,7 +386,7 @@ def _proposal_page(
 @require_GET
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show a proposal: words, photos, support by group, timeline and comments."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     return _proposal_page(request, forum, who, _proposal(forum, pk))
 
@@ -393,12 +394,12 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _reason(request: HttpRequest, action: str) -> ReasonForm:
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        raise _Invalid(_first_error(form), action=action)
+        raise Invalid(first_error(form), action=action)
     return form
 
 
 def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
-    services.proposal_endorse(proposal=proposal, member=_member(who), principal=who)
+    services.proposal_endorse(proposal=proposal, member=member_of(who), principal=who)
     return _("Thank you. Your support is counted.")
 
 
@@ -407,9 +408,9 @@ def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) 
     if not form.is_valid() or not form.cleaned_data.get("photo"):
         if form.is_valid():
             form.add_error("photo", _("Please choose a photo."))
-        raise _Invalid(_first_error(form), photo=form, action="photo")
+        raise Invalid(first_error(form), photo=form, action="photo")
     services.proposal_photo_add(
-        proposal=proposal, photo=_photo_input(form)[0], added_by=_member(who), principal=who
+        proposal=proposal, photo=_photo_input(form)[0], added_by=member_of(who), principal=who
     )
     return _("The photo is added.")
 
@@ -418,13 +419,13 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
     form = _reason(request, "hide")
     comment_id = form.cleaned_data.get("comment")
     if comment_id:
-        comment = _comment_in(proposal, comment_id)
+        comment = comment_in(proposal, comment_id)
         services.comment_hide(
-            comment=comment, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+            comment=comment, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
         )
         return _("The comment is hidden. People see your reason instead.")
     services.proposal_hide(
-        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+        proposal=proposal, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
     )
     return _("The proposal is hidden. People see your reason instead.")
 
@@ -433,22 +434,22 @@ def do_unhide(request: HttpRequest, who: identity.Principal, proposal: Proposal)
     comment_id = request.POST.get("comment")
     if comment_id:
         services.comment_unhide(
-            comment=_comment_in(proposal, comment_id), by=_member(who), principal=who
+            comment=comment_in(proposal, comment_id), by=member_of(who), principal=who
         )
         return _("The comment is shown again.")
-    services.proposal_unhide(proposal=proposal, by=_member(who), principal=who)
+    services.proposal_unhide(proposal=proposal, by=member_of(who), principal=who)
     return _("The proposal is shown again.")
 
 
 def do_status(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = StatusForm(request.POST)
     if not form.is_valid():
-        raise _Invalid(_first_error(form), action="status", reason=request.POST.get("reason", ""))
+        raise Invalid(first_error(form), action="status", reason=request.POST.get("reason", ""))
     services.proposal_status_change(
         proposal=proposal,
         to=form.cleaned_data["to"],
         reason=form.cleaned_data["reason"],
-        by=_member(who),
+        by=member_of(who),
         principal=who,
     )
     return _("The proposal has moved on. The reason is on its timeline.")
@@ -457,7 +458,7 @@ def do_status(request: HttpRequest, who: identity.Principal, proposal: Proposal)
 def do_withdraw(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = _reason(request, "withdraw")
     services.proposal_withdraw(
-        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+        proposal=proposal, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
     )
     return _("You have taken back your proposal.")
 
@@ -476,7 +477,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, identity.Principal, Proposal], str]] =
 @require_POST
 def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Do one thing to a proposal through its service, then show the proposal again."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     proposal = _proposal(forum, pk)
     handler = ACTIONS.get(action)
@@ -484,7 +485,7 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
         raise Http404
     try:
         message = handler(request, who, proposal)
-    except _Invalid as exc:
+    except Invalid as exc:
         return _proposal_page(
             request, forum, who, proposal, error=exc.message, status=400, bound=exc.bound
         )
@@ -501,7 +502,7 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 @require_GET
 def proposal_photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
     """Send a proposal's photo to members of the forum only."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     photo = get_object_or_404(ProposalPhoto, pk=photo_id, proposal__forum=forum)
     if photo.proposal.is_hidden and not permissions.can("proposal.hide", who, photo.proposal):
@@ -529,7 +530,7 @@ def _content_type(name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """Put shortlisted proposals on a meeting's agenda as the options of a new vote."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     if not permissions.can("proposal.change_status", who, forum):
         raise PermissionDenied
@@ -543,11 +544,11 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 scheduled = services.proposals_schedule(
                     proposals=list(data["proposals"]),
                     meeting=data["meeting"],
-                    by=_member(who),
+                    by=member_of(who),
                     method=data["method"],
                     question=data["question"],
                     dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
-                    actor=request.user if request.user.is_authenticated else _member(who),
+                    actor=request.user if request.user.is_authenticated else member_of(who),
                     principal=who,
                 )
             except DomainError as exc:
@@ -564,12 +565,12 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect(f"{url}#poll-{scheduled.poll.pk}")
                 return redirect("deliberation:proposals", slug=forum.slug)
         else:
-            error = _first_error(form)
+            error = first_error(form)
             status = 400
     return render(
         request,
         "deliberation/proposals/schedule.html",
-        {**_tabs(forum, who, "schedule"), "form": form, "error": error},
+        {**tabs(forum, who, "schedule"), "form": form, "error": error},
         status=status,
     )
 
@@ -580,9 +581,9 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notify(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose how to hear about new ideas and comments: no emails, each one, or daily."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
-    current = NotificationPreference.objects.filter(member=_member(who)).first()
+    current = NotificationPreference.objects.filter(member=member_of(who)).first()
     initial = {
         "frequency": current.frequency if current else NotifyFrequency.NONE,
         "email": current.email if current else "",
@@ -594,7 +595,7 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 notifications.notification_preference_set(
-                    member=_member(who),
+                    member=member_of(who),
                     frequency=form.cleaned_data["frequency"],
                     email=form.cleaned_data["email"],
                 )
@@ -605,7 +606,7 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Your choice is saved."))
                 return redirect("deliberation:notify", slug=forum.slug)
         else:
-            error = _first_error(form)
+            error = first_error(form)
             status = 400
     choices = [
         {
@@ -619,7 +620,7 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/notify.html",
-        {**_tabs(forum, who, "notify"), "form": form, "choices": choices, "error": error},
+        {**tabs(forum, who, "notify"), "form": form, "choices": choices, "error": error},
         status=status,
     )
 
@@ -653,7 +654,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def forget_me(request: HttpRequest, slug: str) -> HttpResponse:
     """Make this browser forget who it is in the forum (for a shared computer)."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     identity.forget_forum_member(request.session, forum.pk)
     messages.success(request, _("This browser has forgotten you. Use your card to come back."))
     return redirect("deliberation:home")

@@ -9,19 +9,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions
-from deliberation.models import (
-    Forum,
-    Member,
-)
+from deliberation.models import Forum, Member
 from deliberation.views import display
 
-# -- who is here -----------------------------------------------------------------------
 
-
-def _forum(slug: str) -> Forum:
+def thread_forum(slug: str) -> Forum:
+    """Return the forum with this short name, or 404."""
     return get_object_or_404(Forum, slug=slug)
 
 
@@ -38,31 +33,27 @@ def viewer(request: HttpRequest, forum: Forum) -> identity.Principal:
     return principal
 
 
-def _member(who: identity.Principal) -> Member:
+def member_of(who: identity.Principal) -> Member:
     """Return the forum member of a principal that viewer() let in."""
     assert who.member is not None
     return who.member
 
 
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("Please check the form.")
-
-
-def _tabs(forum: Forum, who: identity.Principal, current: str) -> dict[str, Any]:
+def tabs(forum: Forum, who: identity.Principal, current: str) -> dict[str, Any]:
+    """Return what every thread page shows: the forum, who is here, the tabs they may use."""
     return {
         "forum": forum,
-        "me": _member(who),
-        "me_group": display.group_label(_member(who).constituency),
+        "me": member_of(who),
+        "me_group": display.group_label(member_of(who).constituency),
         "tab": current,
         "is_lead": permissions.can("proposal.change_status", who, forum),
         "can_write": permissions.can("proposal.create", who, forum),
     }
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
+    """A proposal action's form with a mistake; the proposal is shown again with it."""
+
     def __init__(self, message: str, **bound: Any) -> None:
         super().__init__(message)
         self.message = message
