@@ -2,21 +2,19 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from deliberation import identity, markdown, permissions
-from deliberation.exceptions import DomainError
 from deliberation.forms.proposals import CommentForm
 from deliberation.models import Comment, Proposal
 from deliberation.services import proposals as services
 from deliberation.views import display
-from deliberation.views.common import first_error
+from deliberation.views.common import Done, first_error, handle_post
 from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 
@@ -75,30 +73,18 @@ def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpRespon
     if not permissions.can("comment.edit", who, comment):
         raise PermissionDenied
     form = CommentForm(request.POST or None, initial={"body": comment.body})
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.comment_edit(
-                    comment=comment,
-                    editor=member_of(who),
-                    body=form.cleaned_data["body"],
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Your comment is changed."))
-                url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
-                return redirect(f"{url}#comment-{comment.pk}")
-        else:
-            error = first_error(form)
-            status = 400
-    return render(
+
+    def edit(data: dict[str, Any]) -> Done:
+        services.comment_edit(
+            comment=comment, editor=member_of(who), body=data["body"], principal=who
+        )
+        url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
+        return _("Your comment is changed."), f"{url}#comment-{comment.pk}"
+
+    posted = handle_post(request, form, edit)
+    return posted.response or render(
         request,
         "deliberation/proposals/comment_edit.html",
-        {**tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
-        status=status,
+        {**tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": posted.error},
+        status=posted.status,
     )

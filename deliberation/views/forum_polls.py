@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
 from deliberation.views.ballots import answer_text, vote_fields
-from deliberation.views.common import first_error
+from deliberation.views.common import Done, first_error, handle_post
 from deliberation.views.threads import member_of, tabs, thread_forum, viewer
 
 # -- votes between meetings ----------------------------------------------------------------
@@ -52,41 +53,35 @@ def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
     forum = thread_forum(slug)
     who = _lead(request, forum)
     form = ForumPollForm(request.POST or None, forum=forum)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                poll = forum_poll_services.forum_poll_create(
-                    forum=forum,
-                    by=member_of(who),
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    question=data["question"],
-                    method=data["method"],
-                    options=data["option_inputs"],
-                    dots=data["dots"] or (3 if data["method"] == "dots" else 0),
-                    secret=data["secret"],
-                    mirror_of=data["mirror_of"],
-                    actor=request.user if request.user.is_authenticated else member_of(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("The vote between meetings is ready."))
-                return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-        else:
-            error = first_error(form)
-            status = 400
-    return render(
+
+    def create(data: dict[str, Any]) -> Done:
+        poll = forum_poll_services.forum_poll_create(
+            forum=forum,
+            by=member_of(who),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            question=data["question"],
+            method=data["method"],
+            options=data["option_inputs"],
+            dots=data["dots"] or (3 if data["method"] == "dots" else 0),
+            secret=data["secret"],
+            mirror_of=data["mirror_of"],
+            actor=request.user if request.user.is_authenticated else member_of(who),
+            principal=who,
+        )
+        return _("The vote between meetings is ready."), _poll_url(forum, poll)
+
+    posted = handle_post(request, form, create)
+    return posted.response or render(
         request,
         "deliberation/proposals/forum_poll_form.html",
-        {**tabs(forum, who, "votes"), "form": form, "error": error},
-        status=status,
+        {**tabs(forum, who, "votes"), "form": form, "error": posted.error},
+        status=posted.status,
     )
+
+
+def _poll_url(forum: Forum, poll: Poll) -> str:
+    return reverse("deliberation:forum_poll", args=[forum.slug, poll.pk])
 
 
 def _forum_poll(forum: Forum, poll_id: int) -> Poll:
@@ -216,20 +211,17 @@ def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpRespo
     who = _lead(request, forum)
     poll = _forum_poll(forum, poll_id)
     form = CountInForm(request.POST, forum_poll=poll)
-    if not form.is_valid():
-        return _forum_poll_page(request, forum, who, poll, error=first_error(form), status=400)
-    try:
+
+    def count_in(data: dict[str, Any]) -> Done:
         counted = forum_poll_services.forum_poll_count_in(
-            forum_poll=poll,
-            meeting_poll=form.cleaned_data["meeting_poll"],
-            by=member_of(who),
-            principal=who,
+            forum_poll=poll, meeting_poll=data["meeting_poll"], by=member_of(who), principal=who
         )
-    except DomainError as exc:
-        return _forum_poll_page(request, forum, who, poll, error=exc.message, status=400)
-    messages.success(
-        request,
-        _("%(n)s votes from between meetings are counted with the meeting's vote.")
-        % {"n": counted["copied"]},
+        message = _("%(n)s votes from between meetings are counted with the meeting's vote.") % {
+            "n": counted["copied"]
+        }
+        return message, _poll_url(forum, poll)
+
+    posted = handle_post(request, form, count_in)
+    return posted.response or _forum_poll_page(
+        request, forum, who, poll, error=posted.error, status=posted.status
     )
-    return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)

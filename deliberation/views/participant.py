@@ -20,7 +20,7 @@ from deliberation.services.meetings import attendance_claim, attendance_join, gu
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
 from deliberation.views.ballots import answer_text, vote_fields
-from deliberation.views.common import current_item, pick_poll
+from deliberation.views.common import Done, current_item, handle_post, pick_poll
 
 SECRET_COOKIE_AGE = 60 * 60 * 24
 
@@ -139,26 +139,21 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     if own is not None and own.status == Attendance.Status.WAITING:
         return redirect("deliberation:waiting", code=meeting.join_code)
     form = GuestForm(request.POST or None)
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                attendance = guest_request(
-                    meeting=meeting,
-                    name=form.cleaned_data["name"],
-                    constituency=form.cleaned_data["constituency"],
-                    device_token=identity.device_token(request.session),
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                identity.remember_member(request.session, meeting, attendance.member)
-                identity.forget_claim(request.session, meeting)
-                return redirect("deliberation:waiting", code=meeting.join_code)
-        else:
-            status = 400
+
+    def ask(data: dict[str, Any]) -> Done:
+        attendance = guest_request(
+            meeting=meeting,
+            name=data["name"],
+            constituency=data["constituency"],
+            device_token=identity.device_token(request.session),
+        )
+        identity.remember_member(request.session, meeting, attendance.member)
+        identity.forget_claim(request.session, meeting)
+        return "", reverse("deliberation:waiting", args=[meeting.join_code])
+
+    posted = handle_post(request, form, ask)
+    if posted.response:
+        return posted.response
     groups = [
         {
             "key": key,
@@ -172,8 +167,14 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "deliberation/join_guest.html",
-        {"meeting": meeting, "form": form, "groups": groups, "error": error},
-        status=status,
+        # A mistake in the form shows beside its field; the service's refusal above the form.
+        {
+            "meeting": meeting,
+            "form": form,
+            "groups": groups,
+            "error": "" if form.errors else posted.error,
+        },
+        status=posted.status,
     )
 
 

@@ -44,7 +44,7 @@ from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.views import display, easyread
 from deliberation.views.comments import comment_in, comment_view, do_comment
-from deliberation.views.common import first_error
+from deliberation.views.common import Done, Posted, first_error, handle_post
 from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 PAGE_SIZE = 20
@@ -146,35 +146,25 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = ProposalForm(request.POST or None)
     photo_form = PhotoForm(request.POST or None, request.FILES or None)
-    preview = None
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid() and "preview" in request.POST:
-            preview = markdown.render(form.cleaned_data["body"])
-        elif form.is_valid() and photo_form.is_valid():
-            data = form.cleaned_data
-            try:
-                proposal = services.proposal_create(
-                    forum=forum,
-                    author=member_of(who),
-                    title=data["title"],
-                    summary=data["summary"],
-                    symbol=data["symbol"],
-                    body=data["body"],
-                    photos=_photo_input(photo_form),
-                    actor=request.user if request.user.is_authenticated else member_of(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Thank you. Your idea is saved."))
-                return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
-        else:
-            error = first_error(form) if form.errors else first_error(photo_form)
-            status = 400
+
+    def create(data: dict[str, Any]) -> Done:
+        proposal = services.proposal_create(
+            forum=forum,
+            author=member_of(who),
+            title=data["title"],
+            summary=data["summary"],
+            symbol=data["symbol"],
+            body=data["body"],
+            photos=_photo_input(photo_form),
+            actor=request.user if request.user.is_authenticated else member_of(who),
+            principal=who,
+        )
+        return _("Thank you. Your idea is saved."), _proposal_url(forum, proposal)
+
+    preview = _preview(request, form)
+    posted = Posted() if preview is not None else handle_post(request, [form, photo_form], create)
+    if posted.response:
+        return posted.response
     return render(
         request,
         "deliberation/proposals/form.html",
@@ -184,14 +174,25 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
             "photo_form": photo_form,
             "symbols": _symbols(form["symbol"].value() or ""),
             "preview": preview,
-            "error": error,
+            "error": posted.error,
             "proposal": None,
             "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
             if request.method == "POST"
             else [],
         },
-        status=status,
+        status=posted.status,
     )
+
+
+def _preview(request: HttpRequest, form: ProposalForm) -> str | None:
+    """Render the body as it will look, when "Preview" was pressed on a valid form."""
+    if "preview" in request.POST and form.is_valid():
+        return markdown.render(form.cleaned_data["body"])
+    return None
+
+
+def _proposal_url(forum: Forum, proposal: Proposal) -> str:
+    return reverse("deliberation:proposal", args=[forum.slug, proposal.pk])
 
 
 def _proposal(forum: Forum, pk: int) -> Proposal:
@@ -215,26 +216,15 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "body": proposal.body,
     }
     form = ProposalForm(request.POST or None, initial=initial)
-    preview = None
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid() and "preview" in request.POST:
-            preview = markdown.render(form.cleaned_data["body"])
-        elif form.is_valid():
-            try:
-                services.proposal_edit(
-                    proposal=proposal, editor=member_of(who), **form.cleaned_data, principal=who
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
-        else:
-            error = first_error(form)
-            status = 400
+
+    def edit(data: dict[str, Any]) -> Done:
+        services.proposal_edit(proposal=proposal, editor=member_of(who), **data, principal=who)
+        return _("The changes are saved."), _proposal_url(forum, proposal)
+
+    preview = _preview(request, form)
+    posted = Posted() if preview is not None else handle_post(request, form, edit)
+    if posted.response:
+        return posted.response
     return render(
         request,
         "deliberation/proposals/form.html",
@@ -244,13 +234,13 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "photo_form": None,
             "symbols": _symbols(form["symbol"].value() or ""),
             "preview": preview,
-            "error": error,
+            "error": posted.error,
             "proposal": proposal,
             "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
             if request.method == "POST"
             else [],
         },
-        status=status,
+        status=posted.status,
     )
 
 
@@ -535,43 +525,32 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can("proposal.change_status", who, forum):
         raise PermissionDenied
     form = ScheduleForm(request.POST or None, forum=forum, initial={"method": "dots"})
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                scheduled = services.proposals_schedule(
-                    proposals=list(data["proposals"]),
-                    meeting=data["meeting"],
-                    by=member_of(who),
-                    method=data["method"],
-                    question=data["question"],
-                    dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
-                    actor=request.user if request.user.is_authenticated else member_of(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("The proposals are on the agenda of %(meeting)s, with a vote ready.")
-                    % {"meeting": data["meeting"].title},
-                )
-                if permissions.can("forum.facilitate", who, forum):
-                    url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
-                    return redirect(f"{url}#poll-{scheduled.poll.pk}")
-                return redirect("deliberation:proposals", slug=forum.slug)
-        else:
-            error = first_error(form)
-            status = 400
-    return render(
+
+    def schedule(data: dict[str, Any]) -> Done:
+        scheduled = services.proposals_schedule(
+            proposals=list(data["proposals"]),
+            meeting=data["meeting"],
+            by=member_of(who),
+            method=data["method"],
+            question=data["question"],
+            dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
+            actor=request.user if request.user.is_authenticated else member_of(who),
+            principal=who,
+        )
+        message = _("The proposals are on the agenda of %(meeting)s, with a vote ready.") % {
+            "meeting": data["meeting"].title
+        }
+        if permissions.can("forum.facilitate", who, forum):
+            url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
+            return message, f"{url}#poll-{scheduled.poll.pk}"
+        return message, reverse("deliberation:proposals", args=[forum.slug])
+
+    posted = handle_post(request, form, schedule)
+    return posted.response or render(
         request,
         "deliberation/proposals/schedule.html",
-        {**tabs(forum, who, "schedule"), "form": form, "error": error},
-        status=status,
+        {**tabs(forum, who, "schedule"), "form": form, "error": posted.error},
+        status=posted.status,
     )
 
 
@@ -589,25 +568,16 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
         "email": current.email if current else "",
     }
     form = NotifyForm(request.POST or None, initial=initial)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                notifications.notification_preference_set(
-                    member=member_of(who),
-                    frequency=form.cleaned_data["frequency"],
-                    email=form.cleaned_data["email"],
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Your choice is saved."))
-                return redirect("deliberation:notify", slug=forum.slug)
-        else:
-            error = first_error(form)
-            status = 400
+
+    def choose(data: dict[str, Any]) -> Done:
+        notifications.notification_preference_set(
+            member=member_of(who), frequency=data["frequency"], email=data["email"]
+        )
+        return _("Your choice is saved."), reverse("deliberation:notify", args=[forum.slug])
+
+    posted = handle_post(request, form, choose)
+    if posted.response:
+        return posted.response
     choices = [
         {
             "key": key,
@@ -620,8 +590,8 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/notify.html",
-        {**tabs(forum, who, "notify"), "form": form, "choices": choices, "error": error},
-        status=status,
+        {**tabs(forum, who, "notify"), "form": form, "choices": choices, "error": posted.error},
+        status=posted.status,
     )
 
 
