@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deliberation import methods
 from deliberation.forms.base import CHOOSE, EASYREAD, GROUP_CHOICES, Form
 from deliberation.models import AgendaItem, Forum, Meeting, Member, Poll, Weighting
-from deliberation.services.polls import OptionInput
+from deliberation.services.polls import POLL_SETTINGS, OptionInput
 from deliberation.views import display
 
 
@@ -254,19 +254,14 @@ class PollSettingsForm(PollPickForm):
         label=_("Needs no objection from people with lived experience"), required=False
     )
 
+    @staticmethod
+    def initial_for(poll: Poll) -> dict[str, Any]:
+        """Return the form's values for a poll as it is now."""
+        return {"poll": poll.pk, **{name: getattr(poll, name) for name in POLL_SETTINGS}}
+
     def changes(self) -> dict[str, Any]:
         """Return the settings as poll_update_settings takes them."""
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "question",
-                "weighting",
-                "secret",
-                "results_hidden",
-                "double_majority",
-                "lived_experience_consent",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in POLL_SETTINGS}
 
 
 class HandCountForm(PollPickForm):

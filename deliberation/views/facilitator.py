@@ -376,18 +376,7 @@ def _console_page(
             entry["settings"] = (
                 bound
                 if action == "poll_settings" and is_bound_here
-                else PollSettingsForm(
-                    meeting=meeting,
-                    initial={
-                        "poll": model.pk,
-                        "question": model.question,
-                        "weighting": model.weighting,
-                        "secret": model.secret,
-                        "results_hidden": model.results_hidden,
-                        "double_majority": model.double_majority,
-                        "lived_experience_consent": model.lived_experience_consent,
-                    },
-                )
+                else PollSettingsForm(meeting=meeting, initial=PollSettingsForm.initial_for(model))
             )
         polls.append(entry)
     people = snapshot["people"]
