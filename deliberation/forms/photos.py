@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import photos
+from deliberation.exceptions import InvalidInput
 from deliberation.forms.base import Form
 
 
@@ -20,7 +21,7 @@ class PhotoForm(Form):
         label=_("What does the photo show?"),
         help_text=_("A few words, for people who cannot see it."),
         required=False,
-        max_length=200,
+        max_length=photos.DESCRIPTION_MAX,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -34,8 +35,8 @@ class PhotoForm(Form):
                     _("This photo is too big. Photos can be up to %(n)s MB.")
                     % {"n": photos.max_bytes() // (1024 * 1024)},
                 )
-            if not (data.get("photo_description") or "").strip():
-                self.add_error(
-                    "photo_description", _("Please say in a few words what the photo shows.")
-                )
+            try:
+                data["photo_description"] = photos.describe(data.get("photo_description") or "")
+            except InvalidInput as exc:
+                self.add_error("photo_description", exc.message)
         return data
