@@ -1,10 +1,11 @@
-"""Every POST of the proposal threads, through the Django test client (no browser).
+"""Every POST of the proposal threads and of starting and counting votes between meetings.
 
 For each form: it works and writes its audit event; a form with a mistake is shown again
 with a clear error (400) and changes nothing; someone who may not do it is refused (403)
 and nothing is written.
 """
 
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +15,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from deliberation.models import AuditEvent, Comment, Member, Proposal
+from deliberation.models import AuditEvent, Comment, Member, Poll, Proposal
+from deliberation.services import forum_polls
 from deliberation.services import proposals as services
 from tests import factories
 from tests.proposals.conftest import make_proposal
@@ -34,6 +37,7 @@ class Thread:
     comment: Comment
     shortlisted: Proposal
     meeting: Any
+    made: dict[str, Any] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -264,6 +268,66 @@ CASES: dict[str, Case] = {
         refused="outsider",
     ),
 }
+
+
+def local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def closed_forum_vote(t: Thread) -> None:
+    """Hold a yes/no vote between meetings that has closed, and a meeting vote to count it in."""
+    closes = timezone.now() + datetime.timedelta(minutes=1)
+    poll = forum_polls.forum_poll_create(
+        forum=t.forum,
+        by=t.cast["facilitator"],
+        opens_at=closes - datetime.timedelta(hours=1),
+        closes_at=closes,
+        question="Do we meet online too?",
+        method="yes_no",
+    )
+    forum_polls.forum_polls_tick(now=closes + datetime.timedelta(minutes=1))
+    t.made["forum_poll"] = poll
+    t.made["meeting_poll"] = factories.poll(t.meeting, "yes_no")
+
+
+def forum_poll_url(t: Thread, name: str = "forum_poll") -> str:
+    return reverse(f"deliberation:{name}", args=[t.forum.slug, t.made["forum_poll"].pk])
+
+
+CASES["forum_poll_new"] = Case(
+    url=lambda t: reverse("deliberation:forum_poll_new", args=[t.forum.slug]),
+    by="facilitator",
+    data=lambda t: {
+        "question": "Do we meet online too?",
+        "method": "yes_no",
+        "opens_at": local(timezone.now()),
+        "closes_at": local(timezone.now() + datetime.timedelta(days=2)),
+    },
+    kind="forum_poll.scheduled",
+    said="The vote between meetings is ready.",
+    goes_to=lambda t: reverse(
+        "deliberation:forum_poll", args=[t.forum.slug, Poll.objects.latest("pk").pk]
+    ),
+    invalid=lambda t: {
+        "question": "",
+        "opens_at": local(timezone.now()),
+        "closes_at": local(timezone.now() + datetime.timedelta(days=2)),
+    },
+    error="Please write the question.",
+    refused="participant",
+)
+CASES["forum_poll_count"] = Case(
+    url=lambda t: forum_poll_url(t, "forum_poll_count"),
+    by="facilitator",
+    data=lambda t: {"meeting_poll": t.made["meeting_poll"].pk},
+    kind="forum_poll.counted_in",
+    said="votes from between meetings are counted with the meeting",
+    goes_to=forum_poll_url,
+    invalid=lambda t: {"meeting_poll": ""},
+    error="This field is required.",
+    refused="participant",
+    before=closed_forum_vote,
+)
 
 
 def kinds(forum: Any, kind: str) -> int:
