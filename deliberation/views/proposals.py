@@ -1,8 +1,9 @@
-"""Pages of the proposal threads between meetings, and of forum votes between meetings.
+"""Pages of the proposal threads between meetings: ideas, their actions, agenda, emails.
 
 Participants have no account: their personal invite link tells this browser who they
 are in the forum (identity.remember_forum_member); facilitators sign in. Every action
-is a plain HTML form that calls one service.
+is a plain HTML form that calls one service. Comments are in comments.py, votes between
+meetings in forum_polls.py, who is here in threads.py.
 """
 
 from collections.abc import Callable
