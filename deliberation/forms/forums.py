@@ -80,7 +80,9 @@ class MemberForm(Form):
     )
     is_active = forms.BooleanField(label=_("Still a member"), required=False, initial=True)
 
-    def __init__(self, *args: Any, forum: Any, member: Member | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, forum: Forum, member: Member | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         queryset = Member.objects.filter(forum=forum, is_guest=False).order_by("name")
         if member is not None:

@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import merkle
 from deliberation.forms.base import EASYREAD, Form
 from deliberation.forms.photos import PhotoForm
-from deliberation.models import ActionStatus, Decision, Meeting, Member, Poll
+from deliberation.models import Action, ActionStatus, Decision, Forum, Meeting, Member, Poll
 from deliberation.views import display
 
 
@@ -67,7 +68,9 @@ class ActionForm(Form):
         label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args: Any, forum: Any, decisions: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, forum: Forum, decisions: QuerySet[Decision], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions  # type: ignore[attr-defined]
         self.fields["owner"].queryset = (  # type: ignore[attr-defined]
@@ -105,7 +108,7 @@ class ActionProgressForm(PhotoForm):
 
     field_order = ["note", "status", "what_helped", "what_got_in_the_way", "photo"]
 
-    def __init__(self, *args: Any, action: Any, may_manage: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, action: Action, may_manage: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Stopping an action or opening a finished one again is a facilitator's choice.
         allowed = list(ActionStatus.values) if may_manage else ["in_progress", "done"]
@@ -139,7 +142,7 @@ class DecisionLogFilterForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, forum: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = (  # type: ignore[attr-defined]
             Meeting.objects.filter(forum=forum, decisions__isnull=False)
@@ -187,7 +190,7 @@ class CheckBackForm(Form):
         initial="traffic_light",
     )
 
-    def __init__(self, *args: Any, forum: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = Decision.objects.filter(  # type: ignore[attr-defined]
             forum=forum
