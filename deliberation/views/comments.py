@@ -1,5 +1,6 @@
 """Comments on a proposal: writing one, and changing one's own for a short while."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, v
 
 
 def comment_view(
-    comment: Comment, who: identity.Principal, now: Any, is_lead: bool
+    comment: Comment, who: identity.Principal, now: datetime.datetime, is_lead: bool
 ) -> dict[str, Any]:
     return {
         "c": comment,
@@ -38,7 +39,7 @@ def comment_view(
     }
 
 
-def comment_in(proposal: Proposal, comment_id: Any) -> Comment:
+def comment_in(proposal: Proposal, comment_id: str | int) -> Comment:
     try:
         return Comment.objects.select_related("proposal").get(pk=int(comment_id), proposal=proposal)
     except (TypeError, ValueError, Comment.DoesNotExist) as exc:
