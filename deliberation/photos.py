@@ -26,6 +26,8 @@ MAX_PIXELS = 16_000_000
 DECODES_AT_ONCE = 2
 DECODE_WAIT_SECONDS = 20.0
 DECODES = threading.BoundedSemaphore(DECODES_AT_ONCE)
+# A photo's description, for people who cannot see it: a few words.
+DESCRIPTION_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,16 @@ class CleanPhoto:
     extension: str
     width: int
     height: int
+
+
+def describe(text: str) -> str:
+    """Return a photo's description on one line; refuse none, or one too long."""
+    description = " ".join(text.split())
+    if not description:
+        raise InvalidInput(_("Please say in a few words what the photo shows."))
+    if len(description) > DESCRIPTION_MAX:
+        raise InvalidInput(_("Please say what the photo shows in fewer words."))
+    return description
 
 
 def max_bytes() -> int:

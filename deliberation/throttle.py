@@ -27,7 +27,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
-from deliberation.forms import normalise_code
+from deliberation.forms.base import normalise_code
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,11 @@
 from django.urls import path
 
 from deliberation.views import (
+    comments,
     decisions,
     exports,
     facilitator,
+    forum_polls,
     glossary,
     participant,
     personal_data,
@@ -72,7 +74,7 @@ urlpatterns = [
     ),
     path(
         "forum/<slug:slug>/comments/<int:comment_id>/edit/",
-        proposals.comment_edit,
+        comments.comment_edit,
         name="comment_edit",
     ),
     path(
@@ -88,17 +90,17 @@ urlpatterns = [
     path("forum/<slug:slug>/emails/", proposals.notify, name="notify"),
     path("forum/<slug:slug>/forget-me/", proposals.forget_me, name="forget_me"),
     path("forum/<slug:slug>/my-data.json", personal_data.my_data, name="my_data"),
-    path("forum/<slug:slug>/votes/", proposals.forum_poll_list, name="forum_polls"),
-    path("forum/<slug:slug>/votes/new/", proposals.forum_poll_new, name="forum_poll_new"),
-    path("forum/<slug:slug>/votes/<int:poll_id>/", proposals.forum_poll, name="forum_poll"),
+    path("forum/<slug:slug>/votes/", forum_polls.forum_poll_list, name="forum_polls"),
+    path("forum/<slug:slug>/votes/new/", forum_polls.forum_poll_new, name="forum_poll_new"),
+    path("forum/<slug:slug>/votes/<int:poll_id>/", forum_polls.forum_poll, name="forum_poll"),
     path(
         "forum/<slug:slug>/votes/<int:poll_id>/vote/",
-        proposals.forum_poll_vote,
+        forum_polls.forum_poll_vote,
         name="forum_poll_vote",
     ),
     path(
         "forum/<slug:slug>/votes/<int:poll_id>/count/",
-        proposals.forum_poll_count,
+        forum_polls.forum_poll_count,
         name="forum_poll_count",
     ),
     path("unsubscribe/<str:token>/", proposals.unsubscribe, name="unsubscribe"),

@@ -202,13 +202,7 @@ def action_progress_add(
     what_got_in_the_way = _text(what_got_in_the_way, limit=NOTE_MAX)
     if status is not None and status not in ActionStatus.values:
         raise InvalidInput(_("Please choose where the action is now."))
-    description = ""
-    if photo is not None:
-        description = " ".join(photo.description.split())
-        if not description:
-            raise InvalidInput(_("Please say in a few words what the photo shows."))
-        if len(description) > 200:
-            raise InvalidInput(_("Please say what the photo shows in fewer words."))
+    description = photos.describe(photo.description) if photo is not None else ""
     clean = photos.reencode(photo.file, size=photo.size) if photo is not None else None
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)

@@ -69,6 +69,16 @@ CHOICE_LABELS = {
 
 
 CHECK_BACK_METHODS = ("yes_no", "traffic_light")
+# The settings a facilitator sets on a poll's form and may change until it opens (see
+# poll_update_settings), the dots aside; the console's settings form shows exactly these.
+POLL_SETTINGS = (
+    "question",
+    "weighting",
+    "secret",
+    "results_hidden",
+    "double_majority",
+    "lived_experience_consent",
+)
 
 
 @dataclass(frozen=True)
@@ -217,15 +227,7 @@ def poll_update_settings(
     A secret poll never becomes named and hidden results are never shown early, so
     nobody's protection is weakened after people have voted.
     """
-    allowed = {
-        "question",
-        "weighting",
-        "secret",
-        "results_hidden",
-        "double_majority",
-        "lived_experience_consent",
-        "dots",
-    }
+    allowed = {*POLL_SETTINGS, "dots"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")

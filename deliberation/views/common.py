@@ -1,13 +1,23 @@
 """Small helpers shared by the page views."""
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions
+from deliberation.exceptions import DomainError
 from deliberation.models import AgendaItem, Forum, Member
+
+# What a form's action returns: the message to show (none if empty) and where to go, as an
+# address or a response made ready (to set a cookie on it).
+Done = tuple[str, str | HttpResponse]
 
 
 def facilitator_forum(request: HttpRequest, slug: str) -> Forum:
@@ -54,3 +64,53 @@ def current_item(snapshot: dict[str, Any]) -> dict[str, Any] | None:
 
 def item_in_meeting(item: AgendaItem | None, meeting_id: int) -> bool:
     return item is None or item.meeting_id == meeting_id
+
+
+def first_error(form: forms.BaseForm) -> str:
+    """Return the form's first error, to show at the top of the page."""
+    for errors in form.errors.values():
+        for error in errors:
+            return str(error)
+    return _("Please check the form.")
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What a page's form came to: a redirect once done, else the error and status to show."""
+
+    response: HttpResponse | None = None
+    error: str = ""
+    status: int = 200
+
+
+def handle_post(
+    request: HttpRequest,
+    form: forms.BaseForm | Sequence[forms.BaseForm],
+    action: Callable[[dict[str, Any]], Done],
+    *,
+    error_on_form: bool = False,
+    not_allowed_status: int = 400,
+) -> Posted:
+    """Check a POSTed form, then do its action through a service; say what happened.
+
+    The action is given the first form's cleaned data and returns (message, where to go).
+    A form with a mistake, or a DomainError from the service, gives the error in plain
+    words with status 400 (a refusal: not_allowed_status), and error_on_form also shows
+    the service's error on the form. A GET does nothing.
+    """
+    if request.method != "POST":
+        return Posted()
+    checked = [form] if isinstance(form, forms.BaseForm) else list(form)
+    for each in checked:
+        if not each.is_valid():
+            return Posted(error=first_error(each), status=400)
+    try:
+        message, to = action(checked[0].cleaned_data if checked else {})
+    except DomainError as exc:
+        if error_on_form and checked:
+            checked[0].add_error(None, exc.message)
+        status = not_allowed_status if exc.code == "not_allowed" else 400
+        return Posted(error=exc.message, status=status)
+    if message:
+        messages.success(request, message)
+    return Posted(response=to if isinstance(to, HttpResponse) else redirect(to))

@@ -12,19 +12,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import audit, identity, methods, permissions
-from deliberation.exceptions import DomainError
-from deliberation.forms import (
+from deliberation.forms.record import (
     ActionForm,
     ActionProgressForm,
     DecisionLogFilterForm,
@@ -36,6 +34,7 @@ from deliberation.selectors import record as record_selectors
 from deliberation.services import actions as action_services
 from deliberation.services.proposals import PhotoInput
 from deliberation.views import display
+from deliberation.views.common import Done, Posted, handle_post
 
 FILTER_KEYS = ("meeting", "status", "since", "until")
 
@@ -291,26 +290,25 @@ def action_new(request: HttpRequest, slug: str, decision_id: int) -> HttpRespons
     if not who.may("action.manage", decision):
         raise PermissionDenied
     form = ActionForm(request.POST, forum=forum, decisions=Decision.objects.filter(pk=decision.pk))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            action_services.action_create(
-                decision=decision,
-                description=data["description"],
-                due_on=data["due_on"],
-                owner=data["owner"],
-                owner_name=data["owner_name"],
-                created_by=who.member,
-                actor=request.user if who.facilitator else who.member,
-                principal=who.principal,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The action is added."))
-            url = reverse("deliberation:decision", args=[forum.slug, decision.pk])
-            return redirect(f"{url}#actions")
-    return _decision_page(request, forum, who, decision.pk, action_form=form, status=400)
+
+    def add(data: dict[str, Any]) -> Done:
+        action_services.action_create(
+            decision=decision,
+            description=data["description"],
+            due_on=data["due_on"],
+            owner=data["owner"],
+            owner_name=data["owner_name"],
+            created_by=who.member,
+            actor=request.user if who.facilitator else who.member,
+            principal=who.principal,
+        )
+        url = reverse("deliberation:decision", args=[forum.slug, decision.pk])
+        return _("The action is added."), f"{url}#actions"
+
+    posted = handle_post(request, form, add, error_on_form=True)
+    return posted.response or _decision_page(
+        request, forum, who, decision.pk, action_form=form, status=posted.status
+    )
 
 
 def _action(forum: Forum, action_id: int) -> Action:
@@ -330,7 +328,6 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     may_manage = who.may("action.manage", action)
     may_report = may_manage or who.may("action.report", action)
     form = None
-    status = 200
     if may_report:
         form = ActionProgressForm(
             request.POST or None,
@@ -338,37 +335,35 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
             action=action,
             may_manage=may_manage,
         )
-    if request.method == "POST":
-        if form is None:
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+
+    def report(data: dict[str, Any]) -> Done:
+        new_status = data["status"] or None
+        if not who.may(permissions.action_change_rule(action, new_status), action):
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            new_status = data["status"] or None
-            if not who.may(permissions.action_change_rule(action, new_status), action):
-                raise PermissionDenied
-            photo = None
-            if data.get("photo"):
-                photo = PhotoInput(
-                    data["photo"], data["photo_description"], size=data["photo"].size
-                )
-            try:
-                action_services.action_progress_add(
-                    action=action,
-                    note=data["note"],
-                    status=new_status,
-                    what_helped=data["what_helped"],
-                    what_got_in_the_way=data["what_got_in_the_way"],
-                    photo=photo,
-                    author=who.member,
-                    actor=request.user if who.facilitator else who.member,
-                    principal=who.principal,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Thank you. The news is saved."))
-                return redirect("deliberation:action", slug=forum.slug, action_id=action.pk)
-        status = 400
+        photo = None
+        if data.get("photo"):
+            photo = PhotoInput(data["photo"], data["photo_description"], size=data["photo"].size)
+        action_services.action_progress_add(
+            action=action,
+            note=data["note"],
+            status=new_status,
+            what_helped=data["what_helped"],
+            what_got_in_the_way=data["what_got_in_the_way"],
+            photo=photo,
+            author=who.member,
+            actor=request.user if who.facilitator else who.member,
+            principal=who.principal,
+        )
+        url = reverse("deliberation:action", args=[forum.slug, action.pk])
+        return _("Thank you. The news is saved."), url
+
+    posted = (
+        handle_post(request, form, report, error_on_form=True) if form is not None else Posted()
+    )
+    if posted.response:
+        return posted.response
     rows = _action_rows([action], who)
     return render(
         request,
@@ -381,7 +376,7 @@ def action_detail(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
             "form": form,
             "may_manage": may_manage,
         },
-        status=status,
+        status=posted.status,
     )
 
 
@@ -402,31 +397,27 @@ def action_edit(request: HttpRequest, slug: str, action_id: int) -> HttpResponse
         "due_on": action.due_on,
     }
     form = ActionForm(request.POST or None, forum=forum, decisions=decisions, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                action_services.action_edit(
-                    action=action,
-                    description=data["description"],
-                    due_on=data["due_on"],
-                    owner=data["owner"],
-                    owner_name=data["owner_name"],
-                    actor=request.user if who.facilitator else who.member,
-                    principal=who.principal,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("deliberation:action", slug=forum.slug, action_id=action.pk)
-        status = 400
-    return render(
+
+    def edit(data: dict[str, Any]) -> Done:
+        action_services.action_edit(
+            action=action,
+            description=data["description"],
+            due_on=data["due_on"],
+            owner=data["owner"],
+            owner_name=data["owner_name"],
+            actor=request.user if who.facilitator else who.member,
+            principal=who.principal,
+        )
+        return _("The changes are saved."), reverse(
+            "deliberation:action", args=[forum.slug, action.pk]
+        )
+
+    posted = handle_post(request, form, edit, error_on_form=True)
+    return posted.response or render(
         request,
         "deliberation/record/action_edit.html",
         {"forum": forum, "reader": who, "action": action, "form": form},
-        status=status,
+        status=posted.status,
     )
 
 

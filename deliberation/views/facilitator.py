@@ -15,25 +15,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import identity, permissions
 from deliberation.exceptions import DomainError
-from deliberation.forms import (
-    ActionForm,
+from deliberation.forms.forums import ForumForm, MemberForm
+from deliberation.forms.meetings import (
     AgendaAddForm,
     AgendaMoveForm,
     AttendanceForm,
-    BallotForm,
-    CheckBackForm,
-    DecisionForm,
-    ForumForm,
-    HandCountForm,
     MarkPresentForm,
     MeetingForm,
     MeetingSettingsForm,
-    MemberForm,
+    RecapForm,
+)
+from deliberation.forms.polls import (
+    BallotForm,
+    HandCountForm,
     PollForm,
     PollPickForm,
     PollSettingsForm,
-    RecapForm,
 )
+from deliberation.forms.record import ActionForm, CheckBackForm, DecisionForm
 from deliberation.models import Decision, Forum, HandCount, Meeting, Member, Poll, Role
 from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
@@ -68,17 +67,17 @@ from deliberation.services.polls import (
     poll_update_settings,
 )
 from deliberation.views import display
-from deliberation.views.common import acting_member, current_item, facilitator_forum
-from deliberation.views.participant import vote_fields
+from deliberation.views.ballots import vote_fields
+from deliberation.views.common import (
+    Done,
+    Posted,
+    acting_member,
+    current_item,
+    facilitator_forum,
+    first_error,
+    handle_post,
+)
 from deliberation.views.projector import group_counts, join_url, qr_inline
-
-
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("Please check the form.")
-
 
 # -- forums and members ------------------------------------------------------------
 
@@ -89,24 +88,23 @@ def forums(request: HttpRequest) -> HttpResponse:
     """List the forums this person facilitates; staff can start a new one."""
     may_create = permissions.can("forum.create", identity.Principal(user=request.user))
     form = ForumForm(request.POST or None) if may_create else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                forum = forum_create(
-                    name=form.cleaned_data["name"],
-                    slug=form.cleaned_data["slug"],
-                    description=form.cleaned_data["description"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The forum is made."))
-                return redirect("deliberation:forum", slug=forum.slug)
-        status = 400
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+
+    def create(data: dict[str, Any]) -> Done:
+        forum = forum_create(
+            name=data["name"],
+            slug=data["slug"],
+            description=data["description"],
+            actor=request.user,
+        )
+        return _("The forum is made."), reverse("deliberation:forum", args=[forum.slug])
+
+    posted = (
+        handle_post(request, form, create, error_on_form=True) if form is not None else Posted()
+    )
+    if posted.response:
+        return posted.response
     forum_list = forum_selectors.forums_for_user(request.user).annotate(
         member_count=Count("members", distinct=True)
     )
@@ -114,7 +112,7 @@ def forums(request: HttpRequest) -> HttpResponse:
         request,
         "deliberation/forums.html",
         {"forums": forum_list, "form": form},
-        status=status,
+        status=posted.status,
     )
 
 
@@ -165,32 +163,27 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a person to the forum."""
     forum = facilitator_forum(request, slug)
     form = MemberForm(request.POST or None, forum=forum)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                member = member_add(
-                    forum=forum,
-                    name=data["name"],
-                    constituency=data["constituency"],
-                    role=data["role"],
-                    communication_needs=data["communication_needs"],
-                    supports=data["supports"],
-                    contact=_contact(data),
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("%(name)s is added.") % {"name": member.name})
-                return redirect("deliberation:forum", slug=forum.slug)
-        status = 400
-    return render(
+
+    def add(data: dict[str, Any]) -> Done:
+        member = member_add(
+            forum=forum,
+            name=data["name"],
+            constituency=data["constituency"],
+            role=data["role"],
+            communication_needs=data["communication_needs"],
+            supports=data["supports"],
+            contact=_contact(data),
+            actor=request.user,
+        )
+        message = _("%(name)s is added.") % {"name": member.name}
+        return message, reverse("deliberation:forum", args=[forum.slug])
+
+    posted = handle_post(request, form, add, error_on_form=True)
+    return posted.response or render(
         request,
         "deliberation/member_form.html",
         {"forum": forum, "form": form, "member": None},
-        status=status,
+        status=posted.status,
     )
 
 
@@ -212,29 +205,23 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
         "postal_address": member.postal_address,
     }
     form = MemberForm(request.POST or None, forum=forum, member=member, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                member_update(
-                    member=member,
-                    name=data["name"],
-                    constituency=data["constituency"],
-                    role=data["role"],
-                    communication_needs=data["communication_needs"],
-                    supports=data["supports"],
-                    is_active=data["is_active"],
-                    contact=_contact(data),
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("deliberation:forum", slug=forum.slug)
-        status = 400
-    return render(
+
+    def update(data: dict[str, Any]) -> Done:
+        member_update(
+            member=member,
+            name=data["name"],
+            constituency=data["constituency"],
+            role=data["role"],
+            communication_needs=data["communication_needs"],
+            supports=data["supports"],
+            is_active=data["is_active"],
+            contact=_contact(data),
+            actor=request.user,
+        )
+        return _("The changes are saved."), reverse("deliberation:forum", args=[forum.slug])
+
+    posted = handle_post(request, form, update, error_on_form=True)
+    return posted.response or render(
         request,
         "deliberation/member_form.html",
         {
@@ -243,7 +230,7 @@ def member_edit(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
             "member": member,
             "review_due": display.needs_review_due(member.needs_review_on),
         },
-        status=status,
+        status=posted.status,
     )
 
 
@@ -288,28 +275,27 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Plan a meeting with its agenda."""
     forum = facilitator_forum(request, slug)
     form = MeetingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = meeting_create(
-                    forum=forum,
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    place=data["place"],
-                    agenda=data["agenda"],
-                    allow_name_choice=data["allow_name_choice"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The meeting is made."))
-                return redirect("deliberation:console", slug=forum.slug, meeting_id=meeting.pk)
-        status = 400
-    return render(
-        request, "deliberation/meeting_form.html", {"forum": forum, "form": form}, status=status
+
+    def create(data: dict[str, Any]) -> Done:
+        meeting = meeting_create(
+            forum=forum,
+            title=data["title"],
+            starts_at=data["starts_at"],
+            place=data["place"],
+            agenda=data["agenda"],
+            allow_name_choice=data["allow_name_choice"],
+            actor=request.user,
+        )
+        return _("The meeting is made."), reverse(
+            "deliberation:console", args=[forum.slug, meeting.pk]
+        )
+
+    posted = handle_post(request, form, create, error_on_form=True)
+    return posted.response or render(
+        request,
+        "deliberation/meeting_form.html",
+        {"forum": forum, "form": form},
+        status=posted.status,
     )
 
 
@@ -392,18 +378,7 @@ def _console_page(
             entry["settings"] = (
                 bound
                 if action == "poll_settings" and is_bound_here
-                else PollSettingsForm(
-                    meeting=meeting,
-                    initial={
-                        "poll": model.pk,
-                        "question": model.question,
-                        "weighting": model.weighting,
-                        "secret": model.secret,
-                        "results_hidden": model.results_hidden,
-                        "double_majority": model.double_majority,
-                        "lived_experience_consent": model.lived_experience_consent,
-                    },
-                )
+                else PollSettingsForm(meeting=meeting, initial=PollSettingsForm.initial_for(model))
             )
         polls.append(entry)
     people = snapshot["people"]
@@ -482,9 +457,9 @@ class FormInvalid(Exception):
     """A console form that did not validate; the console shows it again with its errors."""
 
     def __init__(self, form: Any) -> None:
-        super().__init__(_first_error(form))
+        super().__init__(first_error(form))
         self.form = form
-        self.message = _first_error(form)
+        self.message = first_error(form)
 
 
 def _valid(form: Any) -> Any:

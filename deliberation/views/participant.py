@@ -11,21 +11,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import audit, identity, permissions, throttle
 from deliberation.exceptions import DomainError, NameTaken
-from deliberation.forms import (
-    BallotForm,
-    GuestForm,
-    JoinCodeForm,
-    NameChoiceForm,
-    answer_initial,
-    normalise_code,
-)
+from deliberation.forms.base import normalise_code
+from deliberation.forms.meetings import GuestForm, JoinCodeForm, NameChoiceForm
+from deliberation.forms.polls import BallotForm, answer_initial
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
 from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
 from deliberation.views import display
-from deliberation.views.common import current_item, pick_poll
+from deliberation.views.ballots import answer_text, vote_fields
+from deliberation.views.common import Done, current_item, handle_post, pick_poll
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -142,26 +138,21 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     if own is not None and own.status == Attendance.Status.WAITING:
         return redirect("deliberation:waiting", code=meeting.join_code)
     form = GuestForm(request.POST or None)
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                attendance = guest_request(
-                    meeting=meeting,
-                    name=form.cleaned_data["name"],
-                    constituency=form.cleaned_data["constituency"],
-                    device_token=identity.device_token(request.session),
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                identity.remember_member(request.session, meeting, attendance.member)
-                identity.forget_claim(request.session, meeting)
-                return redirect("deliberation:waiting", code=meeting.join_code)
-        else:
-            status = 400
+
+    def ask(data: dict[str, Any]) -> Done:
+        attendance = guest_request(
+            meeting=meeting,
+            name=data["name"],
+            constituency=data["constituency"],
+            device_token=identity.device_token(request.session),
+        )
+        identity.remember_member(request.session, meeting, attendance.member)
+        identity.forget_claim(request.session, meeting)
+        return "", reverse("deliberation:waiting", args=[meeting.join_code])
+
+    posted = handle_post(request, form, ask)
+    if posted.response:
+        return posted.response
     groups = [
         {
             "key": key,
@@ -175,8 +166,14 @@ def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "deliberation/join_guest.html",
-        {"meeting": meeting, "form": form, "groups": groups, "error": error},
-        status=status,
+        # A mistake in the form shows beside its field; the service's refusal above the form.
+        {
+            "meeting": meeting,
+            "form": form,
+            "groups": groups,
+            "error": "" if form.errors else posted.error,
+        },
+        status=posted.status,
     )
 
 
@@ -280,35 +277,6 @@ def _supports(member: Member) -> list[Member]:
     return list(member.supports.filter(is_active=True).order_by("name"))
 
 
-def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
-    """Shape a ballot form for the vote templates (live.js builds the same markup)."""
-    values = form.current()
-    options = display.option_views(poll)
-    places = [("", _("Not ranked"))] + [
-        (str(n), display.ordinal(n)) for n in range(1, len(options) + 1)
-    ]
-    for option in options:
-        key = option["key"]
-        option["checked"] = values.get("choice") == key
-        option["dots"] = values.get(f"dots_{key}") or ""
-        rank = str(values.get(f"rank_{key}") or "")
-        option["places"] = [(value, label, value == rank) for value, label in places]
-        score = values.get(f"score_{key}")
-        option["scores"] = [(n, score is not None and str(score) == str(n)) for n in range(6)]
-    for_member = str(values.get("for_member") or "")
-    return {
-        "poll": poll,
-        "options": options,
-        "client_id": values.get("client_id"),
-        "reason": values.get("reason") or "",
-        "supports": [
-            {"id": m.pk, "name": m.name, "checked": for_member == str(m.pk)} for m in form.supports
-        ],
-        "own_checked": not for_member,
-        "field_prefix": form.prefix + "-" if form.prefix else "",
-    }
-
-
 def _may_read_record(request: HttpRequest, meeting: Meeting) -> bool:
     principal = identity.principal_for_request(request, forum=meeting.forum)
     return permissions.can("decision.read", principal, meeting.forum) or permissions.can(
@@ -361,23 +329,6 @@ def _phone_page(
     # page is shown), so a vote resent after a lost reply carries the same ballot key.
     identity.give_device_key(request, response)
     return response
-
-
-def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
-    """Say a stored answer in words (live.js answerText says the same)."""
-    labels = {o["key"]: o["label"] for o in display.option_views(poll)}
-    if "choice" in answer:
-        return labels.get(answer["choice"], answer["choice"])
-    if "dots" in answer:
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["dots"].items())
-    if "ranking" in answer:
-        return ", ".join(
-            f"{display.ordinal(n)} {labels.get(k, k)}"
-            for n, k in enumerate(answer["ranking"], start=1)
-        )
-    if "scores" in answer:
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in answer["scores"].items())
-    return ""
 
 
 @require_GET

@@ -10,13 +10,13 @@ from deliberation.models import Member
 from deliberation.selectors import forums as forum_selectors
 from deliberation.services.forums import member_erase
 from deliberation.views.common import facilitator_forum
-from deliberation.views.proposals import _forum, viewer
+from deliberation.views.threads import thread_forum, viewer
 
 
 @require_GET
 def my_data(request: HttpRequest, slug: str) -> JsonResponse:
     """Download, as JSON, everything the forum keeps about the member this browser is."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     me = viewer(request, forum).member
     assert me is not None  # viewer() lets in forum members only
     response = JsonResponse(

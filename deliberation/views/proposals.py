@@ -1,8 +1,9 @@
-"""Pages of the proposal threads between meetings, and of forum votes between meetings.
+"""Pages of the proposal threads between meetings: ideas, their actions, agenda, emails.
 
 Participants have no account: their personal invite link tells this browser who they
 are in the forum (identity.remember_forum_member); facilitators sign in. Every action
-is a plain HTML form that calls one service.
+is a plain HTML form that calls one service. Comments are in comments.py, votes between
+meetings in forum_polls.py, who is here in threads.py.
 """
 
 from collections.abc import Callable
@@ -21,90 +22,37 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deliberation import identity, markdown, permissions
 from deliberation.exceptions import DomainError
-from deliberation.forms import (
+from deliberation.forms.photos import PhotoForm
+from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
-    BallotForm,
     CommentForm,
-    CountInForm,
-    ForumPollForm,
     NotifyForm,
-    PhotoForm,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
     ScheduleForm,
     StatusForm,
-    answer_initial,
 )
 from deliberation.models import (
-    Ballot,
-    Comment,
     Forum,
-    Member,
     NotificationPreference,
     NotifyFrequency,
-    Poll,
     Proposal,
     ProposalPhoto,
     ProposalStatus,
 )
-from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import proposals as proposal_selectors
 from deliberation.services import comments as comment_services
-from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.services import scheduling as scheduling_services
-from deliberation.services.polls import ballot_cast
 from deliberation.views import display, easyread
-from deliberation.views.participant import answer_text, vote_fields
+from deliberation.views.comments import comment_in, comment_view, do_comment
+from deliberation.views.common import Done, Posted, first_error, handle_post
+from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30
-
-
-# -- who is here -----------------------------------------------------------------------
-
-
-def _forum(slug: str) -> Forum:
-    return get_object_or_404(Forum, slug=slug)
-
-
-def viewer(request: HttpRequest, forum: Forum) -> identity.Principal:
-    """Return who is asking in the forum; refuse (403) anyone outside it.
-
-    The forum member comes from a login or a personal link (identity.Principal.member),
-    never from a name picked at a meeting; with it, every rule and service is given this
-    principal.
-    """
-    principal = identity.principal_for_request(request, forum=forum)
-    if not permissions.can("proposal.read", principal, forum):
-        raise PermissionDenied
-    return principal
-
-
-def _member(who: identity.Principal) -> Member:
-    """Return the forum member of a principal that viewer() let in."""
-    assert who.member is not None
-    return who.member
-
-
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("Please check the form.")
-
-
-def _tabs(forum: Forum, who: identity.Principal, current: str) -> dict[str, Any]:
-    return {
-        "forum": forum,
-        "me": _member(who),
-        "me_group": display.group_label(_member(who).constituency),
-        "tab": current,
-        "is_lead": permissions.can("proposal.change_status", who, forum),
-        "can_write": permissions.can("proposal.create", who, forum),
-    }
 
 
 def _symbols(selected: str = "") -> list[dict[str, Any]]:
@@ -134,7 +82,7 @@ def _word_checks(forum: Forum, title: Any, summary: Any) -> list[dict[str, Any]]
 @require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List a forum's proposals: filter by status, picture and group; search; pages."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -169,7 +117,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "deliberation/proposals/list.html",
         {
-            **_tabs(forum, who, "proposals"),
+            **tabs(forum, who, "proposals"),
             "form": form,
             "rows": rows,
             "page": page,
@@ -196,58 +144,59 @@ def _photo_input(form: PhotoForm) -> list[services.PhotoInput]:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Propose a priority: title, summary, picture, more words, a photo; preview without JS."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     if not permissions.can("proposal.create", who, forum):
         raise PermissionDenied
     form = ProposalForm(request.POST or None)
     photo_form = PhotoForm(request.POST or None, request.FILES or None)
-    preview = None
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid() and "preview" in request.POST:
-            preview = markdown.render(form.cleaned_data["body"])
-        elif form.is_valid() and photo_form.is_valid():
-            data = form.cleaned_data
-            try:
-                proposal = services.proposal_create(
-                    forum=forum,
-                    author=_member(who),
-                    title=data["title"],
-                    summary=data["summary"],
-                    symbol=data["symbol"],
-                    body=data["body"],
-                    photos=_photo_input(photo_form),
-                    actor=request.user if request.user.is_authenticated else _member(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Thank you. Your idea is saved."))
-                return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
-        else:
-            error = _first_error(form) if form.errors else _first_error(photo_form)
-            status = 400
+
+    def create(data: dict[str, Any]) -> Done:
+        proposal = services.proposal_create(
+            forum=forum,
+            author=member_of(who),
+            title=data["title"],
+            summary=data["summary"],
+            symbol=data["symbol"],
+            body=data["body"],
+            photos=_photo_input(photo_form),
+            actor=request.user if request.user.is_authenticated else member_of(who),
+            principal=who,
+        )
+        return _("Thank you. Your idea is saved."), _proposal_url(forum, proposal)
+
+    preview = _preview(request, form)
+    posted = Posted() if preview is not None else handle_post(request, [form, photo_form], create)
+    if posted.response:
+        return posted.response
     return render(
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, who, "new"),
+            **tabs(forum, who, "new"),
             "form": form,
             "photo_form": photo_form,
             "symbols": _symbols(form["symbol"].value() or ""),
             "preview": preview,
-            "error": error,
+            "error": posted.error,
             "proposal": None,
             "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
             if request.method == "POST"
             else [],
         },
-        status=status,
+        status=posted.status,
     )
+
+
+def _preview(request: HttpRequest, form: ProposalForm) -> str | None:
+    """Render the body as it will look, when "Preview" was pressed on a valid form."""
+    if "preview" in request.POST and form.is_valid():
+        return markdown.render(form.cleaned_data["body"])
+    return None
+
+
+def _proposal_url(forum: Forum, proposal: Proposal) -> str:
+    return reverse("deliberation:proposal", args=[forum.slug, proposal.pk])
 
 
 def _proposal(forum: Forum, pk: int) -> Proposal:
@@ -259,7 +208,7 @@ def _proposal(forum: Forum, pk: int) -> Proposal:
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a proposal's words (its author while open; a facilitator)."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     proposal = _proposal(forum, pk)
     if not permissions.can("proposal.edit", who, proposal):
@@ -271,66 +220,35 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "body": proposal.body,
     }
     form = ProposalForm(request.POST or None, initial=initial)
-    preview = None
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid() and "preview" in request.POST:
-            preview = markdown.render(form.cleaned_data["body"])
-        elif form.is_valid():
-            try:
-                services.proposal_edit(
-                    proposal=proposal, editor=_member(who), **form.cleaned_data, principal=who
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("deliberation:proposal", slug=forum.slug, pk=proposal.pk)
-        else:
-            error = _first_error(form)
-            status = 400
+
+    def edit(data: dict[str, Any]) -> Done:
+        services.proposal_edit(proposal=proposal, editor=member_of(who), **data, principal=who)
+        return _("The changes are saved."), _proposal_url(forum, proposal)
+
+    preview = _preview(request, form)
+    posted = Posted() if preview is not None else handle_post(request, form, edit)
+    if posted.response:
+        return posted.response
     return render(
         request,
         "deliberation/proposals/form.html",
         {
-            **_tabs(forum, who, "proposals"),
+            **tabs(forum, who, "proposals"),
             "form": form,
             "photo_form": None,
             "symbols": _symbols(form["symbol"].value() or ""),
             "preview": preview,
-            "error": error,
+            "error": posted.error,
             "proposal": proposal,
             "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
             if request.method == "POST"
             else [],
         },
-        status=status,
+        status=posted.status,
     )
 
 
 # -- one proposal ------------------------------------------------------------------------
-
-
-def _comment_view(
-    comment: Comment, who: identity.Principal, now: Any, is_lead: bool
-) -> dict[str, Any]:
-    return {
-        "c": comment,
-        "group": display.group_label(comment.author.constituency) if comment.author else "",
-        "html": markdown.stored(comment.body_html) if not comment.is_hidden else "",
-        "revisions": [
-            {"r": r, "html": markdown.stored(r.body_html)} for r in comment.revisions.all()
-        ]
-        if is_lead
-        else [],
-        "edited": comment.edited_at is not None,
-        "can_edit": not comment.is_hidden
-        and comment.author_id == _member(who).pk
-        and now - comment.created_at <= comment_services.COMMENT_EDIT_WINDOW
-        and permissions.can("proposal.comment", who, comment.proposal),
-    }
 
 
 def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
@@ -388,8 +306,8 @@ def _proposal_page(
     ).get_page(request.GET.get("comments"))
     threads = [
         {
-            **_comment_view(c, who, now, is_lead),
-            "replies": [_comment_view(r, who, now, is_lead) for r in c.replies.all()],
+            **comment_view(c, who, now, is_lead),
+            "replies": [comment_view(r, who, now, is_lead) for r in c.replies.all()],
         }
         for c in comments_page.object_list
     ]
@@ -399,7 +317,7 @@ def _proposal_page(
     photos = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
     context = {
-        **_tabs(forum, who, "proposals"),
+        **tabs(forum, who, "proposals"),
         "proposal": proposal,
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
@@ -415,7 +333,7 @@ def _proposal_page(
             for c in display.GROUPS
         ],
         "support_total": sum(support.values()),
-        "endorsed": proposal.endorsements.filter(member=_member(who)).exists(),
+        "endorsed": proposal.endorsements.filter(member=member_of(who)).exists(),
         "can_endorse": permissions.can("proposal.endorse", who, proposal)
         and not finished
         and not proposal.is_hidden,
@@ -462,52 +380,21 @@ def _proposal_page(
 @require_GET
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show a proposal: words, photos, support by group, timeline and comments."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     return _proposal_page(request, forum, who, _proposal(forum, pk))
-
-
-def _comment_in(proposal: Proposal, comment_id: Any) -> Comment:
-    try:
-        return Comment.objects.select_related("proposal").get(pk=int(comment_id), proposal=proposal)
-    except (TypeError, ValueError, Comment.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
-class _Invalid(Exception):
-    def __init__(self, message: str, **bound: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.bound = bound
 
 
 def _reason(request: HttpRequest, action: str) -> ReasonForm:
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        raise _Invalid(_first_error(form), action=action)
+        raise Invalid(first_error(form), action=action)
     return form
 
 
 def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
-    services.proposal_endorse(proposal=proposal, member=_member(who), principal=who)
+    services.proposal_endorse(proposal=proposal, member=member_of(who), principal=who)
     return _("Thank you. Your support is counted.")
-
-
-def do_comment(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        raise _Invalid(_first_error(form), comment=form, action="comment")
-    parent_id = form.cleaned_data.get("parent")
-    parent = _comment_in(proposal, parent_id) if parent_id else None
-    comment = comment_services.comment_add(
-        proposal=proposal,
-        author=_member(who),
-        body=form.cleaned_data["body"],
-        parent=parent,
-        principal=who,
-    )
-    request._coprod_anchor = f"comment-{comment.pk}"  # type: ignore[attr-defined]
-    return _("Your comment is saved.")
 
 
 def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
@@ -515,9 +402,9 @@ def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) 
     if not form.is_valid() or not form.cleaned_data.get("photo"):
         if form.is_valid():
             form.add_error("photo", _("Please choose a photo."))
-        raise _Invalid(_first_error(form), photo=form, action="photo")
+        raise Invalid(first_error(form), photo=form, action="photo")
     services.proposal_photo_add(
-        proposal=proposal, photo=_photo_input(form)[0], added_by=_member(who), principal=who
+        proposal=proposal, photo=_photo_input(form)[0], added_by=member_of(who), principal=who
     )
     return _("The photo is added.")
 
@@ -526,13 +413,13 @@ def do_hide(request: HttpRequest, who: identity.Principal, proposal: Proposal) -
     form = _reason(request, "hide")
     comment_id = form.cleaned_data.get("comment")
     if comment_id:
-        comment = _comment_in(proposal, comment_id)
+        comment = comment_in(proposal, comment_id)
         comment_services.comment_hide(
-            comment=comment, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+            comment=comment, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
         )
         return _("The comment is hidden. People see your reason instead.")
     services.proposal_hide(
-        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+        proposal=proposal, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
     )
     return _("The proposal is hidden. People see your reason instead.")
 
@@ -541,22 +428,22 @@ def do_unhide(request: HttpRequest, who: identity.Principal, proposal: Proposal)
     comment_id = request.POST.get("comment")
     if comment_id:
         comment_services.comment_unhide(
-            comment=_comment_in(proposal, comment_id), by=_member(who), principal=who
+            comment=comment_in(proposal, comment_id), by=member_of(who), principal=who
         )
         return _("The comment is shown again.")
-    services.proposal_unhide(proposal=proposal, by=_member(who), principal=who)
+    services.proposal_unhide(proposal=proposal, by=member_of(who), principal=who)
     return _("The proposal is shown again.")
 
 
 def do_status(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = StatusForm(request.POST)
     if not form.is_valid():
-        raise _Invalid(_first_error(form), action="status", reason=request.POST.get("reason", ""))
+        raise Invalid(first_error(form), action="status", reason=request.POST.get("reason", ""))
     services.proposal_status_change(
         proposal=proposal,
         to=form.cleaned_data["to"],
         reason=form.cleaned_data["reason"],
-        by=_member(who),
+        by=member_of(who),
         principal=who,
     )
     return _("The proposal has moved on. The reason is on its timeline.")
@@ -565,7 +452,7 @@ def do_status(request: HttpRequest, who: identity.Principal, proposal: Proposal)
 def do_withdraw(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     form = _reason(request, "withdraw")
     services.proposal_withdraw(
-        proposal=proposal, by=_member(who), reason=form.cleaned_data["reason"], principal=who
+        proposal=proposal, by=member_of(who), reason=form.cleaned_data["reason"], principal=who
     )
     return _("You have taken back your proposal.")
 
@@ -584,7 +471,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, identity.Principal, Proposal], str]] =
 @require_POST
 def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Do one thing to a proposal through its service, then show the proposal again."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     proposal = _proposal(forum, pk)
     handler = ACTIONS.get(action)
@@ -592,7 +479,7 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
         raise Http404
     try:
         message = handler(request, who, proposal)
-    except _Invalid as exc:
+    except Invalid as exc:
         return _proposal_page(
             request, forum, who, proposal, error=exc.message, status=400, bound=exc.bound
         )
@@ -606,50 +493,10 @@ def proposal_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
     return redirect(f"{url}#{anchor}")
 
 
-@require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
-    """Change one's own comment for a short while after writing it."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    comment = get_object_or_404(
-        Comment.objects.select_related("proposal"), pk=comment_id, proposal__forum=forum
-    )
-    if not permissions.can("comment.edit", who, comment):
-        raise PermissionDenied
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                comment_services.comment_edit(
-                    comment=comment,
-                    editor=_member(who),
-                    body=form.cleaned_data["body"],
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Your comment is changed."))
-                url = reverse("deliberation:proposal", args=[forum.slug, comment.proposal_id])
-                return redirect(f"{url}#comment-{comment.pk}")
-        else:
-            error = _first_error(form)
-            status = 400
-    return render(
-        request,
-        "deliberation/proposals/comment_edit.html",
-        {**_tabs(forum, who, "proposals"), "comment": comment, "form": form, "error": error},
-        status=status,
-    )
-
-
 @require_GET
 def proposal_photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
     """Send a proposal's photo to members of the forum only."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     photo = get_object_or_404(ProposalPhoto, pk=photo_id, proposal__forum=forum)
     if photo.proposal.is_hidden and not permissions.can("proposal.hide", who, photo.proposal):
@@ -677,48 +524,37 @@ def _content_type(name: str) -> str:
 @require_http_methods(["GET", "POST"])
 def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """Put shortlisted proposals on a meeting's agenda as the options of a new vote."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
     if not permissions.can("proposal.change_status", who, forum):
         raise PermissionDenied
     form = ScheduleForm(request.POST or None, forum=forum, initial={"method": "dots"})
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                scheduled = scheduling_services.proposals_schedule(
-                    proposals=list(data["proposals"]),
-                    meeting=data["meeting"],
-                    by=_member(who),
-                    method=data["method"],
-                    question=data["question"],
-                    dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
-                    actor=request.user if request.user.is_authenticated else _member(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("The proposals are on the agenda of %(meeting)s, with a vote ready.")
-                    % {"meeting": data["meeting"].title},
-                )
-                if permissions.can("forum.facilitate", who, forum):
-                    url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
-                    return redirect(f"{url}#poll-{scheduled.poll.pk}")
-                return redirect("deliberation:proposals", slug=forum.slug)
-        else:
-            error = _first_error(form)
-            status = 400
-    return render(
+
+    def schedule(data: dict[str, Any]) -> Done:
+        scheduled = scheduling_services.proposals_schedule(
+            proposals=list(data["proposals"]),
+            meeting=data["meeting"],
+            by=member_of(who),
+            method=data["method"],
+            question=data["question"],
+            dots=(data["dots"] or 3) if data["method"] == "dots" else 0,
+            actor=request.user if request.user.is_authenticated else member_of(who),
+            principal=who,
+        )
+        message = _("The proposals are on the agenda of %(meeting)s, with a vote ready.") % {
+            "meeting": data["meeting"].title
+        }
+        if permissions.can("forum.facilitate", who, forum):
+            url = reverse("deliberation:console", args=[forum.slug, data["meeting"].pk])
+            return message, f"{url}#poll-{scheduled.poll.pk}"
+        return message, reverse("deliberation:proposals", args=[forum.slug])
+
+    posted = handle_post(request, form, schedule)
+    return posted.response or render(
         request,
         "deliberation/proposals/schedule.html",
-        {**_tabs(forum, who, "schedule"), "form": form, "error": error},
-        status=status,
+        {**tabs(forum, who, "schedule"), "form": form, "error": posted.error},
+        status=posted.status,
     )
 
 
@@ -728,33 +564,24 @@ def proposals_schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notify(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose how to hear about new ideas and comments: no emails, each one, or daily."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     who = viewer(request, forum)
-    current = NotificationPreference.objects.filter(member=_member(who)).first()
+    current = NotificationPreference.objects.filter(member=member_of(who)).first()
     initial = {
         "frequency": current.frequency if current else NotifyFrequency.NONE,
         "email": current.email if current else "",
     }
     form = NotifyForm(request.POST or None, initial=initial)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                notifications.notification_preference_set(
-                    member=_member(who),
-                    frequency=form.cleaned_data["frequency"],
-                    email=form.cleaned_data["email"],
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("Your choice is saved."))
-                return redirect("deliberation:notify", slug=forum.slug)
-        else:
-            error = _first_error(form)
-            status = 400
+
+    def choose(data: dict[str, Any]) -> Done:
+        notifications.notification_preference_set(
+            member=member_of(who), frequency=data["frequency"], email=data["email"]
+        )
+        return _("Your choice is saved."), reverse("deliberation:notify", args=[forum.slug])
+
+    posted = handle_post(request, form, choose)
+    if posted.response:
+        return posted.response
     choices = [
         {
             "key": key,
@@ -767,8 +594,8 @@ def notify(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "deliberation/proposals/notify.html",
-        {**_tabs(forum, who, "notify"), "form": form, "choices": choices, "error": error},
-        status=status,
+        {**tabs(forum, who, "notify"), "form": form, "choices": choices, "error": posted.error},
+        status=posted.status,
     )
 
 
@@ -801,7 +628,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def forget_me(request: HttpRequest, slug: str) -> HttpResponse:
     """Make this browser forget who it is in the forum (for a shared computer)."""
-    forum = _forum(slug)
+    forum = thread_forum(slug)
     identity.forget_forum_member(request.session, forum.pk)
     messages.success(request, _("This browser has forgotten you. Use your card to come back."))
     return redirect("deliberation:home")
@@ -827,201 +654,3 @@ def markdown_upload_refused(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"image": [_("Please add photos with the photo button below the text.")]}, status=403
     )
-
-
-# -- votes between meetings ----------------------------------------------------------------
-
-
-def _lead(request: HttpRequest, forum: Forum) -> identity.Principal:
-    who = viewer(request, forum)
-    if not permissions.can("forum_poll.manage", who, forum):
-        raise PermissionDenied
-    return who
-
-
-@require_GET
-def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """List the forum's votes between meetings."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    polls = list(proposal_selectors.forum_polls(forum))
-    return render(
-        request,
-        "deliberation/proposals/forum_polls.html",
-        {**_tabs(forum, who, "votes"), "polls": polls, "now": timezone.now()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def forum_poll_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start a vote between meetings, for people who cannot come to the meeting."""
-    forum = _forum(slug)
-    who = _lead(request, forum)
-    form = ForumPollForm(request.POST or None, forum=forum)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                poll = forum_poll_services.forum_poll_create(
-                    forum=forum,
-                    by=_member(who),
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    question=data["question"],
-                    method=data["method"],
-                    options=data["option_inputs"],
-                    dots=data["dots"] or (3 if data["method"] == "dots" else 0),
-                    secret=data["secret"],
-                    mirror_of=data["mirror_of"],
-                    actor=request.user if request.user.is_authenticated else _member(who),
-                    principal=who,
-                )
-            except DomainError as exc:
-                error = exc.message
-                status = 400
-            else:
-                messages.success(request, _("The vote between meetings is ready."))
-                return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-        else:
-            error = _first_error(form)
-            status = 400
-    return render(
-        request,
-        "deliberation/proposals/forum_poll_form.html",
-        {**_tabs(forum, who, "votes"), "form": form, "error": error},
-        status=status,
-    )
-
-
-def _forum_poll(forum: Forum, poll_id: int) -> Poll:
-    return get_object_or_404(
-        Poll.objects.select_related("schedule", "schedule__counted_in__meeting").prefetch_related(
-            "options"
-        ),
-        pk=poll_id,
-        forum=forum,
-        meeting__isnull=True,
-        schedule__isnull=False,
-    )
-
-
-def _forum_poll_page(
-    request: HttpRequest,
-    forum: Forum,
-    who: identity.Principal,
-    poll: Poll,
-    *,
-    form: BallotForm | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    poll_view = meeting_selectors.poll_dict(poll)
-    if poll.is_open and poll.results_visible:
-        poll_view = meeting_selectors.poll_dict(poll, result=meeting_selectors.compute_result(poll))
-    context: dict[str, Any] = {
-        **_tabs(forum, who, "votes"),
-        "poll": poll,
-        "schedule": poll.schedule,  # type: ignore[attr-defined]
-        "results": display.build_results(poll_view) if poll.status != "draft" else None,
-        "can_vote": permissions.can("poll.vote", who, poll) and poll.is_open,
-        "error": error,
-    }
-    if context["can_vote"]:
-        answer = None
-        if not poll.secret:
-            answer = (
-                Ballot.objects.filter(poll=poll, member=_member(who))
-                .values_list("answer", flat=True)
-                .first()
-            )
-        if form is None:
-            form = BallotForm(poll=poll, initial=answer_initial(poll, answer))
-        context["vote"] = vote_fields(poll_view, form)
-        context["voted"] = answer is not None or (
-            poll.secret and poll.participations.filter(member=_member(who)).exists()
-        )
-        context["answer_text"] = answer_text(poll_view, answer) if answer else ""
-    if context["is_lead"] and poll.is_closed and not poll.schedule.counted_in_id:  # type: ignore[attr-defined]
-        context["count_form"] = CountInForm(forum_poll=poll)
-    if context["is_lead"] and not poll.is_closed:
-        # Advice on the question and written options while they can still be changed.
-        context["checks"] = easyread.poll_checks(poll_view, forum=forum)
-    response = render(request, "deliberation/proposals/forum_poll.html", context, status=status)
-    if context["can_vote"] and poll.secret:
-        # The phone gets its device key before it votes, so a vote resent after a lost
-        # reply carries the same ballot key (the service checks it matches).
-        identity.give_device_key(request, response)
-    return response
-
-
-@require_GET
-def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Show a vote between meetings: vote while it is open, results as they are allowed."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
-
-
-@require_POST
-def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Save a ballot in a vote between meetings (the same service as in a meeting)."""
-    forum = _forum(slug)
-    who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
-    poll = _forum_poll(forum, poll_id)
-    form = BallotForm(request.POST, poll=poll)
-    if not form.is_valid():
-        return _forum_poll_page(
-            request, forum, who, poll, form=form, error=_first_error(form), status=400
-        )
-    device = identity.device_key(request.COOKIES) or identity.new_device_key()
-    try:
-        permissions.require("poll.vote", who, poll, _("You cannot vote in this forum."))
-        ballot_cast(
-            poll=poll,
-            answer=form.cleaned_data["answer"],
-            client_id=form.cleaned_data["client_id"],
-            voter=_member(who),
-            cast_by=_member(who),
-            secret_token=identity.secret_ballot_key(device, poll.pk, _member(who).pk),
-        )
-    except DomainError as exc:
-        status = 403 if exc.code == "not_allowed" else 400
-        return _forum_poll_page(
-            request, forum, who, poll, form=form, error=exc.message, status=status
-        )
-    messages.success(request, _("Your vote is saved."))
-    response = redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)
-    if poll.secret:
-        identity.give_device_key(request, response, device)
-    return response
-
-
-@require_POST
-def forum_poll_count(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
-    """Count a closed vote between meetings with a meeting's vote, marked as such."""
-    forum = _forum(slug)
-    who = _lead(request, forum)
-    poll = _forum_poll(forum, poll_id)
-    form = CountInForm(request.POST, forum_poll=poll)
-    if not form.is_valid():
-        return _forum_poll_page(request, forum, who, poll, error=_first_error(form), status=400)
-    try:
-        counted = forum_poll_services.forum_poll_count_in(
-            forum_poll=poll,
-            meeting_poll=form.cleaned_data["meeting_poll"],
-            by=_member(who),
-            principal=who,
-        )
-    except DomainError as exc:
-        return _forum_poll_page(request, forum, who, poll, error=exc.message, status=400)
-    messages.success(
-        request,
-        _("%(n)s votes from between meetings are counted with the meeting's vote.")
-        % {"n": counted["copied"]},
-    )
-    return redirect("deliberation:forum_poll", slug=forum.slug, poll_id=poll.pk)

@@ -27,7 +27,7 @@ from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint
 from deliberation.selectors import summaries as summary_selectors
 from deliberation.services import summaries as services
 from deliberation.views import display, easyread
-from deliberation.views.common import facilitator_forum
+from deliberation.views.common import Done, facilitator_forum, handle_post
 
 STATUS_LABELS: dict[str, Any] = {
     "not_built": gettext_lazy("Not built yet"),
@@ -174,20 +174,25 @@ def summary_build_view(request: HttpRequest, slug: str, meeting_id: int) -> Http
     forum = facilitator_forum(request, slug)
     meeting = _meeting(forum, meeting_id)
     before = Summary.objects.filter(meeting=meeting).first()
-    try:
+
+    def build(data: dict[str, Any]) -> Done:
         summary = services.summary_build(meeting=meeting, actor=request.user)
-    except DomainError as exc:
-        return _review_page(request, forum, meeting, error=exc.message, status=400)
-    if before is None:
-        messages.success(request, _("The summary is built. Please check every point."))
-    else:
+        if before is None:
+            return _("The summary is built. Please check every point."), _review_url(
+                forum, meeting, "points"
+            )
         _after_change(
             request,
             summary,
             before.is_signed_off,
             _("The summary is built again. Please check every point."),
         )
-    return redirect(_review_url(forum, meeting, "points"))
+        return "", _review_url(forum, meeting, "points")
+
+    posted = handle_post(request, [], build)
+    return posted.response or _review_page(
+        request, forum, meeting, error=posted.error, status=posted.status
+    )
 
 
 def _after_change(request: HttpRequest, summary: Summary, was_signed_off: bool, said: str) -> None:
@@ -262,13 +267,17 @@ def summary_point_add_view(request: HttpRequest, slug: str, meeting_id: int) -> 
     summary = get_object_or_404(Summary, meeting=meeting)
     was_signed_off = summary.is_signed_off
     values = _values(request)
-    try:
+
+    def add(data: dict[str, Any]) -> Done:
         point = services.summary_point_add(summary=summary, actor=request.user, **values)
-    except DomainError as exc:
-        bound = {"point": "new", "values": values}
-        return _review_page(request, forum, meeting, error=exc.message, bound=bound, status=400)
-    _after_change(request, summary, was_signed_off, _("The point is added at the end."))
-    return redirect(_review_url(forum, meeting, f"point-{point.pk}"))
+        _after_change(request, summary, was_signed_off, _("The point is added at the end."))
+        return "", _review_url(forum, meeting, f"point-{point.pk}")
+
+    posted = handle_post(request, [], add)
+    bound = {"point": "new", "values": values}
+    return posted.response or _review_page(
+        request, forum, meeting, error=posted.error, bound=bound, status=posted.status
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from deliberation.exceptions import DomainError
 from deliberation.models import Forum, Meeting, Member, Summary, SummarySend, WelshStatus
 from deliberation.selectors import summaries as summary_selectors
 from deliberation.services import sending
-from deliberation.views.common import facilitator_forum
+from deliberation.views.common import Done, facilitator_forum, handle_post
 
 
 def _summary(forum: Forum, meeting_id: int) -> Summary:
@@ -137,24 +138,24 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
     """Show who gets the summary in which form; send it on POST."""
     forum = facilitator_forum(request, slug)
     summary = _summary(forum, meeting_id)
-    status = 200
-    if request.method == "POST":
-        try:
-            sends = sending.summary_send(summary=summary, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            status = 400
-        else:
-            counts = {s: sum(1 for x in sends if x.status == s) for s in SummarySend.Status.values}
-            messages.success(
-                request,
-                _(
-                    "Done. Emailed: %(sent)s. To print and post: %(to_print)s. "
-                    "Could not send: %(failed)s. No way to reach them: %(not_sent)s."
-                )
-                % counts,
+
+    def send(data: dict[str, Any]) -> Done:
+        sends = sending.summary_send(summary=summary, actor=request.user)
+        counts = {s: sum(1 for x in sends if x.status == s) for s in SummarySend.Status.values}
+        message = (
+            _(
+                "Done. Emailed: %(sent)s. To print and post: %(to_print)s. "
+                "Could not send: %(failed)s. No way to reach them: %(not_sent)s."
             )
-            return redirect("deliberation:summary_send", slug=forum.slug, meeting_id=meeting_id)
+            % counts
+        )
+        return message, reverse("deliberation:summary_send", args=[forum.slug, meeting_id])
+
+    posted = handle_post(request, [], send)
+    if posted.response:
+        return posted.response
+    if posted.error:
+        messages.error(request, posted.error)
     rows = _send_rows(summary)
     words = summary_selectors.summary_review_words(summary)
     unchecked = set(
@@ -178,7 +179,7 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
             "welsh_unchecked": review.numbers(words, unchecked),
             "advice_unconfirmed": review.numbers(words, unconfirmed),
         },
-        status=status,
+        status=posted.status,
     )
 
 

@@ -59,7 +59,8 @@ MODULES = [
     BASE / "deliberation" / name
     for name in (
         "exceptions.py", "protocol.py", "views/participant.py", "views/proposals.py",
-        "views/decisions.py", "views/projector.py",
+        "views/decisions.py", "views/projector.py", "views/ballots.py", "views/comments.py",
+        "views/forum_polls.py", "views/threads.py",
     )
 ]  # fmt: skip
 

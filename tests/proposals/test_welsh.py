@@ -17,7 +17,10 @@ PO = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 PROPOSAL_TEMPLATES = sorted((ROOT / "templates" / "deliberation" / "proposals").glob("*.html"))
 EMAIL_TEMPLATES = sorted((ROOT / "templates" / "email").glob("notification.*"))
 PROPOSAL_CODE = [
-    ROOT / "deliberation" / "views" / "proposals.py",
+    *(
+        ROOT / "deliberation" / "views" / f"{name}.py"
+        for name in ("proposals", "comments", "forum_polls", "threads", "ballots", "common")
+    ),
     ROOT / "deliberation" / "services" / "proposals.py",
 ]
 

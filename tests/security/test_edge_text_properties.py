@@ -5,8 +5,10 @@ refused with a clear error, or what comes out can be stored, encoded as UTF-8 an
 into the audit chain. Nothing else (no UnicodeEncodeError, no 500).
 """
 
+import importlib
 import inspect
 import json
+import pkgutil
 import uuid
 
 import pytest
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from deliberation import audit, forms, methods, protocol, realtime, textcheck
 from deliberation.exceptions import UnstorableText
+from deliberation.forms import base as forms_base
 from tests import factories
 
 # Any code point, surrogates too (hypothesis leaves them out unless asked), with the
@@ -87,14 +90,20 @@ def test_canonical_json_encodes_or_refuses_by_name(value):
     assert json.loads(encoded) == json.loads(json.dumps({"payload": value}))
 
 
+# Every module of the forms package, so a form in a new module is checked too.
+FORM_MODULES = [
+    importlib.import_module(f"{forms.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(forms.__path__)
+]
 FORM_CLASSES = sorted(
-    (
+    {
         cls
-        for cls in vars(forms).values()
+        for module in FORM_MODULES
+        for cls in vars(module).values()
         if inspect.isclass(cls)
         and issubclass(cls, django_forms.BaseForm)
-        and cls.__module__ == forms.__name__
-    ),
+        and cls.__module__ == module.__name__
+    },
     key=lambda cls: cls.__name__,
 )
 
@@ -102,7 +111,7 @@ FORM_CLASSES = sorted(
 def test_every_form_of_the_site_refuses_unstorable_text():
     """A rule kept by a test: a new form that skips the shared base class fails here."""
     assert FORM_CLASSES
-    assert [c.__name__ for c in FORM_CLASSES if not issubclass(c, forms.Form)] == []
+    assert [c.__name__ for c in FORM_CLASSES if not issubclass(c, forms_base.Form)] == []
 
 
 @pytest.fixture
