@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from deliberation.models import AuditEvent, Comment, Member, Poll, Proposal
+from deliberation.services import comments as comment_services
 from deliberation.services import forum_polls
 from deliberation.services import proposals as services
 from tests import factories
@@ -43,7 +44,9 @@ class Thread:
 @pytest.fixture
 def thread(forum, cast, facilitator_user) -> Thread:
     proposal = make_proposal(forum, cast["participant"])
-    comment = services.comment_add(proposal=proposal, author=cast["participant"], body="Yes!")
+    comment = comment_services.comment_add(
+        proposal=proposal, author=cast["participant"], body="Yes!"
+    )
     shortlisted = make_proposal(forum, cast["supporter"], title="A cafe", symbol="food")
     services.proposal_status_change(
         proposal=shortlisted, to="shortlisted", reason="Popular", by=cast["facilitator"]
@@ -200,7 +203,7 @@ CASES: dict[str, Case] = {
         invalid=None,
         error="",
         refused="participant",
-        before=lambda t: services.comment_hide(
+        before=lambda t: comment_services.comment_hide(
             comment=t.comment, by=t.cast["facilitator"], reason="Unkind"
         ),
     ),
