@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, selectors, textcheck
+from deliberation import display, methods, selectors, textcheck
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -21,7 +21,6 @@ from deliberation.models import (
     Weighting,
 )
 from deliberation.services.polls import OptionInput
-from deliberation.views import display
 
 GROUP_CHOICES = [(key, display.GROUPS[key]) for key in methods.CONSTITUENCIES]
 CHOOSE = {

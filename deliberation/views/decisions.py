@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, methods, permissions, selectors
+from deliberation import audit, display, identity, methods, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -31,7 +31,6 @@ from deliberation.forms import (
 from deliberation.models import Action, ActionUpdate, Decision, Forum, Member
 from deliberation.services import actions as action_services
 from deliberation.services.proposals import PhotoInput
-from deliberation.views import display
 
 FILTER_KEYS = ("meeting", "status", "since", "until")
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions, selectors
+from deliberation import display, identity, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     ActionForm,
@@ -65,7 +65,6 @@ from deliberation.services.polls import (
     poll_open,
     poll_update_settings,
 )
-from deliberation.views import display
 from deliberation.views.common import acting_member, current_item, facilitator_forum
 from deliberation.views.participant import vote_fields
 from deliberation.views.projector import group_counts, join_url, qr_inline

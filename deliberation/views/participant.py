@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, permissions, selectors, throttle
+from deliberation import audit, display, identity, permissions, selectors, throttle
 from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms import (
     BallotForm,
@@ -23,7 +23,6 @@ from deliberation.forms import (
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
-from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
 
 SECRET_COOKIE_AGE = 60 * 60 * 24

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from deliberation import selectors
+from deliberation import display, selectors
 from deliberation.models import Meeting
-from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, markdown, permissions, selectors
+from deliberation import display, identity, markdown, permissions, selectors
 from deliberation.exceptions import DomainError
 from deliberation.forms import (
     PROPOSAL_SYMBOLS,
@@ -53,7 +53,7 @@ from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.services.polls import ballot_cast
-from deliberation.views import display, easyread
+from deliberation.views import easyread
 
 PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 30

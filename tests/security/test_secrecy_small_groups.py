@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from deliberation import audit, methods, selectors
+from deliberation import audit, display, methods, selectors
 from deliberation.services import polls as poll_services
-from deliberation.views import display
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from deliberation import selectors
+from deliberation.display import SYMBOLS
 from deliberation.easyread import builder, check
-from deliberation.views.display import SYMBOLS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
