@@ -27,7 +27,7 @@ import rules
 
 from deliberation.exceptions import NotAllowed
 from deliberation.identity import Principal
-from deliberation.models import Constituency, Forum, Member, Poll, Role
+from deliberation.models import ActionStatus, Constituency, Forum, Member, Poll, Role
 
 
 def _principal(who: Any) -> Principal:
@@ -243,8 +243,6 @@ RULES.add_rule(
 
 def action_change_rule(action: Any, status: str | None) -> str:
     """Name the rule a progress update needs: stopping or reopening is a facilitator's."""
-    from deliberation.models import ActionStatus
-
     if status == ActionStatus.DROPPED and action.status != ActionStatus.DROPPED:
         return "action.manage"
     if not action.is_open:
