@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
-from deliberation.models import CommunicationNeed, Poll, Role
+from deliberation.models import ActionStatus, CommunicationNeed, Poll, Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
 SYMBOLS = frozenset(
@@ -447,12 +447,7 @@ def live_config() -> dict[str, Any]:
 
 # -- the record ------------------------------------------------------------------------
 
-ACTION_STATUSES: dict[str, Any] = {
-    "planned": _("Planned"),
-    "in_progress": _("Being done"),
-    "done": _("Done"),
-    "dropped": _("Stopped"),
-}
+ACTION_STATUSES: dict[str, Any] = dict(ActionStatus.choices)
 ACTION_SYMBOLS = {"planned": "date", "in_progress": "work", "done": "yes", "dropped": "no"}
 # Where a decision's actions are (selectors.decision_status).
 DECISION_STATUSES: dict[str, Any] = {
