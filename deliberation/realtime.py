@@ -73,7 +73,7 @@ async def send_group(group: str, event: dict[str, Any]) -> None:
 
 
 # Which screens an announcement goes to: the group for each broadcast audience (not the
-# snapshot audiences of selectors.AUDIENCES, which say how much a screen may see).
+# selectors' snapshot AUDIENCES, which say how much of a meeting a screen may see).
 BROADCAST_GROUPS = {
     "all": meeting_group,
     "console": console_group,
