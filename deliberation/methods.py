@@ -76,8 +76,29 @@ TIE = "It is a tie."
 NO_VOTES = "Nobody has voted yet."
 
 
-class InvalidAnswer(ValueError):
+class Refusal(ValueError):
+    """A plain-words refusal; str(exc) is its English, made from `template` and `params`.
+
+    The template has %(name)s places; a tuple param lists choice keys. A caller that speaks
+    the participant's language says it again from these (display.refusal_text).
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        english = {
+            name: ", ".join(_label(key) for key in value) if isinstance(value, tuple) else value
+            for name, value in params.items()
+        }
+        super().__init__(template % english if params else template)
+
+
+class InvalidAnswer(Refusal):
     """An answer that does not fit the poll; str(exc) is a plain-words message for a participant."""
+
+
+class InvalidSpec(Refusal):
+    """A method, options or dots that cannot describe a poll."""
 
 
 @dataclass(frozen=True)
@@ -129,29 +150,30 @@ def _label(key: str) -> str:
 
 
 def validate_spec(spec: PollSpec) -> None:
-    """Raise ValueError with a plain message if the spec cannot describe a poll."""
+    """Raise InvalidSpec (a ValueError) with a plain message if the spec cannot describe a poll."""
     if spec.method not in METHODS:
-        raise ValueError(f"There is no voting method called {spec.method!r}.")
+        raise InvalidSpec("There is no voting method called %(method)r.", method=spec.method)
     if not isinstance(spec.options, tuple) or not all(
         isinstance(option, str) and option for option in spec.options
     ):
-        raise ValueError("Every option needs a name.")
+        raise InvalidSpec("Every option needs a name.")
     if spec.method in FIXED_CHOICES:
         if spec.options != FIXED_CHOICES[spec.method]:
-            choices = ", ".join(_label(c) for c in FIXED_CHOICES[spec.method])
-            raise ValueError(
-                f"A {METHOD_NAMES[spec.method]} poll always has the choices: {choices}."
+            raise InvalidSpec(
+                "A %(method)s poll always has the choices: %(choices)s.",
+                method=METHOD_NAMES[spec.method],
+                choices=FIXED_CHOICES[spec.method],
             )
     else:
         if len(spec.options) < 2:
-            raise ValueError("A poll needs at least two options.")
+            raise InvalidSpec("A poll needs at least two options.")
         if len(set(spec.options)) != len(spec.options):
-            raise ValueError("Each option must be different.")
+            raise InvalidSpec("Each option must be different.")
     if spec.method == "dots":
         if not _is_int(spec.dots) or spec.dots < 1:
-            raise ValueError("Each voter needs at least one dot to give.")
+            raise InvalidSpec("Each voter needs at least one dot to give.")
     elif spec.dots != 0:
-        raise ValueError("Only a dots poll gives people dots.")
+        raise InvalidSpec("Only a dots poll gives people dots.")
 
 
 def normalise_answer(spec: PollSpec, answer: Mapping[str, object]) -> dict[str, object]:
@@ -174,8 +196,7 @@ def _normalise_choice(spec: PollSpec, answer: Mapping[str, object]) -> dict[str,
     """Check a single-choice answer and its reason."""
     choice = answer.get("choice")
     if not isinstance(choice, str) or choice not in spec.options:
-        choices = ", ".join(_label(option) for option in spec.options)
-        raise InvalidAnswer(f"Please choose one of: {choices}.")
+        raise InvalidAnswer("Please choose one of: %(choices)s.", choices=spec.options)
     reason = answer.get("reason")
     if reason is None:
         reason = ""
@@ -188,8 +209,9 @@ def _normalise_choice(spec: PollSpec, answer: Mapping[str, object]) -> dict[str,
     reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidAnswer(
-            f"Please keep your reason to {MAX_REASON_LENGTH} letters or fewer "
-            f"(yours has {len(reason)})."
+            "Please keep your reason to %(max)s letters or fewer (yours has %(n)s).",
+            max=MAX_REASON_LENGTH,
+            n=len(reason),
         )
     if choice == "objection" and not reason:
         raise InvalidAnswer("Please say why you object.")
@@ -221,8 +243,9 @@ def _normalise_dots(spec: PollSpec, answer: Mapping[str, object]) -> dict[str, o
         counts[key] = dots
     total = sum(counts.values())
     if total > spec.dots:
-        plural = "dot" if spec.dots == 1 else "dots"
-        raise InvalidAnswer(f"You can give at most {spec.dots} {plural}.")
+        if spec.dots == 1:
+            raise InvalidAnswer("You can give at most 1 dot.")
+        raise InvalidAnswer("You can give at most %(n)s dots.", n=spec.dots)
     if total < 1:
         raise InvalidAnswer("Please give at least one dot.")
     return {"dots": {o: counts[o] for o in spec.options if counts.get(o, 0) > 0}}
@@ -251,7 +274,7 @@ def _normalise_scores(spec: PollSpec, answer: Mapping[str, object]) -> dict[str,
     for option, score in given.items():
         key = _known_option(spec, option)
         if not _is_int(score) or not 0 <= score <= MAX_SCORE:
-            raise InvalidAnswer(f"Please give each option a score from 0 to {MAX_SCORE}.")
+            raise InvalidAnswer("Please give each option a score from 0 to %(max)s.", max=MAX_SCORE)
         scores[key] = score
     if len(scores) != len(spec.options):
         raise InvalidAnswer("Please give a score to every option.")

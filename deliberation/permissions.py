@@ -120,17 +120,18 @@ def is_poll_facilitator(who: Principal, poll: Poll | None) -> bool:
     return poll is not None and is_forum_facilitator(who, poll.forum)
 
 
-permissions = rules.RuleSet()
-permissions.add_rule("forum.create", is_staff_user)
-permissions.add_rule("forum.facilitate", is_forum_facilitator)
-permissions.add_rule("poll.facilitate", is_poll_facilitator)
-permissions.add_rule("poll.vote", can_vote_in)
-permissions.add_rule("member.assist", supports_member)
+# Every rule, by name: permissions.can("poll.vote", who, poll).
+RULES = rules.RuleSet()
+RULES.add_rule("forum.create", is_staff_user)
+RULES.add_rule("forum.facilitate", is_forum_facilitator)
+RULES.add_rule("poll.facilitate", is_poll_facilitator)
+RULES.add_rule("poll.vote", can_vote_in)
+RULES.add_rule("member.assist", supports_member)
 
 
 def can(action: str, who: Any, target: Any = None) -> bool:
     """Say whether `who` may do `action` on `target`."""
-    return permissions.test_rule(action, who, target)
+    return RULES.test_rule(action, who, target)
 
 
 def require(action: str, who: Any, target: Any = None, message: str | None = None) -> None:
@@ -189,11 +190,6 @@ def is_author(who: Principal, target: Any) -> bool:
 
 
 @rules.predicate
-def is_comment_reader(who: Principal, comment: Any) -> bool:
-    return comment is not None and is_forum_reader(who, comment.proposal)
-
-
-@rules.predicate
 def is_comment_writer(who: Principal, comment: Any) -> bool:
     return comment is not None and is_forum_writer(who, comment.proposal)
 
@@ -203,21 +199,21 @@ def is_comment_lead(who: Principal, comment: Any) -> bool:
     return comment is not None and is_forum_lead(who, comment.proposal)
 
 
-permissions.add_rule("proposal.read", is_forum_reader)
-permissions.add_rule("proposal.create", is_forum_writer)
-permissions.add_rule("proposal.edit", is_forum_lead | (is_forum_writer & is_author))
-permissions.add_rule("proposal.comment", is_forum_writer)
-permissions.add_rule("proposal.endorse", is_forum_writer)
-permissions.add_rule("proposal.photo", is_forum_lead | (is_forum_writer & is_author))
-permissions.add_rule("proposal.hide", is_forum_lead)
-permissions.add_rule("proposal.change_status", is_forum_lead)
-permissions.add_rule("proposal.withdraw", is_forum_writer & is_author)
-permissions.add_rule("proposal.schedule", is_forum_lead)
-permissions.add_rule("comment.edit", is_comment_writer & is_author)
-permissions.add_rule("comment.hide", is_comment_lead)
-permissions.add_rule("forum_poll.manage", is_forum_lead)
+RULES.add_rule("proposal.read", is_forum_reader)
+RULES.add_rule("proposal.create", is_forum_writer)
+RULES.add_rule("proposal.edit", is_forum_lead | (is_forum_writer & is_author))
+RULES.add_rule("proposal.comment", is_forum_writer)
+RULES.add_rule("proposal.endorse", is_forum_writer)
+RULES.add_rule("proposal.photo", is_forum_lead | (is_forum_writer & is_author))
+RULES.add_rule("proposal.hide", is_forum_lead)
+RULES.add_rule("proposal.change_status", is_forum_lead)
+RULES.add_rule("proposal.withdraw", is_forum_writer & is_author)
+RULES.add_rule("proposal.schedule", is_forum_lead)
+RULES.add_rule("comment.edit", is_comment_writer & is_author)
+RULES.add_rule("comment.hide", is_comment_lead)
+RULES.add_rule("forum_poll.manage", is_forum_lead)
 # Checking words as you type: anyone who may write in the forum (not observers).
-permissions.add_rule("easyread.check", is_forum_writer)
+RULES.add_rule("easyread.check", is_forum_writer)
 
 
 # -- the record: decisions and "you said, we did" ---------------------------------------
@@ -238,9 +234,9 @@ def is_open_action(who: Principal, action: Any) -> bool:
     return action is not None and action.is_open
 
 
-permissions.add_rule("decision.read", is_forum_reader)
-permissions.add_rule("action.manage", is_forum_lead)
-permissions.add_rule(
+RULES.add_rule("decision.read", is_forum_reader)
+RULES.add_rule("action.manage", is_forum_lead)
+RULES.add_rule(
     "action.report", is_forum_lead | (is_forum_reader & is_action_owner & is_open_action)
 )
 
@@ -257,7 +253,7 @@ def action_change_rule(action: Any, status: str | None) -> str:
 # -- easy-read summaries: read by members (identity.record_member) and facilitators -----
 # Sending, resending and the print pack are for signed-in facilitators (forum.facilitate).
 
-permissions.add_rule("summary.read", is_forum_reader)
+RULES.add_rule("summary.read", is_forum_reader)
 
 
 @rules.predicate
@@ -277,4 +273,4 @@ def is_summary_checker(member: Member | None, summary: Any) -> bool:
 
 
 # Inclusion Europe: a person with lived experience checks the summary before it is sent.
-permissions.add_rule("summary.sign_off", is_summary_checker)
+RULES.add_rule("summary.sign_off", is_summary_checker)

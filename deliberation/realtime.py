@@ -72,7 +72,9 @@ async def send_group(group: str, event: dict[str, Any]) -> None:
     await layer.group_send(group, {"type": "broadcast", "text": encode(event)})
 
 
-AUDIENCES = {
+# Which screens an announcement goes to: the group for each broadcast audience (not the
+# selectors' snapshot AUDIENCES, which say how much of a meeting a screen may see).
+BROADCAST_GROUPS = {
     "all": meeting_group,
     "console": console_group,
     "facilitator": facilitator_group,
@@ -81,7 +83,7 @@ AUDIENCES = {
 
 def announce(meeting_id: int, event: dict[str, Any], *, audience: str = "all") -> None:
     """Broadcast a change to a meeting's screens once the transaction commits."""
-    group = AUDIENCES[audience](meeting_id)
+    group = BROADCAST_GROUPS[audience](meeting_id)
 
     def send() -> None:
         _run_async(send_group, group, event)

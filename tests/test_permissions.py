@@ -91,3 +91,17 @@ def test_who_can_facilitate(forum, facilitator_user, who, allowed):
     else:
         user = AnonymousUser()
     assert permissions.can("forum.facilitate", identity.Principal(user=user), forum) is allowed
+
+
+def test_every_rule_is_asked_for_somewhere():
+    """A rule nobody asks for is dead code that a reader would think protects something."""
+    from pathlib import Path
+
+    import deliberation
+
+    package = Path(deliberation.__file__).parent
+    code = "\n".join(
+        path.read_text() for path in package.rglob("*.py") if path != package / "permissions.py"
+    )
+    unused = [name for name in permissions.RULES if f'"{name}"' not in code]
+    assert unused == []

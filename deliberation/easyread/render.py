@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from deliberation import display
 from deliberation.models import Member, PointKind, Summary
-from deliberation.views import display
 
 LANGUAGES = ("en", "cy")
 WEB = "web"

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.display import CHOICES
 from deliberation.easyread import builder
 
-# One name for each file in static/vendor/openmoji/ (views.display.SYMBOLS), in the
-# words a person would use for the picture. Where forms.PROPOSAL_SYMBOLS already names
-# a symbol, the same words are used, so they are translated once.
+# One name for each file in static/vendor/openmoji/ (display.SYMBOLS), in the words a
+# person would use for the picture. Where forms.PROPOSAL_SYMBOLS already names a symbol,
+# the same words are used, so they are translated once; a voting choice's picture is
+# named by the choice's own words (display.CHOICES).
 SYMBOL_LABELS: dict[str, Any] = {
     "meeting": _("Meetings"),
     "people": _("People"),
@@ -22,15 +24,7 @@ SYMBOL_LABELS: dict[str, Any] = {
     "place": _("Places"),
     "question": _("A question"),
     "break": _("A break"),
-    "agree": _("Agree"),
-    "disagree": _("Disagree"),
-    "not_sure": _("Not sure"),
-    "yes": _("Yes"),
-    "no": _("No"),
-    "abstain": _("I do not want to say"),
-    "consent": _("I can live with it"),
-    "concern": _("I have a worry"),
-    "objection": _("I object"),
+    **CHOICES,
     "dots": _("A dot"),
     "ranked": _("Numbers in order"),
     "score": _("A star"),

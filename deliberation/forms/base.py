@@ -6,8 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods, textcheck
-from deliberation.views import display
+from deliberation import display, methods, textcheck
 
 GROUP_CHOICES = [(key, display.GROUPS[key]) for key in methods.CONSTITUENCIES]
 CHOOSE = {

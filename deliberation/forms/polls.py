@@ -7,11 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods
+from deliberation import display, methods
 from deliberation.forms.base import CHOOSE, EASYREAD, GROUP_CHOICES, Form
 from deliberation.models import AgendaItem, Forum, Meeting, Member, Poll, Weighting
 from deliberation.services.polls import POLL_SETTINGS, OptionInput
-from deliberation.views import display
 
 
 class BallotForm(Form):

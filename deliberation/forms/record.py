@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import merkle
+from deliberation import display, merkle
 from deliberation.forms.base import EASYREAD, Form
 from deliberation.forms.photos import PhotoForm
 from deliberation.models import Action, ActionStatus, Decision, Forum, Meeting, Member, Poll
-from deliberation.views import display
 
 
 class DecisionForm(Form):

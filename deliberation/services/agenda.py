@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from deliberation import audit, identity
 from deliberation.exceptions import InvalidInput, MeetingNotOpen
@@ -25,9 +26,9 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Add an item at the end of a meeting's agenda."""
     if not title.strip():
-        raise InvalidInput("Please give the agenda item a title.")
+        raise InvalidInput(_("Please give the agenda item a title."))
     if meeting.status == Meeting.Status.CLOSED:
-        raise MeetingNotOpen("This meeting has finished.")
+        raise MeetingNotOpen(_("This meeting has finished."))
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         recheck_forum_facilitator(principal, meeting.forum_id)
@@ -56,7 +57,7 @@ def agenda_move(
 ) -> Meeting:
     """Move the meeting to an agenda item; every screen follows."""
     if item is not None and item.meeting_id != meeting.pk:
-        raise InvalidInput("That agenda item belongs to another meeting.")
+        raise InvalidInput(_("That agenda item belongs to another meeting."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         recheck_forum_facilitator(principal, meeting.forum_id)

@@ -61,7 +61,9 @@ def _clean_needs(needs: Iterable[str]) -> list[str]:
     cleaned = sorted(set(needs))
     unknown = [need for need in cleaned if need not in CommunicationNeed.values]
     if unknown:
-        raise InvalidInput(f"Unknown communication need: {', '.join(unknown)}.")
+        raise InvalidInput(
+            _("Unknown communication need: %(needs)s.") % {"needs": ", ".join(unknown)}
+        )
     return cleaned
 
 
@@ -116,11 +118,11 @@ def member_add(
 ) -> Member:
     """Add a person to a forum with their constituency and role."""
     if constituency not in Constituency.values:
-        raise InvalidInput("Please choose which voice this person brings.")
+        raise InvalidInput(_("Please choose which voice this person brings."))
     if role not in Role.values:
-        raise InvalidInput("Please choose a role.")
+        raise InvalidInput(_("Please choose a role."))
     if not name.strip():
-        raise InvalidInput("Please give the person's name.")
+        raise InvalidInput(_("Please give the person's name."))
     with transaction.atomic():
         member = Member.objects.create(
             forum=forum,
@@ -163,7 +165,7 @@ def member_update(
 ) -> Member:
     """Change a member's details (and, if given, their addresses and review date)."""
     if constituency not in Constituency.values or role not in Role.values or not name.strip():
-        raise InvalidInput("Please give a name, a voice and a role.")
+        raise InvalidInput(_("Please give a name, a voice and a role."))
     with transaction.atomic():
         before = Member.objects.select_for_update().values("role", "is_active").get(pk=member.pk)
         needs_before = sorted(member.communication_needs or [])

@@ -43,7 +43,7 @@ def meeting_create(
 ) -> Meeting:
     """Create a meeting with its agenda and a fresh join code."""
     if not title.strip():
-        raise InvalidInput("Please give the meeting a title.")
+        raise InvalidInput(_("Please give the meeting a title."))
     with transaction.atomic():
         # A clash of random codes is rare; try again rather than fail.
         for _attempt in range(10):
@@ -61,7 +61,7 @@ def meeting_create(
             except IntegrityError:
                 continue
         else:  # pragma: no cover - ten clashes in a row means the code space is full
-            raise InvalidInput("Could not make a join code. Please try again.")
+            raise InvalidInput(_("Could not make a join code. Please try again."))
         audit.append(
             forum_id=forum.pk,
             actor=actor_label(actor),
@@ -82,7 +82,7 @@ def meeting_open(
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status == Meeting.Status.CLOSED:
-            raise MeetingNotOpen("This meeting has finished and cannot be opened again.")
+            raise MeetingNotOpen(_("This meeting has finished and cannot be opened again."))
         meeting.status = Meeting.Status.OPEN
         if meeting.current_item_id is None:
             meeting.current_item = meeting.agenda.order_by("position").first()
@@ -161,7 +161,7 @@ def meeting_recap_show(
             raise MeetingNotOpen()
         recap = record_selectors.meeting_recap(meeting)
         if shown and recap is None:
-            raise InvalidInput("There is no earlier meeting with decisions to look back on.")
+            raise InvalidInput(_("There is no earlier meeting with decisions to look back on."))
         meeting.recap_shown = shown
         meeting.save(update_fields=["recap_shown"])
         audit.append(
@@ -206,11 +206,11 @@ def attendance_join(
     meeting's lock: a facilitator of its forum, the meeting not closed, the member active.
     """
     if member.forum_id != meeting.forum_id or not member.is_active:
-        raise NotAllowed("This person is not a member of this forum.")
+        raise NotAllowed(_("This person is not a member of this forum."))
     if meeting.status == Meeting.Status.CLOSED:
-        raise MeetingNotOpen("This meeting has finished.")
+        raise MeetingNotOpen(_("This meeting has finished."))
     if via == "name" and not meeting.allow_name_choice:
-        raise NotAllowed("Please use your personal card or link to join this meeting.")
+        raise NotAllowed(_("Please use your personal card or link to join this meeting."))
     if via == "name" and meeting.status != Meeting.Status.OPEN:
         raise MeetingNotOpen()
     with transaction.atomic():
@@ -244,7 +244,7 @@ def attendance_join(
                 raise NameTaken()
             changed = attendance.status != Attendance.Status.PRESENT
             if attendance.status == Attendance.Status.WAITING and via != "admit":
-                raise NotAllowed("Please wait: the facilitator will let you in.")
+                raise NotAllowed(_("Please wait: the facilitator will let you in."))
             # A personal link taking the name over on another phone is a change too.
             new_phone = bool(device_token) and device_token != attendance.device_token
             attendance.status = Attendance.Status.PRESENT
@@ -277,11 +277,11 @@ def guest_request(
 ) -> Attendance:
     """Ask to join as a guest; the facilitator lets the guest in."""
     if meeting.status == Meeting.Status.CLOSED:
-        raise MeetingNotOpen("This meeting has finished.")
+        raise MeetingNotOpen(_("This meeting has finished."))
     if constituency not in Constituency.values:
-        raise InvalidInput("Please choose which group you belong to.")
+        raise InvalidInput(_("Please choose which group you belong to."))
     if not name.strip():
-        raise InvalidInput("Please write your name.")
+        raise InvalidInput(_("Please write your name."))
     with transaction.atomic():
         member = member_add(
             forum=meeting.forum,
@@ -323,11 +323,11 @@ def guest_admit(
         )
         recheck_forum_facilitator(principal, attendance.member.forum_id)
         if attendance.status != Attendance.Status.WAITING:
-            raise InvalidInput("This person is not waiting to join.")
+            raise InvalidInput(_("This person is not waiting to join."))
         member = attendance.member
         if constituency and constituency != member.constituency:
             if constituency not in Constituency.values:
-                raise InvalidInput("Please choose a group.")
+                raise InvalidInput(_("Please choose a group."))
             member.constituency = constituency
             member.save(update_fields=["constituency"])
         if admit:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, methods, permissions, realtime
+from deliberation.display import recorded_choice_label, refusal_text
 from deliberation.exceptions import (
     AlreadyVotedSecret,
     DomainError,
@@ -54,19 +55,6 @@ from deliberation.services.common import (
 from deliberation.services.proposals import proposals_poll_closed
 
 logger = logging.getLogger(__name__)
-
-CHOICE_LABELS = {
-    "agree": "Agree",
-    "not_sure": "Not sure",
-    "disagree": "Disagree",
-    "yes": "Yes",
-    "no": "No",
-    "abstain": "I do not want to say",
-    "consent": "I can live with it",
-    "concern": "I have a worry",
-    "objection": "I object",
-}
-
 
 CHECK_BACK_METHODS = ("yes_no", "traffic_light")
 # The settings a facilitator sets on a poll's form and may change until it opens (see
@@ -141,7 +129,9 @@ def poll_create(
     if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
         raise InvalidInput(_("That agenda item belongs to another meeting."))
     if method in methods.SINGLE_CHOICE:
-        option_rows = [(key, CHOICE_LABELS[key], key) for key in methods.FIXED_CHOICES[method]]
+        option_rows = [
+            (key, recorded_choice_label(key), key) for key in methods.FIXED_CHOICES[method]
+        ]
         dots = 0
     else:
         if double_majority or lived_experience_consent:
@@ -162,8 +152,8 @@ def poll_create(
     spec = methods.PollSpec(method=method, options=tuple(row[0] for row in option_rows), dots=dots)
     try:
         methods.validate_spec(spec)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+    except methods.InvalidSpec as exc:
+        raise InvalidInput(refusal_text(exc)) from exc
     weighting = weighting or forum.default_weighting
     if weighting not in methods.WEIGHTINGS:
         raise InvalidInput(_("Please choose how votes are weighed."))
@@ -230,7 +220,9 @@ def poll_update_settings(
     allowed = {*POLL_SETTINGS, "dots"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         recheck_facilitator(principal, "poll.facilitate", poll)
@@ -644,7 +636,7 @@ class _BallotBatch:
         try:
             clean = methods.normalise_answer(self.spec, request.answer)
         except methods.InvalidAnswer as exc:
-            raise InvalidInput(str(exc)) from exc
+            raise InvalidInput(refusal_text(exc)) from exc
         if client_uuid in self.seen_client_ids:
             token = request.secret_token
             if self.poll.secret and not (

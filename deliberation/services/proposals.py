@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, markdown, permissions, photos
+from deliberation.display import SYMBOLS
 from deliberation.exceptions import (
     AlreadyEndorsed,
     InvalidInput,
@@ -67,8 +68,6 @@ def count_sentences(text: str) -> int:
 
 
 def _clean_text(*, title: str, summary: str, symbol: str, body: str) -> tuple[str, str, str, str]:
-    from deliberation.views.display import SYMBOLS
-
     title = " ".join(title.split())
     summary = " ".join(summary.split())
     if not title:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from deliberation import audit, permissions, textcheck
+from deliberation.display import SYMBOLS
 from deliberation.easyread import builder, review
 from deliberation.exceptions import InvalidInput, NotAllowed, NotFound, UnstorableText
 from deliberation.models import (
@@ -32,6 +33,24 @@ from deliberation.services.common import Actor, actor_label
 TEXT_MAX = 600
 NOTE_MAX = 1_000
 
+# Where a summary is. summary_build makes a draft; summary_sign_off signs it off; a change
+# after sign-off (_clear_sign_off) needs it signed off again; sending.summary_send sends it,
+# and a sent summary never changes again (_locked).
+SummaryStatus = Literal["not_built", "draft", "sign_off_again", "signed_off", "sent"]
+
+
+def summary_status(summary: Summary | None) -> SummaryStatus:
+    """Say where a summary is: not built, draft, needs sign-off again, signed off or sent."""
+    if summary is None:
+        return "not_built"
+    if summary.first_sent_at is not None:
+        return "sent"
+    if summary.is_signed_off:
+        return "signed_off"
+    if summary_selectors.summary_sign_off_lapsed(summary):
+        return "sign_off_again"
+    return "draft"
+
 
 def _welsh_drafts(record: builder.MeetingRecord) -> list[builder.PointDraft]:
     """Draft the points in Welsh from the translated sentences (names and titles stay)."""
@@ -43,14 +62,6 @@ def _welsh_drafts(record: builder.MeetingRecord) -> list[builder.PointDraft]:
     )
     with translation.override("cy"):
         return builder.build_points(record, words)
-
-
-def _symbols() -> frozenset[str]:
-    # The vendored symbols are listed with the page helpers; imported here lazily so
-    # services do not load the views package at import time.
-    from deliberation.views.display import SYMBOLS
-
-    return SYMBOLS
 
 
 def _point_payload(point: SummaryPoint) -> dict[str, Any]:
@@ -127,7 +138,7 @@ def _clean(*, text: str, text_cy: str, symbol: str, kind: str) -> tuple[str, str
     if kind not in PointKind.values:
         raise InvalidInput(_("Please choose what this point is about from the list."))
     symbol = (symbol or "").strip() or builder.DEFAULT_SYMBOLS[kind]
-    if symbol not in _symbols():
+    if symbol not in SYMBOLS:
         raise InvalidInput(_("Please choose a picture from the list."))
     return text, text_cy, symbol, kind
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from deliberation.views import display
+from deliberation import display
 
 register = template.Library()
 

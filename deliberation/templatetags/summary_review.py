@@ -2,8 +2,9 @@
 
 from django import template
 
+from deliberation import display
 from deliberation.models import Meeting, Summary
-from deliberation.views.summaries import status_view
+from deliberation.services.summaries import summary_status
 
 register = template.Library()
 
@@ -11,4 +12,5 @@ register = template.Library()
 @register.simple_tag
 def summary_state(meeting: Meeting) -> dict[str, str]:
     """Describe a meeting's summary status: {% summary_state meeting as state %}."""
-    return status_view(Summary.objects.filter(meeting=meeting).first())
+    summary = Summary.objects.filter(meeting=meeting).first()
+    return display.summary_status_view(summary_status(summary))

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from deliberation import display
 from deliberation.forms.polls import BallotForm
-from deliberation.views import display
 
 
 def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from deliberation import identity, markdown, permissions
+from deliberation import display, identity, markdown, permissions
 from deliberation.forms.proposals import CommentForm
 from deliberation.models import Comment, Proposal
 from deliberation.services import comments as comment_services
-from deliberation.views import display
 from deliberation.views.common import Done, first_error, handle_post
 from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, methods, permissions
+from deliberation import audit, display, identity, methods, permissions
 from deliberation.forms.record import (
     ActionForm,
     ActionProgressForm,
@@ -33,7 +33,6 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
 from deliberation.services import actions as action_services
 from deliberation.services.proposals import PhotoInput
-from deliberation.views import display
 from deliberation.views.common import Done, Posted, handle_post
 
 FILTER_KEYS = ("meeting", "status", "since", "until")

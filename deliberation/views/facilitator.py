@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions
+from deliberation import display, identity, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms.forums import ForumForm, MemberForm
 from deliberation.forms.meetings import (
@@ -66,7 +66,6 @@ from deliberation.services.polls import (
     poll_open,
     poll_update_settings,
 )
-from deliberation.views import display
 from deliberation.views.ballots import vote_fields
 from deliberation.views.common import (
     Done,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, permissions
+from deliberation import display, identity, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
 from deliberation.models import Ballot, Forum, Poll
@@ -19,7 +19,7 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import proposals as proposal_selectors
 from deliberation.services import forum_polls as forum_poll_services
 from deliberation.services.polls import ballot_cast
-from deliberation.views import display, easyread
+from deliberation.views import easyread
 from deliberation.views.ballots import answer_text, vote_fields
 from deliberation.views.common import Done, first_error, handle_post
 from deliberation.views.threads import member_of, tabs, thread_forum, viewer

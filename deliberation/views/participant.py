@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import audit, identity, permissions, throttle
+from deliberation import audit, display, identity, permissions, throttle
 from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms.base import normalise_code
 from deliberation.forms.meetings import GuestForm, JoinCodeForm, NameChoiceForm
@@ -19,7 +19,6 @@ from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.services.polls import ballot_cast
-from deliberation.views import display
 from deliberation.views.ballots import answer_text, vote_fields
 from deliberation.views.common import Done, current_item, handle_post, pick_poll
 

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from deliberation import display
 from deliberation.models import Meeting
 from deliberation.selectors import meetings as meeting_selectors
-from deliberation.views import display
 from deliberation.views.common import current_item, pick_poll
 
 

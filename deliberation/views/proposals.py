@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import identity, markdown, permissions
+from deliberation import display, identity, markdown, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms.photos import PhotoForm
 from deliberation.forms.proposals import (
@@ -46,7 +46,7 @@ from deliberation.services import comments as comment_services
 from deliberation.services import notifications
 from deliberation.services import proposals as services
 from deliberation.services import scheduling as scheduling_services
-from deliberation.views import display, easyread
+from deliberation.views import easyread
 from deliberation.views.comments import comment_in, comment_view, do_comment
 from deliberation.views.common import Done, Posted, first_error, handle_post
 from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer

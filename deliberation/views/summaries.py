@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deliberation import display
 from deliberation.easyread.symbols import (
     KEYWORDS,
     suggest_symbols,
@@ -26,43 +26,15 @@ from deliberation.exceptions import DomainError
 from deliberation.models import Forum, Meeting, PointKind, Summary, SummaryPoint, WelshStatus
 from deliberation.selectors import summaries as summary_selectors
 from deliberation.services import summaries as services
-from deliberation.views import display, easyread
+from deliberation.views import easyread
 from deliberation.views.common import Done, facilitator_forum, handle_post
 
-STATUS_LABELS: dict[str, Any] = {
-    "not_built": gettext_lazy("Not built yet"),
-    "draft": gettext_lazy("Draft: not signed off yet"),
-    "sign_off_again": gettext_lazy("Changed after sign-off: it needs signing off again"),
-    "signed_off": gettext_lazy("Signed off: ready to send"),
-    "sent": gettext_lazy("Sent"),
-}
-STATUS_SYMBOLS = {
-    "not_built": "question",
-    "draft": "action",
-    "sign_off_again": "concern",
-    "signed_off": "agree",
-    "sent": "yes",
-}
 SEARCH_MAX = 100
 
 
-def summary_status(summary: Summary | None) -> str:
-    """Say where a summary is: not built, draft, needs sign-off again, signed off or sent."""
-    if summary is None:
-        return "not_built"
-    if summary.first_sent_at is not None:
-        return "sent"
-    if summary.is_signed_off:
-        return "signed_off"
-    if summary_selectors.summary_sign_off_lapsed(summary):
-        return "sign_off_again"
-    return "draft"
-
-
 def status_view(summary: Summary | None) -> dict[str, str]:
-    """Describe a summary's status for a page: key, words and symbol."""
-    key = summary_status(summary)
-    return {"key": key, "label": str(STATUS_LABELS[key]), "symbol": STATUS_SYMBOLS[key]}
+    """Describe where a summary is for a page: key, words and symbol."""
+    return display.summary_status_view(services.summary_status(summary))
 
 
 def _meeting(forum: Forum, meeting_id: int) -> Meeting:

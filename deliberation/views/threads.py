@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from deliberation import identity, permissions
+from deliberation import display, identity, permissions
 from deliberation.models import Forum, Member
-from deliberation.views import display
 
 
 def thread_forum(slug: str) -> Forum:

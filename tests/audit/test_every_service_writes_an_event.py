@@ -66,6 +66,7 @@ NOT_USE_CASES = {
     "notifications.email_address_set": "inside member_add/member_update, which write the event",
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
+    "summaries.summary_status": "reads: says where a summary is",
 }
 
 

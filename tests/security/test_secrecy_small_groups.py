@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from deliberation import audit, methods
+from deliberation import audit, display, methods
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import polls as poll_services
-from deliberation.views import display
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -48,3 +48,19 @@ def test_a_plain_error_in_welsh(client, meeting, members, join, open_poll):
     )
     assert response.status_code == 400
     assert "Chafodd eich ateb ddim ei gyfrif" in response.content.decode()
+
+
+def test_a_refusal_of_the_voting_rules_in_welsh(client, meeting, members, join, open_poll):
+    import uuid
+
+    poll = open_poll("consent")
+    join(client, meeting, members["alice"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    response = client.post(
+        reverse("deliberation:vote", args=[meeting.pk, poll.pk]),
+        {"client_id": str(uuid.uuid4()), "choice": "objection"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Dywedwch pam rydych chi&#x27;n gwrthwynebu" in page  # Please say why you object.
+    assert "Please say why you object." not in page

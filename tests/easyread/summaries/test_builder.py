@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from deliberation.display import SYMBOLS
 from deliberation.easyread import builder, check
 from deliberation.selectors import summaries as summary_selectors
-from deliberation.views.display import SYMBOLS
 from tests import factories
 
 pytestmark = pytest.mark.django_db

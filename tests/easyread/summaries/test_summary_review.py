@@ -280,7 +280,7 @@ def test_pick_a_picture_on_its_own_page_without_javascript(
 
 
 def test_every_picture_is_offered_with_its_words(facilitator_client, forum, meeting, built):
-    from deliberation.views.display import SYMBOLS
+    from deliberation.display import SYMBOLS
 
     html = page(facilitator_client.get(url("summary_review", forum, meeting)))
 

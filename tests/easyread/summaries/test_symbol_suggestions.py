@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from deliberation.display import SYMBOLS
 from deliberation.easyread.symbols import suggest_symbols
-from deliberation.views.display import SYMBOLS
 from tests.easyread.conftest import make_summary
 
 

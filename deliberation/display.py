@@ -1,15 +1,21 @@
-"""Words, symbols and result shapes shared by the pages and by live.js (which mirrors them)."""
+"""The words and symbols people see, and the shape of a result, in one place.
+
+Below the services: forms, services, the easy-read renderer, views and template tags
+all take their words from here, and live.js mirrors them (live_config). It imports
+models and the pure core, never services, views or realtime.
+"""
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods
-from deliberation.models import CommunicationNeed, Poll, Role
+from deliberation.models import ActionStatus, CommunicationNeed, Poll, Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
 SYMBOLS = frozenset(
@@ -35,6 +41,8 @@ GROUP_HELP: dict[str, Any] = {
     "commissioner": _("I work for the council or health board. I help decide what to pay for."),
 }
 
+# The one source of the fixed choices' words: the pages, the picture names
+# (easyread.symbols) and the options a new poll stores (recorded_choice_label).
 CHOICES: dict[str, Any] = {
     "agree": _("Agree"),
     "not_sure": _("Not sure"),
@@ -46,6 +54,14 @@ CHOICES: dict[str, Any] = {
     "concern": _("I have a worry"),
     "objection": _("I object"),
 }
+
+
+def recorded_choice_label(key: str) -> str:
+    """Return a fixed choice's words as a poll's options record them: in English, as always."""
+    with translation.override("en"):
+        return str(CHOICES[key])
+
+
 # A tone gives a colour, always next to a word and a symbol, never instead of them.
 TONES = {
     "agree": "good", "yes": "good", "consent": "good",
@@ -122,6 +138,52 @@ REASONS = [
         "than 3 people, so in a secret vote we cannot check it without showing how they voted."
     ),
 ]
+
+# The refusals deliberation.methods gives (methods.Refusal), so they can be translated.
+REFUSALS = [
+    gettext_noop("There is no voting method called %(method)r."),
+    gettext_noop("Every option needs a name."),
+    gettext_noop("A %(method)s poll always has the choices: %(choices)s."),
+    gettext_noop("A poll needs at least two options."),
+    gettext_noop("Each option must be different."),
+    gettext_noop("Each voter needs at least one dot to give."),
+    gettext_noop("Only a dots poll gives people dots."),
+    gettext_noop("Please give an answer."),
+    gettext_noop("This answer has something in it that does not belong to this poll."),
+    gettext_noop("Please choose one of: %(choices)s."),
+    gettext_noop("Please write your reason in words."),
+    gettext_noop("Some letters or signs in your reason cannot be used. Please type it again."),
+    gettext_noop("Please keep your reason to %(max)s letters or fewer (yours has %(n)s)."),
+    gettext_noop("Please say why you object."),
+    gettext_noop("Please choose only options that are on this poll."),
+    gettext_noop("Please put your dots on the options."),
+    gettext_noop("Please give dots as whole numbers."),
+    gettext_noop("You cannot give a negative number of dots."),
+    gettext_noop("You can give at most 1 dot."),
+    gettext_noop("You can give at most %(n)s dots."),
+    gettext_noop("Please give at least one dot."),
+    gettext_noop("Please put the options in order."),
+    gettext_noop("Please rank at least one option."),
+    gettext_noop("Please rank each option only once."),
+    gettext_noop("Please give each option a score."),
+    gettext_noop("Please give each option a score from 0 to %(max)s."),
+    gettext_noop("Please give a score to every option."),
+]
+
+
+def refusal_text(refusal: methods.Refusal) -> str:
+    """Say a refusal of the pure core in the active language (choice keys as their words)."""
+    template = gettext(refusal.template)
+    if not refusal.params:
+        return template
+    values: Mapping[str, object] = {
+        name: ", ".join(str(CHOICES.get(key, key)) for key in value)
+        if isinstance(value, tuple)
+        else value
+        for name, value in refusal.params.items()
+    }
+    return template % values
+
 
 ORDINALS = [
     _("1st"), _("2nd"), _("3rd"), _("4th"), _("5th"),
@@ -385,12 +447,7 @@ def live_config() -> dict[str, Any]:
 
 # -- the record ------------------------------------------------------------------------
 
-ACTION_STATUSES: dict[str, Any] = {
-    "planned": _("Planned"),
-    "in_progress": _("Being done"),
-    "done": _("Done"),
-    "dropped": _("Stopped"),
-}
+ACTION_STATUSES: dict[str, Any] = dict(ActionStatus.choices)
 ACTION_SYMBOLS = {"planned": "date", "in_progress": "work", "done": "yes", "dropped": "no"}
 # Where a decision's actions are (selectors.decision_status).
 DECISION_STATUSES: dict[str, Any] = {
@@ -405,6 +462,21 @@ DECISION_STATUS_SYMBOLS = {
     "overdue": "date",
     "done": "yes",
 }
+# Where an easy-read summary is (services.summaries.summary_status).
+SUMMARY_STATUSES: dict[str, Any] = {
+    "not_built": _("Not built yet"),
+    "draft": _("Draft: not signed off yet"),
+    "sign_off_again": _("Changed after sign-off: it needs signing off again"),
+    "signed_off": _("Signed off: ready to send"),
+    "sent": _("Sent"),
+}
+SUMMARY_STATUS_SYMBOLS = {
+    "not_built": "question",
+    "draft": "action",
+    "sign_off_again": "concern",
+    "signed_off": "agree",
+    "sent": "yes",
+}
 DISCUSSION = _("We talked it through (no vote)")
 
 
@@ -413,3 +485,9 @@ def method_label(method: str) -> str:
     if method in Poll.Method.values:
         return str(Poll.Method(method).label)
     return str(DISCUSSION)
+
+
+def summary_status_view(status: str) -> dict[str, str]:
+    """Describe a summary's status for a page: key, words and symbol."""
+    label = str(SUMMARY_STATUSES[status])
+    return {"key": status, "label": label, "symbol": SUMMARY_STATUS_SYMBOLS[status]}
