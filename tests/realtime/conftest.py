@@ -76,6 +76,19 @@ class Screen:
             if message["type"] == type_ and all(message.get(k) == v for k, v in match.items()):
                 return message
 
+    async def received_or_next(
+        self, type_: str, timeout: float = 5, **match: Any
+    ) -> dict[str, Any]:
+        """Return a message of this type already received (the latest), or wait for one.
+
+        A tally can reach a phone before its own ballot's acknowledgement, so a test that
+        waited for the acknowledgement first must still find that tally.
+        """
+        for message in reversed(self.received):
+            if message["type"] == type_ and all(message.get(k) == v for k, v in match.items()):
+                return message
+        return await self.receive_until(type_, timeout, **match)
+
     async def drain(self, quiet: float = 0.3) -> list[dict[str, Any]]:
         """Receive everything until nothing arrives for `quiet` seconds."""
         got = []
