@@ -179,7 +179,12 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         existing = next((p for p in state["polls"] if p["id"] == poll["id"]), None)
         if existing is not None and poll["status"] == "open" and poll["result"] is None:
             # Settings changed mid-vote: keep the running count the screen already has.
-            poll = {**poll, "voters": existing["voters"], "result": existing["result"]}
+            poll = {
+                **poll,
+                "voters": existing["voters"],
+                "result": existing["result"],
+                "shown": existing["shown"],
+            }
         polls.append(poll)
         state["polls"] = sorted(polls, key=lambda p: p["id"])
     elif kind == "tally.updated":
@@ -187,6 +192,7 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
             if poll["id"] == event["poll"]:
                 poll["voters"] = event["voters"]
                 poll["result"] = event["result"]
+                poll["shown"] = event["shown"]
     elif kind == "decision.recorded":
         state["decisions"] = [*state["decisions"], event["decision"]]
     elif kind == "recap.changed":
