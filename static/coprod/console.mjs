@@ -112,7 +112,7 @@ export function renderConsole() {
     const first = lastResultsKey[poll.id] === undefined;
     lastResultsKey[poll.id] = key;
     if (!first || box.getAttribute("data-voters") !== String(poll.voters)) {
-      replaceChildren(box, buildResults(poll, true, 4));
+      replaceChildren(box, buildResults(poll, true));
     }
   });
   // Buttons on this page were drawn for the old state: ask for a reload, never surprise.

@@ -82,7 +82,7 @@ export function renderPhone() {
     if (!picked.open) {
       children.push(el("h2", { class: "section-title", text: S.last_vote + ": " + picked.poll.question }));
     }
-    children.push(buildResults(picked.poll, false, 2));
+    children.push(buildResults(picked.poll, false));
   }
   replaceChildren(results, children);
   results.setAttribute("data-drawn", "1");

@@ -71,7 +71,7 @@ export function renderProjector() {
       parts.push(el("ul", { class: "choice-strip" }, optionViews(picked.poll).map((o) =>
         el("li", { class: "tag tone-" + o.tone }, [sym(o.symbol, "l"), " " + o.label]))));
     }
-    parts.push(buildResults(picked.poll, true, 2));
+    parts.push(buildResults(picked.poll, true));
   } else if (state.meeting.status === "closed") {
     parts.push(el("h1", { class: "big-question", text: S.finished }));
   } else {

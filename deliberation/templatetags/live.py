@@ -1,0 +1,31 @@
+"""Markup of the live pages that the browser fills in from the websocket's state."""
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def results_skeleton() -> dict[str, Any]:
+    """Return one of every part of a result, for includes/results.html to draw as a pattern.
+
+    Where results.mjs puts a number or a name, the words keep their placeholder.
+    """
+    row = {"key": "", "label": "", "symbol": "", "tone": "", "value": "", "share": 0}
+    voters = gettext("People who voted: %(n)s")
+    return {
+        "poll": "",
+        "visible": True,
+        "voters_text": voters,
+        "outcome": {"winner": "-", "reasons": ["-"]},
+        "ranked": True,
+        "views": [{"key": "", "title": "", "primary": False, "rows": [row]}],
+        "common_ground": [row],
+        "groups": [{"key": "", "label": "", "symbol": "", "voters_text": voters, "rows": [row]}],
+        "suppressed": [""],
+        "rounds": [{"n": "%(n)s", "rows": [], "out": "%(name)s"}],
+        "objections": ["-"],
+    }
