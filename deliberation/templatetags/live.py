@@ -29,3 +29,33 @@ def results_skeleton() -> dict[str, Any]:
         "rounds": [{"n": "%(n)s", "rows": [], "out": "%(name)s"}],
         "objections": ["-"],
     }
+
+
+@register.simple_tag
+def phone_skeleton() -> dict[str, Any]:
+    """Return a phone's question area with every branch, for includes/phone_question.html."""
+    option = {
+        "key": "%(key)s",
+        "label": "",
+        "symbol": "",
+        "tone": "",
+        "checked": False,
+        "dots": "",
+        "places": [("", gettext("Not ranked"), False), ("%(n)s", "", False)],
+        "scores": [("%(n)s", False)],
+    }
+    poll = {"id": "%(poll)s", "question": "", "method": "", "dots": "%(dots)s", "secret": False}
+    return {
+        "snapshot": {"meeting": {"status": ""}},
+        "item": {"title": "", "description": "-"},
+        "poll": poll,
+        "vote": {
+            "poll": poll,
+            "options": [option],
+            "client_id": "",
+            "reason": "",
+            "supports": [{"id": "", "name": "%(name)s", "checked": False}],
+            "own_checked": True,
+            "field_prefix": "",
+        },
+    }

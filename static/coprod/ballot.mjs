@@ -2,9 +2,11 @@
  * over the socket (queued until acknowledged, resent with the same client_id), and the
  * dots and reason helpers of the plain form. */
 
-import { el, fmt, replaceChildren } from "./dom.mjs";
+import {
+  copyTemplate, fillAttributes, fillWords, fmt, keepIf, repeat, replaceChildren, setTone, slot
+} from "./dom.mjs";
 import { send, status } from "./connection.mjs";
-import { S, cfg, csrfToken, ordinal, optionViews, root, say, sym } from "./page.mjs";
+import { S, cfg, ordinal, optionViews, root, say, sym } from "./page.mjs";
 import { attachSecretKey, keepSecretKey } from "./secret-key.mjs";
 import { current, findPoll } from "./state.mjs";
 
@@ -55,139 +57,96 @@ function answerText(poll, answer) {
   return "";
 }
 
+// The words under the question once this phone has voted, from the page's pattern.
 function voteStatus(poll) {
   const me = current.state && current.state.me;
-  if (!me || me.voted.indexOf(String(poll.id)) < 0) {
+  const pattern = copyTemplate("phone-question-template");
+  const box = pattern && pattern.querySelector("[data-vote-status]");
+  if (!box || !me || me.voted.indexOf(String(poll.id)) < 0) {
     return [];
   }
   const answer = me.answers[String(poll.id)];
   const text = answer ? answerText(poll, answer) : "";
-  return [
-    el("p", { class: "saved" }, [
-      sym("decision"), " " + S.saved + " ",
-      text ? S.your_answer + " " : null,
-      text ? el("strong", { text: text }) : null
-    ]),
-    el("p", { text: S.can_change })
-  ];
+  keepIf(box, { voted: true, answer: !!text });
+  if (text) {
+    slot(box, "answer").textContent = text;
+  }
+  return Array.from(box.childNodes);
 }
 
-function voteFields(poll, answer) {
-  const options = optionViews(poll);
-  const id = poll.id;
-  const parts = [];
-  answer = answer || {};
-  if (isFixed(poll.method)) {
-    parts.push(el("fieldset", { class: "choices", "aria-labelledby": "question-" + id },
-      options.map((o) => el("label", { class: "choice tone-" + o.tone }, [
-        el("input", {
-          type: "radio", class: "sr-input", name: "choice", value: o.key, required: true,
-          checked: answer.choice === o.key
-        }),
-        el("span", { class: "choice-body" }, [
-          sym(o.symbol, "l"), el("span", { class: "choice-word", text: o.label })
-        ])
-      ]))));
-    if (poll.method === "consent") {
-      parts.push(el("div", { class: "field reason" }, [
-        el("label", { for: "reason-" + id, text: S.reason }),
-        el("p", { class: "hint", id: "reason-help-" + id, text: S.reason_help }),
-        el("textarea", {
-          name: "reason", id: "reason-" + id, rows: 3, maxlength: 1000,
-          "aria-describedby": "reason-help-" + id, text: answer.reason || ""
-        })
-      ]));
-    }
-  } else if (poll.method === "dots") {
-    const given = answer.dots || {};
-    parts.push(el("fieldset", { class: "dots", "aria-labelledby": "question-" + id }, [
-      el("p", { class: "hint", text: fmt(S.dots_intro, { n: poll.dots }) }),
-      el("p", { class: "dots-left", "data-dots-left": true, "aria-live": "polite", hidden: true })
-    ].concat(options.map((o) => {
-      const fieldId = "dots_" + o.key + "-" + id;
-      return el("div", { class: "row" }, [
-        el("label", { for: fieldId }, [sym(o.symbol), " " + o.label]),
-        el("input", {
-          type: "number", inputmode: "numeric", min: 0, max: poll.dots, class: "number-input",
-          "data-dot-input": true, name: "dots_" + o.key, id: fieldId,
-          value: given[o.key] ? String(given[o.key]) : ""
-        })
-      ]);
-    }))));
-  } else if (poll.method === "ranked") {
-    const place = {};
-    (answer.ranking || []).forEach((k, i) => { place[k] = String(i + 1); });
-    parts.push(el("fieldset", { class: "ranked", "aria-labelledby": "question-" + id }, [
-      el("p", { class: "hint", text: S.ranked_intro })
-    ].concat(options.map((o) => {
-      const fieldId = "rank_" + o.key + "-" + id;
-      const choices = [el("option", { value: "", text: S.not_ranked, selected: !place[o.key] })];
-      for (let n = 1; n <= options.length; n++) {
-        choices.push(el("option", {
-          value: String(n), text: ordinal(n), selected: place[o.key] === String(n)
-        }));
+function check(node, selector, on) {
+  node.querySelector(selector).toggleAttribute(on[0], on[1]);
+}
+
+// Fill the fields of the vote form for this poll's method, with this phone's answer.
+function fillFields(form, poll, options, answer) {
+  const method = poll.method;
+  keepIf(form, {
+    choices: isFixed(method), consent: method === "consent", dots: method === "dots",
+    ranked: method === "ranked", score: method === "score"
+  });
+  if (isFixed(method)) {
+    repeat(form, "option", options, (node, o) => {
+      setTone(node, o.tone);
+      fillAttributes(node, { key: o.key });
+      check(node, "input", ["checked", answer.choice === o.key]);
+      const image = sym(o.symbol, "l");
+      if (image) {
+        slot(node, "choice").prepend(image);
       }
-      return el("div", { class: "row" }, [
-        el("label", { for: fieldId }, [sym(o.symbol), " " + o.label]),
-        el("select", { name: "rank_" + o.key, id: fieldId }, choices)
-      ]);
-    }))));
-  } else if (poll.method === "score") {
-    const scores = answer.scores || {};
-    parts.push(el("div", { class: "score" }, [el("p", { class: "hint", text: S.score_intro })]
-      .concat(options.map((o) => {
-        const buttons = [];
-        for (let n = 0; n <= 5; n++) {
-          buttons.push(el("label", { class: "score-button" }, [
-            el("input", {
-              type: "radio", class: "sr-input", name: "score_" + o.key, value: String(n),
-              required: true, checked: scores[o.key] === n
-            }),
-            el("span", { class: "box", text: String(n) })
-          ]));
-        }
-        return el("fieldset", { class: "score-row" }, [
-          el("legend", null, [sym(o.symbol), " " + o.label]),
-          el("div", { class: "score-buttons" }, buttons)
-        ]);
-      }))));
+      node.querySelector(".choice-word").textContent = o.label;
+    });
+    const reason = form.querySelector("textarea[name=reason]");
+    if (reason) {
+      reason.textContent = answer.reason || "";
+    }
+    return;
   }
-  return parts;
+  const given = answer.dots || {};
+  const place = {};
+  (answer.ranking || []).forEach((k, i) => { place[k] = i + 1; });
+  const scores = answer.scores || {};
+  repeat(form, "option", options, (node, o) => {
+    fillAttributes(node, { key: o.key });
+    replaceChildren(slot(node, "label"), [sym(o.symbol), " " + o.label]);
+    if (method === "dots") {
+      node.querySelector("input").setAttribute("value", given[o.key] ? String(given[o.key]) : "");
+    } else if (method === "ranked") {
+      check(node, "option[value='']", ["selected", !place[o.key]]);
+      repeat(node, "place", options, (choice, _, index) => {
+        choice.setAttribute("value", String(index + 1));
+        choice.textContent = ordinal(index + 1);
+        choice.toggleAttribute("selected", place[o.key] === index + 1);
+      });
+    } else {
+      repeat(node, "score", [0, 1, 2, 3, 4, 5], (button, n) => {
+        fillAttributes(button, { n: n });
+        check(button, "input", ["checked", scores[o.key] === n]);
+        button.querySelector(".box").textContent = String(n);
+      });
+    }
+  });
 }
 
-// The vote form of a poll, as includes/vote_form.html draws it.
-export function voteForm(poll) {
+// Fill the vote form in scope (the page's own, includes/vote_form.html) for this poll.
+export function fillVoteForm(scope, poll) {
   const me = current.state.me || { answers: {}, voted: [], supports: [] };
-  const action = (root.getAttribute("data-vote-url") || "").replace(/\/0\/$/, "/" + poll.id + "/");
-  let children = [
-    el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken() }),
-    el("input", { type: "hidden", name: "client_id", value: uuid4() }),
-    el("h2", { class: "question", id: "question-" + poll.id, text: poll.question })
-  ];
-  if (poll.secret) {
-    children.push(el("p", { class: "notice secret" }, [sym("safety"), " " + S.secret]));
-  } else {
-    children.push(el("p", { class: "notice named", text: S.named }));
-  }
-  children.push(el("div", { class: "vote-status", "data-vote-status": true }, voteStatus(poll)));
-  children = children.concat(voteFields(poll, poll.secret ? null : me.answers[String(poll.id)]));
-  if (me.supports && me.supports.length) {
-    const whose = [el("legend", { text: S.whose }), el("label", { class: "option-line" }, [
-      el("input", { type: "radio", name: "for_member", value: "", checked: true }), " " + S.own
-    ])];
-    me.supports.forEach((s) => {
-      whose.push(el("label", { class: "option-line" }, [
-        el("input", { type: "radio", name: "for_member", value: String(s.id) }),
-        " " + fmt(S["with"], { name: s.name })
-      ]));
-    });
-    children.push(el("fieldset", { class: "whose" }, whose));
-  }
-  children.push(el("button", { type: "submit", class: "button primary big" }, [sym("vote"), " " + S.send]));
-  return el("form", {
-    method: "post", action: action, class: "vote-form stack", "data-poll": poll.id,
-    "data-method": poll.method, "data-dots": poll.dots, "data-secret": poll.secret ? "1" : "0"
-  }, children);
+  const form = scope.querySelector("form.vote-form");
+  form.setAttribute("action", form.getAttribute("action").replace(/\/0\/$/, "/" + poll.id + "/"));
+  form.setAttribute("data-method", poll.method);
+  form.setAttribute("data-secret", poll.secret ? "1" : "0");
+  fillAttributes(form, { poll: poll.id, dots: poll.dots });
+  form.querySelector("input[name=client_id]").value = uuid4();
+  slot(form, "question").textContent = poll.question;
+  fillWords(form, "dots-intro", { dots: poll.dots });
+  keepIf(form, { secret: poll.secret, named: !poll.secret, supports: (me.supports || []).length > 0 });
+  replaceChildren(form.querySelector("[data-vote-status]"), voteStatus(poll));
+  const answer = (poll.secret ? null : me.answers[String(poll.id)]) || {};
+  fillFields(form, poll, optionViews(poll), answer);
+  repeat(form, "support", me.supports || [], (node, s) => {
+    node.querySelector("input").setAttribute("value", String(s.id));
+    fillWords(node, "with", { name: s.name });
+  });
 }
 
 // -- reading and sending an answer -----------------------------------------------------

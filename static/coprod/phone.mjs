@@ -1,41 +1,39 @@
 /* The phone: the question of the moment (with its vote form), the results, read aloud. */
 
-import { el, replaceChildren } from "./dom.mjs";
-import { updateDots, voteForm } from "./ballot.mjs";
+import { copyTemplate, el, fillSlot, keepIf, replaceChildren, slot } from "./dom.mjs";
+import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
-import { S, clearMessages, root, sym } from "./page.mjs";
+import { S, clearMessages, root } from "./page.mjs";
 import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
 
 let lastResultsKey;
 
+// The question area for this state: the page's own (includes/phone_question.html).
 function phoneQuestion(picked) {
   const state = current.state;
-  const parts = [];
   const status = state.meeting.status;
   const item = currentItem(state);
-  if (status === "draft") {
-    parts.push(el("p", { class: "wait" }, [sym("date", "l"), " " + S.not_started]));
-  } else if (status === "closed") {
-    parts.push(el("p", { class: "wait", text: S.finished }));
-  }
+  const voting = !!(picked.poll && picked.open);
+  const canVote = root.getAttribute("data-can-vote") === "1";
+  const area = copyTemplate("phone-question-template");
+  keepIf(area, {
+    draft: status === "draft",
+    closed: status === "closed",
+    item: !!item,
+    vote: voting && canVote,
+    observer: voting && !canVote,
+    wait: !voting && status === "open"
+  });
   if (item) {
-    parts.push(el("div", { class: "agenda-now" }, [
-      el("p", { text: S.now }),
-      el("p", { class: "agenda-title", text: item.title }),
-      item.description ? el("p", { class: "agenda-description", text: item.description }) : null
-    ]));
+    slot(area, "item-title").textContent = item.title;
+    fillSlot(area, "item-description", item.description);
   }
-  if (picked.poll && picked.open) {
-    if (root.getAttribute("data-can-vote") === "1") {
-      parts.push(voteForm(picked.poll));
-    } else {
-      parts.push(el("h2", { class: "question", text: picked.poll.question }));
-      parts.push(el("p", { class: "notice", text: S.observer }));
-    }
-  } else if (status === "open") {
-    parts.push(el("p", { class: "wait" }, [sym("hand", "l"), " " + S.wait]));
+  if (voting && canVote) {
+    fillVoteForm(area, picked.poll);
+  } else if (voting) {
+    slot(area, "question").textContent = picked.poll.question;
   }
-  return parts;
+  return area;
 }
 
 // True when the server-rendered results show this poll with this many voters.
@@ -61,6 +59,7 @@ export function renderPhone() {
     replaceChildren(area, phoneQuestion(picked));
     clearMessages();
     updateDots(area);
+    area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   }
   const results = document.getElementById("results-area");
   if (!results) {

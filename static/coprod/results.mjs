@@ -4,45 +4,8 @@
  * <template id="results-template">. This module only picks the branches, repeats the
  * rows and puts the page's words to the keys and numbers. */
 
-import { fmt, fromTemplate, replaceChildren, slot } from "./dom.mjs";
+import { fillWords, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
 import { cfg, groupLabel, optionViews, sym } from "./page.mjs";
-
-// Keep the parts marked data-if="name" whose condition holds; drop the others.
-function keepIf(box, conditions) {
-  box.querySelectorAll("[data-if]").forEach((node) => {
-    if (!conditions[node.getAttribute("data-if")]) {
-      node.remove();
-    }
-  });
-}
-
-// Repeat the first data-each="name" inside scope once per item, then drop the pattern.
-function repeat(scope, name, items, fill) {
-  const pattern = scope.querySelector("[data-each='" + name + "']");
-  if (!pattern) {
-    return;
-  }
-  items.forEach((item) => {
-    const node = pattern.cloneNode(true);
-    fill(node, item);
-    pattern.before(node);
-  });
-  pattern.remove();
-}
-
-function setTone(node, tone) {
-  Array.from(node.classList).filter((c) => c.startsWith("tone-"))
-    .forEach((c) => node.classList.remove(c));
-  node.classList.add("tone-" + tone);
-}
-
-// Fill a slot's own words ("People who voted: %(n)s") with these values.
-function fillWords(node, name, params) {
-  const target = slot(node, name);
-  if (target) {
-    target.textContent = fmt(target.textContent, params);
-  }
-}
 
 function fillBars(scope, rows, options) {
   repeat(scope, "row", rows, (node, r) => {

@@ -12,6 +12,9 @@ from tests import factories
 # from the snapshot the console holds, each as markup with insignificant spaces removed.
 DRAW_BOTH = """async () => {
   const { current } = await import("/static/coprod/state.mjs");
+  for (let i = 0; i < 100 && current.state === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));  // the snapshot is on its way
+  }
   const { buildResults } = await import("/static/coprod/results.mjs");
   const norm = (html) => html.replace(/>\\s+</g, "><").replace(/\\s+/g, " ")
     .replace(/;"/g, '"').replace(/ </g, "<").replace(/> /g, ">");
@@ -85,8 +88,5 @@ def test_live_results_are_drawn_as_the_server_draws_them(transactional_db, new_c
 
 def draw_both(page, forum, meeting):
     page.goto(reverse("deliberation:console", args=[forum.slug, meeting.pk]))
-    page.wait_for_function(
-        "async () => (await import('/static/coprod/state.mjs')).current.state !== null"
-    )
     expect(page.locator("[data-out-of-date]")).to_be_hidden()
     return page.evaluate(DRAW_BOTH)
