@@ -59,3 +59,27 @@ def phone_skeleton() -> dict[str, Any]:
             "field_prefix": "",
         },
     }
+
+
+@register.simple_tag
+def projector_skeleton() -> dict[str, Any]:
+    """Return the projector's stage, recap and counts with one of each row, as patterns."""
+    return {
+        "item": {"title": ""},
+        "poll": {"question": ""},
+        "options": [{"tone": "", "symbol": "", "label": ""}],
+        "recap": {
+            "meeting": {"id": "", "title": ""},
+            "decisions": [
+                {
+                    "outcome": "",
+                    "actions": [
+                        {"status": "planned", "description": "", "owner": "", "overdue": True,
+                         "latest": "-"}
+                    ],
+                }
+            ],
+        },
+        # A symbol in the pattern, replaced by each group's own.
+        "groups": [{"symbol": "person", "label": "", "count": ""}],
+    }  # fmt: skip

@@ -1,7 +1,7 @@
 /* The live page this script runs on: its root, its words (live-config, in the page's
  * language), its symbols and its status line. */
 
-import { el, fmt, replaceChildren } from "./dom.mjs";
+import { copyTemplate, el, fmt, repeat, replaceChildren, slot } from "./dom.mjs";
 
 export const root = document.getElementById("live");
 const configNode = document.getElementById("live-config");
@@ -48,12 +48,28 @@ export function csrfToken() {
   return input ? input.value : "";
 }
 
-// "People here" by group, as on the projector and the console.
+// Put this symbol in place of the node's own (the first one in it), or take it away.
+export function setSym(node, name, size) {
+  const image = sym(name, size);
+  const old = node.querySelector(":scope > img.sym");
+  if (old && image) {
+    old.replaceWith(image);
+  } else if (old) {
+    old.remove();
+  } else if (image) {
+    node.prepend(image);
+  }
+}
+
+// "People here" by group, as on the projector and the console (includes/people_counts.html).
 export function countItems(present) {
-  return cfg.group_order.map((key) => el("li", null, [
-    sym(cfg.group_symbols[key]), " " + groupLabel(key) + ": ",
-    el("strong", { text: String(present[key] || 0) })
-  ]));
+  const items = copyTemplate("counts-template");
+  repeat(items, "group", cfg.group_order, (li, key) => {
+    setSym(li, cfg.group_symbols[key]);
+    slot(li, "group").textContent = groupLabel(key);
+    slot(li, "count").textContent = String(present[key] || 0);
+  });
+  return items;
 }
 
 // -- the status line -------------------------------------------------------------------

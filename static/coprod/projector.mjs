@@ -1,39 +1,55 @@
 /* The projector: what we are talking about, the question and its live results, or what
  * we decided last time; and how many people are here. */
 
-import { el, replaceChildren } from "./dom.mjs";
+import { copyTemplate, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
 import { buildResults } from "./results.mjs";
-import { S, cfg, countItems, optionViews, sym } from "./page.mjs";
+import { cfg, countItems, optionViews, setSym, sym } from "./page.mjs";
 import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
 
 let lastKey;
 
-// Mirrors templates/deliberation/includes/recap.html.
-function buildRecap(recap) {
-  return el("div", { class: "recap", "data-recap-of": recap.meeting.id }, [
-    el("h1", { class: "big-question" }, [
-      el("span", { class: "eyebrow", text: recap.meeting.title }), " " + S.last_time
-    ]),
-    el("ol", { class: "recap-list" }, recap.decisions.map((d) => {
-      const actions = d.actions.length ? d.actions.map((a) => el("li", null, [
-        sym(cfg.action_symbols[a.status]), " ",
-        el("strong", { text: (cfg.action_statuses[a.status] || a.status) + ":" }),
-        " " + a.description + " ",
-        el("span", { class: "meta" }, [
-          "· " + a.owner,
-          a.overdue ? " · " : null,
-          a.overdue ? el("strong", { text: S.late }) : null
-        ]),
-        a.latest ? el("br") : null,
-        a.latest ? el("span", { class: "recap-latest", text: S.latest + " " + a.latest }) : null
-      ])) : [el("li", { text: S.nothing_yet })];
-      return el("li", null, [
-        el("p", { class: "recap-outcome" }, [sym("decision", "l"), " " + d.outcome]),
-        el("p", { class: "recap-then", text: S.what_happened }),
-        el("ul", { class: "recap-actions" }, actions)
-      ]);
-    }))
-  ]);
+// What we decided last time, in the page's own markup (includes/recap.html).
+export function buildRecap(recap) {
+  const box = fromTemplate("recap-template");
+  box.setAttribute("data-recap-of", recap.meeting.id);
+  slot(box, "meeting").textContent = recap.meeting.title;
+  repeat(box, "decision", recap.decisions, (node, d) => {
+    slot(node, "outcome").textContent = d.outcome;
+    keepIf(node, { "no-actions": d.actions.length === 0 });
+    repeat(node, "action", d.actions, (li, a) => {
+      setSym(li, cfg.action_symbols[a.status]);
+      slot(li, "status").textContent = (cfg.action_statuses[a.status] || a.status) + ":";
+      slot(li, "description").textContent = a.description;
+      slot(li, "owner").textContent = a.owner;
+      keepIf(li, { late: !!a.overdue, latest: !!a.latest });
+      if (a.latest) {
+        slot(li, "latest").textContent = a.latest;
+      }
+    });
+  });
+  return box;
+}
+
+// The stage without a recap (includes/projector_stage.html), with the poll's results.
+export function buildStage(state, picked) {
+  const parts = copyTemplate("stage-template");
+  const poll = picked.poll;
+  const closed = state.meeting.status === "closed";
+  keepIf(parts, {
+    poll: !!poll, "last-vote": !!poll && !picked.open, choices: !!poll && picked.open,
+    finished: !poll && closed, title: !poll && !closed
+  });
+  if (poll) {
+    slot(parts, "question").textContent = poll.question;
+    repeat(parts, "option", picked.open ? optionViews(poll) : [], (li, o) => {
+      setTone(li, o.tone);
+      replaceChildren(li, [sym(o.symbol, "l"), " " + o.label]);
+    });
+    parts.append(buildResults(poll, true));
+  } else if (!closed) {
+    slot(parts, "title").textContent = state.meeting.title;
+  }
+  return parts;
 }
 
 export function renderProjector() {
@@ -41,9 +57,11 @@ export function renderProjector() {
   const item = currentItem(state);
   const agenda = document.getElementById("stage-agenda");
   if (agenda) {
-    replaceChildren(agenda, item
-      ? el("p", null, [S.now + " ", el("strong", { class: "agenda-title", text: item.title })])
-      : null);
+    const now = item ? copyTemplate("agenda-template") : null;
+    if (now) {
+      slot(now, "item-title").textContent = item.title;
+    }
+    replaceChildren(agenda, now);
   }
   const people = document.getElementById("stage-people");
   if (people && state.attendance) {
@@ -58,24 +76,5 @@ export function renderProjector() {
     return;
   }
   lastKey = key;
-  const parts = [];
-  if (recap) {
-    parts.push(buildRecap(recap));
-  } else if (picked.poll) {
-    parts.push(el("h1", { class: "big-question" }, [
-      picked.open ? null : el("span", { class: "eyebrow", text: S.last_vote }),
-      picked.open ? null : " ",
-      picked.poll.question
-    ]));
-    if (picked.open) {
-      parts.push(el("ul", { class: "choice-strip" }, optionViews(picked.poll).map((o) =>
-        el("li", { class: "tag tone-" + o.tone }, [sym(o.symbol, "l"), " " + o.label]))));
-    }
-    parts.push(buildResults(picked.poll, true));
-  } else if (state.meeting.status === "closed") {
-    parts.push(el("h1", { class: "big-question", text: S.finished }));
-  } else {
-    parts.push(el("h1", { class: "big-question", text: state.meeting.title }));
-  }
-  replaceChildren(stage, parts);
+  replaceChildren(stage, recap ? buildRecap(recap) : buildStage(state, picked));
 }
