@@ -146,7 +146,7 @@ def error(code: str, message: str, ref: str | None = None) -> dict[str, Any]:
 
 
 def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
-    """Say whether a client that got this event missed a change (mirrors live.js needsSnapshot).
+    """Say whether a client that got this event missed a change (as state.mjs needsSnapshot).
 
     A tally or a heartbeat ahead of the client's version, or a change that skips one,
     means a broadcast was lost: the client reads a whole snapshot again.
@@ -160,7 +160,7 @@ def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
 
 
 def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
-    """Return the state a client holds after one broadcast (mirrors static/coprod/live.js)."""
+    """Return the state a client holds after one broadcast (as static/coprod/state.mjs does)."""
     state = copy.deepcopy(state)
     kind = event["type"]
     # A tally or a heartbeat only reports the version; it does not bring the changes.

@@ -167,7 +167,7 @@ def voters_text(n: int) -> str:
 
 
 def build_results(poll: dict[str, Any]) -> dict[str, Any]:
-    """Put words into a poll's results shape for the results template (live.js does the same)."""
+    """Put words into a poll's results shape for the results template (results.mjs too)."""
     shaped = results_shape.shape(poll)
     base = {
         **shaped,
@@ -211,7 +211,10 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
         "rounds": [
             {
                 "n": r["n"],
-                "rows": [{"label": labels.get(c["key"], c["key"]), "value": c["value"]} for c in r["rows"]],
+                "rows": [
+                    {"label": labels.get(c["key"], c["key"]), "value": c["value"]}
+                    for c in r["rows"]
+                ],
                 "out": labels.get(r["out"], ""),
             }
             for r in shaped["rounds"]

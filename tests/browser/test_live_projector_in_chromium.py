@@ -49,7 +49,7 @@ def test_the_projector_drawn_live_is_the_pages_own(demo, new_context):
     item = meeting.agenda.order_by("position").first()
     poll = factories.poll(meeting, "traffic_light", question="Shall we?", agenda_item=item)
     people = list(demo["members"].values())
-    for person, choice in zip(people, ["agree", "agree", "disagree"]):
+    for person, choice in zip(people, ["agree", "agree", "disagree"], strict=False):
         factories.join(meeting, person)
         factories.cast(poll, person, {"choice": choice})
     drawn["open"] = draw_both()

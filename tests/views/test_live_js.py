@@ -32,8 +32,14 @@ SNAPSHOT = {
     "people": [],
 }  # fmt: skip
 
-POLL_5 = {**SNAPSHOT["polls"][0], "id": 5, "status": "draft", "voters": 0, "result": None,
-          "shown": {"poll": 5, "closed": False, "visible": True, "empty": True}}
+POLL_5 = {
+    **SNAPSHOT["polls"][0],
+    "id": 5,
+    "status": "draft",
+    "voters": 0,
+    "result": None,
+    "shown": {"poll": 5, "closed": False, "visible": True, "empty": True},
+}
 EVENTS = [
     {"type": "agenda.moved", "version": 5, "current_item": None},
     {"type": "agenda.changed", "version": 6, "agenda": [{"id": 11, "title": "Buses"}]},
