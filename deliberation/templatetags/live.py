@@ -83,3 +83,21 @@ def projector_skeleton() -> dict[str, Any]:
         # A symbol in the pattern, replaced by each group's own.
         "groups": [{"symbol": "person", "label": "", "count": ""}],
     }  # fmt: skip
+
+
+@register.simple_tag
+def console_skeleton() -> dict[str, Any]:
+    """Return one person of each list on the console, as a pattern for console.mjs."""
+    person = {
+        "attendance": "%(attendance)s",
+        "name": "",
+        "constituency": "",
+        "role": "",
+        "role_label": "",
+        "guest": True,
+        # A symbol in the pattern, replaced by each group's and need's own.
+        "group_symbol": "person",
+        "group": "",
+        "need_list": [{"symbol": "person", "label": ""}],
+    }
+    return {"waiting": [person], "claims": [person], "present": [person]}

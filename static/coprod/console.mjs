@@ -1,38 +1,41 @@
 /* The facilitator's console: who is waiting, who is here, live results of each vote, and
  * a note to reload when the buttons on the page were drawn for an older state. */
 
-import { el, replaceChildren } from "./dom.mjs";
+import {
+  copyTemplate, fillAttributes, keepIf, repeat, replaceChildren, slot
+} from "./dom.mjs";
 import { buildResults } from "./results.mjs";
-import { S, cfg, countItems, csrfToken, groupLabel, reloadLink, root, sym } from "./page.mjs";
+import { S, cfg, countItems, groupLabel, reloadLink, root, sym } from "./page.mjs";
 import { current, resultsKey } from "./state.mjs";
 
 const lastResultsKey = {};
 let peopleDirty = false;
 
-function attendanceForm(action, attendanceId, label, extra) {
-  return el("form", { method: "post", action: action, class: "inline-form" }, [
-    el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken() }),
-    el("input", { type: "hidden", name: "attendance", value: String(attendanceId) })
-  ].concat(extra || []).concat([
-    el("button", { type: "submit", class: label[1], text: label[0] })
-  ]));
-}
-
-function personLine(p) {
-  return [
-    el("strong", { text: p.name }),
-    " · ", sym(cfg.group_symbols[p.constituency]), " " + groupLabel(p.constituency),
-    p.role && p.role !== "participant" ? " · " + (cfg.roles[p.role] || p.role) : null,
-    p.guest ? " · " + S.guest : null
-  ].concat((p.needs || []).map((n) =>
-    el("span", { class: "need" }, [sym(cfg.need_symbols[n], "s"), " " + (cfg.needs[n] || n)])));
+// One person's line and forms, in the page's markup (includes/person_line.html).
+function fillPerson(li, p) {
+  fillAttributes(li, { attendance: p.attendance });
+  slot(li, "name").textContent = p.name;
+  replaceChildren(slot(li, "group"),
+    [sym(cfg.group_symbols[p.constituency]), " " + groupLabel(p.constituency)]);
+  keepIf(li, { role: !!p.role && p.role !== "participant", guest: !!p.guest });
+  const role = slot(li, "role");
+  if (role) {
+    role.textContent = cfg.roles[p.role] || p.role;
+  }
+  repeat(li, "need", p.needs || [], (span, n) => {
+    replaceChildren(span, [sym(cfg.need_symbols[n], "s"), " " + (cfg.needs[n] || n)]);
+  });
+  li.querySelectorAll("select[name=constituency] option").forEach((option) => {
+    option.toggleAttribute("selected", option.value === p.constituency);
+  });
 }
 
 function renderPeople() {
   const state = current.state;
   const waitingBox = document.getElementById("console-waiting");
   const presentBox = document.getElementById("console-present");
-  if (!state.people || !waitingBox || !presentBox) {
+  const pattern = copyTemplate("people-template");
+  if (!state.people || !waitingBox || !presentBox || !pattern) {
     return;
   }
   // Do not pull a form from under the facilitator's fingers; redraw when they leave it.
@@ -43,36 +46,17 @@ function renderPeople() {
   peopleDirty = false;
   const waiting = state.people.filter((p) => p.status === "waiting");
   const present = state.people.filter((p) => p.status === "present");
-  const claims = state.people.filter((p) => p.claim);
   // A name asked for by a second phone: the facilitator confirms it is that person.
-  const claimSection = claims.length ? [
-    el("h3", null, [sym("hand"), " " + S.claims]),
-    el("ul", { class: "people-list" }, claims.map((p) => el("li", null, personLine(p).concat([
-      attendanceForm(root.getAttribute("data-claim-confirm-url"), p.attendance,
-        [S.claim_confirm, "button primary small"]),
-      attendanceForm(root.getAttribute("data-claim-refuse-url"), p.attendance,
-        [S.claim_refuse, "button small"])
-    ]))))
-  ] : [];
-  replaceChildren(waitingBox, (waiting.length ? [
-    el("h3", null, [sym("hand"), " " + S.waiting]),
-    el("ul", { class: "people-list" }, waiting.map((p) => {
-      const selectId = "admit-group-" + p.attendance;
-      const select = el("select", { name: "constituency", id: selectId }, cfg.group_order.map((key) =>
-        el("option", { value: key, text: groupLabel(key), selected: key === p.constituency })));
-      return el("li", null, personLine(p).concat([
-        attendanceForm(root.getAttribute("data-admit-url"), p.attendance,
-          [S.admit, "button primary small"], [el("label", { for: selectId, text: S.group }), select]),
-        attendanceForm(root.getAttribute("data-refuse-url"), p.attendance, [S.refuse, "button small"])
-      ]));
-    }))
-  ] : []).concat(claimSection));
-  replaceChildren(presentBox, [
-    el("h3", { text: S.present }),
-    el("ul", { class: "people-list" }, present.map((p) => el("li", null, personLine(p).concat([
-      attendanceForm(root.getAttribute("data-release-url"), p.attendance, [S.release, "button small"])
-    ]))))
-  ]);
+  const claims = state.people.filter((p) => p.claim);
+  const waitingPart = slot(pattern, "waiting");
+  keepIf(waitingPart, { waiting: waiting.length > 0, claims: claims.length > 0 });
+  repeat(waitingPart, "waiting", waiting, fillPerson);
+  repeat(waitingPart, "claim", claims, fillPerson);
+  const presentPart = slot(pattern, "present");
+  keepIf(presentPart, { nobody: present.length === 0 });
+  repeat(presentPart, "present", present, fillPerson);
+  replaceChildren(waitingBox, Array.from(waitingPart.childNodes));
+  replaceChildren(presentBox, Array.from(presentPart.childNodes));
 }
 
 // The facilitator left the people lists: draw them if a change came meanwhile.

@@ -43,11 +43,6 @@ export function optionViews(poll) {
   });
 }
 
-export function csrfToken() {
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
 // Put this symbol in place of the node's own (the first one in it), or take it away.
 export function setSym(node, name, size) {
   const image = sym(name, size);
