@@ -17,7 +17,8 @@ DRAW_BOTH = """async () => {
   }
   const norm = (html) => html.replace(/name="csrfmiddlewaretoken" value="[^"]*"/g, "")
     .replace(/>\\s+</g, "><").replace(/\\s+/g, " ").replace(/ </g, "<").replace(/> /g, ">");
-  const sent = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
+  const html = await (await fetch(location.href)).text();
+  const sent = new DOMParser().parseFromString(html, "text/html");
   return ["console-waiting", "console-present"].map((id) => [
     norm(sent.getElementById(id).innerHTML), norm(document.getElementById(id).innerHTML)
   ]);
