@@ -7,7 +7,6 @@ import {
 } from "./dom.mjs";
 import { send, status } from "./connection.mjs";
 import { S, cfg, ordinal, optionViews, root, say, sym } from "./page.mjs";
-import { attachSecretKey, keepSecretKey } from "./secret-key.mjs";
 import { current, findPoll } from "./state.mjs";
 
 const QUEUE_KEY = "coprod.queue." + (root.getAttribute("data-meeting") || "");
@@ -240,7 +239,6 @@ export function onSubmit(e) {
   if (forMember) {
     message.for_member = forMember;
   }
-  attachSecretKey(message, poll);
   queue.push(message);
   saveQueue();
   setBusy(form, true);
@@ -265,7 +263,6 @@ export function onAck(ack) {
   if (sent === null) {
     return;
   }
-  keepSecretKey(sent, ack);
   const state = current.state;
   const poll = findPoll(state, sent.poll);
   if (state.me && !sent.for_member) {
