@@ -1,8 +1,8 @@
 """The words and symbols people see, and the shape of a result, in one place.
 
 Below the services: forms, services, the easy-read renderer, views and template tags
-all take their words from here, and live.js mirrors them (live_config). It imports
-models and the pure core, never services, views or realtime.
+all take their words from here, and the page scripts (static/coprod/*.mjs) read them
+(live_config). It imports models and the pure core, never services, views or realtime.
 """
 
 import datetime
@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from deliberation import methods
+from deliberation import methods, results_shape
 from deliberation.models import ActionStatus, CommunicationNeed, Poll, Role
 
 # The OpenMoji files vendored in static/vendor/openmoji/.
@@ -223,122 +223,69 @@ def option_views(poll: dict[str, Any]) -> list[dict[str, Any]]:
     return views
 
 
-def number(value: float | int) -> str:
-    """Show a count as a whole number, or with one decimal when weighting made it a fraction."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.1f}"
-
-
-def percent(share: float) -> int:
-    return round(share * 100)
-
-
-def _rows(options: list[dict[str, Any]], totals: dict[str, Any], shares: dict[str, Any]) -> list:
-    return [
-        {
-            **option,
-            "value": number(totals.get(option["key"], 0)),
-            "share": percent(shares.get(option["key"], 0)),
-        }
-        for option in options
-    ]
-
-
 def voters_text(n: int) -> str:
-    # No plural forms: Welsh has six, and live.js must say the same thing.
+    # No plural forms: Welsh has six, and the page scripts must say the same thing.
     return gettext("People who voted: %(n)s") % {"n": n}
 
 
 def build_results(poll: dict[str, Any]) -> dict[str, Any]:
-    """Shape a poll's result for the results template (live.js builds the same from state)."""
-    result = poll.get("result")
-    closed = poll["status"] == "closed"
+    """Put words into a poll's results shape for the results template (results.mjs too)."""
+    shaped = results_shape.shape(poll)
     base = {
-        "poll": poll["id"],
-        "closed": closed,
+        **shaped,
         "secret": poll["secret"],
         "voters": poll.get("voters", 0),
         "voters_text": voters_text(poll.get("voters", 0)),
     }
-    if poll.get("results_hidden") and not closed:
-        return {**base, "visible": False}
-    if not result:
-        # Results are visible but nothing was counted yet (a poll that has just opened).
-        return {**base, "visible": True, "empty": True}
-    options = option_views(poll)
-    labels = {o["key"]: o["label"] for o in options}
-    outcome = result["outcome"]
-    primary = outcome["weighting"]
-    # A protected secret result carries only the one-person-one-vote count.
-    order = [w for w in [primary, *methods.WEIGHTINGS] if w in result["weightings"]]
-    order = list(dict.fromkeys(order))
-    views = [
-        {
-            "key": w,
-            "title": str(WEIGHTINGS[w]),
-            "primary": w == primary,
-            "rows": _rows(
-                options, result["weightings"][w]["totals"], result["weightings"][w]["shares"]
-            ),
-        }
-        for w in order
-    ]
-    groups = []
-    for key in methods.CONSTITUENCIES:
-        group = result["by_constituency"].get(key)
-        if group is None:
-            continue
-        groups.append(
-            {
-                "key": key,
-                "label": group_label(key),
-                "symbol": GROUP_SYMBOLS[key],
-                "voters": group["voters"],
-                "voters_text": voters_text(group["voters"]),
-                "rows": _rows(options, group["totals"], group["shares"]),
-            }
-        )
-    shaped: dict[str, Any] = {
+    if not shaped["visible"] or shaped["empty"]:
+        return base
+    options = {o["key"]: o for o in option_views(poll)}
+    labels = {key: o["label"] for key, o in options.items()}
+
+    def rows(shaped_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**options[r["key"]], **r} for r in shaped_rows]
+
+    return {
         **base,
-        "visible": True,
-        "voters": result["voters"],
-        "voters_text": voters_text(result["voters"]),
-        "views": views,
-        "groups": groups,
-        "suppressed": [group_label(c) for c in result.get("suppressed", [])],
-        "common_ground": [o for o in options if o["key"] in result.get("common_ground", [])],
+        "voters": shaped["voters"],
+        "voters_text": voters_text(shaped["voters"]),
+        "views": [
+            {**v, "title": str(WEIGHTINGS[v["key"]]), "rows": rows(v["rows"])}
+            for v in shaped["views"]
+        ],
+        "groups": [
+            {
+                **g,
+                "label": group_label(g["key"]),
+                "symbol": GROUP_SYMBOLS[g["key"]],
+                "voters_text": voters_text(g["voters"]),
+                "rows": rows(g["rows"]),
+            }
+            for g in shaped["groups"]
+        ],
+        "suppressed": [group_label(c) for c in shaped["suppressed"]],
+        "common_ground": [options[k] for k in shaped["common_ground"]],
         "outcome": {
-            "passed": outcome.get("passed"),
-            "winner": labels.get(outcome.get("winner") or "", ""),
-            "reasons": [gettext(r) for r in outcome.get("reasons", [])],
+            "passed": shaped["outcome"]["passed"],
+            "winner": labels.get(shaped["outcome"]["winner"], ""),
+            "reasons": [gettext(r) for r in shaped["outcome"]["reasons"]],
         },
-        "objections": result.get("objections", []),
-        "ranked": poll["method"] == "ranked",
-        "protected": bool(result.get("protected")),
-        "rounds": [],
+        "rounds": [
+            {
+                "n": r["n"],
+                "rows": [
+                    {"label": labels.get(c["key"], c["key"]), "value": c["value"]}
+                    for c in r["rows"]
+                ],
+                "out": labels.get(r["out"], ""),
+            }
+            for r in shaped["rounds"]
+        ],
     }
-    ranked = result.get("ranked")
-    irv = None
-    if ranked and ranked.get("irv"):
-        irv = ranked["irv"].get(primary) or ranked["irv"][order[0]]
-    if irv:
-        eliminated = irv.get("eliminated", [])
-        for index, counts in enumerate(irv.get("rounds", [])):
-            shaped["rounds"].append(
-                {
-                    "n": index + 1,
-                    "rows": [
-                        {"label": labels.get(k, k), "value": number(v)} for k, v in counts.items()
-                    ],
-                    "out": labels.get(eliminated[index], "") if index < len(eliminated) else "",
-                }
-            )
-    return shaped
 
 
 def live_config() -> dict[str, Any]:
-    """Words and symbol URLs live.js needs, in the active language."""
+    """Words and symbol URLs the page scripts need, in the active language."""
     strings = {
         "wait": _("Please wait for the next question."),
         "not_started": _("The meeting has not started yet."),

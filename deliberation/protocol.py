@@ -142,7 +142,7 @@ def error(code: str, message: str, ref: str | None = None) -> dict[str, Any]:
 
 
 def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
-    """Say whether a client that got this event missed a change (mirrors live.js needsSnapshot).
+    """Say whether a client that got this event missed a change (as state.mjs needsSnapshot).
 
     A tally or a heartbeat ahead of the client's version, or a change that skips one,
     means a broadcast was lost: the client reads a whole snapshot again.
@@ -156,7 +156,7 @@ def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
 
 
 def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
-    """Return the state a client holds after one broadcast (mirrors static/coprod/live.js)."""
+    """Return the state a client holds after one broadcast (as static/coprod/state.mjs does)."""
     state = copy.deepcopy(state)
     kind = event["type"]
     # A tally or a heartbeat only reports the version; it does not bring the changes.
@@ -175,7 +175,12 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         existing = next((p for p in state["polls"] if p["id"] == poll["id"]), None)
         if existing is not None and poll["status"] == "open" and poll["result"] is None:
             # Settings changed mid-vote: keep the running count the screen already has.
-            poll = {**poll, "voters": existing["voters"], "result": existing["result"]}
+            poll = {
+                **poll,
+                "voters": existing["voters"],
+                "result": existing["result"],
+                "shown": existing["shown"],
+            }
         polls.append(poll)
         state["polls"] = sorted(polls, key=lambda p: p["id"])
     elif kind == "tally.updated":
@@ -183,6 +188,7 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
             if poll["id"] == event["poll"]:
                 poll["voters"] = event["voters"]
                 poll["result"] = event["result"]
+                poll["shown"] = event["shown"]
     elif kind == "decision.recorded":
         state["decisions"] = [*state["decisions"], event["decision"]]
     elif kind == "recap.changed":

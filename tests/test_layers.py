@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "deliberation",
             "methods",
+            "results_shape",
             "merkle",
             "exceptions",
             "markdown",
@@ -66,6 +67,7 @@ LAYERS: list[tuple[str, set[str]]] = [
 # Modules that import nothing from Django or Channels (tested without a database).
 PURE = {
     "methods",
+    "results_shape",
     "merkle",
     "textcheck",
     "easyread.rules",

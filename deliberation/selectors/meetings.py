@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from deliberation import methods
+from deliberation import methods, results_shape
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -76,7 +76,7 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
     """Describe a poll for a screen; a closed poll carries its frozen result."""
     if result is None and poll.is_closed:
         result = poll.result
-    return {
+    entry = {
         "id": poll.pk,
         "question": poll.question,
         "method": poll.method,
@@ -96,6 +96,9 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
         "voters": result["voters"] if result else 0,
         "result": result,
     }
+    # The result as screens show it, so the page script does not build results again.
+    entry["shown"] = results_shape.shape(entry)
+    return entry
 
 
 def tally_event(poll_id: int) -> dict[str, Any] | None:
@@ -116,6 +119,7 @@ def tally_event(poll_id: int) -> dict[str, Any] | None:
         "visible": visible,
         "voters": result["voters"],
         "result": result if visible else None,
+        "shown": poll_dict(poll, result=result if visible else None)["shown"],
     }
 
 

@@ -9,7 +9,7 @@ from deliberation.forms.polls import BallotForm
 
 
 def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
-    """Shape a ballot form for the vote templates (live.js builds the same markup)."""
+    """Shape a ballot form for the vote templates (the phone script fills the same templates)."""
     values = form.current()
     options = display.option_views(poll)
     places = [("", _("Not ranked"))] + [
@@ -38,7 +38,7 @@ def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
-    """Say a stored answer in words (live.js answerText says the same)."""
+    """Say a stored answer in words (ballot.mjs answerText says the same)."""
     labels = {o["key"]: o["label"] for o in display.option_views(poll)}
     if "choice" in answer:
         return labels.get(answer["choice"], answer["choice"])

@@ -43,7 +43,7 @@ def acting_member(request: HttpRequest, forum: Forum) -> Member | None:
 def pick_poll(snapshot: dict[str, Any]) -> tuple[dict[str, Any] | None, bool]:
     """Choose the poll a screen shows: the open one, else the last closed one of this item.
 
-    live.js (pickPoll) makes the same choice from the same state.
+    state.mjs (pickPoll) makes the same choice from the same state.
     """
     polls = snapshot["polls"]
     for poll in polls:

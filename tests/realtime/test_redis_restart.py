@@ -89,7 +89,7 @@ def own_redis(settings) -> Iterator[OwnRedis]:
 
 
 async def follow(screen: Screen, state: dict[str, Any], until, timeout: float = 10) -> dict:
-    """Follow events as live.js does (snapshot when behind) until `until(state)` holds."""
+    """Follow events as the page script does (snapshot when behind) until `until(state)` holds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not until(state):
         remaining = deadline - asyncio.get_running_loop().time()

@@ -138,7 +138,7 @@ def test_advice_is_in_welsh_on_a_welsh_page(facilitator_client, meeting):
 def test_fields_people_will_read_are_marked_for_checking_as_you_type(facilitator_client, meeting):
     page = facilitator_client.get(console_url(meeting)).content.decode()
     assert f'data-check-url="{check_url(meeting.forum)}"' in page
-    assert "coprod/easyread.js" in page
+    assert "coprod/easyread.mjs" in page
     names = ("question", "options", "title", "description", "outcome", "outcome_easy_read")
     for name in (*names, "rationale"):
         assert f'name="{name}"' in page
@@ -149,7 +149,7 @@ def test_fields_people_will_read_are_marked_for_checking_as_you_type(facilitator
         reverse("deliberation:meeting_new", args=[meeting.forum.slug])
     ).content.decode()
     assert new_meeting.count('data-easyread="en"') == 2  # title and agenda
-    assert "coprod/easyread.js" in new_meeting
+    assert "coprod/easyread.mjs" in new_meeting
 
 
 # -- the check-as-you-type endpoint --------------------------------------------------

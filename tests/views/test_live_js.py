@@ -1,4 +1,4 @@
-"""live.js must follow the server's events exactly as protocol.apply_event does."""
+"""The browser's state.mjs must follow the server's events exactly as protocol.apply_event does."""
 
 import json
 import shutil
@@ -9,7 +9,7 @@ import pytest
 
 from deliberation import protocol
 
-LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "coprod" / "live.js"
+STATE_JS = Path(__file__).resolve().parents[2] / "static" / "coprod" / "state.mjs"
 
 SNAPSHOT = {
     "type": "snapshot",
@@ -23,7 +23,8 @@ SNAPSHOT = {
          "dots": 0, "weighting": "parity", "secret": False, "results_hidden": False,
          "double_majority": False, "lived_experience_consent": False,
          "options": [{"key": "yes", "label": "Yes", "symbol": "yes"}],
-         "voters": 3, "result": {"voters": 3, "outcome": {"weighting": "parity"}}},
+         "voters": 3, "result": {"voters": 3, "outcome": {"weighting": "parity"}},
+         "shown": {"poll": 7, "closed": False, "visible": True, "empty": False, "voters": 3}},
     ],
     "decisions": [],
     "attendance": {"present": {"lived_experience": 1, "staff": 0, "commissioner": 0},
@@ -31,18 +32,27 @@ SNAPSHOT = {
     "people": [],
 }  # fmt: skip
 
-POLL_5 = {**SNAPSHOT["polls"][0], "id": 5, "status": "draft", "voters": 0, "result": None}
+POLL_5 = {
+    **SNAPSHOT["polls"][0],
+    "id": 5,
+    "status": "draft",
+    "voters": 0,
+    "result": None,
+    "shown": {"poll": 5, "closed": False, "visible": True, "empty": True},
+}
 EVENTS = [
     {"type": "agenda.moved", "version": 5, "current_item": None},
     {"type": "agenda.changed", "version": 6, "agenda": [{"id": 11, "title": "Buses"}]},
     {"type": "poll.updated", "version": 7,
-     "poll": {**SNAPSHOT["polls"][0], "results_hidden": True, "voters": 0, "result": None}},
+     "poll": {**SNAPSHOT["polls"][0], "results_hidden": True, "voters": 0, "result": None,
+              "shown": {"poll": 7, "closed": False, "visible": False}}},
     {"type": "tally.updated", "version": 7, "poll": 7, "status": "open", "visible": True,
-     "voters": 4, "result": {"voters": 4}},
+     "voters": 4, "result": {"voters": 4}, "shown": {"poll": 7, "visible": True, "voters": 4}},
     {"type": "poll.created", "poll": POLL_5},
     {"type": "poll.opened", "version": 8, "poll": {**POLL_5, "status": "open"}},
     {"type": "poll.closed", "version": 9,
-     "poll": {**POLL_5, "status": "closed", "voters": 2, "result": {"voters": 2}}},
+     "poll": {**POLL_5, "status": "closed", "voters": 2, "result": {"voters": 2},
+              "shown": {"poll": 5, "closed": True, "visible": True, "voters": 2}}},
     {"type": "decision.recorded", "version": 10, "decision": {"id": 1, "outcome": "Yes"}},
     {"type": "attendance.counts", "present": {"lived_experience": 2, "staff": 1,
      "commissioner": 0}, "waiting": 1},
@@ -56,8 +66,9 @@ EVENTS = [
 ]  # fmt: skip
 
 NODE_SCRIPT = """
-const { applyEvent } = require(process.argv[1]);
-const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const { applyEvent } = await import(process.argv[1]);
+const { readFileSync } = await import("node:fs");
+const input = JSON.parse(readFileSync(0, "utf8"));
 let state = input.state;
 const states = [];
 for (const event of input.events) { state = applyEvent(state, event); states.push(state); }
@@ -66,9 +77,9 @@ process.stdout.write(JSON.stringify(states));
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_live_js_applies_events_like_the_server():
+def test_the_browser_applies_events_like_the_server():
     result = subprocess.run(
-        ["node", "-e", NODE_SCRIPT, str(LIVE_JS)],
+        ["node", "--input-type=module", "-e", NODE_SCRIPT, str(STATE_JS)],
         input=json.dumps({"state": SNAPSHOT, "events": EVENTS}),
         capture_output=True,
         text=True,
@@ -83,8 +94,9 @@ def test_live_js_applies_events_like_the_server():
 
 
 NEEDS_SNAPSHOT_SCRIPT = """
-const { needsSnapshot } = require(process.argv[1]);
-const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const { needsSnapshot } = await import(process.argv[1]);
+const { readFileSync } = await import("node:fs");
+const cases = JSON.parse(readFileSync(0, "utf8"));
 process.stdout.write(JSON.stringify(cases.map(([state, event]) => needsSnapshot(state, event))));
 """
 
@@ -110,9 +122,9 @@ def test_a_heartbeat_reports_the_version_without_changing_it():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_live_js_asks_for_a_snapshot_exactly_when_the_server_says_it_missed_a_change():
+def test_the_browser_asks_for_a_snapshot_exactly_when_the_server_says_it_missed_a_change():
     result = subprocess.run(
-        ["node", "-e", NEEDS_SNAPSHOT_SCRIPT, str(LIVE_JS)],
+        ["node", "--input-type=module", "-e", NEEDS_SNAPSHOT_SCRIPT, str(STATE_JS)],
         input=json.dumps(FOLLOW_CASES),
         capture_output=True,
         text=True,

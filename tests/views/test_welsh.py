@@ -23,7 +23,7 @@ def test_choosing_cymraeg_with_the_language_switcher(client, meeting, members, j
     page = client.get(phone).content.decode()
     assert "Cytuno" in page  # Agree
     assert "Anfon fy mhleidlais" in page  # Send my vote
-    assert '"saved": "Mae eich pleidlais wedi' in page  # live.js gets Welsh words too
+    assert '"saved": "Mae eich pleidlais wedi' in page  # the page scripts get Welsh words too
 
 
 def test_join_and_projector_pages_in_welsh(client, meeting):

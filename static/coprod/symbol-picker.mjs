@@ -6,10 +6,10 @@
  * With it, a search box above them hides the pictures whose words do not match.
  * The chosen picture is never hidden, so a form always sends what the person chose.
  */
-(function () {
-  "use strict";
+import { el } from "./dom.mjs";
 
-  var script = document.currentScript;
+(function () {
+  var script = document.querySelector("script[data-symbol-picker-words]");
   var words = {
     label: (script && script.getAttribute("data-label")) || "Find a picture",
     hint: (script && script.getAttribute("data-hint")) || "",
@@ -17,17 +17,6 @@
     count: (script && script.getAttribute("data-count")) || "%(n)s"
   };
   var counter = 0;
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
 
   function setUp(picker) {
     var fieldset = picker.querySelector("fieldset");
@@ -37,17 +26,17 @@
     }
     counter += 1;
     var id = "symbol-search-" + counter;
-    var box = el("div", "symbol-search");
-    var label = el("label", "", words.label);
+    var box = el("div", { class: "symbol-search" });
+    var label = el("label", { text: words.label });
     label.setAttribute("for", id);
     var input = el("input");
     input.type = "search";
     input.id = id;
     input.setAttribute("autocomplete", "off");
-    var hint = el("p", "hint", words.hint);
+    var hint = el("p", { class: "hint", text: words.hint });
     hint.id = id + "-hint";
     input.setAttribute("aria-describedby", hint.id);
-    var status = el("p", "hint");
+    var status = el("p", { class: "hint" });
     status.setAttribute("role", "status");
     box.appendChild(label);
     box.appendChild(hint);

@@ -6,10 +6,10 @@
  * this script: the console shows the same advice beside the saved text. Advice never
  * stops a form being sent. The DOM is built with textContent only.
  */
-(function () {
-  "use strict";
+import { el } from "./dom.mjs";
 
-  var script = document.currentScript;
+(function () {
+  var script = document.querySelector("script[data-check-url]");
   var url = script && script.getAttribute("data-check-url");
   if (!url || !window.fetch || !window.FormData) {
     return;
@@ -22,17 +22,6 @@
   var DELAY = 800; // ms after the last key press
   var MAX_CHARS = 5000; // deliberation/views/easyread.py MAX_CHARS
   var counter = 0;
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text) {
-      node.textContent = text;
-    }
-    return node;
-  }
 
   function csrfToken(field) {
     var scope = field.form || document;
@@ -48,23 +37,23 @@
     if (findings === null) {
       return;
     }
-    region.appendChild(el("p", "easyread-heading", words.heading));
+    region.appendChild(el("p", { class: "easyread-heading", text: words.heading }));
     if (!findings.length) {
-      region.appendChild(el("p", "hint", words.none));
+      region.appendChild(el("p", { class: "hint", text: words.none }));
       return;
     }
     if (words.hint) {
-      region.appendChild(el("p", "hint", words.hint));
+      region.appendChild(el("p", { class: "hint", text: words.hint }));
     }
-    var list = el("ul", "easyread-list");
+    var list = el("ul", { class: "easyread-list" });
     findings.forEach(function (f) {
-      var item = el("li", "easyread-" + f.severity);
-      item.appendChild(el("strong", "", f.severity_label + ": "));
+      var item = el("li", { class: "easyread-" + f.severity });
+      item.appendChild(el("strong", { text: f.severity_label + ": " }));
       item.appendChild(document.createTextNode(f.message));
       if (f.show_excerpt) {
         var excerpt = f.excerpt.length > 60 ? f.excerpt.slice(0, 59) + "…" : f.excerpt;
         item.appendChild(document.createTextNode(" "));
-        item.appendChild(el("q", "", excerpt));
+        item.appendChild(el("q", { text: excerpt }));
       }
       list.appendChild(item);
     });
@@ -73,7 +62,7 @@
 
   function watch(field) {
     counter += 1;
-    var region = el("div", "easyread easyread-live");
+    var region = el("div", { class: "easyread easyread-live" });
     region.id = "easyread-live-" + counter; // field ids repeat across the console's forms
     region.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", region);

@@ -1,0 +1,101 @@
+"""The shape of a poll's results on a screen, in no language: pure Python, no Django.
+
+One builder for both ways results reach a screen: the pages render
+`views/display.build_results` (this shape with words put in), and the websocket
+carries this shape with each poll, so the page script only puts the page's words into the
+page's `<template>` markup instead of building results a second time. Options,
+weightings and groups are named by key; numbers come ready to show.
+"""
+
+from typing import Any
+
+from deliberation import methods
+
+
+def number(value: float | int) -> str:
+    """Show a count as a whole number, or with one decimal when weighting made it a fraction."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}"
+
+
+def percent(share: float) -> int:
+    return round(share * 100)
+
+
+def _rows(keys: list[str], totals: dict[str, Any], shares: dict[str, Any]) -> list:
+    return [
+        {"key": key, "value": number(totals.get(key, 0)), "share": percent(shares.get(key, 0))}
+        for key in keys
+    ]
+
+
+def shape(poll: dict[str, Any]) -> dict[str, Any]:
+    """Shape a poll's result for a screen: what to show, in the order to show it."""
+    result = poll.get("result")
+    closed = poll["status"] == "closed"
+    base: dict[str, Any] = {"poll": poll["id"], "closed": closed}
+    if poll.get("results_hidden") and not closed:
+        # No count here: a phone is not told how many voted while results are hidden.
+        return {**base, "visible": False}
+    if not result:
+        # Results are visible but nothing was counted yet (a poll that has just opened).
+        return {**base, "visible": True, "empty": True}
+    keys = [o["key"] for o in poll["options"]]
+    outcome = result["outcome"]
+    primary = outcome["weighting"]
+    # A protected secret result carries only the one-person-one-vote count.
+    order = list(
+        dict.fromkeys(w for w in [primary, *methods.WEIGHTINGS] if w in result["weightings"])
+    )
+    weightings = result["weightings"]
+    groups = [
+        {
+            "key": key,
+            "voters": group["voters"],
+            "rows": _rows(keys, group["totals"], group["shares"]),
+        }
+        for key in methods.CONSTITUENCIES
+        if (group := result["by_constituency"].get(key)) is not None
+    ]
+    shaped: dict[str, Any] = {
+        **base,
+        "visible": True,
+        "empty": False,
+        "voters": result["voters"],
+        "views": [
+            {
+                "key": w,
+                "primary": w == primary,
+                "rows": _rows(keys, weightings[w]["totals"], weightings[w]["shares"]),
+            }
+            for w in order
+        ],
+        "groups": groups,
+        "suppressed": list(result.get("suppressed", [])),
+        "common_ground": [k for k in keys if k in result.get("common_ground", [])],
+        "outcome": {
+            "passed": outcome.get("passed"),
+            "winner": outcome.get("winner") or "",
+            "reasons": list(outcome.get("reasons", [])),
+        },
+        "objections": list(result.get("objections", [])),
+        "ranked": poll["method"] == "ranked",
+        "protected": bool(result.get("protected")),
+        "rounds": [],
+    }
+    ranked = result.get("ranked")
+    irv = None
+    if ranked and ranked.get("irv"):
+        irv = ranked["irv"].get(primary) or ranked["irv"][order[0]]
+    if irv:
+        eliminated = irv.get("eliminated", [])
+        for index, counts in enumerate(irv.get("rounds", [])):
+            shaped["rounds"].append(
+                {
+                    "n": index + 1,
+                    "rows": [{"key": k, "value": number(v)} for k, v in counts.items()],
+                    "out": eliminated[index] if index < len(eliminated) else "",
+                }
+            )
+    return shaped

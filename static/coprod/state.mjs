@@ -1,0 +1,106 @@
+/* The meeting's state as this screen holds it: pure functions, no DOM.
+ *
+ * A screen keeps the `snapshot` message and applies events exactly as
+ * deliberation/protocol.py `apply_event` does; tests/views/test_live_js.py runs these
+ * functions under Node against the server's. */
+
+function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+export function applyEvent(old, event) {
+  const next = clone(old);
+  const type = event.type;
+  // A tally or a heartbeat only reports the version; it does not bring the changes.
+  if ("version" in event && type !== "tally.updated" && type !== "meeting.heartbeat") {
+    next.version = event.version;
+  }
+  if (type === "meeting.status") {
+    next.meeting.status = event.status;
+    next.meeting.current_item = event.current_item;
+  } else if (type === "agenda.moved") {
+    next.meeting.current_item = event.current_item;
+  } else if (type === "agenda.changed") {
+    next.agenda = event.agenda;
+  } else if (
+    type === "poll.created" || type === "poll.opened" ||
+    type === "poll.updated" || type === "poll.closed"
+  ) {
+    let poll = event.poll;
+    const existing = next.polls.find((p) => p.id === poll.id) || null;
+    const polls = next.polls.filter((p) => p.id !== poll.id);
+    if (existing !== null && poll.status === "open" && poll.result === null) {
+      // Settings changed mid-vote: keep the running count the screen already has.
+      poll = Object.assign({}, poll, {
+        voters: existing.voters, result: existing.result, shown: existing.shown
+      });
+    }
+    polls.push(poll);
+    polls.sort((a, b) => a.id - b.id);
+    next.polls = polls;
+  } else if (type === "tally.updated") {
+    for (const poll of next.polls) {
+      if (poll.id === event.poll) {
+        poll.voters = event.voters;
+        poll.result = event.result;
+        poll.shown = event.shown;
+      }
+    }
+  } else if (type === "decision.recorded") {
+    next.decisions = next.decisions.concat([event.decision]);
+  } else if (type === "recap.changed") {
+    next.recap = event.recap;
+  } else if (type === "attendance.counts") {
+    next.attendance = { present: event.present, waiting: event.waiting };
+  } else if (type === "attendance.changed") {
+    next.attendance = { present: event.present, waiting: event.waiting };
+    next.people = event.people;
+  }
+  return next;
+}
+
+// A tally or a heartbeat ahead of our version, or a change that skips one, means a
+// broadcast was lost on the way: read a whole snapshot again (protocol.needs_snapshot).
+export function needsSnapshot(current, event) {
+  if (typeof event.version !== "number") {
+    return false;
+  }
+  if (event.type === "tally.updated" || event.type === "meeting.heartbeat") {
+    return event.version > current.version;
+  }
+  return event.version > current.version + 1;
+}
+
+// The poll a screen shows: the open one, else the last closed one of the current item.
+export function pickPoll(snapshot) {
+  const open = snapshot.polls.find((p) => p.status === "open");
+  if (open) {
+    return { poll: open, open: true };
+  }
+  let best = null;
+  for (const p of snapshot.polls) {
+    if (p.status === "closed" && p.agenda_item === snapshot.meeting.current_item &&
+        (best === null || p.id > best.id)) {
+      best = p;
+    }
+  }
+  return { poll: best, open: false };
+}
+
+export function currentItem(snapshot) {
+  return snapshot.agenda.find((item) => item.id === snapshot.meeting.current_item) || null;
+}
+
+export function findPoll(snapshot, pollId) {
+  return (snapshot && snapshot.polls.find((p) => p.id === pollId)) || null;
+}
+
+// What a results box shows changed when this key changes.
+export function resultsKey(poll) {
+  return poll
+    ? JSON.stringify([poll.id, poll.status, poll.results_hidden, poll.voters, poll.shown])
+    : "";
+}
+
+// The state this screen holds now (null until the first snapshot).
+export const current = { state: null };
