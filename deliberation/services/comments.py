@@ -75,6 +75,7 @@ def comment_add(
                 "author": author.pk,
                 # The words sit beside the chain: hidden with the comment, erasable.
                 "body": audit.Private(body, member_id=author.pk, subject=f"comment:{comment.pk}"),
+                **audit.binding(comment),
             },
         )
         notifications.queue_for_comment(comment)
@@ -156,7 +157,7 @@ def comment_hide(
             forum_id=by.forum_id,
             actor=actor_label(actor or by),
             kind="comment.hidden",
-            payload={"comment": comment.pk, "reason": reason},
+            payload={"comment": comment.pk, "reason": reason, **audit.binding(comment)},
         )
         # Its words beside the chain are hidden too: every member can read the record.
         audit.hide_subject(f"comment:{comment.pk}", hidden=True)
@@ -184,7 +185,7 @@ def comment_unhide(
             forum_id=by.forum_id,
             actor=actor_label(actor or by),
             kind="comment.shown",
-            payload={"comment": comment.pk},
+            payload={"comment": comment.pk, **audit.binding(comment)},
         )
         audit.hide_subject(f"comment:{comment.pk}", hidden=False)
     return comment

@@ -276,7 +276,12 @@ def proposal_edit(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or editor),
             kind="proposal.edited",
-            payload={"proposal": proposal.pk, "before": before, "after": after},
+            payload={
+                "proposal": proposal.pk,
+                "before": before,
+                "after": after,
+                **audit.binding(proposal),
+            },
         )
     return proposal
 
@@ -334,7 +339,7 @@ def proposal_hide(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or by),
             kind="proposal.hidden",
-            payload={"proposal": proposal.pk, "reason": reason},
+            payload={"proposal": proposal.pk, "reason": reason, **audit.binding(proposal)},
         )
     return proposal
 
@@ -363,7 +368,7 @@ def proposal_unhide(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or by),
             kind="proposal.shown",
-            payload={"proposal": proposal.pk},
+            payload={"proposal": proposal.pk, **audit.binding(proposal)},
         )
     return proposal
 
