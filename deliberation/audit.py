@@ -118,7 +118,9 @@ BOUND: dict[type[models.Model], tuple[str, ...]] = {
         "hidden_at", "hidden_reason", "hidden_by_id",
     ),
     # A comment's words are bound by their commitment (they can be erased); hiding here.
-    Comment: ("proposal_id", "parent_id", "author_id", "hidden_at", "hidden_reason", "hidden_by_id"),
+    Comment: (
+        "proposal_id", "parent_id", "author_id", "hidden_at", "hidden_reason", "hidden_by_id",
+    ),
 }  # fmt: skip
 # How a bound table reaches its forum, where it has no forum of its own.
 FORUM_OF: dict[type[models.Model], str] = {
@@ -651,14 +653,13 @@ def _html_problem(said: _Said, html: str) -> str | None:
 
 
 def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
-    """Name each comment, earlier text, progress note or reason why an action stopped
-    that is not as the record says.
+    """Name each comment, earlier text, progress note or stop reason not as the record says.
 
     A comment's words, and the HTML its page shows (rendered from those words, see
     deliberation.markdown), must be the ones its latest event holds; a comment or an
     earlier text of one that an event names must still be there. A stopped action's
-    reason is the note that stopped it, word for word, and any other action has none. A member who asked to
-    be forgotten leaves blanks, and those verify.
+    reason is the note that stopped it, word for word, and any other action has none. A
+    member who asked to be forgotten leaves blanks, and those verify.
     """
     forgotten = {
         payload.get("member")
