@@ -2,7 +2,8 @@
 
 Existing events stay as they were hashed (payload version 1, content inline). Each
 forum gets one `record.bound` event binding the rows its pages show as the record
-(decisions, polls, actions, proposals) as they are now, so later changes show.
+(decisions, polls with their settings, actions, proposals with their words, and whether a
+comment or a proposal is hidden) as they are now, so later changes show.
 """
 
 import hashlib
@@ -17,12 +18,22 @@ BOUND = {
         "meeting_id", "poll_id", "agenda_item_id", "outcome", "outcome_easy_read",
         "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
     ),
-    "Poll": ("question", "method", "status", "result", "ballot_root"),
+    "Poll": (
+        "meeting_id", "agenda_item_id", "check_back_of_id", "question", "method", "dots",
+        "weighting", "secret", "results_hidden", "double_majority", "lived_experience_consent",
+        "status", "result", "ballot_root",
+    ),
     "Action": ("decision_id", "description", "due_on", "status"),
     "ActionUpdate": ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
-    "Proposal": ("status",),
+    "Proposal": (
+        "title", "summary", "symbol", "body", "body_html", "status",
+        "hidden_at", "hidden_reason", "hidden_by_id",
+    ),
+    "Comment": (
+        "proposal_id", "parent_id", "author_id", "hidden_at", "hidden_reason", "hidden_by_id",
+    ),
 }  # fmt: skip
-FORUM_OF = {"ActionUpdate": "action__forum_id"}
+FORUM_OF = {"ActionUpdate": "action__forum_id", "Comment": "proposal__forum_id"}
 
 
 def _canonical(value):
