@@ -15,6 +15,7 @@ Payload version 2 (`"v": 2`; version 1 events have no marker and their content i
 Words members wrote are checked against what the events say of them (their commitment,
 or inline in version 1), the HTML a page shows of them against its rendering from those
 words, and a comment or an earlier text of one that the chain names must still be there.
+A stopped action's reason is the words of the note that stopped it, checked the same way.
 """
 
 import datetime
