@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation import audit, markdown
@@ -322,12 +323,19 @@ def test_hiding_by_the_services_verifies(shown, lead):
     assert code == 0, said
 
 
-def test_forgetting_the_note_writer_blanks_why_an_action_stopped(shown, people):
+def test_forgetting_the_note_writer_blanks_why_an_action_stopped(
+    shown, people, forum, facilitator_client
+):
     stopped = shown["stopped"]
+    page = reverse("deliberation:action", args=[forum.slug, stopped.pk])
+    assert "The council said no night buses." in facilitator_client.get(page).text
     forum_services.member_erase(member=people["lived_experience"][2])
     stopped.refresh_from_db()
     assert stopped.status == "dropped"
     assert stopped.dropped_reason == ""
+    shown_now = facilitator_client.get(page).text
+    assert "The council said no night buses." not in shown_now
+    assert "Why it stopped" not in shown_now  # no empty heading in its place
     code, said = verify()
     assert code == 0, said
 
