@@ -40,6 +40,7 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
 from deliberation.services.actions import action_create
 from deliberation.services.agenda import agenda_item_add, agenda_move
+from deliberation.services.ballots import ballot_cast
 from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import (
     MemberContact,
@@ -60,7 +61,6 @@ from deliberation.services.meetings import (
     meeting_update_settings,
 )
 from deliberation.services.polls import (
-    ballot_cast,
     hand_count_set,
     poll_close,
     poll_create,
