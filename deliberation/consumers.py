@@ -16,7 +16,7 @@ from deliberation import identity, live, permissions, protocol, realtime, socket
 from deliberation.exceptions import DomainError, NotAllowed
 from deliberation.models import Meeting, Member
 from deliberation.selectors import meetings as meeting_selectors
-from deliberation.services import polls as poll_services
+from deliberation.services import ballots as ballot_services
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # cookie that came with the handshake: the page never holds one. A vote cast with
         # someone has its own key.
         device = identity.device_key(self.scope.get("cookies", {}))
-        request = poll_services.BallotRequest(
+        request = ballot_services.BallotRequest(
             answer=message.answer,
             client_id=message.client_id or "",
             voter=voter,

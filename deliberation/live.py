@@ -10,7 +10,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from deliberation.realtime import IDLE_SECONDS, MeetingWorker
-from deliberation.services.polls import ballots_cast
+from deliberation.services.ballots import ballots_cast
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from deliberation.models import Attendance, Forum, Meeting, Member, Poll, Role
+from deliberation.services import ballots as ballot_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -102,7 +103,7 @@ def poll(
 
 
 def cast(poll: Poll, voter: Member | None, answer: dict[str, Any], **kwargs: Any):
-    return poll_services.ballot_cast(
+    return ballot_services.ballot_cast(
         poll=poll,
         voter=voter,
         answer=answer,

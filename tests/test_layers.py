@@ -236,7 +236,7 @@ def test_the_pure_core_imports_nothing_from_django(name: str) -> None:
 
 def test_the_checks_see_what_they_claim() -> None:
     """Guard the checker itself: it finds a known edge, a known layer and the pure core."""
-    assert "services.polls" in GRAPH["live"]
+    assert "services.ballots" in GRAPH["live"]
     assert "selectors.meetings" in GRAPH["realtime"]
     assert _layer_of("services.polls") == 4
     assert _layer_of("models.polls") == 1

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +40,7 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
 from deliberation.services.actions import action_create
 from deliberation.services.agenda import agenda_item_add, agenda_move
+from deliberation.services.ballots import ballot_cast
 from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import (
     MemberContact,
@@ -59,7 +61,6 @@ from deliberation.services.meetings import (
     meeting_update_settings,
 )
 from deliberation.services.polls import (
-    ballot_cast,
     hand_count_set,
     poll_close,
     poll_create,
@@ -326,7 +327,7 @@ def _console_page(
     *,
     error: str = "",
     action: str = "",
-    bound: Any = None,
+    bound: BaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="facilitator")
@@ -366,7 +367,7 @@ def _console_page(
             )
             paper_form = (
                 bound
-                if action == "paper_ballot" and is_bound_here
+                if action == "paper_ballot" and is_bound_here and isinstance(bound, BallotForm)
                 else BallotForm(poll=model, paper=True, prefix="paper")
             )
             entry["paper"] = vote_fields(poll, paper_form)
@@ -404,7 +405,11 @@ def _console_page(
         .order_by("recorded_at", "pk")
     )
     actions = record_selectors.meeting_actions(meeting)
-    bound_decision = str(bound.data.get("decision") or "") if action == "action_add" else ""
+    bound_decision = (
+        str(bound.data.get("decision") or "")
+        if bound is not None and action == "action_add"
+        else ""
+    )
     for decision in decisions:
         decision.action_list = actions.get(decision.pk, [])  # type: ignore[attr-defined]
         decision.action_form_open = bound_decision == str(decision.pk)  # type: ignore[attr-defined]
@@ -452,16 +457,20 @@ def console(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     return _console_page(request, forum, _meeting(forum, meeting_id))
 
 
+# The form a console action was given, kept to show again with its errors.
+ConsoleForms = dict[str, BaseForm]
+
+
 class FormInvalid(Exception):
     """A console form that did not validate; the console shows it again with its errors."""
 
-    def __init__(self, form: Any) -> None:
+    def __init__(self, form: BaseForm) -> None:
         super().__init__(first_error(form))
         self.form = form
         self.message = first_error(form)
 
 
-def _valid(form: Any) -> Any:
+def _valid[F: BaseForm](form: F) -> F:
     if not form.is_valid():
         raise FormInvalid(form)
     return form
@@ -477,17 +486,17 @@ def _asker(request: HttpRequest, meeting: Meeting) -> identity.Principal:
     return identity.Principal(user=request.user, forum_id=meeting.forum_id)
 
 
-def do_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_open(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     meeting_open(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
     return _("The meeting is open. People can join."), "meeting"
 
 
-def do_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_close(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     meeting_close(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
     return _("The meeting is closed."), "meeting"
 
 
-def do_move(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_move(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _valid(AgendaMoveForm(request.POST, meeting=meeting))
     agenda_move(
         meeting=meeting,
@@ -498,7 +507,7 @@ def do_move(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]
     return _("Every screen now shows the new agenda item."), "agenda"
 
 
-def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = AgendaAddForm(request.POST)
     _valid(form)
     agenda_item_add(
@@ -511,7 +520,7 @@ def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
     return _("The agenda item is added."), "agenda"
 
 
-def do_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _valid(MeetingSettingsForm(request.POST))
     meeting_update_settings(
         meeting=meeting,
@@ -522,7 +531,7 @@ def do_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
     return _("The settings are saved."), "meeting"
 
 
-def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = PollForm(request.POST, meeting=meeting)
     _valid(form)
     data = form.cleaned_data
@@ -546,19 +555,19 @@ def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
     return _("The vote is ready. Open it when people are ready."), f"poll-{poll.pk}"
 
 
-def do_poll_open(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_poll_open(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     poll = _pick_poll(request, meeting)
     poll_open(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is open. People can vote now."), f"poll-{poll.pk}"
 
 
-def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     poll = _pick_poll(request, meeting)
     poll_close(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is closed. The result is saved."), f"poll-{poll.pk}"
 
 
-def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = PollSettingsForm(request.POST, meeting=meeting)
     _valid(form)
     poll = form.cleaned_data["poll"]
@@ -568,7 +577,7 @@ def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[
     return _("The vote's settings are saved."), f"poll-{poll.pk}"
 
 
-def do_hand_count(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_hand_count(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _valid(HandCountForm(request.POST, meeting=meeting))
     poll = form.cleaned_data["poll"]
     hand_count_set(
@@ -582,7 +591,7 @@ def do_hand_count(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
     return _("The hand count is saved."), f"poll-{poll.pk}"
 
 
-def do_paper_ballot(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_paper_ballot(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     pick = PollPickForm(request.POST, prefix="paper", meeting=meeting)
     _valid(pick)
     poll = pick.cleaned_data["poll"]
@@ -601,7 +610,7 @@ def do_paper_ballot(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[s
     return _("The paper vote is counted."), f"poll-{poll.pk}"
 
 
-def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_decision(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = DecisionForm(request.POST, meeting=meeting)
     _valid(form)
     poll = form.cleaned_data["poll"]
@@ -619,7 +628,7 @@ def do_decision(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, 
     return _("The decision is recorded."), "decisions"
 
 
-def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_action_add(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = ActionForm(
         request.POST, forum=meeting.forum, decisions=meeting.decisions.all()
     )
@@ -638,7 +647,7 @@ def do_action_add(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str
     return _("The action is added."), f"decision-{data['decision'].pk}"
 
 
-def do_recap(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_recap(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _valid(RecapForm(request.POST))
     shown = form.cleaned_data["shown"]
     meeting_recap_show(
@@ -649,7 +658,7 @@ def do_recap(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str
     return _("The projector shows the meeting again."), "recap"
 
 
-def do_check_back(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_check_back(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _valid(CheckBackForm(request.POST, forum=meeting.forum))
     poll = decision_check_back(
         decision=form.cleaned_data["decision"],
@@ -665,7 +674,7 @@ def _attendance(request: HttpRequest, meeting: Meeting) -> AttendanceForm:
     return _valid(AttendanceForm(request.POST, meeting=meeting))
 
 
-def do_admit(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_admit(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _attendance(request, meeting)
     attendance = form.cleaned_data["attendance"]
     guest_admit(
@@ -678,7 +687,7 @@ def do_admit(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str
     return _("%(name)s is let in.") % {"name": attendance.member.name}, "people"
 
 
-def do_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_refuse(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _attendance(request, meeting)
     attendance = form.cleaned_data["attendance"]
     guest_admit(
@@ -687,7 +696,7 @@ def do_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, st
     return _("%(name)s is turned away.") % {"name": attendance.member.name}, "people"
 
 
-def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_release(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = _attendance(request, meeting)
     attendance = form.cleaned_data["attendance"]
     attendance_release(
@@ -699,7 +708,7 @@ def do_release(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
     )
 
 
-def do_claim_confirm(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_claim_confirm(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     attendance = _attendance(request, meeting).cleaned_data["attendance"]
     attendance_claim_decide(
         attendance=attendance, confirm=True, actor=request.user, principal=_asker(request, meeting)
@@ -707,7 +716,7 @@ def do_claim_confirm(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[
     return _("%(name)s is on the new phone now.") % {"name": attendance.member.name}, "people"
 
 
-def do_claim_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_claim_refuse(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     attendance = _attendance(request, meeting).cleaned_data["attendance"]
     attendance_claim_decide(
         attendance=attendance, confirm=False, actor=request.user, principal=_asker(request, meeting)
@@ -715,7 +724,7 @@ def do_claim_refuse(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[s
     return _("%(name)s stays on the first phone.") % {"name": attendance.member.name}, "people"
 
 
-def do_present(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, str]:
+def do_present(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
     form = ctx["form"] = _valid(MarkPresentForm(request.POST, meeting=meeting))
     member = form.cleaned_data["member"]
     # No phone: nothing ties the name to a device, so the person can still join on one.
@@ -730,7 +739,7 @@ def do_present(request: HttpRequest, meeting: Meeting, ctx: Any) -> tuple[str, s
     return _("%(name)s is here.") % {"name": member.name}, "people"
 
 
-ACTIONS: dict[str, Callable[[HttpRequest, Meeting, dict[str, Any]], tuple[str, str]]] = {
+ACTIONS: dict[str, Callable[[HttpRequest, Meeting, ConsoleForms], tuple[str, str]]] = {
     "open": do_open,
     "close": do_close,
     "move": do_move,
@@ -764,7 +773,7 @@ def console_action(request: HttpRequest, slug: str, meeting_id: int, action: str
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    ctx: dict[str, Any] = {}
+    ctx: ConsoleForms = {}
     try:
         message, anchor = handler(request, meeting, ctx)
     except (FormInvalid, DomainError) as exc:

@@ -18,7 +18,7 @@ from deliberation.models import Ballot, Forum, Poll
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import proposals as proposal_selectors
 from deliberation.services import forum_polls as forum_poll_services
-from deliberation.services.polls import ballot_cast
+from deliberation.services.ballots import ballot_cast
 from deliberation.views import easyread
 from deliberation.views.ballots import answer_text, vote_fields
 from deliberation.views.common import Done, first_error, handle_post

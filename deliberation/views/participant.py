@@ -17,8 +17,8 @@ from deliberation.forms.polls import BallotForm, answer_initial
 from deliberation.models import Attendance, Meeting, Member, Poll, Role
 from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
+from deliberation.services.ballots import ballot_cast
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
-from deliberation.services.polls import ballot_cast
 from deliberation.views.ballots import answer_text, vote_fields
 from deliberation.views.common import Done, current_item, handle_post, pick_poll
 

@@ -14,7 +14,7 @@ from django.db import connection
 from deliberation import audit, merkle
 from deliberation.models import AuditEvent, Ballot, SecretBallot
 from deliberation.services import polls as poll_services
-from deliberation.services.polls import UNNAMED_VOTER
+from deliberation.services.secret_ballots import UNNAMED_VOTER
 from tests import factories
 
 pytestmark = pytest.mark.django_db

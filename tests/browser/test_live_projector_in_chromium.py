@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from deliberation.models import Poll
+from deliberation.services import agenda as agenda_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
@@ -55,7 +56,7 @@ def test_the_projector_drawn_live_is_the_pages_own(demo, new_context):
     drawn["open"] = draw_both()
     poll_services.poll_close(poll=poll)
     drawn["closed"] = draw_both()
-    meeting_services.agenda_move(meeting=meeting, item=None)
+    agenda_services.agenda_move(meeting=meeting, item=None)
     meeting_services.meeting_close(meeting=meeting)
     drawn["finished"] = draw_both()
 

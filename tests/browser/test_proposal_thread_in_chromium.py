@@ -39,7 +39,7 @@ def photo_bytes():
 
 def test_a_whole_proposal_thread(demo, new_context):
     from deliberation.models import Proposal, ProposalPhoto
-    from deliberation.services import polls as poll_services
+    from deliberation.services import ballots as ballot_services
     from deliberation.services.meetings import attendance_join
 
     forum = demo["forum"]
@@ -110,7 +110,7 @@ def test_a_whole_proposal_thread(demo, new_context):
     for name in ("Dev Patel", "Gwen Lloyd"):
         voter = demo["members"][name]
         attendance_join(meeting=poll.meeting, member=voter, via="invite", device_token=name)
-        poll_services.ballot_cast(
+        ballot_services.ballot_cast(
             poll=poll, voter=voter, answer={"dots": {option.key: 3}}, client_id=uuid.uuid4()
         )
     lead.reload()

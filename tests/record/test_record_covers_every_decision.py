@@ -206,7 +206,8 @@ def test_a_comment_from_before_record_v2_is_checked_against_its_inline_words(who
             {"proposal": whole["idea"].pk, "comment": old.pk, "parent": None,
              "author": author.pk, "body": words},
         )  # fmt: skip
-        # Binding it (whether it is hidden) as a record.bound event binds older rows.
+        # Bound like any row the pages show (whether it is hidden): here by hand, as the
+        # record.bound event of an upgrade would; one that no event binds is named.
         audit.append(forum_id=forum.pk, actor="system", kind="record.bound",
                      payload=audit.binding(old))  # fmt: skip
     assert verify()[0] == 0

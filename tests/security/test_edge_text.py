@@ -15,7 +15,7 @@ from django.db import transaction
 from deliberation import audit
 from deliberation.exceptions import InvalidInput, NotFound, UnstorableText
 from deliberation.models import AuditEvent, Ballot, SecretBallot
-from deliberation.services import polls as poll_services
+from deliberation.services import ballots as ballot_services
 from tests import factories
 from tests.realtime.conftest import (  # noqa: F401 (fixtures)
     _close_worker_connections,
@@ -106,9 +106,9 @@ async def test_bad_text_anywhere_in_a_message_is_refused(meeting, people):
     await screen.close()
 
 
-def _request(voter, reason: str = "") -> poll_services.BallotRequest:
+def _request(voter, reason: str = "") -> ballot_services.BallotRequest:
     answer = {"choice": "objection", "reason": reason or "Too far"}
-    return poll_services.BallotRequest(answer=answer, client_id=str(uuid.uuid4()), voter=voter)
+    return ballot_services.BallotRequest(answer=answer, client_id=str(uuid.uuid4()), voter=voter)
 
 
 @pytest.mark.parametrize("bad", [SURROGATE, NUL])
@@ -118,7 +118,7 @@ def test_one_bad_ballot_fails_only_itself_in_its_batch(meeting, people, bad):
     requests = [_request(v) for v in voters]
     requests[4] = _request(voters[4], bad)
 
-    outcomes = poll_services.ballots_cast(poll_id=poll.pk, requests=requests)
+    outcomes = ballot_services.ballots_cast(poll_id=poll.pk, requests=requests)
 
     assert isinstance(outcomes[4], InvalidInput)
     assert [i for i, o in enumerate(outcomes) if isinstance(o, Exception)] == [4]
@@ -130,7 +130,7 @@ def test_a_ballot_for_a_poll_that_does_not_exist_is_not_found_without_a_tracebac
     meeting, people, caplog
 ):
     with caplog.at_level(logging.WARNING):
-        outcomes = poll_services.ballots_cast(
+        outcomes = ballot_services.ballots_cast(
             poll_id=987654321, requests=[_request(people["staff"][0])], meeting_id=meeting.pk
         )
     assert isinstance(outcomes[0], NotFound)

@@ -17,6 +17,7 @@ from deliberation import identity
 from deliberation.exceptions import MeetingNotOpen, NotAllowed, PollClosed, PollNotOpen
 from deliberation.models import Attendance, AuditEvent, HandCount, Member, Poll, Role
 from deliberation.services import agenda as agenda_services
+from deliberation.services import ballots as ballot_services
 from deliberation.services import decisions as decision_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
@@ -131,7 +132,7 @@ CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
     )(_open(r)),
     "paper_ballot": lambda r: (
         lambda poll: (
-            lambda p: poll_services.ballot_cast(
+            lambda p: ballot_services.ballot_cast(
                 poll=poll,
                 answer={"choice": "yes"},
                 client_id=uuid.uuid4(),

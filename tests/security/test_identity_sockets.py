@@ -12,9 +12,9 @@ from channels.db import database_sync_to_async
 
 from deliberation.exceptions import NotAllowed
 from deliberation.models import Attendance, Ballot, Member, Role
+from deliberation.services import ballots as ballot_services
 from deliberation.services import forums as forum_services
 from deliberation.services import meetings as meeting_services
-from deliberation.services import polls as poll_services
 from tests import factories
 from tests.realtime.conftest import (  # noqa: F401 (an autouse fixture)
     _close_worker_connections,
@@ -109,7 +109,7 @@ def test_the_ballot_service_reads_the_voter_fresh(meeting, people, change):
     _update(stale, **changes)
     assert stale.is_active and stale.role == Role.PARTICIPANT
     with pytest.raises(NotAllowed):
-        poll_services.ballot_cast(
+        ballot_services.ballot_cast(
             poll=poll, answer={"choice": "yes"}, client_id=uuid.uuid4(), voter=stale
         )
     assert not Ballot.objects.filter(poll=poll).exists()
@@ -122,7 +122,7 @@ def test_the_ballot_service_refuses_a_phone_the_name_was_taken_from(meeting, peo
     old_phone = attendance.device_token
     meeting_services.attendance_release(attendance=attendance)
     with pytest.raises(NotAllowed):
-        poll_services.ballot_cast(
+        ballot_services.ballot_cast(
             poll=poll,
             answer={"choice": "yes"},
             client_id=uuid.uuid4(),

@@ -2,11 +2,9 @@
 
 import re
 from html import unescape
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -111,15 +109,3 @@ def test_viewing_an_idea_does_not_render_its_text_again(forum, author):
     html = page.content.decode()
     assert html.count("stored comment") == 3
     assert "stored body" in html
-
-
-@pytest.mark.django_db
-def test_the_migration_renders_text_saved_before_it(forum, author):
-    migration = import_module("deliberation.migrations.0004_rendered_text")
-    proposal = make_proposal(forum, author, body="**Yes**")
-    comment = comment_services.comment_add(proposal=proposal, author=author, body="_No_")
-    Proposal.objects.update(body_html="")
-    Comment.objects.update(body_html="")
-    migration.render_existing(apps, None)
-    assert Proposal.objects.get(pk=proposal.pk).body_html == "<p><strong>Yes</strong></p>\n"
-    assert Comment.objects.get(pk=comment.pk).body_html == "<p><em>No</em></p>\n"

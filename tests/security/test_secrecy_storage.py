@@ -18,7 +18,7 @@ from deliberation import audit
 from deliberation.models import AuditEvent, Participation, SecretBallot, Source
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import polls as poll_services
-from deliberation.services.polls import UNNAMED_VOTER
+from deliberation.services.secret_ballots import UNNAMED_VOTER
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

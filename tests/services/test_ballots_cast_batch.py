@@ -7,7 +7,7 @@ import pytest
 from deliberation.exceptions import AlreadyVotedSecret, InvalidInput, NotAllowed
 from deliberation.models import AuditEvent, Ballot, Participation, SecretBallot
 from deliberation.selectors import meetings as meeting_selectors
-from deliberation.services.polls import BallotRequest, CastResult, ballots_cast
+from deliberation.services.ballots import BallotRequest, CastResult, ballots_cast
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.utils import timezone
 from deliberation.models import Forum, Meeting, Member, Role, Summary
 from deliberation.services import actions as action_services
 from deliberation.services import agenda as agenda_services
+from deliberation.services import ballots as ballot_services
 from deliberation.services import comments as comment_services
 from deliberation.services import decisions as decision_services
 from deliberation.services import forums as forum_services
@@ -385,7 +386,7 @@ class Command(BaseCommand):
         )
         poll_services.poll_open(poll=poll, actor=user)
         for name, choice in VOTES_LAST_TIME.items():
-            poll_services.ballot_cast(
+            ballot_services.ballot_cast(
                 poll=poll, answer={"choice": choice}, client_id=uuid.uuid4(), voter=people[name]
             )
         poll = poll_services.poll_close(poll=poll, actor=user)
