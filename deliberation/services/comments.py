@@ -146,6 +146,7 @@ def comment_hide(
     return _set_hidden(
         comment,
         name="comment",
+        rule="comment.hide",
         hidden=True,
         by=by,
         reason=reason,
@@ -167,6 +168,7 @@ def comment_unhide(
     return _set_hidden(
         comment,
         name="comment",
+        rule="comment.hide",
         hidden=False,
         by=by,
         reason="",

@@ -309,6 +309,7 @@ def _set_hidden[Hideable: (Proposal, Comment)](
     row: Hideable,
     *,
     name: str,
+    rule: str,
     hidden: bool,
     by: Member,
     reason: str,
@@ -319,12 +320,11 @@ def _set_hidden[Hideable: (Proposal, Comment)](
 ) -> Hideable:
     """Hide a proposal or a comment with a reason shown in its place, or show it again.
 
-    `name` is "proposal" or "comment": the rule is "<name>.hide", the audit event
-    "<name>.hidden" or "<name>.shown" with the row's key under the name; `then` adds what
-    else goes with it, inside the change. Nothing is deleted; showing a row that is not
-    hidden changes nothing and writes no event.
+    `name` is "proposal" or "comment": the audit event is "<name>.hidden" or "<name>.shown"
+    with the row's key under the name; `then` adds what else goes with it, inside the
+    change. Nothing is deleted; showing a row that is not hidden changes nothing and writes
+    no event.
     """
-    rule = f"{name}.hide"
     if hidden:
         refused = _("Only a facilitator can hide this.")
     else:
@@ -363,6 +363,7 @@ def proposal_hide(
     return _set_hidden(
         proposal,
         name="proposal",
+        rule="proposal.hide",
         hidden=True,
         by=by,
         reason=reason,
@@ -384,6 +385,7 @@ def proposal_unhide(
     return _set_hidden(
         proposal,
         name="proposal",
+        rule="proposal.hide",
         hidden=False,
         by=by,
         reason="",
