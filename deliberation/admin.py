@@ -38,6 +38,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Show a record's rows beside it, without any way to add or delete one here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Forum)
 class ForumAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "default_weighting", "created_at"]
@@ -117,15 +127,10 @@ class MemberAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
-    extra = 0
-    can_delete = False
     fields = ["position", "title", "description"]
     readonly_fields = ["position", "title", "description"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Meeting)
@@ -144,14 +149,9 @@ class AttendanceAdmin(ReadOnlyAdmin):
     exclude = ["device_token"]
 
 
-class PollOptionInline(admin.TabularInline):
+class PollOptionInline(ReadOnlyInline):
     model = PollOption
-    extra = 0
-    can_delete = False
     readonly_fields = ["position", "key", "label", "symbol"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Poll)
@@ -191,15 +191,10 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_filter = ["forum"]
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(ReadOnlyInline):
     model = ActionUpdate
-    extra = 0
-    can_delete = False
     fields = ("created_at", "author", "status_before", "status_after", "note")
     readonly_fields = ("created_at", "author", "status_before", "status_after", "note")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Action)

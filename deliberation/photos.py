@@ -1,6 +1,7 @@
 """Photos people attach: check them, then re-encode so no location or other metadata stays."""
 
 import io
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import IO
@@ -46,6 +47,12 @@ def describe(text: str) -> str:
     if len(description) > DESCRIPTION_MAX:
         raise InvalidInput(_("Please say what the photo shows in fewer words."))
     return description
+
+
+def stored_name(folder: str, forum_id: int, filename: str) -> str:
+    """Name a photo's file at random, under its forum: the name a phone gave it may say too much."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"{folder}/{forum_id}/{secrets.token_urlsafe(16)}.{extension}"
 
 
 def max_bytes() -> int:

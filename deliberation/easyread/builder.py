@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from deliberation.methods import CONSTITUENCIES, FIXED_CHOICES
+
 # Each kind of point has a default symbol: the OpenMoji file of the same name.
 KINDS: tuple[str, ...] = (
     "meeting", "people", "vote", "agree", "disagree", "decision",
@@ -33,13 +35,8 @@ ACTION_SYMBOLS: Mapping[str, str] = {
 # Action states as the builder says them; "late" is an open action past its date.
 ACTION_STATES: tuple[str, ...] = ("planned", "in_progress", "done", "dropped")
 
-GROUP_ORDER: tuple[str, ...] = ("lived_experience", "staff", "commissioner")
-
-_FIXED_CHOICES: Mapping[str, tuple[str, ...]] = {
-    "traffic_light": ("agree", "not_sure", "disagree"),
-    "yes_no": ("yes", "no", "abstain"),
-    "consent": ("consent", "concern", "objection"),
-}
+# The groups in the order the summary names them: the voting methods' own order.
+GROUP_ORDER: tuple[str, ...] = CONSTITUENCIES
 
 
 @dataclass(frozen=True)
@@ -275,7 +272,7 @@ def vote_words(decision: DecisionRecord, w: Words = ENGLISH) -> str:
         # Says why more people voted than came to the meeting.
         lines.append(w.gettext("%(n)s of them voted between meetings.") % {"n": remote})
     totals = _totals(result)
-    choices = _FIXED_CHOICES.get(decision.method)
+    choices = FIXED_CHOICES.get(decision.method)
     if choices:
         for choice in choices:
             n = round(float(totals.get(choice, 0)))
@@ -337,7 +334,7 @@ def _decision_points(
     if votes:
         passed = _passed(decision)
         kind = "vote" if passed is None else ("agree" if passed else "disagree")
-        quotes = bool(decision.question.strip()) or decision.method not in _FIXED_CHOICES
+        quotes = bool(decision.question.strip()) or decision.method not in FIXED_CHOICES
         points.append(_point(kind, votes, quotes=quotes))
     points.append(_point("decision", sentence(words), quotes=True))
     for action in actions:

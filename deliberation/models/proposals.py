@@ -1,11 +1,10 @@
 """Proposal threads between meetings: proposals, photos, events, comments, support."""
 
-import secrets
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import photos
 from deliberation.models.forums import (
     Constituency,
     Forum,
@@ -68,9 +67,8 @@ class Proposal(models.Model):
 
 
 def proposal_photo_path(instance: "ProposalPhoto", filename: str) -> str:
-    """Store a photo under a random name: the name a phone gave it may say too much."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"proposals/{instance.proposal.forum_id}/{secrets.token_urlsafe(16)}.{extension}"
+    """Store a proposal's photo under a random name (photos.stored_name)."""
+    return photos.stored_name("proposals", instance.proposal.forum_id, filename)
 
 
 class ProposalPhoto(models.Model):

@@ -1,13 +1,13 @@
 """The record: decisions, the audit chain and its values, and the actions that follow."""
 
 import datetime
-import secrets
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import photos
 from deliberation.models.forums import (
     Forum,
     Member,
@@ -171,9 +171,8 @@ class Action(models.Model):
 
 
 def action_photo_path(instance: "ActionUpdate", filename: str) -> str:
-    """Store a photo under a random name: the name a phone gave it may say too much."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"actions/{instance.action.forum_id}/{secrets.token_urlsafe(16)}.{extension}"
+    """Store an action update's photo under a random name (photos.stored_name)."""
+    return photos.stored_name("actions", instance.action.forum_id, filename)
 
 
 class ActionUpdate(models.Model):

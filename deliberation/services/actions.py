@@ -37,6 +37,18 @@ def _text(value: str, *, limit: int, missing: str = "") -> str:
     return value
 
 
+def _what_and_when(description: str, due_on: datetime.date) -> str:
+    """Return what will be done, cleaned; refuse it missing or too long, or no date."""
+    description = _text(
+        description,
+        limit=DESCRIPTION_MAX,
+        missing=_("Please say in easy words what will be done."),
+    )
+    if not isinstance(due_on, datetime.date):
+        raise InvalidInput(_("Please give the date it will be done by."))
+    return description
+
+
 def _owner(decision: Decision, owner: Member | None, owner_name: str) -> tuple[Member | None, str]:
     if owner is not None:
         if owner.forum_id != decision.forum_id:
@@ -104,13 +116,7 @@ def action_create(
     principal: identity.Principal | None = None,
 ) -> Action:
     """Add what someone will do because of a decision, and by when."""
-    description = _text(
-        description,
-        limit=DESCRIPTION_MAX,
-        missing=_("Please say in easy words what will be done."),
-    )
-    if not isinstance(due_on, datetime.date):
-        raise InvalidInput(_("Please give the date it will be done by."))
+    description = _what_and_when(description, due_on)
     owner, owner_name = _owner(decision, owner, owner_name)
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -145,13 +151,7 @@ def action_edit(
     principal: identity.Principal | None = None,
 ) -> Action:
     """Correct what an action is, who does it or by when; its progress stays as it is."""
-    description = _text(
-        description,
-        limit=DESCRIPTION_MAX,
-        missing=_("Please say in easy words what will be done."),
-    )
-    if not isinstance(due_on, datetime.date):
-        raise InvalidInput(_("Please give the date it will be done by."))
+    description = _what_and_when(description, due_on)
     with transaction.atomic():
         action = Action.objects.select_for_update().select_related("decision").get(pk=action.pk)
         _require(principal, "action.manage", action, action.forum_id)

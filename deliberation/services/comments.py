@@ -13,10 +13,10 @@ from deliberation.services import notifications
 from deliberation.services.common import Actor, actor_label
 from deliberation.services.proposals import (
     FINISHED,
-    _clean_reason,
     _locked,
     _recheck,
     _require,
+    _set_hidden,
 )
 
 COMMENT_MAX = 4_000
@@ -143,25 +143,19 @@ def comment_hide(
     principal: identity.Principal | None = None,
 ) -> Comment:
     """Hide a comment with a reason shown in its place; the text stays in the record."""
-    refused = _("Only a facilitator can hide this.")
-    _require(principal, by, "comment.hide", comment, refused)
-    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        _recheck(principal, by, "comment.hide", comment, refused)
-        comment.hidden_at = timezone.now()
-        comment.hidden_reason = reason
-        comment.hidden_by = by
-        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        audit.append(
-            forum_id=by.forum_id,
-            actor=actor_label(actor or by),
-            kind="comment.hidden",
-            payload={"comment": comment.pk, "reason": reason, **audit.binding(comment)},
-        )
-        # Its words beside the chain are hidden too: every member can read the record.
-        audit.hide_subject(f"comment:{comment.pk}", hidden=True)
-    return comment
+    # Its words beside the chain are hidden too: every member can read the record.
+    return _set_hidden(
+        comment,
+        name="comment",
+        rule="comment.hide",
+        hidden=True,
+        by=by,
+        reason=reason,
+        actor=actor,
+        principal=principal,
+        forum_id=by.forum_id,
+        then=lambda row: audit.hide_subject(f"comment:{row.pk}", hidden=True),
+    )
 
 
 def comment_unhide(
@@ -172,20 +166,15 @@ def comment_unhide(
     principal: identity.Principal | None = None,
 ) -> Comment:
     """Show a hidden comment again."""
-    refused = _("Only a facilitator can do this.")
-    _require(principal, by, "comment.hide", comment, refused)
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        _recheck(principal, by, "comment.hide", comment, refused)
-        comment.hidden_at = None
-        comment.hidden_reason = ""
-        comment.hidden_by = None
-        comment.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        audit.append(
-            forum_id=by.forum_id,
-            actor=actor_label(actor or by),
-            kind="comment.shown",
-            payload={"comment": comment.pk, **audit.binding(comment)},
-        )
-        audit.hide_subject(f"comment:{comment.pk}", hidden=False)
-    return comment
+    return _set_hidden(
+        comment,
+        name="comment",
+        rule="comment.hide",
+        hidden=False,
+        by=by,
+        reason="",
+        actor=actor,
+        principal=principal,
+        forum_id=by.forum_id,
+        then=lambda row: audit.hide_subject(f"comment:{row.pk}", hidden=False),
+    )

@@ -97,19 +97,13 @@ def poll_create(
         raise InvalidInput(_("That meeting belongs to another forum."))
     if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
         raise InvalidInput(_("That agenda item belongs to another meeting."))
+    _check_majorities(method in methods.SINGLE_CHOICE, double_majority, lived_experience_consent)
     if method in methods.SINGLE_CHOICE:
         option_rows = [
             (key, recorded_choice_label(key), key) for key in methods.FIXED_CHOICES[method]
         ]
         dots = 0
     else:
-        if double_majority or lived_experience_consent:
-            raise InvalidInput(
-                _(
-                    "A double majority or lived-experience consent needs a yes/no, "
-                    "traffic light or consent vote."
-                )
-            )
         option_rows = []
         seen: set[str] = set()
         for index, option in enumerate(o for o in options if o.label.strip()):
@@ -165,6 +159,31 @@ def poll_create(
     return poll
 
 
+def _check_majorities(
+    single_choice: bool, double_majority: bool, lived_experience_consent: bool
+) -> None:
+    """Refuse a double majority or lived-experience consent on a vote of many choices."""
+    if not single_choice and (double_majority or lived_experience_consent):
+        raise InvalidInput(
+            _(
+                "A double majority or lived-experience consent needs a yes/no, "
+                "traffic light or consent vote."
+            )
+        )
+
+
+def _settings_event(poll: Poll, actor: Actor, kind: str, event_type: str) -> None:
+    """Record the poll's settings in the chain; tell its meeting's screens after commit."""
+    audit.append(
+        forum_id=poll.forum_id,
+        actor=actor_label(actor),
+        kind=kind,
+        payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
+    )
+    if poll.meeting_id:
+        announce_change(poll.meeting_id, event_type, {"poll": meeting_selectors.poll_dict(poll)})
+
+
 def _settings_payload(poll: Poll) -> dict[str, Any]:
     return {
         "question": poll.question,
@@ -202,28 +221,15 @@ def poll_update_settings(
                 if field == "results_hidden" and value is True:
                     continue
                 raise SettingLocked()
-        if not poll.is_single_choice and (
-            changes.get("double_majority") or changes.get("lived_experience_consent")
-        ):
-            raise InvalidInput(
-                _(
-                    "A double majority or lived-experience consent needs a yes/no, "
-                    "traffic light or consent vote."
-                )
-            )
+        _check_majorities(
+            poll.is_single_choice,
+            bool(changes.get("double_majority")),
+            bool(changes.get("lived_experience_consent")),
+        )
         for field, value in changes.items():
             setattr(poll, field, value)
         poll.save()
-        audit.append(
-            forum_id=poll.forum_id,
-            actor=actor_label(actor),
-            kind="poll.settings_changed",
-            payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
-        )
-        if poll.meeting_id:
-            announce_change(
-                poll.meeting_id, "poll.updated", {"poll": meeting_selectors.poll_dict(poll)}
-            )
+        _settings_event(poll, actor, "poll.settings_changed", "poll.updated")
     return poll
 
 
@@ -249,17 +255,9 @@ def poll_open(
         poll.status = Poll.Status.OPEN
         poll.opened_at = timezone.now()
         poll.save(update_fields=["status", "opened_at"])
-        audit.append(
-            forum_id=poll.forum_id,
-            actor=actor_label(actor),
-            kind="poll.opened",
-            payload={"poll": poll.pk, **_settings_payload(poll), **audit.binding(poll)},
-        )
-        if poll.meeting_id:
-            announce_change(
-                poll.meeting_id, "poll.opened", {"poll": meeting_selectors.poll_dict(poll)}
-            )
-            if poll.agenda_item is not None and meeting.current_item_id != poll.agenda_item_id:
+        _settings_event(poll, actor, "poll.opened", "poll.opened")
+        if poll.meeting_id is not None and poll.agenda_item is not None:
+            if meeting.current_item_id != poll.agenda_item_id:
                 agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
 

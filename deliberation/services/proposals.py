@@ -1,6 +1,7 @@
 """Proposal threads between meetings: propose, endorse, hide, move on, vote on them."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -17,6 +18,7 @@ from deliberation.exceptions import (
     StatusChangeRefused,
 )
 from deliberation.models import (
+    Comment,
     Endorsement,
     Forum,
     Meeting,
@@ -61,8 +63,6 @@ class PhotoInput:
 
 def count_sentences(text: str) -> int:
     """Count sentences the simple way: by their end marks (., ! or ?)."""
-    import re
-
     parts = [p for p in re.split(r"[.!?]+(?:\s|$)", text.strip()) if p.strip()]
     return len(parts)
 
@@ -152,12 +152,7 @@ def _clean_reason(reason: str, message: str) -> str:
 
 
 def _redrawn(photo: PhotoInput) -> tuple[str, photos.CleanPhoto]:
-    description = " ".join(photo.description.split())
-    if not description:
-        raise InvalidInput(_("Please say in a few words what the photo shows."))
-    if len(description) > 200:
-        raise InvalidInput(_("Please say what the photo shows in fewer words."))
-    return description, photos.reencode(photo.file, size=photo.size)
+    return photos.describe(photo.description), photos.reencode(photo.file, size=photo.size)
 
 
 def _add_photo(
@@ -315,6 +310,56 @@ def proposal_photo_add(
     return row
 
 
+def _set_hidden[Hideable: (Proposal, Comment)](
+    row: Hideable,
+    *,
+    name: str,
+    rule: str,
+    hidden: bool,
+    by: Member,
+    reason: str,
+    actor: Actor,
+    principal: identity.Principal | None,
+    forum_id: int,
+    then: Callable[[Hideable], object],
+) -> Hideable:
+    """Hide a proposal or a comment with a reason shown in its place, or show it again.
+
+    `name` is "proposal" or "comment": the audit event is "<name>.hidden" or "<name>.shown"
+    with the row's key under the name; `then` adds what else goes with it, inside the
+    change. Nothing is deleted; showing a row that is not hidden changes nothing and writes
+    no event.
+    """
+    if hidden:
+        refused = _("Only a facilitator can hide this.")
+    else:
+        refused = _("Only a facilitator can do this.")
+    _require(principal, by, rule, row, refused)
+    if hidden:
+        reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
+    with transaction.atomic():
+        row = type(row).objects.select_for_update().get(pk=row.pk)
+        _recheck(principal, by, rule, row, refused)
+        if not hidden and not row.is_hidden:
+            return row
+        row.hidden_at = timezone.now() if hidden else None
+        row.hidden_reason = reason if hidden else ""
+        row.hidden_by = by if hidden else None
+        row.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+        then(row)
+        audit.append(
+            forum_id=forum_id,
+            actor=actor_label(actor or by),
+            kind=f"{name}.hidden" if hidden else f"{name}.shown",
+            payload={
+                **({name: row.pk, "reason": reason} if hidden else {name: row.pk}),
+                # Whether it is hidden, why and by whom: the pages show it as the record.
+                **audit.binding(row),
+            },
+        )
+    return row
+
+
 def proposal_hide(
     *,
     proposal: Proposal,
@@ -324,24 +369,18 @@ def proposal_hide(
     principal: identity.Principal | None = None,
 ) -> Proposal:
     """Hide a proposal with a reason that is shown in its place; nothing is deleted."""
-    refused = _("Only a facilitator can hide this.")
-    _require(principal, by, "proposal.hide", proposal, refused)
-    reason = _clean_reason(reason, _("Please say why you hide it. People will see the reason."))
-    with transaction.atomic():
-        proposal = _locked(proposal)
-        _recheck(principal, by, "proposal.hide", proposal, refused)
-        proposal.hidden_at = timezone.now()
-        proposal.hidden_reason = reason
-        proposal.hidden_by = by
-        proposal.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        _event(proposal, ProposalEvent.Kind.HIDDEN, actor=by, reason=reason)
-        audit.append(
-            forum_id=proposal.forum_id,
-            actor=actor_label(actor or by),
-            kind="proposal.hidden",
-            payload={"proposal": proposal.pk, "reason": reason, **audit.binding(proposal)},
-        )
-    return proposal
+    return _set_hidden(
+        proposal,
+        name="proposal",
+        rule="proposal.hide",
+        hidden=True,
+        by=by,
+        reason=reason,
+        actor=actor,
+        principal=principal,
+        forum_id=proposal.forum_id,
+        then=lambda row: _event(row, ProposalEvent.Kind.HIDDEN, actor=by, reason=row.hidden_reason),
+    )
 
 
 def proposal_unhide(
@@ -352,25 +391,18 @@ def proposal_unhide(
     principal: identity.Principal | None = None,
 ) -> Proposal:
     """Show a hidden proposal again."""
-    refused = _("Only a facilitator can do this.")
-    _require(principal, by, "proposal.hide", proposal, refused)
-    with transaction.atomic():
-        proposal = _locked(proposal)
-        _recheck(principal, by, "proposal.hide", proposal, refused)
-        if not proposal.is_hidden:
-            return proposal
-        proposal.hidden_at = None
-        proposal.hidden_reason = ""
-        proposal.hidden_by = None
-        proposal.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
-        _event(proposal, ProposalEvent.Kind.SHOWN, actor=by)
-        audit.append(
-            forum_id=proposal.forum_id,
-            actor=actor_label(actor or by),
-            kind="proposal.shown",
-            payload={"proposal": proposal.pk, **audit.binding(proposal)},
-        )
-    return proposal
+    return _set_hidden(
+        proposal,
+        name="proposal",
+        rule="proposal.hide",
+        hidden=False,
+        by=by,
+        reason="",
+        actor=actor,
+        principal=principal,
+        forum_id=proposal.forum_id,
+        then=lambda row: _event(row, ProposalEvent.Kind.SHOWN, actor=by),
+    )
 
 
 def proposal_endorse(

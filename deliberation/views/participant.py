@@ -61,6 +61,16 @@ def _own_attendance(request: HttpRequest, meeting: Meeting) -> Attendance | None
     return Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
 
 
+def _instead_of_joining(request: HttpRequest, meeting: Meeting) -> HttpResponse | None:
+    """Return the page to show instead: the meeting is over, or this browser waits to join."""
+    if meeting.status == Meeting.Status.CLOSED:
+        return render(request, "deliberation/meeting_finished.html", {"meeting": meeting})
+    own = _own_attendance(request, meeting)
+    if own is not None and own.status == Attendance.Status.WAITING:
+        return redirect("deliberation:waiting", code=meeting.join_code)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @throttle.throttle(throttle.JOIN_CODE_FAILURES, throttle.JOIN_CODE_TRIES)
 def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
@@ -68,11 +78,9 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
     if normalise_code(code) != code:
         return redirect("deliberation:join_meeting", code=normalise_code(code))
     meeting = _meeting_for_code(code)
-    if meeting.status == Meeting.Status.CLOSED:
-        return render(request, "deliberation/meeting_finished.html", {"meeting": meeting})
-    own = _own_attendance(request, meeting)
-    if own is not None and own.status == Attendance.Status.WAITING:
-        return redirect("deliberation:waiting", code=meeting.join_code)
+    instead = _instead_of_joining(request, meeting)
+    if instead is not None:
+        return instead
     if _claim_pending(request, meeting):
         return redirect("deliberation:waiting", code=meeting.join_code)
     me = identity.present_member(request.session, meeting.pk)
@@ -131,11 +139,9 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
 def join_guest(request: HttpRequest, code: str) -> HttpResponse:
     """Ask someone new for their name and group; the facilitator lets them in."""
     meeting = _meeting_for_code(code)
-    if meeting.status == Meeting.Status.CLOSED:
-        return render(request, "deliberation/meeting_finished.html", {"meeting": meeting})
-    own = _own_attendance(request, meeting)
-    if own is not None and own.status == Attendance.Status.WAITING:
-        return redirect("deliberation:waiting", code=meeting.join_code)
+    instead = _instead_of_joining(request, meeting)
+    if instead is not None:
+        return instead
     form = GuestForm(request.POST or None)
 
     def ask(data: dict[str, Any]) -> Done:

@@ -165,34 +165,47 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return _("Thank you. Your idea is saved."), _proposal_url(forum, proposal)
 
-    preview = _preview(request, form)
-    posted = Posted() if preview is not None else handle_post(request, [form, photo_form], create)
+    return _form_page(
+        request, forum, who, tab="new", form=form, photo_form=photo_form, proposal=None, save=create
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    forum: Forum,
+    who: identity.Principal,
+    *,
+    tab: str,
+    form: ProposalForm,
+    photo_form: PhotoForm | None,
+    proposal: Proposal | None,
+    save: Callable[[dict[str, Any]], Done],
+) -> HttpResponse:
+    """Show the body as it will look on "Preview"; else save, or show the form again."""
+    preview = None
+    if "preview" in request.POST and form.is_valid():
+        preview = markdown.render(form.cleaned_data["body"])
+    checked = [form] if photo_form is None else [form, photo_form]
+    posted = Posted() if preview is not None else handle_post(request, checked, save)
     if posted.response:
         return posted.response
     return render(
         request,
         "deliberation/proposals/form.html",
         {
-            **tabs(forum, who, "new"),
+            **tabs(forum, who, tab),
             "form": form,
             "photo_form": photo_form,
             "symbols": _symbols(form["symbol"].value() or ""),
             "preview": preview,
             "error": posted.error,
-            "proposal": None,
+            "proposal": proposal,
             "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
             if request.method == "POST"
             else [],
         },
         status=posted.status,
     )
-
-
-def _preview(request: HttpRequest, form: ProposalForm) -> str | None:
-    """Render the body as it will look, when "Preview" was pressed on a valid form."""
-    if "preview" in request.POST and form.is_valid():
-        return markdown.render(form.cleaned_data["body"])
-    return None
 
 
 def _proposal_url(forum: Forum, proposal: Proposal) -> str:
@@ -225,26 +238,15 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.proposal_edit(proposal=proposal, editor=member_of(who), **data, principal=who)
         return _("The changes are saved."), _proposal_url(forum, proposal)
 
-    preview = _preview(request, form)
-    posted = Posted() if preview is not None else handle_post(request, form, edit)
-    if posted.response:
-        return posted.response
-    return render(
+    return _form_page(
         request,
-        "deliberation/proposals/form.html",
-        {
-            **tabs(forum, who, "proposals"),
-            "form": form,
-            "photo_form": None,
-            "symbols": _symbols(form["symbol"].value() or ""),
-            "preview": preview,
-            "error": posted.error,
-            "proposal": proposal,
-            "checks": _word_checks(forum, form["title"].value(), form["summary"].value())
-            if request.method == "POST"
-            else [],
-        },
-        status=posted.status,
+        forum,
+        who,
+        tab="proposals",
+        form=form,
+        photo_form=None,
+        proposal=proposal,
+        save=edit,
     )
 
 

@@ -117,3 +117,44 @@ def test_hidden_is_not_deleted(forum, cast, proposal):
     assert proposal.title and proposal.hidden_reason == "Names a person"
     with pytest.raises(InvalidInput, match="why"):
         services.proposal_hide(proposal=proposal, by=cast["facilitator"], reason="  ")
+
+
+def test_hiding_and_showing_again_is_recorded_the_same_way_for_proposals_and_comments(
+    forum, cast, proposal
+):
+    comment = comment_services.comment_add(
+        proposal=proposal, author=cast["supporter"], body="Rude words"
+    )
+    lead = cast["facilitator"]
+    services.proposal_hide(proposal=proposal, by=lead, reason="  Names   a person ")
+    comment_services.comment_hide(comment=comment, by=lead, reason="Not kind")
+    services.proposal_unhide(proposal=proposal, by=lead)
+    comment_services.comment_unhide(comment=comment, by=lead)
+    # Showing again what is not hidden changes nothing and writes nothing.
+    services.proposal_unhide(proposal=proposal, by=lead)
+    comment_services.comment_unhide(comment=comment, by=lead)
+    events = AuditEvent.objects.filter(forum=forum).order_by("seq")
+    moderation = [
+        # Leave out what every event carries: its version and the rows it binds.
+        (e.kind, {k: v for k, v in e.payload.items() if k not in ("v", "binds")}, e.actor)
+        for e in events
+        if e.kind.endswith((".hidden", ".shown"))
+    ]
+    assert moderation == [
+        (
+            "proposal.hidden",
+            {"proposal": proposal.pk, "reason": "Names a person"},
+            f"member:{lead.pk}",
+        ),
+        ("comment.hidden", {"comment": comment.pk, "reason": "Not kind"}, f"member:{lead.pk}"),
+        ("proposal.shown", {"proposal": proposal.pk}, f"member:{lead.pk}"),
+        ("comment.shown", {"comment": comment.pk}, f"member:{lead.pk}"),
+    ]
+    timeline = ProposalEvent.objects.filter(proposal=proposal).exclude(kind="created")
+    assert [(e.kind, e.reason) for e in timeline] == [("hidden", "Names a person"), ("shown", "")]
+    comment.refresh_from_db()
+    proposal.refresh_from_db()
+    assert not comment.is_hidden and not proposal.is_hidden
+    assert (comment.hidden_reason, comment.hidden_by) == ("", None)
+    forum.refresh_from_db()
+    assert audit.verify_forum(forum) is None
