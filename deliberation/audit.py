@@ -15,6 +15,7 @@ Payload version 2 (`"v": 2`; version 1 events have no marker and their content i
 Words members wrote are checked against what the events say of them (their commitment,
 or inline in version 1), the HTML a page shows of them against its rendering from those
 words, and a comment or an earlier text of one that the chain names must still be there.
+A stopped action's reason is the words of the note that stopped it, checked the same way.
 """
 
 import datetime
@@ -101,18 +102,32 @@ BOUND: dict[type[models.Model], tuple[str, ...]] = {
         "meeting_id", "poll_id", "agenda_item_id", "outcome", "outcome_easy_read",
         "rationale", "method", "weighting", "result", "attendance", "recorded_by_id",
     ),
-    Poll: ("question", "method", "status", "result", "ballot_root"),
+    # A poll's settings say how it was counted and who could see what, and where.
+    Poll: (
+        "meeting_id", "agenda_item_id", "check_back_of_id", "question", "method", "dots",
+        "weighting", "secret", "results_hidden", "double_majority", "lived_experience_consent",
+        "status", "result", "ballot_root",
+    ),
     # The words people voted on: pages, exports and the decision show these labels.
     PollOption: ("poll_id", "key", "label", "position", "symbol"),
     Action: ("decision_id", "description", "due_on", "status"),
     # A progress note's words are bound by their commitment (they can be erased).
     ActionUpdate: ("action_id", "status_before", "status_after", "photo_sha256", "author_id"),
-    Proposal: ("status",),
+    # A proposal's words are the forum's (inline in its events); hidden, and why, by whom.
+    Proposal: (
+        "title", "summary", "symbol", "body", "body_html", "status",
+        "hidden_at", "hidden_reason", "hidden_by_id",
+    ),
+    # A comment's words are bound by their commitment (they can be erased); hiding here.
+    Comment: (
+        "proposal_id", "parent_id", "author_id", "hidden_at", "hidden_reason", "hidden_by_id",
+    ),
 }  # fmt: skip
 # How a bound table reaches its forum, where it has no forum of its own.
 FORUM_OF: dict[type[models.Model], str] = {
     ActionUpdate: "action__forum",
     PollOption: "poll__forum",
+    Comment: "proposal__forum",
 }
 # Rows bound with their parent by every event that binds the parent: (table, link).
 PARTS: dict[type[models.Model], tuple[tuple[type[models.Model], str], ...]] = {
@@ -639,12 +654,13 @@ def _html_problem(said: _Said, html: str) -> str | None:
 
 
 def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
-    """Name each comment, earlier text or progress note that is not as the record says.
+    """Name each comment, earlier text, progress note or stop reason not as the record says.
 
     A comment's words, and the HTML its page shows (rendered from those words, see
     deliberation.markdown), must be the ones its latest event holds; a comment or an
-    earlier text of one that an event names must still be there. A member who asked to
-    be forgotten leaves blanks, and those verify.
+    earlier text of one that an event names must still be there. A stopped action's
+    reason is the note that stopped it, word for word, and any other action has none. A
+    member who asked to be forgotten leaves blanks, and those verify.
     """
     forgotten = {
         payload.get("member")
@@ -658,6 +674,8 @@ def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
     comments: dict[int, int] = {}  # each comment the record names -> its last event
     # The earlier text each edit kept (CommentRevision), in order: (event, what it says).
     earlier: dict[int, list[tuple[int, _Said | None]]] = {}
+    # Why each action stopped: the note of the last progress that moved it on said it.
+    reasons: dict[int, _Said | None] = {}
     events = AuditEvent.objects.filter(forum=forum, kind__in=list(WORDS))
     for seq, kind, payload in events.order_by("seq").values_list("seq", "kind", "payload"):
         model, id_key, columns = WORDS[kind]
@@ -676,6 +694,14 @@ def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
         if kind == "comment.edited":
             before = _said(seq, payload, "before", author, kept, forgotten)
             earlier.setdefault(pk, []).append((seq, before))
+        if kind == "action.progress" and payload.get("status_after") != payload.get(
+            "status_before"
+        ):
+            reasons[payload.get("action")] = (
+                _said(seq, payload, "note", author, kept, forgotten)
+                if payload.get("status_after") == "dropped"
+                else _Said(seq, "", committed=False)
+            )
 
     problems: list[tuple[str, int, str]] = []
     reason: str | None
@@ -706,6 +732,20 @@ def verify_words(forum: Forum) -> list[tuple[str, int, str]]:
             reason = _html_problem(said, row["body_html"])
         if reason:
             problems.append((model._meta.db_table, pk, reason))
+
+    action_table = Action._meta.db_table
+    for pk, dropped_reason in (
+        Action.objects.filter(forum=forum).order_by("pk").values_list("pk", "dropped_reason")
+    ):
+        if pk not in reasons:
+            if dropped_reason != "":
+                reason = "its dropped_reason is not blank, though no event in the record stopped it"
+                problems.append((action_table, pk, reason))
+            continue
+        said = reasons[pk]
+        reason = _text_problem("dropped_reason", said, dropped_reason) if said else None
+        if reason:
+            problems.append((action_table, pk, reason))
 
     revisions: dict[int, list[dict[str, Any]]] = {}
     for revision in (

@@ -75,6 +75,7 @@ def comment_add(
                 "author": author.pk,
                 # The words sit beside the chain: hidden with the comment, erasable.
                 "body": audit.Private(body, member_id=author.pk, subject=f"comment:{comment.pk}"),
+                **audit.binding(comment),
             },
         )
         notifications.queue_for_comment(comment)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from deliberation import audit, realtime
 from deliberation.exceptions import InvalidInput
 from deliberation.models import (
     Action,
+    ActionStatus,
     ActionUpdate,
     Attendance,
     Comment,
@@ -237,13 +238,33 @@ def member_link_reissue(*, member: Member, actor: Actor = None) -> Member:
     return member
 
 
+def _stopped_by(member: Member) -> list[int]:
+    """Return the stopped actions whose reason is the note this member wrote to stop them."""
+    stopped = []
+    for action_id in (
+        Action.objects.filter(status=ActionStatus.DROPPED, updates__author=member)
+        .values_list("pk", flat=True)
+        .distinct()
+    ):
+        last = (
+            ActionUpdate.objects.filter(action_id=action_id)
+            .exclude(status_after=models.F("status_before"))
+            .order_by("pk")
+            .last()
+        )
+        if last is not None and last.author_id == member.pk:
+            stopped.append(action_id)
+    return stopped
+
+
 def member_erase(*, member: Member, actor: Actor = None) -> Member:
     """Forget a member who asked to be: name, contact details, needs and their words.
 
     Their ballots, tallies and the chain stay as they are: the events keep only salted
     hashes of what is erased, so every hash still checks (UK GDPR, right to erasure).
-    Their comments, progress notes and sign-off notes are blanked where members read
-    them, and the words beside the chain are erased. Proposals they wrote stay: the
+    Their comments, progress notes (and the reason of an action one of them stopped) and
+    sign-off notes are blanked where members read them, and the words beside the chain
+    are erased. Proposals they wrote stay: the
     forum voted on them.
     """
     with transaction.atomic():
@@ -270,6 +291,8 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
             hidden_at=now,
             hidden_reason=_("The person who wrote this asked to be forgotten."),
         )
+        # Why an action stopped is the note that stopped it, word for word: blank it too.
+        Action.objects.filter(pk__in=_stopped_by(member)).update(dropped_reason="")
         ActionUpdate.objects.filter(author=member).update(
             note="", what_helped="", what_got_in_the_way=""
         )
@@ -280,6 +303,12 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
             forum_id=member.forum_id,
             actor=actor_label(actor),
             kind="member.erased",
-            payload={"member": member.pk, "values_erased": erased, "comments": comments},
+            payload={
+                "member": member.pk,
+                "values_erased": erased,
+                "comments": comments,
+                # Their comments are hidden now: the chain binds that, as it binds any hiding.
+                **audit.binding(*Comment.objects.filter(author=member).order_by("pk")),
+            },
         )
     return member

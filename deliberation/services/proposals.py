@@ -271,7 +271,12 @@ def proposal_edit(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or editor),
             kind="proposal.edited",
-            payload={"proposal": proposal.pk, "before": before, "after": after},
+            payload={
+                "proposal": proposal.pk,
+                "before": before,
+                "after": after,
+                **audit.binding(proposal),
+            },
         )
     return proposal
 
@@ -346,7 +351,11 @@ def _set_hidden[Hideable: (Proposal, Comment)](
             forum_id=forum_id,
             actor=actor_label(actor or by),
             kind=f"{name}.hidden" if hidden else f"{name}.shown",
-            payload={name: row.pk, "reason": reason} if hidden else {name: row.pk},
+            payload={
+                **({name: row.pk, "reason": reason} if hidden else {name: row.pk}),
+                # Whether it is hidden, why and by whom: the pages show it as the record.
+                **audit.binding(row),
+            },
         )
     return row
 
