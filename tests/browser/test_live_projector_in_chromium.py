@@ -1,5 +1,7 @@
 """The projector's stage drawn live is the stage the server draws on the page."""
 
+import re
+
 from django.urls import reverse
 
 from deliberation.models import Poll
@@ -44,6 +46,12 @@ def test_the_projector_drawn_live_is_the_pages_own(demo, new_context):
         return projector.evaluate(DRAW_BOTH)
 
     drawn = {"waiting": draw_both()}
+    # Each group and its count read as one phrase from the back of the room ("Staff: 0"),
+    # not as a word, a lone colon and a number spread across the line.
+    counts = projector.locator("#stage-people li")
+    assert counts.count() == 3
+    for i in range(counts.count()):
+        assert re.fullmatch(r"\S[^\n]*: \d+", counts.nth(i).inner_text().strip())
     meeting_services.meeting_recap_show(meeting=meeting, shown=True)
     drawn["recap"] = draw_both()
     meeting_services.meeting_recap_show(meeting=meeting, shown=False)
