@@ -1,7 +1,7 @@
 """The shape of a poll's results on a screen, in no language: pure Python, no Django.
 
 One builder for both ways results reach a screen: the pages render
-`views/display.build_results` (this shape with words put in), and the websocket
+`display.build_results` (this shape with words put in), and the websocket
 carries this shape with each poll, so the page script only puts the page's words into the
 page's `<template>` markup instead of building results a second time. Options,
 weightings and groups are named by key; numbers come ready to show.

@@ -19,7 +19,7 @@ def test_a_vote_opened_live_says_the_record_shows_your_name(demo, new_context):
     card = console.locator("article.poll-card", has_text=QUESTION)
     card.get_by_role("button", name="Open this vote").click()
 
-    # Drawn by live.js, without a reload: the same words the server puts on the page.
+    # Drawn by the page script, without a reload: the same words the server puts on the page.
     expect(phone.get_by_role("heading", name=QUESTION)).to_be_visible()
     expect(phone.locator(".notice.named")).to_contain_text(NAMED)
     phone.reload()
