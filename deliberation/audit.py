@@ -407,7 +407,8 @@ def closing_event(poll: Poll) -> AuditEvent | None:
 # -- receipts: a short code for one's own ballot, checked against the seal -------------
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """Hash a secret ballot's key as it is stored with the ballot (the key never is)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -423,7 +424,7 @@ def receipt_code(
         if not secret_token:
             return None
         row = (
-            SecretBallot.objects.filter(poll_id=poll.pk, token_hash=_token_hash(secret_token))
+            SecretBallot.objects.filter(poll_id=poll.pk, token_hash=token_hash(secret_token))
             .values(*SECRET_FIELDS)
             .first()
         )

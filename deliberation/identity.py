@@ -81,12 +81,15 @@ DEVICE_KEY_AGE = 60 * 60 * 24 * 30
 _KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
+def sound_key(value: object) -> bool:
+    """Tell whether a key is long and random-looking: 32 to 64 URL-safe characters."""
+    return isinstance(value, str) and 32 <= len(value) <= 64 and set(value) <= _KEY_ALPHABET
+
+
 def device_key(cookies: Mapping[str, Any]) -> str | None:
     """Return the device key this browser holds, if it is a sound one."""
     value = cookies.get(DEVICE_KEY_COOKIE)
-    if isinstance(value, str) and 32 <= len(value) <= 64 and set(value) <= _KEY_ALPHABET:
-        return value
-    return None
+    return value if sound_key(value) else None
 
 
 def new_device_key() -> str:

@@ -39,7 +39,7 @@ from deliberation.services.common import (
     recheck_facilitator,
 )
 from deliberation.services.polls import poll_spec
-from deliberation.services.secret_ballots import UNNAMED_VOTER, token_hash, usable_key
+from deliberation.services.secret_ballots import UNNAMED_VOTER
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ class _BallotBatch:
                     "member_id", flat=True
                 )
             )
-            hashes = [token_hash(r.secret_token) for r in requests if r.secret_token]
+            hashes = [audit.token_hash(r.secret_token) for r in requests if r.secret_token]
             self.by_token = {
                 b.token_hash: b
                 for b in SecretBallot.objects.filter(poll=poll, token_hash__in=hashes)
@@ -249,7 +249,7 @@ class _BallotBatch:
         if client_uuid in self.seen_client_ids:
             token = request.secret_token
             if self.poll.secret and not (
-                token and self.key_of_client.get(client_uuid) == token_hash(token)
+                token and self.key_of_client.get(client_uuid) == audit.token_hash(token)
             ):
                 token = None
             return CastResult(
@@ -363,7 +363,7 @@ class _BallotBatch:
         voter = request.voter
         if voter is not None and voter.pk in self.participants:
             token = request.secret_token
-            ballot = self.by_token.get(token_hash(token)) if token else None
+            ballot = self.by_token.get(audit.token_hash(token)) if token else None
             if ballot is None:
                 raise AlreadyVotedSecret()
             ballot.answer = clean
@@ -383,14 +383,14 @@ class _BallotBatch:
         if voter is not None:
             # The phone's own key, if it proposed a sound one, so a resend carries it.
             token = request.secret_token
-            if not usable_key(token) or token_hash(str(token)) in self.by_token:
+            if not identity.sound_key(token) or audit.token_hash(str(token)) in self.by_token:
                 token = secrets.token_urlsafe(24)
         ballot = SecretBallot(
             poll=self.poll,
             constituency=constituency,
             answer=clean,
             source=source,
-            token_hash=token_hash(token) if token else "",
+            token_hash=audit.token_hash(token) if token else "",
             client_id=client_uuid,
         )
         self.new.append(ballot)

@@ -1,6 +1,5 @@
-"""Secret ballots: the keys that let a phone change its vote, and forgetting at close."""
+"""Secret ballots: who voted is said of nobody, and the order is forgotten at close."""
 
-import hashlib
 import logging
 import secrets
 import uuid
@@ -19,18 +18,6 @@ logger = logging.getLogger(__name__)
 
 # The actor of a secret ballot's audit event: a voter, never which one.
 UNNAMED_VOTER = "secret voter"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-def usable_key(token: str | None) -> bool:
-    """Tell whether a key a phone proposed for its secret ballot is long and random-looking."""
-    return token is not None and 32 <= len(token) <= 64 and set(token) <= KEY_ALPHABET
 
 
 def secret_rewrite(poll: Poll, *, ungroup: bool) -> None:

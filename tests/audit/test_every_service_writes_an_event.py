@@ -68,8 +68,6 @@ NOT_USE_CASES = {
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
     "summaries.summary_status": "reads: says where a summary is",
-    "secret_ballots.token_hash": "pure helper: hashes a ballot key",
-    "secret_ballots.usable_key": "pure helper: checks a ballot key",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
 }
