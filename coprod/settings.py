@@ -9,6 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from coprod import room
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -35,7 +37,13 @@ if not SECRET_KEY:
     # Only for local development: a fixed key would let anyone forge sessions in production.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Room mode (`make run HOST=0.0.0.0`, README): the address the server listens on and its
+# port, as the Makefile passes them. Listening on every interface allows this machine's
+# LAN addresses too, and phones join at ROOM_URL; the default 127.0.0.1 adds nothing.
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+ROOM_HOSTS, ROOM_URL = room.room_mode(HOST, PORT, room.lan_ipv4_addresses)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]") + ROOM_HOSTS
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -1,9 +1,12 @@
 """The projector view: the secret is the token in the address, so no sign-in."""
 
 import io
+from urllib.parse import urlsplit
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -15,10 +18,15 @@ from deliberation.views.common import current_item, pick_poll
 
 
 def join_url(request: HttpRequest, meeting: Meeting) -> str:
-    """Return the full address a phone opens to join this meeting."""
-    return request.build_absolute_uri(
-        reverse("deliberation:join_meeting", args=[meeting.join_code])
-    )
+    """Return the full address a phone opens to join this meeting.
+
+    In room mode (README) a projector opened on the laptop itself shows the address of
+    the laptop on the room's network, which the phones can reach.
+    """
+    path = reverse("deliberation:join_meeting", args=[meeting.join_code])
+    if settings.ROOM_URL and split_domain_port(request.get_host())[0] not in settings.ROOM_HOSTS:
+        return settings.ROOM_URL + path
+    return request.build_absolute_uri(path)
 
 
 def qr_svg(data: str, *, scale: int = 10, title: str = "") -> bytes:
@@ -57,6 +65,7 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
     )
     snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="projector")
     poll, is_open = pick_poll(snapshot)
+    url = join_url(request, meeting)
     return render(
         request,
         "deliberation/projector.html",
@@ -69,7 +78,8 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
             "options": display.option_views(poll) if poll else [],
             "results": display.build_results(poll) if poll else None,
             "groups": group_counts(snapshot["attendance"]["present"]),
-            "join_url": join_url(request, meeting),
+            "join_url": url,
+            "join_host": urlsplit(url).netloc,
             "config": display.live_config(),
             "ws_url": f"/ws/projector/{meeting.projector_token}/",
         },

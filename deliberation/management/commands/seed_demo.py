@@ -5,12 +5,14 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.room import ALL_INTERFACES
 from deliberation.models import Forum, Meeting, Member, Role, Summary
 from deliberation.services import actions as action_services
 from deliberation.services import agenda as agenda_services
@@ -64,6 +66,13 @@ AGENDA = [
     "Getting about: buses and taxis",
     "What happens next",
 ]
+
+
+def _local_url() -> str:
+    """Return the address this computer opens the app at, from the HOST and PORT settings."""
+    if settings.ROOM_URL and settings.HOST not in ALL_INTERFACES:
+        return str(settings.ROOM_URL)  # served on that one address only
+    return f"http://127.0.0.1:{settings.PORT}"
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,11 @@ class Command(BaseCommand):
     help = "Create the demo forum (running it again changes nothing) and print its URLs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="http://127.0.0.1:8000")
+        parser.add_argument(
+            "--host",
+            default="",
+            help="the address this computer opens (default: from the HOST and PORT settings)",
+        )
 
     def handle(self, *args: str, host: str, **options: object) -> None:
         forum = Forum.objects.filter(slug=DEMO_SLUG).first()
@@ -231,7 +244,23 @@ class Command(BaseCommand):
             summary = summary_services.summary_build(meeting=last_time, actor="seed_demo")
             self._translate_summary(summary)
             self.stdout.write(self.style.SUCCESS("Demo easy-read summary built (not signed off)."))
-        self._print_urls(forum, host.rstrip("/"))
+        self._print_urls(forum, (host or _local_url()).rstrip("/"))
+
+    def _print_room(self, meeting: Meeting) -> None:
+        """Say where phones on the room's wifi join, in room mode (README)."""
+        write = self.stdout.write
+        join = reverse("deliberation:join_meeting", args=[meeting.join_code])
+        if settings.ROOM_URL:
+            write(self.style.SUCCESS(f"  Phones on this wifi: {settings.ROOM_URL}{join}"))
+            write("      (the projector shows this address and its QR code; plain HTTP,")
+            write("      for a trusted wifi only: README, real phones on a wifi network)")
+        elif settings.HOST in ALL_INTERFACES:
+            write(
+                self.style.WARNING(
+                    "  No network address found: is this computer on the wifi? "
+                    "Phones cannot join until it is."
+                )
+            )
 
     def _translate_summary(self, summary: Summary) -> None:
         """Put the Welsh of the words people wrote into the demo summary, as a reviewer would."""
@@ -466,7 +495,9 @@ class Command(BaseCommand):
         projector = reverse("deliberation:projector", args=[meeting.projector_token])
         write(f"  Projector:           {host}{projector}")
         join = reverse("deliberation:join")
-        write(f"  Phones join at:      {host}{join}  with code {meeting.join_code}")
+        phones = settings.ROOM_URL or host
+        write(f"  Phones join at:      {phones}{join}  with code {meeting.join_code}")
+        self._print_room(meeting)
         first = forum.members.filter(role=Role.PARTICIPANT, is_guest=False).first()
         if first is not None:
             invite = reverse("deliberation:invite", args=[first.invite_token])
