@@ -41,6 +41,10 @@ GROUP_HELP: dict[str, Any] = {
     "commissioner": _("I work for the council or health board. I help decide what to pay for."),
 }
 
+# The empty first choice of a drop-down list (each form names it): Django's own
+# "- Select an option -" has no Welsh.
+BLANK_CHOICE = _("- Choose one -")
+
 # The one source of the fixed choices' words: the pages, the picture names
 # (easyread.symbols) and the options a new poll stores (recorded_choice_label).
 CHOICES: dict[str, Any] = {

@@ -116,8 +116,32 @@ while read -r name hex; do
   [ -n "${name:-}" ] || continue
   src="$OM_PKG/color/svg/$hex.svg"
   [ -f "$src" ] || { echo "openmoji@$OPENMOJI_VERSION has no color/svg/$hex.svg (for '$name')" >&2; exit 1; }
-  cp "$src" "$OM_DIR/$name.svg"   # kept byte-for-byte as shipped
+  cp "$src" "$OM_DIR/$name.svg"   # kept byte-for-byte as shipped (but for objection, below)
 done <<< "$SYMBOLS"
+
+# The stop sign (objection) says STOP in English letters. coprod shows the word beside
+# every symbol in the reader's language, so the letters are taken out of the picture
+# (CC BY-SA 4.0 allows changes, and ATTRIBUTION.md says what changed). The letters are
+# the lines and the paths starting inside the sign (y from 32 to 40); the sign's own
+# outlines start on its top edge. tests/views/test_welsh.py checks the result.
+python3 - "$OM_DIR/objection.svg" <<'EOF'
+import re
+import sys
+
+path = sys.argv[1]
+lines = open(path, encoding="utf-8").read().splitlines(keepends=True)
+
+
+def letter(line):
+    shape = line.strip()
+    if shape.startswith("<line"):
+        return True
+    start = re.search(r'd="M\s*[-\d.]+[ ,]([-\d.]+)', shape)
+    return shape.startswith("<path") and start is not None and float(start.group(1)) >= 16
+
+
+open(path, "w", encoding="utf-8").write("".join(line for line in lines if not letter(line)))
+EOF
 
 if [ -f "$OM_PKG/LICENSE.txt" ]; then
   cp "$OM_PKG/LICENSE.txt" "$OM_DIR/LICENSE.txt"
@@ -143,14 +167,15 @@ out.push('# OpenMoji symbols used by coprod', '');
 out.push('All emojis designed by [OpenMoji](https://openmoji.org/) – the open-source emoji and icon project. ' +
          'License: [CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)', '');
 out.push(`Source: npm package \`openmoji@${version}\`, files \`color/svg/<HEXCODE>.svg\`, copied unmodified ` +
-         'and renamed by meaning. Licence text: [LICENSE.txt](LICENSE.txt). ' +
+         'and renamed by meaning, except `objection.svg`: its letters "STOP" are taken out (coprod shows ' +
+         'the word beside the symbol, in English or Welsh). Licence text: [LICENSE.txt](LICENSE.txt). ' +
          'Regenerate with `bash scripts/vendor_assets.sh` (the name → hexcode map lives there).', '');
 out.push('| file | hexcode | emoji | OpenMoji annotation | OpenMoji author |');
 out.push('| --- | --- | --- | --- | --- |');
 for (const [name, hex] of rows) {
   const e = byHex.get(hex);
   if (!e) { console.error(`hexcode ${hex} (${name}) not in data/openmoji.json`); process.exit(1); }
-  out.push(`| \`${name}.svg\` | \`${hex}\` | ${e.emoji} | ${e.annotation} | ${e.openmoji_author || ''} |`);
+  out.push(`| \`${name}.svg\` | \`${hex}\` | ${e.emoji} | ${e.annotation}${name === 'objection' ? ' (letters taken out)' : ''} | ${e.openmoji_author || ''} |`);
 }
 out.push('');
 process.stdout.write(out.join('\n'));

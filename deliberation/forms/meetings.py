@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from deliberation import display
 from deliberation.forms.base import EASYREAD, GROUP_CHOICES, Form, normalise_code
 from deliberation.models import AgendaItem, Attendance, Meeting, Member
 from deliberation.selectors import forums as forum_selectors
@@ -35,6 +36,7 @@ class JoinCodeForm(Form):
 class NameChoiceForm(Form):
     member = forms.ModelChoiceField(
         queryset=Member.objects.none(),
+        empty_label=display.BLANK_CHOICE,
         error_messages={"invalid_choice": _("Please choose your name from the list.")},
     )
 
@@ -87,7 +89,9 @@ class MeetingForm(Form):
 
 
 class AgendaMoveForm(Form):
-    item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False)
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, empty_label=display.BLANK_CHOICE
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +116,9 @@ class MeetingSettingsForm(Form):
 
 
 class AttendanceForm(Form):
-    attendance = forms.ModelChoiceField(queryset=Attendance.objects.none())
+    attendance = forms.ModelChoiceField(
+        queryset=Attendance.objects.none(), empty_label=display.BLANK_CHOICE
+    )
     constituency = forms.ChoiceField(
         label=_("Group"), choices=[("", "—"), *GROUP_CHOICES], required=False
     )
@@ -127,7 +133,9 @@ class AttendanceForm(Form):
 class MarkPresentForm(Form):
     """Pick a member who is in the room without a phone."""
 
-    member = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Name"))
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.none(), label=_("Name"), empty_label=display.BLANK_CHOICE
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

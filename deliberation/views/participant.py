@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,7 +16,7 @@ from deliberation.exceptions import DomainError, NameTaken
 from deliberation.forms.base import normalise_code
 from deliberation.forms.meetings import GuestForm, JoinCodeForm, NameChoiceForm
 from deliberation.forms.polls import BallotForm, answer_initial
-from deliberation.models import Attendance, Meeting, Member, Poll, Role
+from deliberation.models import Attendance, CommunicationNeed, Meeting, Member, Poll, Role
 from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.ballots import ballot_cast
@@ -243,6 +245,40 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True
     )
+    if not _needs_welsh_first(request, member):
+        return _invite(request, member)
+    # Their first visit in this browser: the page, and the meeting after it, in Welsh.
+    with translation.override("cy"):
+        request.LANGUAGE_CODE = "cy"
+        response = _invite(request, member)
+    response.headers["Content-Language"] = "cy"
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        "cy",
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _needs_welsh_first(request: HttpRequest, member: Member) -> bool:
+    """Say whether a member who reads Welsh opens their link where no language was chosen.
+
+    A language chosen in this browser (the switcher sets the cookie) is kept, so someone
+    who picks English after their first visit stays in English.
+    """
+    return (
+        CommunicationNeed.WELSH in (member.communication_needs or [])
+        and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _invite(request: HttpRequest, member: Member) -> HttpResponse:
+    """Answer the personal link of `member` (see `invite`)."""
     meeting = forum_selectors.open_meeting_for_forum(member.forum_id)
     context: dict[str, Any] = {"member": member, "meeting": meeting, "error": ""}
     if request.method == "POST":
