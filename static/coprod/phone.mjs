@@ -4,7 +4,7 @@ import { copyTemplate, el, fillSlot, keepIf, replaceChildren, slot } from "./dom
 import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
-import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
+import { current, pickPoll, questionItem, resultsKey } from "./state.mjs";
 
 let lastResultsKey;
 
@@ -12,7 +12,7 @@ let lastResultsKey;
 function phoneQuestion(picked) {
   const state = current.state;
   const status = state.meeting.status;
-  const item = currentItem(state);
+  const item = questionItem(state);
   const voting = !!(picked.poll && picked.open);
   const canVote = root.getAttribute("data-can-vote") === "1";
   const area = copyTemplate("phone-question-template");
@@ -34,6 +34,36 @@ function phoneQuestion(picked) {
     slot(area, "question").textContent = picked.poll.question;
   }
   return area;
+}
+
+// What the heading above the question shows, as the page's data-item (phone.html).
+function itemKey(item) {
+  return item ? [item.id, item.title, item.description || ""].join(":") : "";
+}
+
+// "We are talking about: …" for this item, from the page's own markup.
+function agendaNow(item) {
+  const parts = copyTemplate("phone-question-template");
+  const now = parts && parts.querySelector(".agenda-now");
+  if (now) {
+    slot(now, "item-title").textContent = item.title;
+    fillSlot(now, "item-description", item.description);
+  }
+  return now;
+}
+
+// Put the heading of this item in place of the one shown, leaving the vote form as it is
+// (a half-given answer is kept).
+function updateItem(area, item) {
+  const old = area.querySelector(".agenda-now");
+  const now = item ? agendaNow(item) : null;
+  if (old && now) {
+    old.replaceWith(now);
+  } else if (old) {
+    old.remove();
+  } else if (now) {
+    area.prepend(now);
+  }
 }
 
 // True when the server-rendered results show this poll with this many voters.
@@ -60,6 +90,13 @@ export function renderPhone() {
     clearMessages();
     updateDots(area);
     area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
+    area.setAttribute("data-item", itemKey(questionItem(state)));
+  }
+  // The vote's own item may come after the vote (poll.opened, then agenda.moved).
+  const item = questionItem(state);
+  if (area && area.getAttribute("data-item") !== itemKey(item)) {
+    area.setAttribute("data-item", itemKey(item));
+    updateItem(area, item);
   }
   const results = document.getElementById("results-area");
   if (!results) {
