@@ -1,6 +1,6 @@
 /* The phone: the question of the moment (with its vote form), the results, read aloud. */
 
-import { copyTemplate, el, fillSlot, keepIf, replaceChildren, slot } from "./dom.mjs";
+import { copyTemplate, el, fillSlot, fmt, keepIf, replaceChildren, slot } from "./dom.mjs";
 import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
@@ -76,6 +76,28 @@ function serverDrew(container, poll) {
     container.getAttribute("data-voters") === String(poll.voters);
 }
 
+// A vote has just opened: bring it onto the screen (the person may be far down the last
+// results), and say so: "New question: …" in the page's polite live region, and the
+// focus on the question if it was in the question area just replaced.
+function showNewQuestion(area, poll, hadFocus) {
+  const news = document.getElementById("question-news");
+  if (news) {
+    news.textContent = fmt(S.new_question, { question: poll.question });
+  }
+  const heading = area.querySelector(".question");
+  if (heading && hadFocus) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+  const top = area.getBoundingClientRect().top;
+  const bottom = (heading || area).getBoundingClientRect().bottom;
+  const space = parseFloat(document.documentElement.style.getPropertyValue("--status-space")) || 0;
+  if (top < 0 || bottom > window.innerHeight - space) {
+    const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    area.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+  }
+}
+
 export function renderPhone() {
   const state = current.state;
   const picked = pickPoll(state);
@@ -86,11 +108,15 @@ export function renderPhone() {
   // Rebuild the question only when it changes, so a half-given answer is never lost.
   if (area && area.getAttribute("data-view-key") !== key) {
     area.setAttribute("data-view-key", key);
+    const hadFocus = area.contains(document.activeElement);
     replaceChildren(area, phoneQuestion(picked));
     clearMessages();
     updateDots(area);
     area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
     area.setAttribute("data-item", itemKey(questionItem(state)));
+    if (picked.poll && picked.open) {
+      showNewQuestion(area, picked.poll, hadFocus);
+    }
   }
   // The vote's own item may come after the vote (poll.opened, then agenda.moved).
   const item = questionItem(state);

@@ -1,6 +1,9 @@
 """The phone in a real room: the question's own agenda item, a new vote and every message in
 view, and a phone without JavaScript that can check for a new question."""
 
+import re
+
+import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -43,3 +46,104 @@ def test_a_phone_shows_the_agenda_item_of_the_question(demo, new_context):
         "button", name="Close this vote"
     ).click()
     expect(heading).to_have_text("Getting about: buses and taxis")
+
+
+MONEY = "Where should the money go first? You have 3 dots."
+
+
+def scroll_to_bottom(page):
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function("window.scrollY > 0")
+
+
+def in_view(page, locator):
+    """The element is wholly on the screen, and not under the status messages."""
+    expect(locator).to_be_in_viewport(ratio=1)
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    return box
+
+
+def not_covered(page, locator):
+    """No status message lies over this control: it can still be seen and pressed."""
+    box = in_view(page, locator)
+    for message in page.locator("#live-status .message").all():
+        over = message.bounding_box()
+        assert (
+            over is None
+            or over["y"] >= box["y"] + box["height"]
+            or (over["y"] + over["height"] <= box["y"])
+        ), (over, box)
+
+
+@pytest.mark.parametrize(
+    ("size", "motion"),
+    [({"width": 390, "height": 844}, "no-preference"), ({"width": 320, "height": 568}, "reduce")],
+)
+def test_a_new_vote_and_every_message_come_into_view(demo, new_context, size, motion):
+    phone = new_context(viewport=size, reduced_motion=motion).new_page()
+    # The phone's sockets pass through the test, which can cut the one open.
+    sockets = []
+
+    def through(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    phone.route_web_socket(re.compile("/ws/"), through)
+    join_by_code(phone, demo, "Amira Khan")
+    console = open_console(new_context, demo)
+    console.locator("article.poll-card", has_text=QUESTION).get_by_role(
+        "button", name="Open this vote"
+    ).click()
+    question = phone.get_by_role("heading", name=QUESTION)
+    expect(question).to_be_visible()
+    news = phone.locator("#question-news")
+    expect(news).to_have_text(f"New question: {QUESTION}")
+
+    # Send the vote from the bottom of the page: the answer is said where the person is,
+    # and the status does not cover the button they pressed.
+    phone.locator("label.choice", has_text=re.compile("^Agree$")).click()
+    send = phone.get_by_role("button", name="Send my vote")
+    scroll_to_bottom(phone)
+    send.click()
+    saved = phone.locator("#live-status .message", has_text="Your vote is saved.")
+    in_view(phone, saved)
+    not_covered(phone, send)
+
+    # The vote closes; the person reads the results further down; a new vote opens.
+    console.locator("article.poll-card", has_text=QUESTION).get_by_role(
+        "button", name="Close this vote"
+    ).click()
+    expect(phone.get_by_text("Passed").first).to_be_visible()
+    scroll_to_bottom(phone)
+    assert phone.locator("#question-area").bounding_box()["y"] < 0
+    console.locator("article.poll-card", has_text=MONEY).get_by_role(
+        "button", name="Open this vote"
+    ).click()
+    new_question = phone.get_by_role("heading", name=MONEY)
+    in_view(phone, new_question)
+    in_view(phone, phone.locator("#question-area .agenda-now"))
+    expect(news).to_have_text(f"New question: {MONEY}")
+
+    # The connection drops while the person is further down: "Connecting again…" shows
+    # on the screen, then goes when the phone is back.
+    scroll_to_bottom(phone)
+    phone.context.set_offline(True)
+    sockets[-1].close(code=1001, reason="wifi lost")
+    connecting = phone.locator("#live-status .message", has_text="Connecting again")
+    in_view(phone, connecting)
+    phone.context.set_offline(False)
+    expect(connecting).to_have_count(0)
+
+    # A refusal: the person opens the meeting on more screens than one phone may have, so
+    # this one stops, and says so where the person is.
+    scroll_to_bottom(phone)
+    others = [phone.context.new_page() for _ in range(5)]
+    for other in others:
+        other.goto(reverse("deliberation:phone", args=[demo["meeting"].pk]))
+        expect(other.get_by_role("heading", name=MONEY)).to_be_visible()
+    refusal = phone.locator("#live-status .message-error")
+    in_view(phone, refusal)
+    expect(refusal).to_contain_text("another screen")
+    expect(phone.locator("#live-status")).to_have_attribute("aria-live", "polite")
