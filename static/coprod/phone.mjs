@@ -100,6 +100,10 @@ function showNewQuestion(area, poll, hadFocus) {
 
 export function renderPhone() {
   const state = current.state;
+  // The live updates show each new question: the button for checking is not needed.
+  document.querySelectorAll("[data-check-new]").forEach((node) => {
+    node.hidden = true;
+  });
   const picked = pickPoll(state);
   const area = document.getElementById("question-area");
   const key = picked.poll && picked.open

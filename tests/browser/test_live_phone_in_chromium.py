@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.conftest import axe_violations
 from tests.browser.test_live_meeting_in_chromium import QUESTION, join_by_code, sign_in
 
 DAY_SERVICES = "Day services: what matters to you"
@@ -147,3 +148,98 @@ def test_a_new_vote_and_every_message_come_into_view(demo, new_context, size, mo
     in_view(phone, refusal)
     expect(refusal).to_contain_text("another screen")
     expect(phone.locator("#live-status")).to_have_attribute("aria-live", "polite")
+
+
+CHECK = "Check for a new question"
+
+
+def test_a_phone_without_javascript_checks_for_a_new_question(demo, new_context):
+    from deliberation.models import Poll
+    from deliberation.services.polls import poll_close, poll_open
+
+    phone = new_context(java_script_enabled=False).new_page()
+    join_by_code(phone, demo, "Dev Patel")
+    expect(phone.get_by_text("Please wait for the next question.")).to_be_visible()
+    assert phone.locator("meta[http-equiv]").count() == 0
+    check = phone.get_by_role("button", name=CHECK)
+    box = check.bounding_box()
+    assert box and box["height"] >= 48, box
+
+    # A vote opens after the page was loaded: the phone shows it once the button is pressed.
+    poll = Poll.objects.get(question=QUESTION)
+    poll_open(poll=poll)
+    expect(phone.get_by_role("heading", name=QUESTION)).to_have_count(0)
+    check.click()
+    expect(phone.get_by_role("heading", name=QUESTION)).to_be_visible()
+    # While a vote waits for an answer, the button is not offered (it would lose the answer).
+    expect(phone.get_by_role("button", name=CHECK)).to_have_count(0)
+
+    phone.locator("label.choice").get_by_text("Agree", exact=True).click()
+    phone.get_by_role("button", name="Send my vote").click()
+    expect(phone.get_by_text("Your vote is saved.").first).to_be_visible()
+    # After voting, the next vote is one press away.
+    poll_close(poll=poll)
+    money = Poll.objects.get(question=MONEY)
+    poll_open(poll=money)
+    phone.get_by_role("button", name=CHECK).click()
+    expect(phone.get_by_role("heading", name=MONEY)).to_be_visible()
+
+
+def test_with_javascript_the_live_page_needs_no_check_button(demo, new_context):
+    phone = new_context().new_page()
+    join_by_code(phone, demo, "Amira Khan")
+    expect(phone.locator("#question-area")).to_be_visible()
+    check = phone.locator("[data-check-new]")
+    expect(check).to_have_count(1)
+    expect(check).to_be_hidden()
+    # axe needs scripts: it checks the button as a page without them shows it.
+    phone.evaluate("document.querySelector('[data-check-new]').hidden = false")
+    assert axe_violations(phone) == []
+
+
+def test_the_phone_in_welsh_offers_to_check_for_a_new_question(demo, new_context):
+    phone = new_context(java_script_enabled=False).new_page()
+    join_by_code(phone, demo, "Carys Morgan")
+    phone.get_by_role("button", name="Cymraeg").click()
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(phone.get_by_role("button", name="Gwirio am gwestiwn newydd")).to_be_visible()
+
+
+def guest_asks_to_come_in(page, demo, name):
+    page.goto(reverse("deliberation:join_guest", args=[demo["meeting"].join_code]))
+    page.get_by_label("What is your name?").fill(name)
+    page.locator("label.choice").first.click()
+    page.get_by_role("button", name="Ask to come in").click()
+    expect(page).to_have_url(
+        re.compile(reverse("deliberation:waiting", args=[demo["meeting"].join_code]))
+    )
+
+
+def admit(demo, name):
+    from deliberation.models import Attendance
+    from deliberation.services.meetings import guest_admit
+
+    guest_admit(attendance=Attendance.objects.get(meeting=demo["meeting"], member__name=name))
+
+
+def test_a_guest_without_javascript_checks_if_they_can_come_in(demo, new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    guest_asks_to_come_in(page, demo, "Sam Guest")
+    assert page.locator("meta[http-equiv]").count() == 0
+    check = page.get_by_role("button", name="Check if I can come in")
+    box = check.bounding_box()
+    assert box and box["height"] >= 48, box
+    admit(demo, "Sam Guest")
+    check.click()
+    expect(page).to_have_url(re.compile(reverse("deliberation:phone", args=[demo["meeting"].pk])))
+
+
+def test_a_guest_with_javascript_is_let_in_without_pressing_anything(demo, new_context):
+    page = new_context().new_page()
+    guest_asks_to_come_in(page, demo, "Sam Guest")
+    expect(page.get_by_text("This page checks again every 5 seconds.")).to_be_visible()
+    assert axe_violations(page) == []
+    admit(demo, "Sam Guest")
+    expect(page).to_have_url(
+        re.compile(reverse("deliberation:phone", args=[demo["meeting"].pk])), timeout=20_000
+    )
