@@ -309,6 +309,7 @@ def live_config() -> dict[str, Any]:
         "sending": _("Sending your vote…"),
         "queued": _("You are not connected. We will send your vote when you are connected."),
         "reconnecting": _("Connecting again…"),
+        "new_question": _("New question: %(question)s"),
         "other_screen": _(
             "This meeting is open on another screen of yours, so this one stopped. "
             "To use this one, reload the page."

@@ -62,6 +62,19 @@ def current_item(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     return next((item for item in snapshot["agenda"] if item["id"] == current), None)
 
 
+def question_item(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the agenda item a phone shows above its question, from a snapshot.
+
+    The open vote's own item (what the vote is about, even if the meeting moved on
+    while it is open), else the meeting's. state.mjs (questionItem) chooses the same.
+    """
+    open_poll = next((p for p in snapshot["polls"] if p["status"] == "open"), None)
+    wanted = snapshot["meeting"]["current_item"]
+    if open_poll is not None and open_poll["agenda_item"] is not None:
+        wanted = open_poll["agenda_item"]
+    return next((item for item in snapshot["agenda"] if item["id"] == wanted), None)
+
+
 def item_in_meeting(item: AgendaItem | None, meeting_id: int) -> bool:
     return item is None or item.meeting_id == meeting_id
 

@@ -22,7 +22,7 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.ballots import ballot_cast
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.views.ballots import answer_text, vote_fields
-from deliberation.views.common import Done, current_item, handle_post, pick_poll
+from deliberation.views.common import Done, handle_post, pick_poll, question_item
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -342,7 +342,7 @@ def _phone_page(
         "snapshot": snapshot,
         "me": me,
         "me_group": display.group_label(member.constituency),
-        "item": current_item(snapshot),
+        "item": question_item(snapshot),
         "poll": poll,
         "is_open": is_open,
         "can_vote": member.can_vote,

@@ -8,7 +8,7 @@
 import { dropQueue, flushQueue, onAck, onError, onSubmit, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
-import { cfg, kind, root } from "./page.mjs";
+import { cfg, kind, root, setUpStatus } from "./page.mjs";
 import { renderPhone, setUpReadAloud } from "./phone.mjs";
 import { renderProjector } from "./projector.mjs";
 
@@ -17,6 +17,7 @@ const RENDER = { phone: renderPhone, projector: renderProjector, console: render
 if (root && cfg && window.WebSocket && RENDER[kind]) {
   if (kind === "phone") {
     root.addEventListener("submit", onSubmit);
+    setUpStatus();
   }
   root.addEventListener("input", (e) => {
     if (e.target.hasAttribute && e.target.hasAttribute("data-dot-input")) {

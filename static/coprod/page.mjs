@@ -73,6 +73,50 @@ function statusRegion() {
   return document.getElementById("live-status");
 }
 
+// On the phone the messages stay at the bottom of the screen (coprod.css), where the
+// person is, however far down they are. The page keeps that much room free below its
+// last control (--status-space), and a control with the focus is moved up from under
+// them (WCAG 2.4.11), so the messages never hide what the person is using.
+let lastFocus = null;
+
+function makeRoom() {
+  const region = statusRegion();
+  if (!region || !document.body.classList.contains("phone")) {
+    return;
+  }
+  const space = region.querySelector(".message") ? region.offsetHeight : 0;
+  document.documentElement.style.setProperty("--status-space", space + "px");
+  // The control the person used last (a button pressed to send is disabled meanwhile,
+  // which takes the focus from it).
+  let focused = document.activeElement;
+  if (!focused || focused === document.body) {
+    focused = lastFocus && lastFocus.isConnected ? lastFocus : null;
+  }
+  if (space && focused && !region.contains(focused)) {
+    const box = focused.getBoundingClientRect();
+    const free = window.innerHeight - space;
+    if (box.bottom > free && box.top < window.innerHeight) {
+      window.scrollBy(0, Math.min(box.bottom - free, box.top) + 8);
+    }
+  }
+}
+
+export function setUpStatus() {
+  const region = statusRegion();
+  if (!region) {
+    return;
+  }
+  new MutationObserver(makeRoom).observe(region, { childList: true, subtree: true, characterData: true });
+  if (window.ResizeObserver) {
+    new window.ResizeObserver(makeRoom).observe(region);
+  }
+  window.addEventListener("resize", makeRoom);
+  document.addEventListener("focusin", (e) => {
+    lastFocus = e.target;
+  });
+  makeRoom();
+}
+
 export function say(text, isError) {
   const region = statusRegion();
   if (region) {

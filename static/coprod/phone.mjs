@@ -1,10 +1,10 @@
 /* The phone: the question of the moment (with its vote form), the results, read aloud. */
 
-import { copyTemplate, el, fillSlot, keepIf, replaceChildren, slot } from "./dom.mjs";
+import { copyTemplate, el, fillSlot, fmt, keepIf, replaceChildren, slot } from "./dom.mjs";
 import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
-import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
+import { current, pickPoll, questionItem, resultsKey } from "./state.mjs";
 
 let lastResultsKey;
 
@@ -12,7 +12,7 @@ let lastResultsKey;
 function phoneQuestion(picked) {
   const state = current.state;
   const status = state.meeting.status;
-  const item = currentItem(state);
+  const item = questionItem(state);
   const voting = !!(picked.poll && picked.open);
   const canVote = root.getAttribute("data-can-vote") === "1";
   const area = copyTemplate("phone-question-template");
@@ -36,6 +36,36 @@ function phoneQuestion(picked) {
   return area;
 }
 
+// What the heading above the question shows, as the page's data-item (phone.html).
+function itemKey(item) {
+  return item ? [item.id, item.title, item.description || ""].join(":") : "";
+}
+
+// "We are talking about: …" for this item, from the page's own markup.
+function agendaNow(item) {
+  const parts = copyTemplate("phone-question-template");
+  const now = parts && parts.querySelector(".agenda-now");
+  if (now) {
+    slot(now, "item-title").textContent = item.title;
+    fillSlot(now, "item-description", item.description);
+  }
+  return now;
+}
+
+// Put the heading of this item in place of the one shown, leaving the vote form as it is
+// (a half-given answer is kept).
+function updateItem(area, item) {
+  const old = area.querySelector(".agenda-now");
+  const now = item ? agendaNow(item) : null;
+  if (old && now) {
+    old.replaceWith(now);
+  } else if (old) {
+    old.remove();
+  } else if (now) {
+    area.prepend(now);
+  }
+}
+
 // True when the server-rendered results show this poll with this many voters.
 function serverDrew(container, poll) {
   const box = container.querySelector("[data-results-for]");
@@ -46,8 +76,34 @@ function serverDrew(container, poll) {
     container.getAttribute("data-voters") === String(poll.voters);
 }
 
+// A vote has just opened: bring it onto the screen (the person may be far down the last
+// results), and say so: "New question: …" in the page's polite live region, and the
+// focus on the question if it was in the question area just replaced.
+function showNewQuestion(area, poll, hadFocus) {
+  const news = document.getElementById("question-news");
+  if (news) {
+    news.textContent = fmt(S.new_question, { question: poll.question });
+  }
+  const heading = area.querySelector(".question");
+  if (heading && hadFocus) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+  const top = area.getBoundingClientRect().top;
+  const bottom = (heading || area).getBoundingClientRect().bottom;
+  const space = parseFloat(document.documentElement.style.getPropertyValue("--status-space")) || 0;
+  if (top < 0 || bottom > window.innerHeight - space) {
+    const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    area.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+  }
+}
+
 export function renderPhone() {
   const state = current.state;
+  // The live updates show each new question: the button for checking is not needed.
+  document.querySelectorAll("[data-check-new]").forEach((node) => {
+    node.hidden = true;
+  });
   const picked = pickPoll(state);
   const area = document.getElementById("question-area");
   const key = picked.poll && picked.open
@@ -56,10 +112,21 @@ export function renderPhone() {
   // Rebuild the question only when it changes, so a half-given answer is never lost.
   if (area && area.getAttribute("data-view-key") !== key) {
     area.setAttribute("data-view-key", key);
+    const hadFocus = area.contains(document.activeElement);
     replaceChildren(area, phoneQuestion(picked));
     clearMessages();
     updateDots(area);
     area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
+    area.setAttribute("data-item", itemKey(questionItem(state)));
+    if (picked.poll && picked.open) {
+      showNewQuestion(area, picked.poll, hadFocus);
+    }
+  }
+  // The vote's own item may come after the vote (poll.opened, then agenda.moved).
+  const item = questionItem(state);
+  if (area && area.getAttribute("data-item") !== itemKey(item)) {
+    area.setAttribute("data-item", itemKey(item));
+    updateItem(area, item);
   }
   const results = document.getElementById("results-area");
   if (!results) {

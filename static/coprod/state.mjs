@@ -91,6 +91,17 @@ export function currentItem(snapshot) {
   return snapshot.agenda.find((item) => item.id === snapshot.meeting.current_item) || null;
 }
 
+// The agenda item a phone shows above its question: the open vote's own item (the one
+// the vote is about, whatever the meeting moves to while it is open), else the meeting's
+// (views/common.question_item makes the same choice).
+export function questionItem(snapshot) {
+  const open = snapshot.polls.find((p) => p.status === "open");
+  const id = open && open.agenda_item !== null && open.agenda_item !== undefined
+    ? open.agenda_item
+    : snapshot.meeting.current_item;
+  return snapshot.agenda.find((item) => item.id === id) || null;
+}
+
 export function findPoll(snapshot, pollId) {
   return (snapshot && snapshot.polls.find((p) => p.id === pollId)) || null;
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from deliberation import protocol
+from deliberation.views.common import question_item
 
 STATE_JS = Path(__file__).resolve().parents[2] / "static" / "coprod" / "state.mjs"
 
@@ -134,3 +135,59 @@ def test_the_browser_asks_for_a_snapshot_exactly_when_the_server_says_it_missed_
     expected = [protocol.needs_snapshot(state, event) for state, event in FOLLOW_CASES]
     assert json.loads(result.stdout) == expected
     assert expected == [True, False, False, True, False, False, True, False, False]
+
+
+QUESTION_ITEM_SCRIPT = """
+const { applyEvent, questionItem } = await import(process.argv[1]);
+const { readFileSync } = await import("node:fs");
+const input = JSON.parse(readFileSync(0, "utf8"));
+let state = input.state;
+const items = [];
+for (const event of input.events) {
+  state = applyEvent(state, event);
+  const item = questionItem(state);
+  items.push(item === null ? null : item.id);
+}
+process.stdout.write(JSON.stringify(items));
+"""
+
+# The meeting is at "Welcome" (10) when the facilitator opens the vote of "Day services"
+# (11): the server announces the vote first, then the move to its item. Then the
+# facilitator moves on to "Buses" (12) while the vote is still open, and closes it.
+AGENDA = [
+    {"id": 10, "position": 1, "title": "Welcome", "description": ""},
+    {"id": 11, "position": 2, "title": "Day services", "description": ""},
+    {"id": 12, "position": 3, "title": "Buses", "description": ""},
+]
+DAY_SERVICES_POLL = {**POLL_5, "id": 8, "agenda_item": 11}
+PHONE_SNAPSHOT = {**SNAPSHOT, "audience": "phone", "agenda": AGENDA, "polls": []}
+PHONE_EVENTS = [
+    {"type": "poll.opened", "version": 5, "poll": {**DAY_SERVICES_POLL, "status": "open"}},
+    {"type": "agenda.moved", "version": 6, "current_item": 11},
+    {"type": "agenda.moved", "version": 7, "current_item": 12},
+    {"type": "poll.closed", "version": 8, "poll": {**DAY_SERVICES_POLL, "status": "closed"}},
+    {"type": "poll.opened", "version": 9,
+     "poll": {**DAY_SERVICES_POLL, "id": 9, "status": "open", "agenda_item": None}},
+]  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_a_phone_shows_the_agenda_item_of_the_question_it_asks():
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", QUESTION_ITEM_SCRIPT, str(STATE_JS)],
+        input=json.dumps({"state": PHONE_SNAPSHOT, "events": PHONE_EVENTS}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    state = PHONE_SNAPSHOT
+    expected = []
+    for event in PHONE_EVENTS:
+        state = protocol.apply_event(state, event)
+        item = question_item(state)
+        expected.append(item["id"] if item else None)
+    # The vote's own item from the moment it opens, whatever the meeting moves to
+    # meanwhile; the meeting's item when no vote is open or the vote has no item.
+    assert expected == [11, 11, 11, 12, 12]
+    assert json.loads(result.stdout) == expected
