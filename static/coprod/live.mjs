@@ -10,7 +10,8 @@ import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root } from "./page.mjs";
 import { renderPhone, setUpReadAloud } from "./phone.mjs";
-import { renderProjector } from "./projector.mjs";
+import { movePart, onProjectorKey, renderProjector } from "./projector.mjs";
+import { setUpConsolePager } from "./pager.mjs";
 
 const RENDER = { phone: renderPhone, projector: renderProjector, console: renderConsole };
 
@@ -30,9 +31,16 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   });
   if (kind === "console") {
     root.addEventListener("focusout", onFocusOut);
+    setUpConsolePager();
+  }
+  if (kind === "projector") {
+    document.addEventListener("keydown", onProjectorKey);
   }
   root.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   updateDots(root);
   setUpReadAloud();
-  start({ render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue });
+  start({
+    render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,
+    page: kind === "projector" ? (message) => movePart(message.step) : null
+  });
 }

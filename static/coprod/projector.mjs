@@ -1,12 +1,15 @@
 /* The projector: what we are talking about, the question and its live results, or what
  * we decided last time; and how many people are here. */
 
-import { copyTemplate, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
+import { copyTemplate, fmt, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
 import { buildResults } from "./results.mjs";
 import { cfg, countItems, optionViews, setSym, sym } from "./page.mjs";
 import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
 
 let lastKey;
+// Which part of a poll's results is on the screen (results.html `paged`): the facilitator
+// moves it from the console, or anyone at the projector's keyboard.
+const paging = { poll: null, index: 0 };
 
 // What we decided last time, in the page's own markup (includes/recap.html).
 export function buildRecap(recap) {
@@ -45,7 +48,7 @@ export function buildStage(state, picked) {
       setTone(li, o.tone);
       replaceChildren(li, [sym(o.symbol, "l"), " " + o.label]);
     });
-    parts.append(buildResults(poll, true));
+    parts.append(buildResults(poll, true, true));
   } else if (!closed) {
     slot(parts, "title").textContent = state.meeting.title;
   }
@@ -77,4 +80,47 @@ export function renderProjector() {
   }
   lastKey = key;
   replaceChildren(stage, recap ? buildRecap(recap) : buildStage(state, picked));
+  // A new tally keeps the part on the screen; another vote starts at its first part.
+  const pollId = picked.poll && !recap ? picked.poll.id : null;
+  if (pollId !== paging.poll) {
+    paging.poll = pollId;
+    paging.index = 0;
+  }
+  showPart();
+}
+
+// Show the current part of the results, hide the others, and say "Part 2 of 4".
+function showPart() {
+  const box = document.querySelector("#stage-poll .results.paged");
+  const parts = box ? Array.from(box.querySelectorAll("[data-part]")) : [];
+  if (parts.length === 0) {
+    return;
+  }
+  paging.index = Math.max(0, Math.min(paging.index, parts.length - 1));
+  parts.forEach((part, i) => { part.hidden = i !== paging.index; });
+  const count = box.querySelector("[data-slot='part-count']");
+  if (count) {
+    count.textContent = fmt(count.getAttribute("data-words"), { n: paging.index + 1, total: parts.length });
+  }
+}
+
+// Move to the next (1) or previous (-1) part, stopping at the first and the last.
+export function movePart(step) {
+  paging.index += step;
+  showPart();
+}
+
+const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown", "PageDown"]);
+const PREVIOUS_KEYS = new Set(["ArrowLeft", "ArrowUp", "PageUp"]);
+
+// The projector's own keyboard (or a presenter's clicker, which sends PageDown and PageUp).
+export function onProjectorKey(e) {
+  if (e.altKey || e.ctrlKey || e.metaKey || (e.target.closest && e.target.closest("input, select, textarea"))) {
+    return;
+  }
+  const step = NEXT_KEYS.has(e.key) ? 1 : PREVIOUS_KEYS.has(e.key) ? -1 : 0;
+  if (step !== 0) {
+    e.preventDefault();
+    movePart(step);
+  }
 }
