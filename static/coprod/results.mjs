@@ -65,7 +65,8 @@ export function buildResults(poll, showCount, paged) {
     objections: s.objections.length > 0,
     paging: s.parts.length > 1,
     parity: !!parity,
-    "decided-by": full && !!s.parity_decides
+    "decided-by": full && !!s.parity_decides,
+    "rounds-by-parity": s.rounds.length > 0 && !!s.parity_decides
   });
   const count = slot(box, "part-count");
   if (count) {
