@@ -10,7 +10,7 @@ import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root } from "./page.mjs";
 import { renderPhone, setUpReadAloud } from "./phone.mjs";
-import { movePart, onProjectorKey, renderProjector } from "./projector.mjs";
+import { movePart, onProjectorKey, refitProjector, renderProjector } from "./projector.mjs";
 import { setUpConsolePager } from "./pager.mjs";
 
 const RENDER = { phone: renderPhone, projector: renderProjector, console: renderConsole };
@@ -35,6 +35,12 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   }
   if (kind === "projector") {
     document.addEventListener("keydown", onProjectorKey);
+    window.addEventListener("resize", refitProjector);
+    if (document.fonts) {
+      // Parts are fitted to the text as drawn: again once the page's font has come.
+      document.fonts.ready.then(refitProjector);
+      document.fonts.addEventListener("loadingdone", refitProjector);
+    }
   }
   root.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   updateDots(root);

@@ -86,7 +86,84 @@ export function renderProjector() {
     paging.poll = pollId;
     paging.index = 0;
   }
+  const box = stage.querySelector(".results.paged");
+  if (box) {
+    fitParts(box);
+  }
   showPart();
+}
+
+// Another screen size (the projector found its resolution): fit the parts again.
+export function refitProjector() {
+  if (current.state !== null) {
+    lastKey = undefined;
+    renderProjector();
+  }
+}
+
+// Nobody can scroll a projector: a part whose end is below the screen gives the last rows
+// of its last list (bars, rounds, reasons) to a copy of itself, its headings kept, shown
+// as the next part. Only a part with a single row left is left as it is.
+function tooTall(box) {
+  const main = document.getElementById("main");
+  return !!main && box.getBoundingClientRect().bottom > main.getBoundingClientRect().bottom + 0.5;
+}
+
+function lastList(part) {
+  const lists = Array.from(part.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1);
+  return lists.length ? lists[lists.length - 1] : null;
+}
+
+function splitPart(part, box) {
+  const list = lastList(part);
+  if (!list || !tooTall(box)) {
+    return;
+  }
+  const lists = Array.from(part.querySelectorAll("ul, ol"));
+  const more = part.cloneNode(true);
+  more.setAttribute("data-more", "");
+  const moreList = more.querySelectorAll("ul, ol")[lists.indexOf(list)];
+  // The copy keeps its headings and the block that holds the list, nothing else.
+  Array.from(more.children).forEach((child) => {
+    if (!child.contains(moreList) && !/^H[1-6]$/.test(child.tagName)) {
+      child.remove();
+    }
+  });
+  replaceChildren(moreList, null);
+  part.after(more);
+  more.hidden = true;
+  while (list.children.length > 1 && tooTall(box)) {
+    moreList.prepend(list.lastElementChild);
+  }
+  // A section left with a row or two (the bars under the verdict) moves whole instead.
+  const block = Array.from(part.children).find((child) => child.contains(list));
+  if (list.children.length < 3 && block && block.tagName === "SECTION" && part.children.length > 1) {
+    while (list.lastElementChild) {
+      moreList.prepend(list.lastElementChild);
+    }
+    block.remove();
+  }
+  if (list.tagName === "OL") {
+    moreList.start = list.children.length + (list.start || 1);
+  }
+}
+
+function fitParts(box) {
+  for (let i = 0; i < box.querySelectorAll("[data-part]").length; i++) {
+    const parts = Array.from(box.querySelectorAll("[data-part]"));
+    parts.forEach((part, j) => { part.hidden = j !== i; });
+    later(i);
+    splitPart(parts[i], box);
+  }
+}
+
+// After the first part (the verdict, as big as the question), the question is smaller,
+// leaving the screen to the part.
+function later(index) {
+  const stage = document.getElementById("stage-poll");
+  if (stage) {
+    stage.classList.toggle("later-part", index > 0);
+  }
 }
 
 // Show the current part of the results, hide the others, and say "Part 2 of 4".
@@ -98,6 +175,7 @@ function showPart() {
   }
   paging.index = Math.max(0, Math.min(paging.index, parts.length - 1));
   parts.forEach((part, i) => { part.hidden = i !== paging.index; });
+  later(paging.index);
   const count = box.querySelector("[data-slot='part-count']");
   if (count) {
     count.textContent = fmt(count.getAttribute("data-words"), { n: paging.index + 1, total: parts.length });
