@@ -22,6 +22,7 @@ def number(value: float | int) -> str:
 # What a one-person-one-vote total counts, by method: its headline on the projector.
 UNITS = {"dots": "dots", "ranked": "points", "score": "points"}  # otherwise "people"
 
+
 # The parts of a full result, in the order the projector pages through them: one for
 # each group (or group too small to show), so each part fits one screen.
 def parts(shaped: dict[str, Any]) -> list[str]:

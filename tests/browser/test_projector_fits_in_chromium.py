@@ -40,11 +40,13 @@ MEASURE = """(minText) => {
     if (node.closest(".skip-link, .visually-hidden, template")) {
       continue;
     }
-    const name = node.tagName + "." + node.className + " " + (node.textContent || "").trim().slice(0, 40);
+    const text = (node.textContent || "").trim().slice(0, 40);
+    const name = node.tagName + "." + node.className + " " + text;
     if (box.bottom > height + 0.5 || box.right > width + 0.5 || box.top < -0.5 || box.left < -0.5) {
       offScreen.push(name + " " + JSON.stringify([box.left, box.top, box.right, box.bottom]));
     }
-    const ownText = Array.from(node.childNodes).some((c) => c.nodeType === 3 && c.textContent.trim());
+    const ownText = Array.from(node.childNodes)
+      .some((c) => c.nodeType === 3 && c.textContent.trim());
     if (ownText && !node.closest(small) && parseFloat(style.fontSize) < minText - 0.5) {
       tooSmall.push(name + " " + style.fontSize);
     }
@@ -57,7 +59,8 @@ MEASURE = """(minText) => {
     offScreen: offScreen, tooSmall: tooSmall,
     question: size("#stage-poll [data-slot=question]"),
     verdict: size("#stage-poll .results [data-part=overall] .outcome-verdict strong"),
-    scrolls: document.documentElement.scrollHeight > height || document.documentElement.scrollWidth > width
+    scrolls: document.documentElement.scrollHeight > height ||
+      document.documentElement.scrollWidth > width
   };
 }"""
 
@@ -70,7 +73,8 @@ DRAW_BOTH = """async () => {
   const { buildStage } = await import("/static/coprod/projector.mjs");
   const norm = (html) => html.replace(/>\\s+</g, "><").replace(/\\s+/g, " ")
     .replace(/;"/g, '"').replace(/ </g, "<").replace(/> /g, ">");
-  const sent = new DOMParser().parseFromString(await (await fetch(location.href)).text(), "text/html");
+  const html = await (await fetch(location.href)).text();
+  const sent = new DOMParser().parseFromString(html, "text/html");
   const stage = document.createElement("div");
   stage.append(buildStage(current.state, pickPoll(current.state)));
   return [norm(sent.getElementById("stage-poll").innerHTML), norm(stage.innerHTML)];
@@ -107,17 +111,20 @@ def _answers(method: str, keys: list[str]) -> dict[str, list[dict[str, Any]]]:
             "commissioner": [{"dots": {c: 3}}, {"dots": {b: 1, c: 2}}, {"dots": {d: 1}}],
         }
     if method == "ranked":
-        return {
-            "lived_experience": [{"ranking": [a, b, c, d]}, {"ranking": [a, c]}, {"ranking": [d, a]}],
-            "staff": [{"ranking": [b, a, c, d]}, {"ranking": [c, b]}, {"ranking": [b, d, a]}],
-            "commissioner": [{"ranking": [c, b]}, {"ranking": [d, c, b, a]}, {"ranking": [c]}],
+        rankings = {
+            "lived_experience": [[a, b, c, d], [a, c], [d, a]],
+            "staff": [[b, a, c, d], [c, b], [b, d, a]],
+            "commissioner": [[c, b], [d, c, b, a], [c]],
         }
+        return {g: [{"ranking": r} for r in v] for g, v in rankings.items()}
     # score
-    return {
-        "lived_experience": [{"scores": {a: 5, b: 1, c: 3}}, {"scores": {a: 4, b: 0, c: 2}}, {"scores": {a: 2, b: 5, c: 5}}],
-        "staff": [{"scores": {a: 1, b: 3, c: 3}}, {"scores": {a: 3, b: 3, c: 0}}, {"scores": {a: 5, b: 4, c: 1}}],
-        "commissioner": [{"scores": {a: 0, b: 5, c: 4}}, {"scores": {a: 2, b: 2, c: 2}}, {"scores": {a: 3, b: 4, c: 5}}],
-    }  # fmt: skip
+    scores = {
+        "lived_experience": [(5, 1, 3), (4, 0, 2), (2, 5, 5)],
+        "staff": [(1, 3, 3), (3, 3, 0), (5, 4, 1)],
+        "commissioner": [(0, 5, 4), (2, 2, 2), (3, 4, 5)],
+    }
+    return {g: [{"scores": dict(zip((a, b, c), v, strict=True))} for v in vs]
+            for g, vs in scores.items()}  # fmt: skip
 
 
 # The demo meeting's questions and options (seed_demo), longer where a room's would be.
@@ -238,7 +245,9 @@ def test_the_facilitator_pages_the_projector_from_the_console(transactional_db, 
     expect(next_part).to_be_visible()
     # The console's socket is open once its live parts are drawn; then each click moves
     # the projector one part.
-    console.wait_for_function("async () => (await import('/static/coprod/state.mjs')).current.state !== null")
+    console.wait_for_function(
+        "async () => (await import('/static/coprod/state.mjs')).current.state !== null"
+    )
     parity = projector.locator("[data-part=parity]")
     for n in range(2, 8):
         next_part.click()

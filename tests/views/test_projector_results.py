@@ -3,6 +3,7 @@
 import re
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.urls import reverse
 
 from deliberation import display
@@ -90,6 +91,12 @@ def test_one_objector_among_unequal_groups_is_one_person_not_a_fraction(client, 
     group = str(parts[3]["text"])
     assert "People with lived experience" in group and "I object 1 person · 100%" in group
     assert "It is too far." in str(parts[-1]["text"])
+
+    # In Welsh, the parts and the counts too (the script fills "Rhan %(n)s o %(total)s").
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    stage, parts = _projector_parts(client, meeting)
+    assert "Rhan 1 o 7" in stage and 'data-words="Rhan %(n)s o %(total)s"' in stage
+    assert "7 o bobl · 88%" in str(parts[0]["text"])
 
 
 def test_dots_and_points_are_counted_as_what_they_are(client, forum, meeting):
