@@ -16,7 +16,14 @@ export function buildRecap(recap) {
   const box = fromTemplate("recap-template");
   box.setAttribute("data-recap-of", recap.meeting.id);
   slot(box, "meeting").textContent = recap.meeting.title;
-  repeat(box, "decision", recap.decisions, (node, d) => {
+  // One decision at a time on the screen, as the page draws it: the first one first.
+  keepIf(box, { paging: recap.decisions.length > 1 });
+  const count = slot(box, "part-count");
+  if (count) {
+    count.textContent = fmt(count.getAttribute("data-words"), { n: 1, total: recap.decisions.length });
+  }
+  repeat(box, "decision", recap.decisions, (node, d, index) => {
+    node.hidden = index > 0;
     slot(node, "outcome").textContent = d.outcome;
     keepIf(node, { "no-actions": d.actions.length === 0 });
     repeat(node, "action", d.actions, (li, a) => {
@@ -81,12 +88,12 @@ export function renderProjector() {
   lastKey = key;
   replaceChildren(stage, recap ? buildRecap(recap) : buildStage(state, picked));
   // A new tally keeps the part on the screen; another vote starts at its first part.
-  const pollId = picked.poll && !recap ? picked.poll.id : null;
+  const pollId = recap ? "recap" : picked.poll ? picked.poll.id : null;
   if (pollId !== paging.poll) {
     paging.poll = pollId;
     paging.index = 0;
   }
-  const box = stage.querySelector(".results.paged");
+  const box = stage.querySelector(".paged");
   if (box) {
     fitParts(box);
   }
@@ -125,7 +132,8 @@ function splitPart(part, box) {
   const moreList = more.querySelectorAll("ul, ol")[lists.indexOf(list)];
   // The copy keeps its headings and the block that holds the list, nothing else.
   Array.from(more.children).forEach((child) => {
-    if (!child.contains(moreList) && !/^H[1-6]$/.test(child.tagName)) {
+    if (!child.contains(moreList) && !/^H[1-6]$/.test(child.tagName) &&
+        !child.classList.contains("part-keep")) {
       child.remove();
     }
   });
@@ -168,7 +176,7 @@ function later(index) {
 
 // Show the current part of the results, hide the others, and say "Part 2 of 4".
 function showPart() {
-  const box = document.querySelector("#stage-poll .results.paged");
+  const box = document.querySelector("#stage-poll .paged");
   const parts = box ? Array.from(box.querySelectorAll("[data-part]")) : [];
   if (parts.length === 0) {
     return;

@@ -14,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from deliberation.services import agenda as agenda_services
+from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
 from tests.browser.conftest import axe_violations
@@ -271,3 +272,28 @@ def test_the_facilitator_pages_the_projector_from_the_console(transactional_db, 
     expect(projector.locator(".choice-strip")).to_be_visible()
     expect(count).to_have_text(re.compile(r"Part 1 of \d+"))
     _check_screen(projector, 720, "open vote")
+
+
+def test_the_demo_meeting_and_last_time_fit_the_projector(demo, new_context):
+    meeting = demo["meeting"]
+    url = reverse("deliberation:projector", args=[meeting.projector_token])
+    screens = [new_context(viewport={"width": w, "height": h}).new_page() for w, h in SCREENS]
+    # The demo meeting as it starts: its title, the join code and who is here.
+    for page, (width, height) in zip(screens, SCREENS, strict=True):
+        page.goto(url)
+        expect(page.locator("#stage-poll .big-question")).to_have_text(meeting.title)
+        _check_screen(page, height, f"start {width}x{height}")
+
+    # What we decided last time: one decision at a time, each fitting the screen.
+    meeting_services.meeting_recap_show(meeting=meeting, shown=True)
+    for page, (width, height) in zip(screens, SCREENS, strict=True):
+        page.goto(url)
+        count = page.locator("#stage-poll .recap .part-count")
+        expect(count).to_have_text(re.compile(r"Part 1 of \d+"))
+        total = int(count.inner_text().rsplit(" ", 1)[1])
+        for n in range(1, total + 1):
+            expect(count).to_have_text(f"Part {n} of {total}")
+            expect(page.locator(".recap [data-part]:not([hidden])")).to_have_count(1)
+            _check_screen(page, height, f"last time {width}x{height} part {n}")
+            page.keyboard.press("ArrowRight")
+        assert axe_violations(page) == []
