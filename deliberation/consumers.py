@@ -301,6 +301,19 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         }
         await self.send_json(ack)
 
+    # -- facilitator messages ------------------------------------------------------
+
+    async def on_projector_page(self, message: protocol.Message) -> None:
+        """Move the projector to the next or previous part of the results shown."""
+        assert self.viewer is not None
+        if self.viewer.audience != "facilitator":
+            raise NotAllowed(_("Only the facilitator can move the projector to another part."))
+        # Nothing is stored: where the projector is in the results is not part of the record.
+        await realtime.send_group(
+            realtime.console_group(self.viewer.meeting_id),
+            {"type": "projector.page", "step": message.step},
+        )
+
     def _supported(self, me: Member, member_id: int) -> Member:
         assert self.viewer is not None
         supported = Member.objects.filter(pk=member_id, forum_id=me.forum_id).first()

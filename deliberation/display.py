@@ -232,6 +232,21 @@ def voters_text(n: int) -> str:
     return gettext("People who voted: %(n)s") % {"n": n}
 
 
+# A whole count with its unit, the projector's headline ("1 person", "12 dots"): the
+# words for one and for any other number (the page scripts pick the same way).
+COUNT_WORDS: dict[str, tuple[Any, Any]] = {
+    "people": (_("1 person"), _("%(n)s people")),
+    "dots": (_("1 dot"), _("%(n)s dots")),
+    "points": (_("1 point"), _("%(n)s points")),
+}
+
+
+def count_text(unit: str, value: str) -> str:
+    """Say a whole count with its unit: "1 person", "3 people"."""
+    one, other = COUNT_WORDS[unit]
+    return str(one) if value == "1" else str(other) % {"n": value}
+
+
 def build_results(poll: dict[str, Any]) -> dict[str, Any]:
     """Put words into a poll's results shape for the results template (results.mjs too)."""
     shaped = results_shape.shape(poll)
@@ -247,7 +262,10 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
     labels = {key: o["label"] for key, o in options.items()}
 
     def rows(shaped_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**options[r["key"]], **r} for r in shaped_rows]
+        return [
+            {**options[r["key"]], **r, "count": count_text(shaped["unit"], r["value"])}
+            for r in shaped_rows
+        ]
 
     return {
         **base,
@@ -384,6 +402,7 @@ def live_config() -> dict[str, Any]:
         "group_symbols": GROUP_SYMBOLS,
         "group_order": list(methods.CONSTITUENCIES),
         "weightings": {k: str(v) for k, v in WEIGHTINGS.items()},
+        "count_words": {k: [str(one), str(other)] for k, (one, other) in COUNT_WORDS.items()},
         "weighting_order": list(methods.WEIGHTINGS),
         "needs": {k: str(v) for k, v in NEEDS.items()},
         "roles": {k: str(v) for k, v in Role.choices},

@@ -36,17 +36,21 @@ class Message:
     client_id: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
     for_member: int | None = None
+    step: int = 0
 
 
 # What a socket may send. A facilitator's changes (open or close a vote, move the agenda,
-# count hands) go through the console's forms only: one path for every change.
-TYPES = frozenset({"ping", "snapshot.request", "ballot.cast"})
+# count hands) go through the console's forms only: one path for every change. Paging
+# the projector (`projector.page`) changes nothing stored: it only moves what it shows.
+TYPES = frozenset({"ping", "snapshot.request", "ballot.cast", "projector.page"})
 FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields) besides "type" and "ref"
     "ping": (set(), set()),
     "snapshot.request": (set(), set()),
     # No key to a secret vote: the server works it out from the phone's HttpOnly cookie.
     "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member"}),
+    # step: 1 for the next part of the results on the projector, -1 for the previous one.
+    "projector.page": ({"step"}, set()),
 }
 
 
@@ -109,6 +113,13 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
 def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
     if kind in ("ping", "snapshot.request"):
         return Message(type=kind, ref=ref)
+    if kind == "projector.page":
+        step = data["step"]
+        if isinstance(step, bool) or step not in (1, -1):
+            raise ProtocolError(
+                "invalid", _("The field “step” must be 1 (next part) or -1 (previous part).")
+            )
+        return Message(type=kind, ref=ref, step=step)
     # ballot.cast
     client_id = data["client_id"]
     try:

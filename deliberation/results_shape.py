@@ -19,6 +19,27 @@ def number(value: float | int) -> str:
     return f"{value:.1f}"
 
 
+# What a one-person-one-vote total counts, by method: its headline on the projector.
+UNITS = {"dots": "dots", "ranked": "points", "score": "points"}  # otherwise "people"
+
+
+# The parts of a full result, in the order the projector pages through them: one for
+# each group (or group too small to show), so each part fits one screen.
+def parts(shaped: dict[str, Any]) -> list[str]:
+    """Name the parts a full result has, in order (the projector shows one at a time)."""
+    found = ["overall"]
+    if any(v["key"] == "parity" for v in shaped["views"]):
+        found.append("parity")
+    if not shaped["protected"]:
+        found.append("common_ground")
+    found += ["group"] * (len(shaped["groups"]) + len(shaped["suppressed"]))
+    if shaped["rounds"]:
+        found.append("rounds")
+    if shaped["objections"]:
+        found.append("objections")
+    return found
+
+
 def percent(share: float) -> int:
     return round(share * 100)
 
@@ -83,6 +104,7 @@ def shape(poll: dict[str, Any]) -> dict[str, Any]:
         "ranked": poll["method"] == "ranked",
         "protected": bool(result.get("protected")),
         "rounds": [],
+        "unit": UNITS.get(poll["method"], "people"),
     }
     ranked = result.get("ranked")
     irv = None
@@ -98,4 +120,7 @@ def shape(poll: dict[str, Any]) -> dict[str, Any]:
                     "out": eliminated[index] if index < len(eliminated) else "",
                 }
             )
+    shaped["parts"] = parts(shaped)
+    # The verdict or winner was counted with each group counting the same.
+    shaped["parity_decides"] = any(v["key"] == "parity" and v["primary"] for v in shaped["views"])
     return shaped

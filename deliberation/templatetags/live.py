@@ -14,7 +14,7 @@ def results_skeleton() -> dict[str, Any]:
 
     Where results.mjs puts a number or a name, the words keep their placeholder.
     """
-    row = {"key": "", "label": "", "symbol": "", "tone": "", "value": "", "share": 0}
+    row = {"key": "", "label": "", "symbol": "", "tone": "", "value": "", "share": 0, "count": ""}
     voters = gettext("People who voted: %(n)s")
     return {
         "poll": "",
@@ -22,7 +22,10 @@ def results_skeleton() -> dict[str, Any]:
         "voters_text": voters,
         "outcome": {"winner": "-", "reasons": ["-"]},
         "ranked": True,
-        "views": [{"key": "", "title": "", "primary": False, "rows": [row]}],
+        # The one-person-one-vote view: the projector (`paged`) draws only that one there.
+        "views": [{"key": "per_person", "title": "", "primary": False, "rows": [row]}],
+        "parts": ["overall"],
+        "parity_decides": True,
         "common_ground": [row],
         "groups": [{"key": "", "label": "", "symbol": "", "voters_text": voters, "rows": [row]}],
         "suppressed": [""],

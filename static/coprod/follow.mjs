@@ -49,13 +49,18 @@ function onMessage(message) {
     handlers.error(message);
   } else if (message.type === "pong") {
     return;
+  } else if (message.type === "projector.page") {
+    if (handlers.page) {
+      handlers.page(message); // the facilitator moved the projector: not a change of state
+    }
   } else if (current.state !== null) {
     onEvent(message);
   }
 }
 
 // Follow the meeting: `render` after each change, `snapshot` after each snapshot,
-// `ack` and `error` for answers to this screen's ballots, `stop` when it may not follow.
+// `ack` and `error` for answers to this screen's ballots, `stop` when it may not follow,
+// `page` (optional) when the facilitator moves the projector to another part.
 export function start(given) {
   handlers = given;
   connect({ message: onMessage, stop: given.stop });

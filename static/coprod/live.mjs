@@ -10,7 +10,8 @@ import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root, setUpStatus } from "./page.mjs";
 import { renderPhone, setUpReadAloud } from "./phone.mjs";
-import { renderProjector } from "./projector.mjs";
+import { movePart, onProjectorKey, refitProjector, renderProjector } from "./projector.mjs";
+import { setUpConsolePager } from "./pager.mjs";
 
 const RENDER = { phone: renderPhone, projector: renderProjector, console: renderConsole };
 
@@ -31,9 +32,22 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   });
   if (kind === "console") {
     root.addEventListener("focusout", onFocusOut);
+    setUpConsolePager();
+  }
+  if (kind === "projector") {
+    document.addEventListener("keydown", onProjectorKey);
+    window.addEventListener("resize", refitProjector);
+    if (document.fonts) {
+      // Parts are fitted to the text as drawn: again once the page's font has come.
+      document.fonts.ready.then(refitProjector);
+      document.fonts.addEventListener("loadingdone", refitProjector);
+    }
   }
   root.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   updateDots(root);
   setUpReadAloud();
-  start({ render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue });
+  start({
+    render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,
+    page: kind === "projector" ? (message) => movePart(message.step) : null
+  });
 }

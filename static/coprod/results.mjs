@@ -4,22 +4,32 @@
  * <template id="results-template">. This module only picks the branches, repeats the
  * rows and puts the page's words to the keys and numbers. */
 
-import { fillWords, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
+import { fillWords, fmt, fromTemplate, keepIf, repeat, replaceChildren, setTone, slot } from "./dom.mjs";
 import { cfg, groupLabel, optionViews, sym } from "./page.mjs";
 
-function fillBars(scope, rows, options) {
+// A whole count with its unit, as display.count_text says it: "1 person", "3 people".
+export function countText(unit, value) {
+  const [one, other] = cfg.count_words[unit];
+  return value === "1" ? one : fmt(other, { n: value });
+}
+
+// `show`: "plain" (the number and share), "count" (people, dots or points, and share) or
+// "share" alone (the parity count, whose numbers are not whole people).
+function fillBars(scope, rows, options, show, unit) {
   repeat(scope, "row", rows, (node, r) => {
     const o = options[r.key];
     setTone(node, o.tone);
     replaceChildren(slot(node, "label"), [sym(o.symbol), " " + o.label]);
     slot(node, "bar").style.width = r.share + "%";
-    slot(node, "value").textContent = r.value + " · " + r.share + "%";
+    const lead = show === "plain" ? r.value + " · " : show === "count" ? countText(unit, r.value) + " · " : "";
+    slot(node, "value").textContent = lead + r.share + "%";
   });
 }
 
-// The results box of a poll (without the voters' count while hidden, unless showCount).
-export function buildResults(poll, showCount) {
-  const box = fromTemplate("results-template");
+// The results box of a poll (without the voters' count while hidden, unless showCount);
+// `paged` for the projector, in parts (includes/results.html says how).
+export function buildResults(poll, showCount, paged) {
+  const box = fromTemplate(paged ? "projector-results-template" : "results-template");
   box.setAttribute("data-results-for", poll.id);
   const shown = poll.shown;
   const closed = poll.status === "closed";
@@ -30,8 +40,10 @@ export function buildResults(poll, showCount) {
   const label = (key) => (options[key] ? options[key].label : key);
   const s = full ? shown : {
     outcome: { reasons: [] }, views: [], common_ground: [], groups: [], suppressed: [],
-    rounds: [], objections: []
+    rounds: [], objections: [], parts: [], parity_decides: false
   };
+  const show = paged ? "count" : "plain";
+  const parity = s.views.find((v) => v.key === "parity");
   keepIf(box, {
     hidden: hidden,
     "hidden-count": hidden && showCount,
@@ -50,8 +62,16 @@ export function buildResults(poll, showCount) {
     "no-common-ground": s.common_ground.length === 0,
     "by-group": s.groups.length + s.suppressed.length > 0,
     rounds: s.rounds.length > 0,
-    objections: s.objections.length > 0
+    objections: s.objections.length > 0,
+    paging: s.parts.length > 1,
+    parity: !!parity,
+    "decided-by": full && !!s.parity_decides,
+    "rounds-by-parity": s.rounds.length > 0 && !!s.parity_decides
   });
+  const count = slot(box, "part-count");
+  if (count) {
+    count.textContent = fmt(count.getAttribute("data-words"), { n: 1, total: s.parts.length });
+  }
   if (hidden && showCount) {
     fillWords(box, "voters", { n: poll.voters || 0 });
   }
@@ -65,11 +85,16 @@ export function buildResults(poll, showCount) {
   repeat(box, "reason", s.outcome.reasons, (node, r) => {
     node.textContent = cfg.reasons[r] || r;
   });
-  repeat(box, "view", s.views, (node, view) => {
+  const views = paged ? s.views.filter((v) => v.key === "per_person") : s.views;
+  repeat(box, "view", views, (node, view) => {
     node.classList.toggle("primary", view.primary);
     slot(node, "title").textContent = cfg.weightings[view.key];
-    fillBars(node, view.rows, options);
+    fillBars(node, view.rows, options, show, s.unit);
   });
+  const parityPart = box.querySelector("[data-part='parity']");
+  if (parityPart) {
+    fillBars(parityPart, parity.rows, options, "share");
+  }
   repeat(box, "option", s.common_ground, (node, key) => {
     setTone(node, options[key].tone);
     replaceChildren(node, [sym(options[key].symbol), " " + label(key)]);
@@ -77,7 +102,7 @@ export function buildResults(poll, showCount) {
   repeat(box, "group", s.groups, (node, g) => {
     replaceChildren(slot(node, "label"), [sym(cfg.group_symbols[g.key]), " " + groupLabel(g.key)]);
     fillWords(node, "voters", { n: g.voters });
-    fillBars(node, g.rows, options);
+    fillBars(node, g.rows, options, show, s.unit);
   });
   repeat(box, "suppressed", s.suppressed, (node, key) => {
     slot(node, "label").textContent = groupLabel(key);
