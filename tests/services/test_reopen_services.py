@@ -1,6 +1,7 @@
 """A meeting or a vote closed by mistake can be opened again, in the record, within limits."""
 
 import pytest
+from django.utils import translation
 
 from deliberation import audit, identity
 from deliberation.exceptions import DomainError, InvalidInput, MeetingNotOpen, NotAllowed
@@ -172,3 +173,11 @@ def test_a_vote_whose_proposal_was_adopted_is_not_opened_again(meeting, people, 
     with pytest.raises(InvalidInput) as refused:
         poll_services.poll_reopen(poll=poll)
     assert "adopted" in refused.value.message
+
+
+def test_the_reason_a_vote_is_not_opened_again_is_said_in_welsh(meeting, people):
+    poll = _closed_vote(meeting, people)
+    factories.decision(meeting, poll)
+    with translation.override("cy"), pytest.raises(InvalidInput) as refused:
+        poll_services.poll_reopen(poll=poll)
+    assert refused.value.message.startswith("Mae penderfyniad wedi'i gofnodi")
