@@ -184,8 +184,14 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         poll = event["poll"]
         polls = [p for p in state["polls"] if p["id"] != poll["id"]]
         existing = next((p for p in state["polls"] if p["id"] == poll["id"]), None)
-        if existing is not None and poll["status"] == "open" and poll["result"] is None:
+        if (
+            existing is not None
+            and existing["status"] == "open"
+            and poll["status"] == "open"
+            and poll["result"] is None
+        ):
             # Settings changed mid-vote: keep the running count the screen already has.
+            # (A vote opened again brings no count: its frozen result is not a live one.)
             poll = {
                 **poll,
                 "voters": existing["voters"],

@@ -202,6 +202,8 @@ class PollForm(Form):
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        # Its own ids: the console also draws a settings form for each vote.
+        kwargs.setdefault("auto_id", "new-poll-%s")
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda.all()  # type: ignore[attr-defined]
         self.fields["weighting"].initial = meeting.forum.default_weighting
@@ -252,6 +254,14 @@ class PollSettingsForm(PollPickForm):
     lived_experience_consent = forms.BooleanField(
         label=_("Needs no objection from people with lived experience"), required=False
     )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, meeting=meeting, **kwargs)
+        # The console draws one of these for each vote: each gets ids of its own, so a
+        # label ticks the box of its own vote and never one in another form.
+        poll_id = str((self.data.get("poll") if self.is_bound else self.initial.get("poll")) or "")
+        if "auto_id" not in kwargs and poll_id.isdigit():
+            self.auto_id = f"poll-{poll_id}-%s"
 
     @staticmethod
     def initial_for(poll: Poll) -> dict[str, Any]:

@@ -53,6 +53,12 @@ def decision_record(
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         recheck_forum_facilitator(principal, meeting.forum_id)
+        if poll is not None:
+            # Read again under the meeting's lock, which poll_reopen holds too: a vote
+            # opened again meanwhile has no frozen result to record.
+            poll = Poll.objects.get(pk=poll.pk)
+            if not poll.is_closed:
+                raise InvalidInput(_("Please close the vote before recording the decision."))
         decision = Decision.objects.create(
             meeting=meeting,
             forum_id=meeting.forum_id,

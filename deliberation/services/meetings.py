@@ -15,6 +15,7 @@ from deliberation.models import (
     Meeting,
     Member,
     Role,
+    Summary,
     new_join_code,
 )
 from deliberation.selectors import meetings as meeting_selectors
@@ -120,6 +121,44 @@ def meeting_close(
         )
         meeting.version = announce_change(
             meeting.pk, "meeting.status", {"status": meeting.status, "current_item": None}
+        )
+    return meeting
+
+
+def meeting_reopen(
+    *, meeting: Meeting, actor: Actor = None, principal: identity.Principal | None = None
+) -> Meeting:
+    """Open a meeting that was closed by mistake again; its votes stay as they are.
+
+    Refused once its easy-read summary has been sent: that sending fixed the record code
+    of the meeting that members were given.
+    """
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        recheck_forum_facilitator(principal, meeting.forum_id)
+        if meeting.status != Meeting.Status.CLOSED:
+            raise InvalidInput(_("Only a finished meeting can be opened again."))
+        if Summary.objects.filter(meeting=meeting, first_sent_at__isnull=False).exists():
+            raise InvalidInput(
+                _(
+                    "The easy-read summary of this meeting has been sent, so the meeting "
+                    "cannot be opened again."
+                )
+            )
+        meeting.status = Meeting.Status.OPEN
+        if meeting.current_item_id is None:
+            meeting.current_item = meeting.agenda.order_by("position").first()
+        meeting.save(update_fields=["status", "current_item"])
+        audit.append(
+            forum_id=meeting.forum_id,
+            actor=actor_label(actor),
+            kind="meeting.reopened",
+            payload={"meeting": meeting.pk},
+        )
+        meeting.version = announce_change(
+            meeting.pk,
+            "meeting.status",
+            {"status": meeting.status, "current_item": meeting.current_item_id},
         )
     return meeting
 

@@ -28,6 +28,8 @@ from deliberation.models import (
     Member,
     Poll,
     PollOption,
+    ProposalPollLink,
+    ProposalStatus,
 )
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.agenda import agenda_move
@@ -38,7 +40,7 @@ from deliberation.services.common import (
     announce_console,
     recheck_facilitator,
 )
-from deliberation.services.proposals import proposals_poll_closed
+from deliberation.services.proposals import proposals_poll_closed, proposals_poll_reopened
 from deliberation.services.secret_ballots import secret_rewrite
 
 CHECK_BACK_METHODS = ("yes_no", "traffic_light")
@@ -303,6 +305,82 @@ def poll_close(
             announce_change(
                 poll.meeting_id, "poll.closed", {"poll": meeting_selectors.poll_dict(poll)}
             )
+    return poll
+
+
+def poll_reopen_refusal(poll: Poll) -> str | None:
+    """Say why a closed vote cannot be opened again, whatever the meeting does; or None."""
+    if Decision.objects.filter(poll=poll).exists():
+        return _(
+            "A decision has been recorded from this vote, so it cannot be "
+            "opened again. Make a new vote instead."
+        )
+    if ProposalPollLink.objects.filter(
+        poll=poll,
+        proposal__status__in=(ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED),
+    ).exists():
+        return _(
+            "A proposal in this vote has been adopted or not adopted since, so the "
+            "vote cannot be opened again. Make a new vote instead."
+        )
+    if poll.secret and (poll.result or {}).get("protected"):
+        return _(
+            "This secret vote kept small groups hidden when it closed, so it "
+            "cannot be opened again. Make a new vote instead."
+        )
+    return None
+
+
+def poll_reopen(
+    *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None
+) -> Poll:
+    """Open a meeting's vote that was closed by mistake again, keeping its ballots.
+
+    Refused once anything rests on its result: a decision recorded from it (which
+    froze that result in the record) or a proposal adopted or not adopted after it. A
+    secret vote whose small groups were merged at its closing is refused too: those
+    ballots no longer say their group, so counting on would weigh them differently.
+    The meeting is locked before the poll, as meeting_close and decision_record do, so
+    a decision cannot be recorded from the old result while the vote opens again.
+    """
+    if poll.meeting_id is None:
+        raise InvalidInput(_("Only a vote in a meeting can be opened again."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=poll.meeting_id)
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
+        if poll.status != Poll.Status.CLOSED:
+            raise InvalidInput(_("Only a closed vote can be opened again."))
+        if meeting.status != Meeting.Status.OPEN:
+            raise MeetingNotOpen(_("Open the meeting before opening a vote again."))
+        refusal = poll_reopen_refusal(poll)
+        if refusal:
+            raise InvalidInput(refusal)
+        if meeting.polls.filter(status=Poll.Status.OPEN).exists():
+            raise InvalidInput(_("Another vote is open. Please close it first."))
+        closed = {"voters": (poll.result or {}).get("voters"), "ballot_root": poll.ballot_root}
+        poll.status = Poll.Status.OPEN
+        poll.closed_at = None
+        poll.result = None
+        poll.ballot_root = ""
+        poll.save(update_fields=["status", "closed_at", "result", "ballot_root"])
+        proposals_poll_reopened(poll=poll, actor=actor)
+        audit.append(
+            forum_id=poll.forum_id,
+            actor=actor_label(actor),
+            kind="poll.reopened",
+            payload={
+                "poll": poll.pk,
+                "closed_voters": closed["voters"],
+                "closed_ballot_root": closed["ballot_root"],
+                **audit.binding(poll),
+            },
+        )
+        announce_change(meeting.pk, "poll.opened", {"poll": meeting_selectors.poll_dict(poll)})
+        # Screens get the running count again, with the ballots the vote kept.
+        realtime.tally_changed(meeting.pk, poll.pk)
+        if poll.agenda_item is not None and meeting.current_item_id != poll.agenda_item_id:
+            agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
 
 

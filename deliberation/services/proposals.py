@@ -586,6 +586,39 @@ def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
     return moved
 
 
+def proposals_poll_reopened(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
+    """Move the proposals a poll's closing moved to "voted on" back to "shortlisted".
+
+    Runs inside poll_reopen's transaction; the vote's next closing moves them on again.
+    A proposal already adopted or not adopted is refused before this (poll_reopen).
+    """
+    links = ProposalPollLink.objects.filter(
+        poll=poll, proposal__status=ProposalStatus.DECIDED
+    ).select_related("proposal")
+    moved = []
+    meeting = poll.meeting
+    for link in links:
+        proposal = _locked(link.proposal)
+        last_move = proposal.events.filter(kind=ProposalEvent.Kind.STATUS).last()
+        if proposal.status != ProposalStatus.DECIDED or last_move is None:
+            continue
+        if last_move.poll_id != poll.pk:
+            continue
+        reason = _("The vote “%(question)s” is open again.") % {"question": poll.question}
+        moved.append(
+            _move(
+                proposal,
+                ProposalStatus.SHORTLISTED,
+                reason=reason,
+                by=None,
+                actor=actor,
+                meeting=meeting,
+                poll=poll,
+            )
+        )
+    return moved
+
+
 def outcome_for(link: ProposalPollLink, result: dict[str, Any] | None) -> dict[str, Any]:
     """Describe how a proposal did in a closed poll: its place, and whether it passed."""
     if not result:

@@ -58,6 +58,7 @@ from deliberation.services.meetings import (
     meeting_create,
     meeting_open,
     meeting_recap_show,
+    meeting_reopen,
     meeting_update_settings,
 )
 from deliberation.services.polls import (
@@ -65,6 +66,8 @@ from deliberation.services.polls import (
     poll_close,
     poll_create,
     poll_open,
+    poll_reopen,
+    poll_reopen_refusal,
     poll_update_settings,
 )
 from deliberation.views.ballots import vote_fields
@@ -374,6 +377,11 @@ def _console_page(
             entry["paper"]["constituency"] = (
                 paper_form.current().get("constituency") if paper_form.is_bound else ""
             )
+        entry["reopen_refused"] = (
+            poll_reopen_refusal(model)
+            if poll["status"] == "closed" and poll["id"] not in decided
+            else None
+        )
         if poll["status"] in ("draft", "open"):
             entry["settings"] = (
                 bound
@@ -491,9 +499,30 @@ def do_open(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[
     return _("The meeting is open. People can join."), "meeting"
 
 
+class ConfirmFirst(Exception):
+    """An action that asks the facilitator to confirm it on a page of its own first."""
+
+    def __init__(self, template: str, context: dict[str, Any]) -> None:
+        super().__init__(template)
+        self.template = template
+        self.context = context
+
+
 def do_close(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    # Asked twice, without JavaScript: the first press shows what closing will do.
+    if request.POST.get("confirm") != "yes":
+        open_poll = meeting.polls.filter(status=Poll.Status.OPEN).first()
+        raise ConfirmFirst(
+            "deliberation/meeting_close_confirm.html",
+            {"meeting": meeting, "forum": meeting.forum, "open_poll": open_poll},
+        )
     meeting_close(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
-    return _("The meeting is closed."), "meeting"
+    return _("The meeting is closed. You can open it again if this was a mistake."), "meeting"
+
+
+def do_reopen(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    meeting_reopen(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
+    return _("The meeting is open again. People can join."), "meeting"
 
 
 def do_move(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
@@ -565,6 +594,12 @@ def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> 
     poll = _pick_poll(request, meeting)
     poll_close(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is closed. The result is saved."), f"poll-{poll.pk}"
+
+
+def do_poll_reopen(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    poll = _pick_poll(request, meeting)
+    poll_reopen(poll=poll, actor=request.user, principal=_asker(request, meeting))
+    return _("The vote is open again. Its votes are kept. People can vote now."), f"poll-{poll.pk}"
 
 
 def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
@@ -742,12 +777,14 @@ def do_present(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tup
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting, ConsoleForms], tuple[str, str]]] = {
     "open": do_open,
     "close": do_close,
+    "reopen": do_reopen,
     "move": do_move,
     "agenda_add": do_agenda_add,
     "settings": do_settings,
     "poll_new": do_poll_new,
     "poll_open": do_poll_open,
     "poll_close": do_poll_close,
+    "poll_reopen": do_poll_reopen,
     "poll_settings": do_poll_settings,
     "hand_count": do_hand_count,
     "paper_ballot": do_paper_ballot,
@@ -776,6 +813,8 @@ def console_action(request: HttpRequest, slug: str, meeting_id: int, action: str
     ctx: ConsoleForms = {}
     try:
         message, anchor = handler(request, meeting, ctx)
+    except ConfirmFirst as ask:
+        return render(request, ask.template, ask.context)
     except (FormInvalid, DomainError) as exc:
         return _console_page(
             request,

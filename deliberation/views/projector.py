@@ -64,7 +64,9 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
         Meeting.objects.select_related("forum"), projector_token=projector_token
     )
     snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="projector")
-    poll, is_open = pick_poll(snapshot)
+    # A finished meeting shows that it has finished: no last results, no join code.
+    finished = snapshot["meeting"]["status"] == Meeting.Status.CLOSED
+    poll, is_open = (None, False) if finished else pick_poll(snapshot)
     url = join_url(request, meeting)
     return render(
         request,
@@ -72,7 +74,8 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
         {
             "meeting": meeting,
             "snapshot": snapshot,
-            "item": current_item(snapshot),
+            "item": None if finished else current_item(snapshot),
+            "finished": finished,
             "poll": poll,
             "is_open": is_open,
             "options": display.option_views(poll) if poll else [],

@@ -43,8 +43,9 @@ export function buildRecap(recap) {
 // The stage without a recap (includes/projector_stage.html), with the poll's results.
 export function buildStage(state, picked) {
   const parts = copyTemplate("stage-template");
-  const poll = picked.poll;
   const closed = state.meeting.status === "closed";
+  // A finished meeting shows that it has finished, never its last results.
+  const poll = closed ? null : picked.poll;
   keepIf(parts, {
     poll: !!poll, "last-vote": !!poll && !picked.open, choices: !!poll && picked.open,
     finished: !poll && closed, title: !poll && !closed
@@ -64,7 +65,13 @@ export function buildStage(state, picked) {
 
 export function renderProjector() {
   const state = current.state;
-  const item = currentItem(state);
+  // A finished meeting shows only that: no agenda item, no results, no join code.
+  const finished = state.meeting.status === "closed";
+  const item = finished ? null : currentItem(state);
+  const join = document.getElementById("stage-join");
+  if (join) {
+    join.hidden = finished;
+  }
   const agenda = document.getElementById("stage-agenda");
   if (agenda) {
     const now = item ? copyTemplate("agenda-template") : null;
@@ -80,7 +87,7 @@ export function renderProjector() {
   const stage = document.getElementById("stage-poll");
   const picked = pickPoll(state);
   // "Last time we decided" shows until a vote opens (a check-back vote, say).
-  const recap = picked.open ? null : (state.recap || null);
+  const recap = picked.open || finished ? null : (state.recap || null);
   const key = JSON.stringify([state.meeting.status, picked.open, resultsKey(picked.poll), recap]);
   if (!stage || key === lastKey) {
     return;

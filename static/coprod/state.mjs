@@ -29,8 +29,10 @@ export function applyEvent(old, event) {
     let poll = event.poll;
     const existing = next.polls.find((p) => p.id === poll.id) || null;
     const polls = next.polls.filter((p) => p.id !== poll.id);
-    if (existing !== null && poll.status === "open" && poll.result === null) {
+    if (existing !== null && existing.status === "open" && poll.status === "open" &&
+        poll.result === null) {
       // Settings changed mid-vote: keep the running count the screen already has.
+      // (A vote opened again brings no count: its frozen result is not a live one.)
       poll = Object.assign({}, poll, {
         voters: existing.voters, result: existing.result, shown: existing.shown
       });

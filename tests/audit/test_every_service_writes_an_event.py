@@ -68,6 +68,7 @@ NOT_USE_CASES = {
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
     "summaries.summary_status": "reads: says where a summary is",
+    "polls.poll_reopen_refusal": "reads: says why a vote cannot be opened again",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
 }
@@ -322,6 +323,18 @@ def _(ctx):
     return lambda: polls.poll_open(poll=poll)
 
 
+@scenario("polls.poll_reopen", "poll.reopened")
+def _(ctx):
+    poll = _closed_poll(ctx)
+    return lambda: polls.poll_reopen(poll=poll)
+
+
+@scenario("meetings.meeting_reopen", "meeting.reopened")
+def _(ctx):
+    meetings.meeting_close(meeting=ctx["meeting"])
+    return lambda: meetings.meeting_reopen(meeting=ctx["meeting"])
+
+
 @scenario("polls.poll_close", "poll.closed")
 def _(ctx):
     poll = factories.poll(ctx["meeting"], "yes_no")
@@ -461,6 +474,21 @@ def _(ctx):
     )
     # It runs inside poll_close; called on its own it writes its own events.
     return lambda: proposals.proposals_poll_closed(poll=scheduled.poll)
+
+
+@scenario("proposals.proposals_poll_reopened", "proposal.status_changed")
+def _(ctx):
+    scheduled = scheduling.proposals_schedule(
+        proposals=[_shortlisted(ctx)],
+        meeting=ctx["meeting"],
+        by=ctx["lead"],
+        method="yes_no",
+        question="Later buses?",
+    )
+    polls.poll_open(poll=scheduled.poll)
+    polls.poll_close(poll=scheduled.poll)
+    # It runs inside poll_reopen; called on its own it writes its own events.
+    return lambda: proposals.proposals_poll_reopened(poll=scheduled.poll)
 
 
 @scenario("forum_polls.forum_poll_create", "forum_poll.scheduled")

@@ -70,6 +70,9 @@ CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
     "meeting_close": lambda r: (
         lambda p: meeting_services.meeting_close(meeting=r["meeting"], principal=p)
     ),
+    "meeting_reopen": lambda r: (
+        lambda meeting: lambda p: meeting_services.meeting_reopen(meeting=meeting, principal=p)
+    )(meeting_services.meeting_close(meeting=r["meeting"])),
     "agenda_move": lambda r: (
         lambda p: agenda_services.agenda_move(meeting=r["meeting"], item=None, principal=p)
     ),
@@ -123,6 +126,7 @@ CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
     "poll_close": lambda r: (
         lambda poll: lambda p: poll_services.poll_close(poll=poll, principal=p)
     )(_open(r)),
+    "poll_reopen": lambda r: lambda p: poll_services.poll_reopen(poll=r["closed"], principal=p),
     "hand_count_set": lambda r: (
         lambda poll: (
             lambda p: poll_services.hand_count_set(

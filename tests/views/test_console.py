@@ -240,7 +240,9 @@ def test_turn_a_guest_away(facilitator_client, meeting, client):
 
 def test_close_and_open_the_meeting(facilitator_client, forum):
     meeting = factories.open_meeting(forum)
-    assert facilitator_client.post(action_url(meeting, "close")).status_code == 302
+    assert (
+        facilitator_client.post(action_url(meeting, "close"), {"confirm": "yes"}).status_code == 302
+    )
     assert Meeting.objects.get(pk=meeting.pk).status == "closed"
     response = facilitator_client.post(action_url(meeting, "open"))
     assert response.status_code == 400
