@@ -195,6 +195,27 @@ ORDINALS = [
 ]  # fmt: skip
 
 
+# The words under each score on a phone, 0 to methods.MAX_SCORE.
+SCORE_WORDS: list[Any] = [
+    _("Not at all"),
+    _("A tiny bit"),
+    _("A little"),
+    _("Some"),
+    _("A lot"),
+    _("Very much"),
+]
+
+
+def score_words() -> list[str]:
+    """Return the words for each score, 0 first, in the active language."""
+    return [str(w) for w in SCORE_WORDS]
+
+
+def score_stars(n: int) -> str:
+    """Draw a score as stars: filled for the score, hollow for the rest (beside its words)."""
+    return "★" * n + "☆" * (methods.MAX_SCORE - n)
+
+
 def ordinal(n: int) -> str:
     """Return '1st', '2nd'... in the active language."""
     return str(ORDINALS[n - 1]) if 0 < n <= len(ORDINALS) else str(n)
@@ -409,6 +430,7 @@ def live_config() -> dict[str, Any]:
         "need_symbols": NEED_SYMBOLS,
         "reasons": {r: gettext(r) for r in REASONS},
         "ordinals": [str(o) for o in ORDINALS],
+        "score_words": score_words(),
         "fixed": {k: list(v) for k, v in methods.FIXED_CHOICES.items()},
         "symbols": {name: static(f"vendor/openmoji/{name}.svg") for name in sorted(SYMBOLS)},
         "action_statuses": {k: str(v) for k, v in ACTION_STATUSES.items()},

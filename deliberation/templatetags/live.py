@@ -45,7 +45,7 @@ def phone_skeleton() -> dict[str, Any]:
         "checked": False,
         "dots": "",
         "places": [("", gettext("Not ranked"), False), ("%(n)s", "", False)],
-        "scores": [("%(n)s", False)],
+        "scores": [("%(n)s", False, "", "")],
     }
     poll = {"id": "%(poll)s", "question": "", "method": "", "dots": "%(dots)s", "secret": False}
     return {

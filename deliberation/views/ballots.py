@@ -22,7 +22,10 @@ def vote_fields(poll: dict[str, Any], form: BallotForm) -> dict[str, Any]:
         rank = str(values.get(f"rank_{key}") or "")
         option["places"] = [(value, label, value == rank) for value, label in places]
         score = values.get(f"score_{key}")
-        option["scores"] = [(n, score is not None and str(score) == str(n)) for n in range(6)]
+        option["scores"] = [
+            (n, score is not None and str(score) == str(n), word, display.score_stars(n))
+            for n, word in enumerate(display.score_words())
+        ]
     for_member = str(values.get("for_member") or "")
     return {
         "poll": poll,

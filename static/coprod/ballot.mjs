@@ -1,12 +1,17 @@
 /* The phone's ballot controls: the vote form, reading an answer from it, sending it
  * over the socket (queued until acknowledged, resent with the same client_id), and the
- * dots and reason helpers of the plain form. */
+ * dots and reason helpers of the plain form, and the controls that make the plain fields
+ * easy on a phone: steppers for dots, tapping options in order for a ranking. */
 
 import {
-  copyTemplate, fillAttributes, fillWords, fmt, keepIf, repeat, replaceChildren, setTone, slot
+  copyTemplate, el, fillAttributes, fillWords, fmt, keepIf, repeat, replaceChildren, setTone, slot
 } from "./dom.mjs";
 import { send, status } from "./connection.mjs";
-import { S, cfg, ordinal, optionViews, root, say, sym } from "./page.mjs";
+import { S, cfg, ordinal, optionViews, root, say, setSym, sym } from "./page.mjs";
+import {
+  dotsCanAdd, dotsCanTakeOff, dotsFromValues, dotsStep, orderFromPlaces, placesOf, rankAdd,
+  rankReset, rankUndo
+} from "./controls.mjs";
 import { current, findPoll } from "./state.mjs";
 
 const QUEUE_KEY = "coprod.queue." + (root.getAttribute("data-meeting") || "");
@@ -107,9 +112,12 @@ function fillFields(form, poll, options, answer) {
   const scores = answer.scores || {};
   repeat(form, "option", options, (node, o) => {
     fillAttributes(node, { key: o.key });
-    replaceChildren(slot(node, "label"), [sym(o.symbol), " " + o.label]);
+    const label = slot(node, "label");
+    setSym(label, o.symbol, "l");
+    label.querySelector(".option-word").textContent = o.label;
     if (method === "dots") {
       node.querySelector("input").setAttribute("value", given[o.key] ? String(given[o.key]) : "");
+      node.querySelectorAll("[data-slot=word]").forEach((word) => { word.textContent = o.label; });
     } else if (method === "ranked") {
       check(node, "option[value='']", ["selected", !place[o.key]]);
       repeat(node, "place", options, (choice, _, index) => {
@@ -118,13 +126,28 @@ function fillFields(form, poll, options, answer) {
         choice.toggleAttribute("selected", place[o.key] === index + 1);
       });
     } else {
-      repeat(node, "score", [0, 1, 2, 3, 4, 5], (button, n) => {
+      repeat(node, "score", cfg.score_words.map((_, n) => n), (button, n) => {
         fillAttributes(button, { n: n });
         check(button, "input", ["checked", scores[o.key] === n]);
-        button.querySelector(".box").textContent = String(n);
+        button.querySelector(".score-n").textContent = String(n);
+        button.querySelector(".stars").textContent = stars(n);
+        button.querySelector(".score-word").textContent = cfg.score_words[n];
       });
     }
   });
+  if (method === "ranked") {
+    repeat(form, "pick", options, (node, o) => {
+      fillAttributes(node, { key: o.key });
+      setSym(node, o.symbol, "l");
+      slot(node, "word").textContent = o.label;
+    });
+  }
+}
+
+// A score as stars, as display.score_stars draws it.
+function stars(n) {
+  const most = cfg.score_words.length - 1;
+  return "\u2605".repeat(n) + "\u2606".repeat(most - n);
 }
 
 // Fill the vote form in scope (the page's own, includes/vote_form.html) for this poll.
@@ -340,25 +363,195 @@ export function dropQueue() {
 
 // -- helpers of the plain form ---------------------------------------------------------
 
+function dotInputs(form) {
+  return Array.from(form.querySelectorAll("[data-dot-input]"));
+}
+
+function dotsGiven(form) {
+  const values = {};
+  dotInputs(form).forEach((input) => { values[input.name] = input.value; });
+  return dotsFromValues(values);
+}
+
+function setText(node, text) {
+  // Set only a change, so the polite live region speaks only when there is news.
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+function setDisabled(button, off) {
+  // aria-disabled, not disabled: the focus stays on a button that has reached its end.
+  if (off) {
+    button.setAttribute("aria-disabled", "true");
+  } else {
+    button.removeAttribute("aria-disabled");
+  }
+}
+
+// "Dots left: N", and on a form with steppers each option's dots as marks and which
+// steps can be taken.
 export function updateDots(scope) {
   const forms = scope.tagName === "FORM"
     ? [scope]
     : scope.querySelectorAll("form.vote-form[data-method=dots]");
   forms.forEach((form) => {
-    const limit = parseInt(form.getAttribute("data-dots"), 10) || 0;
-    let used = 0;
-    form.querySelectorAll("[data-dot-input]").forEach((input) => {
-      const n = parseInt(input.value, 10);
-      used += n > 0 ? n : 0;
-    });
     const left = form.querySelector("[data-dots-left]");
     if (!left || form.getAttribute("data-method") !== "dots") {
       return;
     }
+    const limit = parseInt(form.getAttribute("data-dots"), 10) || 0;
+    let used = 0;
+    dotInputs(form).forEach((input) => {
+      const n = parseInt(input.value, 10);
+      used += n > 0 ? n : 0;
+    });
     left.hidden = false;
-    left.textContent = used > limit ? S.dots_over : fmt(S.dots_left, { n: limit - used });
+    setText(left, used > limit ? S.dots_over : fmt(S.dots_left, { n: limit - used }));
     left.classList.toggle("over", used > limit);
+    const given = dotsGiven(form);
+    form.querySelectorAll(".dots .row").forEach((row) => {
+      const input = row.querySelector("[data-dot-input]");
+      const marks = row.querySelector("[data-dot-marks]");
+      const steps = row.querySelectorAll("[data-step]");
+      if (!input || !marks || !steps.length || steps[0].hidden) {
+        return;
+      }
+      const n = given[input.name] || 0;
+      if (marks.children.length !== n) {
+        replaceChildren(marks, Array.from({ length: n }, () => el("span", { class: "dot-mark" })));
+      }
+      marks.hidden = false;
+      steps.forEach((step) => {
+        setDisabled(step, step.getAttribute("data-step") === "1"
+          ? !dotsCanAdd(given, limit) : !dotsCanTakeOff(given, input.name));
+      });
+    });
   });
+}
+
+function stepDots(button) {
+  const form = button.form;
+  const input = button.closest(".row").querySelector("[data-dot-input]");
+  const limit = parseInt(form.getAttribute("data-dots"), 10) || 0;
+  const step = button.getAttribute("data-step") === "1" ? 1 : -1;
+  const given = dotsStep(dotsGiven(form), input.name, step, limit);
+  const n = given[input.name] || 0;
+  input.value = n > 0 ? String(n) : "";
+  updateDots(form);
+}
+
+// -- tapping options in order (the place drop-downs stay the form's fields) -------------
+
+function rankRows(form) {
+  return Array.from(form.querySelectorAll("[data-rank-plain] [data-key]"));
+}
+
+function rankOrder(form) {
+  const places = {};
+  const keys = rankRows(form).map((row) => {
+    const key = row.getAttribute("data-key");
+    places[key] = row.querySelector("select").value;
+    return key;
+  });
+  return orderFromPlaces(places, keys);
+}
+
+function wordOf(node) {
+  return node.querySelector(".option-word").textContent;
+}
+
+function setRankOrder(form, order) {
+  const places = placesOf(order);
+  rankRows(form).forEach((row) => {
+    const place = places[row.getAttribute("data-key")];
+    row.querySelector("select").value = place ? String(place) : "";
+  });
+  drawRanked(form);
+}
+
+function rankPick(form, key) {
+  return form.querySelector(".rank-pick[data-key='" + key + "']");
+}
+
+// "Your order" and the options still to tap, from the drop-downs' places.
+function drawRanked(form) {
+  const order = rankOrder(form);
+  form.querySelectorAll(".rank-pick").forEach((pick) => {
+    pick.hidden = order.indexOf(pick.getAttribute("data-key")) >= 0;
+  });
+  const items = order.map((key, index) => {
+    const pick = rankPick(form, key);
+    const image = pick.querySelector("img.sym");
+    return el("li", { class: "rank-item" }, [
+      el("span", { class: "rank-place", text: ordinal(index + 1) }), " ",
+      image ? image.cloneNode(true) : null, " ",
+      el("span", { class: "option-word", text: wordOf(pick) })
+    ]);
+  });
+  replaceChildren(form.querySelector("[data-rank-order]"), items);
+  form.querySelector("[data-rank-none]").hidden = order.length > 0;
+  setDisabled(form.querySelector("[data-rank-undo]"), order.length === 0);
+  setDisabled(form.querySelector("[data-rank-reset]"), order.length === 0);
+}
+
+function sayOrder(form) {
+  const said = form.querySelector("[data-rank-said]");
+  const order = rankOrder(form);
+  const title = form.querySelector(".rank-title").textContent.trim();
+  said.textContent = order.length
+    ? title + ": " + order.map((key, i) => ordinal(i + 1) + " " + wordOf(rankPick(form, key))).join(", ")
+    : form.querySelector("[data-rank-none]").textContent;
+}
+
+function onRankTap(form, button) {
+  if (button.getAttribute("aria-disabled") === "true") {
+    return;
+  }
+  const order = rankOrder(form);
+  if (button.classList.contains("rank-pick")) {
+    const key = button.getAttribute("data-key");
+    const next = rankAdd(order, key);
+    setRankOrder(form, next);
+    form.querySelector("[data-rank-said]").textContent =
+      ordinal(next.indexOf(key) + 1) + " " + wordOf(button);
+    // The tapped option moved into "Your order": the focus goes to the next one to tap.
+    const left = Array.from(form.querySelectorAll(".rank-pick")).filter((pick) => !pick.hidden);
+    const after = left.find((pick) =>
+      button.compareDocumentPosition(pick) & Node.DOCUMENT_POSITION_FOLLOWING);
+    (after || left[left.length - 1] || form.querySelector("[data-rank-undo]")).focus();
+    return;
+  }
+  setRankOrder(form, button.hasAttribute("data-rank-undo") ? rankUndo(order) : rankReset());
+  sayOrder(form);
+}
+
+// Turn the plain fields of the vote forms in scope into the phone's controls.
+export function enhanceControls(scope) {
+  scope.querySelectorAll("form.vote-form[data-method=dots] [data-step]").forEach((step) => {
+    step.hidden = false;
+  });
+  scope.querySelectorAll("form.vote-form[data-method=dots]").forEach(updateDots);
+  scope.querySelectorAll("form.vote-form[data-method=ranked]").forEach((form) => {
+    form.querySelector("[data-rank-plain]").hidden = true;
+    form.querySelector("[data-rank-tap]").hidden = false;
+    drawRanked(form);
+  });
+}
+
+export function onControlClick(e) {
+  const button = e.target.closest ? e.target.closest("button") : null;
+  const form = button && button.form;
+  if (!form || !form.classList.contains("vote-form")) {
+    return;
+  }
+  if (button.hasAttribute("data-step")) {
+    if (button.getAttribute("aria-disabled") !== "true") {
+      stepDots(button);
+    }
+  } else if (button.matches(".rank-pick, [data-rank-undo], [data-rank-reset]")) {
+    onRankTap(form, button);
+  }
 }
 
 export function updateReasonRequired(form) {

@@ -5,7 +5,10 @@
  * message and applies events as deliberation/protocol.py does (state.mjs), and redraws
  * the live parts of the page (phone.mjs, projector.mjs, console.mjs; results.mjs). */
 
-import { dropQueue, flushQueue, onAck, onError, onSubmit, updateDots, updateReasonRequired } from "./ballot.mjs";
+import {
+  dropQueue, enhanceControls, flushQueue, onAck, onControlClick, onError, onSubmit, updateDots,
+  updateReasonRequired
+} from "./ballot.mjs";
 import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root, setUpStatus } from "./page.mjs";
@@ -19,6 +22,7 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   if (kind === "phone") {
     root.addEventListener("submit", onSubmit);
     setUpStatus();
+    root.addEventListener("click", onControlClick);
   }
   root.addEventListener("input", (e) => {
     if (e.target.hasAttribute && e.target.hasAttribute("data-dot-input")) {
@@ -45,6 +49,9 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   }
   root.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   updateDots(root);
+  if (kind === "phone") {
+    enhanceControls(root);
+  }
   setUpReadAloud();
   start({
     render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,

@@ -1,7 +1,7 @@
 /* The phone: the question of the moment (with its vote form), the results, read aloud. */
 
 import { copyTemplate, el, fillSlot, fmt, keepIf, replaceChildren, slot } from "./dom.mjs";
-import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
+import { enhanceControls, fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
 import { current, pickPoll, questionItem, resultsKey } from "./state.mjs";
@@ -116,6 +116,7 @@ export function renderPhone() {
     replaceChildren(area, phoneQuestion(picked));
     clearMessages();
     updateDots(area);
+    enhanceControls(area);
     area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
     area.setAttribute("data-item", itemKey(questionItem(state)));
     if (picked.poll && picked.open) {

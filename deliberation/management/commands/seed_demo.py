@@ -83,6 +83,8 @@ class DemoPoll:
     method: str
     question: str
     options: tuple[str, ...] = ()
+    # Each option's symbol (display.SYMBOLS), shown beside its words on the phone.
+    symbols: tuple[str, ...] = ()
     dots: int = 0
     secret: bool = False
     lived_experience_consent: bool = False
@@ -100,6 +102,7 @@ POLLS = [
             "Help to find a job",
             "Clubs in the evening",
         ),
+        symbols=("home", "transport", "work", "friends"),
         dots=3,
     ),
     DemoPoll(
@@ -107,6 +110,7 @@ POLLS = [
         "score",
         "How good is each idea? 0 is bad, 5 is great.",
         options=("Cooking club", "Gardening group", "Music night"),
+        symbols=("food", "place", "people"),
     ),
     DemoPoll(2, "yes_no", "Should taxis be free for day centre trips?", secret=True),
     DemoPoll(
@@ -114,6 +118,7 @@ POLLS = [
         "ranked",
         "Put these in order: what matters most?",
         options=("Buses on time", "Friendly drivers", "Cheap tickets", "Help at the stop"),
+        symbols=("date", "friends", "money", "hand"),
     ),
     DemoPoll(
         3,
@@ -343,7 +348,10 @@ class Command(BaseCommand):
                 agenda_item=items[spec.item],
                 question=spec.question,
                 method=spec.method,
-                options=[OptionInput(label) for label in spec.options],
+                options=[
+                    OptionInput(label, symbol)
+                    for label, symbol in zip(spec.options, spec.symbols, strict=True)
+                ],
                 dots=spec.dots,
                 secret=spec.secret,
                 lived_experience_consent=spec.lived_experience_consent,
