@@ -5,6 +5,7 @@ import { fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
 import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
+import { drawTimer } from "./timer.mjs";
 
 let lastResultsKey;
 
@@ -61,6 +62,7 @@ export function renderPhone() {
     updateDots(area);
     area.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   }
+  drawTimer(document.getElementById("timer-area"), currentItem(state));
   const results = document.getElementById("results-area");
   if (!results) {
     return;
