@@ -160,8 +160,7 @@ def _change_timer(
             item.ends_at = base + datetime.timedelta(minutes=minutes or 0)
             if item.ends_at - now > datetime.timedelta(minutes=MAX_TIMER_MINUTES):
                 raise InvalidInput(
-                    _("A timer can run for at most %(most)s minutes.")
-                    % {"most": MAX_TIMER_MINUTES}
+                    _("A timer can run for at most %(most)s minutes.") % {"most": MAX_TIMER_MINUTES}
                 )
         else:
             if item.ends_at is None:
