@@ -73,9 +73,12 @@ def test_the_projector_counts_a_break_down_with_the_servers_clock(demo, new_cont
     expect(projector.locator("#stage-poll")).to_be_hidden()
     for part in (timer.locator(".timer-title"), timer.locator(".timer-at"), left):
         _fits(projector, part)
-    assert projector.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('.timer-at')).fontSize)"
-    ) >= 40
+    assert (
+        projector.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.timer-at')).fontSize)"
+        )
+        >= 40
+    )
     assert axe_violations(projector) == []
 
     projector.clock.fast_forward("10:00")
