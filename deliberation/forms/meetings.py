@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import display
 from deliberation.forms.base import EASYREAD, GROUP_CHOICES, Form, normalise_code
 from deliberation.models import AgendaItem, Attendance, Meeting, Member
 from deliberation.selectors import forums as forum_selectors
+from deliberation.services.agenda import MAX_TIMER_MINUTES
 
 
 class JoinCodeForm(Form):
@@ -99,13 +101,50 @@ class AgendaMoveForm(Form):
 
 
 class AgendaAddForm(Form):
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=AgendaItem.Kind.choices,
+        initial=AgendaItem.Kind.TOPIC,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     title = forms.CharField(
-        label=_("New agenda item"), max_length=200, widget=forms.TextInput(attrs=EASYREAD)
+        label=_("New agenda item"),
+        help_text=_("A break needs no title: it is called “Break”."),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=EASYREAD),
     )
     description = forms.CharField(
         label=_("Easy-read description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, **EASYREAD}),
+    )
+    minutes = forms.IntegerField(
+        label=_("How many minutes?"),
+        help_text=_("A break needs this. The timer starts when you go to the item."),
+        required=False,
+        min_value=1,
+        max_value=MAX_TIMER_MINUTES,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or AgendaItem.Kind.TOPIC
+        is_break = data.get("kind") == AgendaItem.Kind.BREAK
+        if not data.get("title", "").strip():
+            if is_break:
+                data["title"] = gettext("Break")
+            else:
+                self.add_error("title", _("Please give the agenda item a title."))
+        if is_break and data.get("minutes") is None and "minutes" not in self.errors:
+            self.add_error("minutes", _("Please say how many minutes."))
+        return data
+
+
+class TimerForm(Form):
+    minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=1, max_value=MAX_TIMER_MINUTES, initial=5
     )
 
 

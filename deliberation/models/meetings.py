@@ -46,10 +46,19 @@ class Meeting(models.Model):
 
 
 class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        TOPIC = "topic", _("Something we talk about")
+        BREAK = "break", _("A break")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("easy-read description"), blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TOPIC)
+    # How long the item is planned to take; its timer starts with this many minutes.
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    # When the item's timer runs out (set by the server; screens count down to it).
+    ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "position"]

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from deliberation import methods, results_shape
 from deliberation.models import (
@@ -131,6 +132,10 @@ def agenda_list(meeting: Meeting) -> list[dict[str, Any]]:
             "position": item.position,
             "title": item.title,
             "description": item.description,
+            "kind": item.kind,
+            "minutes": item.minutes,
+            # Screens count down to this time themselves: no message each second.
+            "ends_at": item.ends_at.isoformat() if item.ends_at else None,
         }
         for item in AgendaItem.objects.filter(meeting=meeting).order_by("position")
     ]
@@ -229,6 +234,9 @@ def meeting_snapshot(
         "polls": polls,
         "decisions": [decision_dict(d) for d in meeting.decisions.order_by("recorded_at", "pk")],
         "recap": meeting_recap(meeting) if meeting.recap_shown else None,
+        # The server's clock when the snapshot was made, in milliseconds since 1970: a
+        # screen counts a timer down with its own clock corrected by the difference.
+        "clock": int(timezone.now().timestamp() * 1000),
     }
     if audience in ("projector", "facilitator"):
         snapshot["attendance"] = attendance_counts(meeting)

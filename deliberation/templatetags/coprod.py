@@ -1,6 +1,11 @@
 """Template helpers: OpenMoji symbols and plain words for groups, choices and needs."""
 
+import datetime
+import math
+from typing import Any
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -45,3 +50,20 @@ def action_status(key: str) -> str:
 @register.filter
 def action_symbol(key: str) -> str:
     return display.ACTION_SYMBOLS.get(key, "")
+
+
+@register.simple_tag
+def timer_view(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Say where an agenda item's timer stands now: its end as a clock time, minutes left."""
+    if not item or not item.get("ends_at"):
+        return None
+    ends = datetime.datetime.fromisoformat(item["ends_at"])
+    seconds = (ends - timezone.now()).total_seconds()
+    return {
+        "key": f"{item['id']}:{item['ends_at']}",
+        "ends_at": item["ends_at"],
+        "at": timezone.localtime(ends).strftime("%H:%M"),
+        "left": math.ceil(seconds / 60) if seconds >= 60 else 0,
+        "state": "up" if seconds <= 0 else "soon" if seconds < 60 else "left",
+        "is_break": item.get("kind") == "break",
+    }

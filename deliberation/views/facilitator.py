@@ -25,6 +25,7 @@ from deliberation.forms.meetings import (
     MeetingForm,
     MeetingSettingsForm,
     RecapForm,
+    TimerForm,
 )
 from deliberation.forms.polls import (
     BallotForm,
@@ -39,7 +40,13 @@ from deliberation.selectors import forums as forum_selectors
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
 from deliberation.services.actions import action_create
-from deliberation.services.agenda import agenda_item_add, agenda_move
+from deliberation.services.agenda import (
+    agenda_item_add,
+    agenda_move,
+    agenda_timer_add,
+    agenda_timer_start,
+    agenda_timer_stop,
+)
 from deliberation.services.ballots import ballot_cast
 from deliberation.services.decisions import decision_check_back, decision_record
 from deliberation.services.forums import (
@@ -401,6 +408,7 @@ def _console_page(
     forms = {
         "poll_new": bound if action == "poll_new" else PollForm(meeting=meeting),
         "agenda_add": bound if action == "agenda_add" else AgendaAddForm(),
+        "timer": bound if action == "timer_start" else TimerForm(prefix="timer"),
         "present": bound if action == "present" else MarkPresentForm(meeting=meeting),
         "decision": bound if action == "decision" else DecisionForm(meeting=meeting),
         "action_add": bound
@@ -543,10 +551,40 @@ def do_agenda_add(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> 
         meeting=meeting,
         title=form.cleaned_data["title"],
         description=form.cleaned_data["description"],
+        kind=form.cleaned_data["kind"],
+        minutes=form.cleaned_data["minutes"],
         actor=request.user,
         principal=_asker(request, meeting),
     )
     return _("The agenda item is added."), "agenda"
+
+
+def do_timer_start(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    form = ctx["form"] = TimerForm(request.POST, prefix="timer")
+    _valid(form)
+    agenda_timer_start(
+        meeting=meeting,
+        minutes=form.cleaned_data["minutes"],
+        actor=request.user,
+        principal=_asker(request, meeting),
+    )
+    return _("The timer is running. Every screen shows it."), "agenda"
+
+
+def do_timer_add(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    form = _valid(TimerForm(request.POST, prefix="timer"))
+    agenda_timer_add(
+        meeting=meeting,
+        minutes=form.cleaned_data["minutes"],
+        actor=request.user,
+        principal=_asker(request, meeting),
+    )
+    return _("The timer has more time."), "agenda"
+
+
+def do_timer_stop(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
+    agenda_timer_stop(meeting=meeting, actor=request.user, principal=_asker(request, meeting))
+    return _("The timer is stopped."), "agenda"
 
 
 def do_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
@@ -780,6 +818,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, ConsoleForms], tuple[str, str
     "reopen": do_reopen,
     "move": do_move,
     "agenda_add": do_agenda_add,
+    "timer_start": do_timer_start,
+    "timer_add": do_timer_add,
+    "timer_stop": do_timer_stop,
     "settings": do_settings,
     "poll_new": do_poll_new,
     "poll_open": do_poll_open,

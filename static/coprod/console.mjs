@@ -6,7 +6,8 @@ import {
 } from "./dom.mjs";
 import { buildResults } from "./results.mjs";
 import { S, cfg, countItems, groupLabel, reloadLink, root, sym } from "./page.mjs";
-import { current, resultsKey } from "./state.mjs";
+import { current, currentItem, resultsKey } from "./state.mjs";
+import { drawTimer } from "./timer.mjs";
 
 const lastResultsKey = {};
 let peopleDirty = false;
@@ -73,6 +74,7 @@ export function renderConsole() {
     replaceChildren(counts, countItems(state.attendance.present));
   }
   renderPeople();
+  drawTimer(document.getElementById("console-timer"), currentItem(state));
   const now = state.meeting.current_item;
   root.querySelectorAll("#console-agenda li[data-item]").forEach((li) => {
     const on = parseInt(li.getAttribute("data-item"), 10) === now;

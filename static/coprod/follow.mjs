@@ -3,6 +3,7 @@
 
 import { resetBackoff, send, start as connect } from "./connection.mjs";
 import { applyEvent, current, needsSnapshot } from "./state.mjs";
+import { noteClock } from "./timer.mjs";
 
 let handlers = null;
 let behindTimer = null;
@@ -40,6 +41,7 @@ function onEvent(event) {
 function onMessage(message) {
   if (message.type === "snapshot") {
     current.state = message;
+    noteClock(message);
     resetBackoff();
     handlers.render();
     handlers.snapshot();

@@ -4,7 +4,8 @@ import { copyTemplate, el, fillSlot, fmt, keepIf, replaceChildren, slot } from "
 import { enhanceControls, fillVoteForm, updateDots, updateReasonRequired } from "./ballot.mjs";
 import { buildResults } from "./results.mjs";
 import { S, clearMessages, root } from "./page.mjs";
-import { current, pickPoll, questionItem, resultsKey } from "./state.mjs";
+import { current, currentItem, pickPoll, questionItem, resultsKey } from "./state.mjs";
+import { drawTimer } from "./timer.mjs";
 
 let lastResultsKey;
 
@@ -129,6 +130,7 @@ export function renderPhone() {
     area.setAttribute("data-item", itemKey(item));
     updateItem(area, item);
   }
+  drawTimer(document.getElementById("timer-area"), currentItem(state));
   const results = document.getElementById("results-area");
   if (!results) {
     return;

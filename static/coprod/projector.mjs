@@ -5,6 +5,7 @@ import { copyTemplate, fmt, fromTemplate, keepIf, repeat, replaceChildren, setTo
 import { buildResults } from "./results.mjs";
 import { cfg, countItems, optionViews, setSym, sym } from "./page.mjs";
 import { current, currentItem, pickPoll, resultsKey } from "./state.mjs";
+import { drawTimer } from "./timer.mjs";
 
 let lastKey;
 // Which part of a poll's results is on the screen (results.html `paged`): the facilitator
@@ -79,6 +80,12 @@ export function renderProjector() {
       slot(now, "item-title").textContent = item.title;
     }
     replaceChildren(agenda, now);
+  }
+  drawTimer(document.getElementById("stage-timer"), item);
+  // A break fills the screen: the vote and the title wait until it is over.
+  const main = document.querySelector(".stage-main");
+  if (main) {
+    main.classList.toggle("on-break", !!(item && item.kind === "break" && item.ends_at));
   }
   const people = document.getElementById("stage-people");
   if (people && state.attendance) {

@@ -241,6 +241,31 @@ def _(ctx):
     return lambda: agenda.agenda_move(meeting=ctx["meeting"], item=item)
 
 
+def _at_first_item(ctx):
+    meeting = ctx["meeting"]
+    agenda.agenda_move(meeting=meeting, item=meeting.agenda.order_by("position").first())
+    return meeting
+
+
+@scenario("agenda.agenda_timer_start", "agenda.timer_started")
+def _(ctx):
+    meeting = _at_first_item(ctx)
+    return lambda: agenda.agenda_timer_start(meeting=meeting, minutes=10)
+
+
+@scenario("agenda.agenda_timer_add", "agenda.timer_added")
+def _(ctx):
+    meeting = _at_first_item(ctx)
+    return lambda: agenda.agenda_timer_add(meeting=meeting, minutes=5)
+
+
+@scenario("agenda.agenda_timer_stop", "agenda.timer_stopped")
+def _(ctx):
+    meeting = _at_first_item(ctx)
+    agenda.agenda_timer_start(meeting=meeting, minutes=10)
+    return lambda: agenda.agenda_timer_stop(meeting=meeting)
+
+
 @scenario("meetings.meeting_update_settings", "meeting.settings_changed")
 def _(ctx):
     return lambda: meetings.meeting_update_settings(meeting=ctx["meeting"], allow_name_choice=False)

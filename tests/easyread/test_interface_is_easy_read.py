@@ -40,8 +40,16 @@ TEMPLATES = sorted(
         ),  # fmt: skip
         *(
             BASE / "templates" / "deliberation" / "includes" / f"{name}.html"
-            for name in ("phone_question", "recap", "results", "vote_fields", "vote_form")
-        ),
+            for name in (
+                "phone_question",
+                "recap",
+                "results",
+                "vote_fields",
+                "vote_form",
+                "timer",
+            )
+        ),  # fmt: skip
+        BASE / "templates" / "deliberation" / "guides" / "participant.html",
         # Ideas between meetings, less the facilitator's pages (scheduling, a new vote).
         *(
             path

@@ -172,6 +172,11 @@ def fast_tallies(settings):
     settings.TALLY_INTERVAL_PHONE = 0.5
 
 
+def state_of(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Return a snapshot without the server's clock reading, which is a time, not state."""
+    return {key: value for key, value in snapshot.items() if key != "clock"}
+
+
 async def settle() -> None:
     """Wait until this process's coalescers have sent what they hold."""
     await asyncio.wait_for(realtime.drain(), timeout=10)
