@@ -18,11 +18,9 @@ export function buildRecap(recap) {
   box.setAttribute("data-recap-of", recap.meeting.id);
   slot(box, "meeting").textContent = recap.meeting.title;
   // One decision at a time on the screen, as the page draws it: the first one first.
-  keepIf(box, { paging: recap.decisions.length > 1 });
   const count = slot(box, "part-count");
-  if (count) {
-    count.textContent = fmt(count.getAttribute("data-words"), { n: 1, total: recap.decisions.length });
-  }
+  count.textContent = fmt(count.getAttribute("data-words"), { n: 1, total: recap.decisions.length });
+  count.hidden = recap.decisions.length < 2;
   repeat(box, "decision", recap.decisions, (node, d, index) => {
     node.hidden = index > 0;
     slot(node, "outcome").textContent = d.outcome;
@@ -201,6 +199,7 @@ function showPart() {
   const count = box.querySelector("[data-slot='part-count']");
   if (count) {
     count.textContent = fmt(count.getAttribute("data-words"), { n: paging.index + 1, total: parts.length });
+    count.hidden = parts.length < 2;
   }
 }
 

@@ -63,7 +63,6 @@ export function buildResults(poll, showCount, paged) {
     "by-group": s.groups.length + s.suppressed.length > 0,
     rounds: s.rounds.length > 0,
     objections: s.objections.length > 0,
-    paging: s.parts.length > 1,
     parity: !!parity,
     "decided-by": full && !!s.parity_decides,
     "rounds-by-parity": s.rounds.length > 0 && !!s.parity_decides
@@ -71,6 +70,7 @@ export function buildResults(poll, showCount, paged) {
   const count = slot(box, "part-count");
   if (count) {
     count.textContent = fmt(count.getAttribute("data-words"), { n: 1, total: s.parts.length });
+    count.hidden = s.parts.length < 2;
   }
   if (hidden && showCount) {
     fillWords(box, "voters", { n: poll.voters || 0 });
