@@ -65,6 +65,7 @@ from deliberation.services.polls import (
     poll_close,
     poll_create,
     poll_open,
+    poll_results_show,
     poll_update_settings,
 )
 from deliberation.views.ballots import vote_fields
@@ -345,6 +346,7 @@ def _console_page(
             "poll_id", flat=True
         )
     )
+    assisted = meeting_selectors.assisted_votes(meeting)
     bound_poll = ""
     if bound is not None and getattr(bound, "is_bound", False):
         bound_poll = str(bound.data.get("poll") or bound.data.get("paper-poll") or "")
@@ -359,6 +361,9 @@ def _console_page(
             "results": display.build_results(poll),
             "decided": poll["id"] in decided,
             "is_single": model.is_single_choice,
+            "results_shown_label": model.get_results_shown_display(),
+            "may_show_results": model.may_show_results_early,
+            "assisted": assisted.get(poll["id"], []),
         }
         is_bound_here = bound_poll == str(poll["id"])
         if poll["status"] == "open":
@@ -546,7 +551,7 @@ def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tu
         dots=data["dots"] or 0,
         weighting=data["weighting"],
         secret=data["secret"],
-        results_hidden=data["results_hidden"],
+        results_shown=data["results_shown"],
         double_majority=data["double_majority"],
         lived_experience_consent=data["lived_experience_consent"],
         actor=request.user,
@@ -565,6 +570,14 @@ def do_poll_close(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> 
     poll = _pick_poll(request, meeting)
     poll_close(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is closed. The result is saved."), f"poll-{poll.pk}"
+
+
+def do_poll_results_show(
+    request: HttpRequest, meeting: Meeting, ctx: ConsoleForms
+) -> tuple[str, str]:
+    poll = _pick_poll(request, meeting)
+    poll_results_show(poll=poll, actor=request.user, principal=_asker(request, meeting))
+    return _("The results are showing on every screen."), f"poll-{poll.pk}"
 
 
 def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
@@ -748,6 +761,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, ConsoleForms], tuple[str, str
     "poll_new": do_poll_new,
     "poll_open": do_poll_open,
     "poll_close": do_poll_close,
+    "poll_results_show": do_poll_results_show,
     "poll_settings": do_poll_settings,
     "hand_count": do_hand_count,
     "paper_ballot": do_paper_ballot,

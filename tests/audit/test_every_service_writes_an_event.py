@@ -70,6 +70,10 @@ NOT_USE_CASES = {
     "summaries.summary_status": "reads: says where a summary is",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
+    "polls.results_reveal": "inside poll_results_show, hand_count_set and ballots_cast, "
+    "under their lock; writes poll.results_shown when it shows them",
+    "polls.results_reveal_if_everyone_voted": "inside ballots_cast, under its lock; "
+    "writes poll.results_shown when it shows them",
 }
 
 
@@ -320,6 +324,12 @@ def _(ctx):
 def _(ctx):
     poll = factories.poll(ctx["meeting"], "yes_no", open_=False)
     return lambda: polls.poll_open(poll=poll)
+
+
+@scenario("polls.poll_results_show", "poll.results_shown")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no", results_shown="all_voted")
+    return lambda: polls.poll_results_show(poll=poll)
 
 
 @scenario("polls.poll_close", "poll.closed")
