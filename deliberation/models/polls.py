@@ -15,14 +15,16 @@ class ResultsShown(models.TextChoices):
     """When a poll's results are shown before it closes (a secret poll's: only at close)."""
 
     LIVE = "live", _("While people vote")
-    ALL_VOTED = "all_voted", _(
-        "When everyone here has voted, or when the facilitator shows them"
-    )
+    ALL_VOTED = "all_voted", _("When everyone here has voted, or when the facilitator shows them")
     CLOSED = "closed", _("When the vote closes")
 
 
 # From the least hidden to the most: an open poll's setting may only move right.
-RESULTS_SHOWN_ORDER: tuple[str, ...] = (ResultsShown.LIVE, ResultsShown.ALL_VOTED, ResultsShown.CLOSED)
+RESULTS_SHOWN_ORDER: tuple[str, ...] = (
+    ResultsShown.LIVE,
+    ResultsShown.ALL_VOTED,
+    ResultsShown.CLOSED,
+)
 
 
 class Poll(models.Model):

@@ -324,7 +324,11 @@ def results_reveal(*, poll: Poll, why: str, actor: Actor = None) -> bool:
         announce_change(
             poll.meeting_id,
             "poll.updated",
-            {"poll": meeting_selectors.poll_dict(full, result=meeting_selectors.compute_result(full))},
+            {
+                "poll": meeting_selectors.poll_dict(
+                    full, result=meeting_selectors.compute_result(full)
+                )
+            },
         )
     return True
 

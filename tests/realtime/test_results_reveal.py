@@ -15,7 +15,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def ballot(poll: Poll, answer: dict) -> dict:
-    return {"type": "ballot.cast", "poll": poll.pk, "answer": answer, "client_id": str(uuid.uuid4())}
+    return {
+        "type": "ballot.cast",
+        "poll": poll.pk,
+        "answer": answer,
+        "client_id": str(uuid.uuid4()),
+    }
 
 
 def room(forum, meeting, size: int) -> tuple[list, Poll]:
