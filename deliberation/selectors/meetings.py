@@ -18,7 +18,6 @@ from deliberation.models import (
     Participation,
     Poll,
     PollOption,
-    ResultsShown,
     Role,
     Source,
 )
@@ -161,7 +160,7 @@ def tally_event(poll_id: int) -> dict[str, Any] | None:
         "visible": visible,
         # Phones hear of a hidden poll only while it waits for everyone here to vote, so
         # they can say "7 of 12 have voted"; the count moves, no answer does.
-        "phones": visible or poll.results_shown == ResultsShown.ALL_VOTED,
+        "phones": visible or entry["progress"] is not None,
         "voters": result["voters"],
         "result": result if visible else None,
         "shown": entry["shown"],

@@ -93,3 +93,16 @@ async def test_show_the_results_now_reaches_the_projector_and_phones(
         assert shown["visible"] is True and shown["outcome"]["passed"] is True
     for sock in (screen, console, voter):
         await sock.close()
+
+
+async def test_someone_joining_is_counted_on_the_projector_at_once(forum, meeting):
+    people, poll = await database_sync_to_async(room)(forum, meeting, 2)
+    screen = await projector(meeting)
+    await screen.receive()
+    late = await database_sync_to_async(factories.member)(forum, "staff")
+    await database_sync_to_async(factories.join)(meeting, late)
+    await settle()
+    tally = await screen.receive_until("tally.updated")
+    no_answer_in(tally)
+    assert tally["shown"]["progress"] == {"voted": 0, "expected": 3}
+    await screen.close()
