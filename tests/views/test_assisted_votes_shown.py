@@ -41,7 +41,7 @@ def test_the_console_says_who_voted_with_whom_for_a_named_vote_only(
     ).content.decode()
     assert page.count("Votes cast with a supporter: 1") == 2
     assert page.count("Ben Price voted with Sam Lee") == 1
-    named = page[page.index('id="poll-%s"' % assisted["Named"].pk) :]
+    named = page[page.index(f'id="poll-{assisted["Named"].pk}"') :]
     assert "Ben Price voted with Sam Lee" in named.split("</article>")[0]
 
 
