@@ -105,8 +105,8 @@ BOUND: dict[type[models.Model], tuple[str, ...]] = {
     # A poll's settings say how it was counted and who could see what, and where.
     Poll: (
         "meeting_id", "agenda_item_id", "check_back_of_id", "question", "method", "dots",
-        "weighting", "secret", "results_hidden", "double_majority", "lived_experience_consent",
-        "status", "result", "ballot_root",
+        "weighting", "secret", "results_shown", "results_shown_at", "double_majority",
+        "lived_experience_consent", "status", "result", "ballot_root",
     ),
     # The words people voted on: pages, exports and the decision show these labels.
     PollOption: ("poll_id", "key", "label", "position", "symbol"),

@@ -268,14 +268,25 @@ def count_text(unit: str, value: str) -> str:
     return str(one) if value == "1" else str(other) % {"n": value}
 
 
+def progress_text(progress: dict[str, int]) -> str:
+    """Say how many of the people here have voted ("7 of 12 people here have voted.")."""
+    return gettext("%(voted)s of %(expected)s people here have voted.") % progress
+
+
+def assisted_text(n: int) -> str:
+    return gettext("Votes cast with a supporter: %(n)s") % {"n": n}
+
+
 def build_results(poll: dict[str, Any]) -> dict[str, Any]:
     """Put words into a poll's results shape for the results template (results.mjs too)."""
     shaped = results_shape.shape(poll)
+    progress = shaped.get("progress")
     base = {
         **shaped,
         "secret": poll["secret"],
         "voters": poll.get("voters", 0),
         "voters_text": voters_text(poll.get("voters", 0)),
+        "progress_text": progress_text(progress) if progress else "",
     }
     if not shaped["visible"] or shaped["empty"]:
         return base
@@ -292,6 +303,7 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
         **base,
         "voters": shaped["voters"],
         "voters_text": voters_text(shaped["voters"]),
+        "assisted_text": assisted_text(shaped["assisted"]),
         "views": [
             {**v, "title": str(WEIGHTINGS[v["key"]]), "rows": rows(v["rows"])}
             for v in shaped["views"]

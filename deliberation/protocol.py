@@ -206,6 +206,7 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
                 poll["voters"] = event["voters"]
                 poll["result"] = event["result"]
                 poll["shown"] = event["shown"]
+                poll["progress"] = event.get("progress")
     elif kind == "decision.recorded":
         state["decisions"] = [*state["decisions"], event["decision"]]
     elif kind == "recap.changed":

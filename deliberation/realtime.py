@@ -4,7 +4,8 @@ Measured on this kind of machine, one daphne process delivers only 1,500–2,000
 websocket messages a second, so a ballot is never broadcast on its own: it marks its
 poll dirty, and one coalescing task per meeting per process sends the tally to the
 projector and facilitator at most 5 times a second, and to phones at most once a
-second and only while results are visible. Each broadcast is serialised once.
+second and only while results are visible or the poll waits for everyone here to vote
+(then with how many have voted, and no answer). Each broadcast is serialised once.
 """
 
 import asyncio
@@ -231,7 +232,7 @@ async def send_tally_now(meeting_id: int, poll_id: int) -> None:
     if event is None:
         return
     await send_group(console_group(meeting_id), event)
-    if event.get("visible"):
+    if event.get("phones"):
         await send_group(phones_group(meeting_id), event)
 
 
@@ -293,7 +294,7 @@ class TallyCoalescer(MeetingWorker):
                                 loop.call_later(RESEND_AFTER_SECONDS, self.mark, poll_id)
                         else:
                             failed.add(poll_id)
-                    if event.get("visible") and self.last_sent.get(("phone", poll_id)) != text:
+                    if event.get("phones") and self.last_sent.get(("phone", poll_id)) != text:
                         self.phone_pending[poll_id] = text
                 self.last_console = loop.time()
             else:

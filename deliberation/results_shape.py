@@ -51,14 +51,22 @@ def _rows(keys: list[str], totals: dict[str, Any], shares: dict[str, Any]) -> li
     ]
 
 
+def waits_for_everyone(poll: dict[str, Any]) -> bool:
+    """Say whether an open poll's results wait for everyone here to vote (not a secret one)."""
+    return poll.get("results_shown") == "all_voted" and not poll.get("secret")
+
+
 def shape(poll: dict[str, Any]) -> dict[str, Any]:
     """Shape a poll's result for a screen: what to show, in the order to show it."""
     result = poll.get("result")
     closed = poll["status"] == "closed"
     base: dict[str, Any] = {"poll": poll["id"], "closed": closed}
     if poll.get("results_hidden") and not closed:
-        # No count here: a phone is not told how many voted while results are hidden.
-        return {**base, "visible": False}
+        # No answer here: only, while it waits for everyone here to vote, how many of
+        # them have (a vote hidden until it closes tells phones no count at all).
+        waits = "everyone" if waits_for_everyone(poll) else "close"
+        progress = poll.get("progress") if waits == "everyone" else None
+        return {**base, "visible": False, "waits": waits, "progress": progress}
     if not result:
         # Results are visible but nothing was counted yet (a poll that has just opened).
         return {**base, "visible": True, "empty": True}
@@ -101,6 +109,8 @@ def shape(poll: dict[str, Any]) -> dict[str, Any]:
             "reasons": list(outcome.get("reasons", [])),
         },
         "objections": list(result.get("objections", [])),
+        # How many voted with their supporter: a count only, never who.
+        "assisted": int(result.get("voters_by_source", {}).get("assisted", 0)),
         "ranked": poll["method"] == "ranked",
         "protected": bool(result.get("protected")),
         "rounds": [],

@@ -90,6 +90,9 @@ def poll(
     options: tuple[str, ...] = ("Day centres", "Buses", "Jobs"),
     **kwargs: Any,
 ) -> Poll:
+    # Results live unless a test says otherwise: most tests watch the count as it moves
+    # (a new vote made on the console waits for everyone here, the model's default).
+    kwargs.setdefault("results_shown", "live")
     created = poll_services.poll_create(
         forum=meeting.forum,
         meeting=meeting,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deliberation import display, methods
 from deliberation.forms.base import CHOOSE, EASYREAD, GROUP_CHOICES, Form
-from deliberation.models import AgendaItem, Forum, Meeting, Member, Poll, Weighting
+from deliberation.models import AgendaItem, Forum, Meeting, Member, Poll, ResultsShown, Weighting
 from deliberation.services.polls import POLL_SETTINGS, OptionInput
 
 
@@ -179,10 +179,16 @@ class PollForm(Form):
         help_text=_("Nobody can see how a person voted. Small groups are not shown alone."),
         required=False,
     )
-    results_hidden = forms.BooleanField(
-        label=_("Hide results until the vote closes"),
-        help_text=_("So people are not swayed by how others voted."),
+    results_shown = forms.ChoiceField(
+        label=_("Show the results"),
+        choices=ResultsShown.choices,
+        initial=ResultsShown.ALL_VOTED,
         required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "So people are not swayed by how others voted. A secret vote shows its "
+            "results when it closes."
+        ),
     )
     double_majority = forms.BooleanField(
         label=_("Needs a majority in every group"),
@@ -217,6 +223,8 @@ class PollForm(Form):
         data["option_inputs"] = [OptionInput(label=line) for line in lines if line]
         if method and method not in methods.SINGLE_CHOICE and len(data["option_inputs"]) < 2:
             self.add_error("options", _("Please write at least two options, one on each line."))
+        # Not chosen: the default of a new vote, waiting for everyone here.
+        data["results_shown"] = data.get("results_shown") or ResultsShown.ALL_VOTED
         if method == "dots":
             if not data.get("dots"):
                 self.add_error("dots", _("Please say how many dots each person has."))
@@ -247,8 +255,11 @@ class PollSettingsForm(PollPickForm):
         label=_("Main result uses"), choices=Weighting.choices, widget=forms.RadioSelect
     )
     secret = forms.BooleanField(label=_("Secret vote"), required=False)
-    results_hidden = forms.BooleanField(
-        label=_("Hide results until the vote closes"), required=False
+    results_shown = forms.ChoiceField(
+        label=_("Show the results"),
+        choices=ResultsShown.choices,
+        required=False,
+        widget=forms.RadioSelect,
     )
     double_majority = forms.BooleanField(label=_("Needs a majority in every group"), required=False)
     lived_experience_consent = forms.BooleanField(
@@ -270,7 +281,12 @@ class PollSettingsForm(PollPickForm):
 
     def changes(self) -> dict[str, Any]:
         """Return the settings as poll_update_settings takes them."""
-        return {name: self.cleaned_data[name] for name in POLL_SETTINGS}
+        changes = {name: self.cleaned_data[name] for name in POLL_SETTINGS}
+        # Not chosen: when results are shown stays as it is.
+        changes["results_shown"] = (
+            changes["results_shown"] or self.cleaned_data["poll"].results_shown
+        )
+        return changes
 
 
 class HandCountForm(PollPickForm):

@@ -33,6 +33,7 @@ from deliberation.models.polls import (
     Participation,
     Poll,
     PollOption,
+    ResultsShown,
     SecretBallot,
     Source,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "Attendance",
     "Poll",
     "PollOption",
+    "ResultsShown",
     "Source",
     "Ballot",
     "SecretBallot",

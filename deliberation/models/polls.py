@@ -11,6 +11,22 @@ from deliberation.models.forums import Constituency, Forum, Member, Weighting
 from deliberation.models.meetings import AgendaItem, Meeting
 
 
+class ResultsShown(models.TextChoices):
+    """When a poll's results are shown before it closes (a secret poll's: only at close)."""
+
+    LIVE = "live", _("While people vote")
+    ALL_VOTED = "all_voted", _("When everyone here has voted, or when the facilitator shows them")
+    CLOSED = "closed", _("When the vote closes")
+
+
+# From the least hidden to the most: an open poll's setting may only move right.
+RESULTS_SHOWN_ORDER: tuple[str, ...] = (
+    ResultsShown.LIVE,
+    ResultsShown.ALL_VOTED,
+    ResultsShown.CLOSED,
+)
+
+
 class Poll(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Not open yet")
@@ -41,7 +57,15 @@ class Poll(models.Model):
     secret = models.BooleanField(
         _("secret vote: no names are shown or kept with votes"), default=False
     )
-    results_hidden = models.BooleanField(_("hide results until the vote closes"), default=False)
+    results_shown = models.CharField(
+        _("show the results"),
+        max_length=10,
+        choices=ResultsShown.choices,
+        default=ResultsShown.ALL_VOTED,
+    )
+    # When the results of an ALL_VOTED poll were shown before it closed: everyone here
+    # had voted, or the facilitator showed them (poll_results_show). Never unset.
+    results_shown_at = models.DateTimeField(null=True, blank=True)
     double_majority = models.BooleanField(
         _("needs a majority in every group, not just overall"), default=False
     )
@@ -88,7 +112,23 @@ class Poll(models.Model):
     def results_visible(self) -> bool:
         # An open secret poll shows only how many have voted: any count that moves with
         # each vote tells the room what the person who just pressed the button chose.
-        return self.is_closed or not (self.results_hidden or self.secret)
+        if self.is_closed:
+            return True
+        if self.secret:
+            return False
+        if self.results_shown == ResultsShown.ALL_VOTED:
+            return self.results_shown_at is not None
+        return self.results_shown == ResultsShown.LIVE
+
+    @property
+    def may_show_results_early(self) -> bool:
+        """Say whether the facilitator may show this open poll's results now."""
+        return (
+            self.is_open
+            and not self.secret
+            and self.results_shown == ResultsShown.ALL_VOTED
+            and self.results_shown_at is None
+        )
 
     @property
     def is_single_choice(self) -> bool:

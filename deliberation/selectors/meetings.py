@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from deliberation import methods, results_shape
@@ -16,9 +16,11 @@ from deliberation.models import (
     Decision,
     Meeting,
     Member,
+    Participation,
     Poll,
     PollOption,
     Role,
+    Source,
 )
 from deliberation.selectors.record import meeting_recap
 
@@ -73,8 +75,37 @@ def current_result(poll: Poll) -> dict[str, Any]:
     return compute_result(poll)
 
 
+def voting_progress(poll: Poll) -> dict[str, int]:
+    """Count, in one query, who here may vote in a meeting's poll and how many of them have.
+
+    "Here" is marked present at the poll's meeting; "may vote" is an active member of the
+    poll's forum who is not an observer (Member.can_vote); a ballot of theirs counts,
+    direct or cast with their supporter.
+    """
+    if poll.meeting_id is None:
+        return {"voted": 0, "expected": 0}
+    voted = (Participation if poll.secret else Ballot).objects.filter(
+        poll_id=poll.pk, member_id=OuterRef("member_id")
+    )
+    counts = (
+        Attendance.objects.filter(
+            meeting_id=poll.meeting_id,
+            status=Attendance.Status.PRESENT,
+            member__forum_id=poll.forum_id,
+            member__is_active=True,
+        )
+        .exclude(member__role=Role.OBSERVER)
+        .aggregate(expected=Count("pk"), voted=Count("pk", filter=Q(Exists(voted))))
+    )
+    return {"voted": counts["voted"], "expected": counts["expected"]}
+
+
 def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Describe a poll for a screen; a closed poll carries its frozen result."""
+    """Describe a poll for a screen; a closed poll carries its frozen result.
+
+    An open poll whose results wait for everyone here also says how many of the people
+    here have voted (voting_progress).
+    """
     if result is None and poll.is_closed:
         result = poll.result
     entry = {
@@ -86,8 +117,11 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
         "dots": poll.dots,
         "weighting": poll.weighting,
         "secret": poll.secret,
-        # Screens hide the results of an open secret poll as they do hidden results.
-        "results_hidden": poll.results_hidden or poll.secret,
+        "results_shown": poll.results_shown,
+        # Whether an open poll's results are out of sight now (poll.results_visible): a
+        # secret poll's always, hidden ones until they close, the default until everyone
+        # here has voted or the facilitator shows them.
+        "results_hidden": not poll.is_closed and not poll.results_visible,
         "double_majority": poll.double_majority,
         "lived_experience_consent": poll.lived_experience_consent,
         "options": [
@@ -96,6 +130,12 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
         ],
         "voters": result["voters"] if result else 0,
         "result": result,
+        # Only while the results wait for everyone here: how many of them have voted.
+        "progress": (
+            voting_progress(poll)
+            if poll.is_open and not poll.results_visible and poll.may_show_results_early
+            else None
+        ),
     }
     # The result as screens show it, so the page script does not build results again.
     entry["shown"] = results_shape.shape(entry)
@@ -112,16 +152,42 @@ def tally_event(poll_id: int) -> dict[str, Any] | None:
         return None
     result = current_result(poll)
     visible = poll.results_visible
+    entry = poll_dict(poll, result=result if visible else None)
     return {
         "type": "tally.updated",
         "version": poll.meeting.version,
         "poll": poll.pk,
         "status": poll.status,
         "visible": visible,
+        # Phones hear of a hidden poll only while it waits for everyone here to vote, so
+        # they can say "7 of 12 have voted"; the count moves, no answer does.
+        "phones": visible or entry["progress"] is not None,
         "voters": result["voters"],
         "result": result if visible else None,
-        "shown": poll_dict(poll, result=result if visible else None)["shown"],
+        "shown": entry["shown"],
+        "progress": entry["progress"],
     }
+
+
+def assisted_votes(meeting: Meeting) -> dict[int, list[dict[str, str]]]:
+    """List, per named poll of a meeting, who voted with which supporter (one query).
+
+    Secret polls keep no such link (Participation says only that someone voted
+    assisted), so they are never listed.
+    """
+    rows: dict[int, list[dict[str, str]]] = {}
+    for ballot in (
+        Ballot.objects.filter(poll__meeting=meeting, poll__secret=False, source=Source.ASSISTED)
+        .select_related("member", "assisted_by")
+        .order_by("member__name", "pk")
+    ):
+        rows.setdefault(ballot.poll_id, []).append(
+            {
+                "voter": ballot.member.name if ballot.member else "",
+                "supporter": ballot.assisted_by.name if ballot.assisted_by else "",
+            }
+        )
+    return rows
 
 
 def agenda_list(meeting: Meeting) -> list[dict[str, Any]]:
@@ -256,6 +322,8 @@ def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
         return poll_dict(poll, result=result)
     entry = poll_dict(poll)
     # Phones are not told how many have voted while results are hidden; the room is.
+    # (While a poll waits for everyone here, its progress tells phones how many of the
+    # people here have voted.)
     entry["voters"] = 0 if audience == "phone" else result["voters"]
     return entry
 

@@ -38,7 +38,7 @@ from deliberation.services.common import (
     actor_label,
     recheck_facilitator,
 )
-from deliberation.services.polls import poll_spec
+from deliberation.services.polls import poll_spec, results_reveal, results_reveal_if_everyone_voted
 from deliberation.services.secret_ballots import UNNAMED_VOTER
 
 logger = logging.getLogger(__name__)
@@ -212,6 +212,8 @@ class _BallotBatch:
         )
         self.seen_client_ids = set(self.key_of_client)
         self.new: list[Any] = []
+        # Who entered the batch's last paper vote, if any (see save).
+        self.paper: Member | None = None
         self.changed: dict[Any, Any] = {}
         self.events: list[tuple[str, str, dict[str, Any]]] = []
         if poll.secret:
@@ -296,11 +298,21 @@ class _BallotBatch:
             recheck_facilitator(request.principal, "poll.facilitate", self.poll)
             if cast_by is None or request.paper_constituency not in Constituency.values:
                 raise InvalidInput(_("A paper vote needs the group of the person who voted."))
+            self.paper = cast_by
             return Source.PAPER, str(request.paper_constituency)
         voter = self.fresh.get(voter.pk)
         if voter is None or not permissions.can("poll.vote", voter, self.poll):
             raise NotAllowed(_("You cannot vote in this forum."))
         if voter.pk not in self.present:
+            if cast_by is not None and cast_by.pk != voter.pk:
+                # The supporter is here; the person they vote with was not marked here.
+                raise NotAllowed(
+                    _(
+                        "%(name)s is not marked as here. Ask the facilitator to mark "
+                        "%(name)s as here, then try again."
+                    )
+                    % {"name": voter.name}
+                )
             raise NotAllowed(_("Please join the meeting before you vote."))
         phone = voter if cast_by is None else self.fresh.get(cast_by.pk)
         if request.device_token is not None and (
@@ -426,5 +438,10 @@ class _BallotBatch:
                     ["answer", "source", "assisted_by", "client_id", "changed_at"],
                 )
         audit.append_many(forum_id=self.poll.forum_id, entries=self.events)
+        if self.paper:
+            # A paper vote is the facilitator's signal that the room has voted.
+            results_reveal(poll=self.poll, why="hand_count", actor=self.paper)
+        else:
+            results_reveal_if_everyone_voted(poll=self.poll)
         if self.poll.meeting_id:
             realtime.tally_changed(self.poll.meeting_id, self.poll.pk)

@@ -19,6 +19,7 @@ from deliberation.models import (
     Participation,
     Poll,
     ProposalPollLink,
+    ResultsShown,
     SecretBallot,
     Source,
 )
@@ -37,7 +38,7 @@ def forum_poll_create(
     options: Sequence[OptionInput] = (),
     dots: int = 0,
     secret: bool = False,
-    results_hidden: bool = False,
+    results_shown: str = ResultsShown.LIVE,
     mirror_of: Poll | None = None,
     actor: Actor = None,
     principal: identity.Principal | None = None,
@@ -65,7 +66,13 @@ def forum_poll_create(
         options = [OptionInput(o.label, o.symbol) for o in mirror_of.options.all()]
         dots = mirror_of.dots
         secret = mirror_of.secret
-        results_hidden = mirror_of.results_hidden
+        # Nobody is "here" between meetings: results the meeting would show once
+        # everyone had voted stay hidden until the vote closes.
+        results_shown = (
+            ResultsShown.LIVE
+            if mirror_of.results_shown == ResultsShown.LIVE
+            else ResultsShown.CLOSED
+        )
         settings = {
             "weighting": mirror_of.weighting,
             "double_majority": mirror_of.double_majority,
@@ -80,7 +87,7 @@ def forum_poll_create(
             options=options,
             dots=dots,
             secret=secret,
-            results_hidden=results_hidden,
+            results_shown=results_shown,
             actor=actor or by,
             **settings,  # type: ignore[arg-type]
         )

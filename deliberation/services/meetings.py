@@ -14,6 +14,8 @@ from deliberation.models import (
     Forum,
     Meeting,
     Member,
+    Poll,
+    ResultsShown,
     Role,
     Summary,
     new_join_code,
@@ -219,7 +221,19 @@ def meeting_recap_show(
 
 
 def _announce_attendance(meeting: Meeting) -> None:
+    """Tell the screens who is here; call inside the change, after it is written."""
     announce_console(meeting.pk, "attendance.counts", meeting_selectors.attendance_counts(meeting))
+    # Someone came: a vote waiting for everyone here tells the screens how many that is.
+    # (Nobody leaves a meeting through the app, so a join never completes the count.)
+    waiting = Poll.objects.filter(
+        meeting=meeting,
+        status=Poll.Status.OPEN,
+        secret=False,
+        results_shown=ResultsShown.ALL_VOTED,
+        results_shown_at__isnull=True,
+    ).values_list("pk", flat=True)
+    for poll_id in waiting:
+        realtime.tally_changed(meeting.pk, poll_id)
     announce_console(
         meeting.pk,
         "attendance.changed",

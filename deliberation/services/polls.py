@@ -30,7 +30,9 @@ from deliberation.models import (
     PollOption,
     ProposalPollLink,
     ProposalStatus,
+    ResultsShown,
 )
+from deliberation.models.polls import RESULTS_SHOWN_ORDER
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.agenda import agenda_move
 from deliberation.services.common import (
@@ -50,7 +52,7 @@ POLL_SETTINGS = (
     "question",
     "weighting",
     "secret",
-    "results_hidden",
+    "results_shown",
     "double_majority",
     "lived_experience_consent",
 )
@@ -73,7 +75,7 @@ def poll_create(
     dots: int = 0,
     weighting: str | None = None,
     secret: bool = False,
-    results_hidden: bool = False,
+    results_shown: str = ResultsShown.ALL_VOTED,
     double_majority: bool = False,
     lived_experience_consent: bool = False,
     check_back_of: Decision | None = None,
@@ -122,6 +124,7 @@ def poll_create(
     weighting = weighting or forum.default_weighting
     if weighting not in methods.WEIGHTINGS:
         raise InvalidInput(_("Please choose how votes are weighed."))
+    _check_results_shown(results_shown)
     with transaction.atomic():
         recheck_facilitator(principal, "forum.facilitate", forum)
         poll = Poll.objects.create(
@@ -133,7 +136,7 @@ def poll_create(
             dots=dots,
             weighting=weighting,
             secret=secret,
-            results_hidden=results_hidden,
+            results_shown=results_shown,
             double_majority=double_majority,
             lived_experience_consent=lived_experience_consent,
             check_back_of=check_back_of,
@@ -174,6 +177,17 @@ def _check_majorities(
         )
 
 
+def _check_results_shown(value: Any) -> None:
+    if value not in ResultsShown.values:
+        raise InvalidInput(_("Please choose when the results are shown."))
+
+
+def _later(now: str, new: Any) -> bool:
+    """Say whether `new` shows results later than `now` does."""
+    order = list(RESULTS_SHOWN_ORDER)
+    return new in order and order.index(new) > order.index(now)
+
+
 def _settings_event(poll: Poll, actor: Actor, kind: str, event_type: str) -> None:
     """Record the poll's settings in the chain; tell its meeting's screens after commit."""
     audit.append(
@@ -193,7 +207,7 @@ def _settings_payload(poll: Poll) -> dict[str, Any]:
         "dots": poll.dots,
         "weighting": poll.weighting,
         "secret": poll.secret,
-        "results_hidden": poll.results_hidden,
+        "results_shown": poll.results_shown,
         "double_majority": poll.double_majority,
         "lived_experience_consent": poll.lived_experience_consent,
     }
@@ -202,10 +216,11 @@ def _settings_payload(poll: Poll) -> dict[str, Any]:
 def poll_update_settings(
     *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None, **changes: Any
 ) -> Poll:
-    """Change a poll's settings; once it is open, only hiding results is allowed.
+    """Change a poll's settings; once it is open, only hiding results longer is allowed.
 
     A secret poll never becomes named and hidden results are never shown early, so
-    nobody's protection is weakened after people have voted.
+    nobody's protection is weakened after people have voted: when results are shown
+    may only move later (RESULTS_SHOWN_ORDER), never earlier.
     """
     allowed = {*POLL_SETTINGS, "dots"}
     unknown = set(changes) - allowed
@@ -220,9 +235,11 @@ def poll_update_settings(
             for field, value in changes.items():
                 if getattr(poll, field) == value:
                     continue
-                if field == "results_hidden" and value is True:
+                if field == "results_shown" and _later(poll.results_shown, value):
                     continue
                 raise SettingLocked()
+        if "results_shown" in changes:
+            _check_results_shown(changes["results_shown"])
         _check_majorities(
             poll.is_single_choice,
             bool(changes.get("double_majority")),
@@ -262,6 +279,73 @@ def poll_open(
             if meeting.current_item_id != poll.agenda_item_id:
                 agenda_move(meeting=meeting, item=poll.agenda_item, actor=actor)
     return poll
+
+
+def poll_results_show(
+    *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None
+) -> Poll:
+    """Show an open poll's results before everyone here has voted (the facilitator's call).
+
+    Only for a poll whose results wait for everyone here: results hidden until the vote
+    closes stay hidden, and a secret poll's show only when it closes.
+    """
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        recheck_facilitator(principal, "poll.facilitate", poll)
+        if not poll.is_open:
+            raise PollNotOpen()
+        if poll.results_visible:
+            raise InvalidInput(_("The results are already showing."))
+        if not poll.may_show_results_early:
+            raise SettingLocked(
+                _("The results of this vote show when it closes. This keeps people safe.")
+            )
+        results_reveal(poll=poll, why="facilitator", actor=actor)
+    return poll
+
+
+def results_reveal(*, poll: Poll, why: str, actor: Actor = None) -> bool:
+    """Show a locked, open poll's results if they wait for everyone here; say if it did.
+
+    Precondition: the caller holds the poll's row lock (select_for_update) in its
+    transaction. `why` is recorded: "facilitator", "everyone_voted" or "hand_count" (a
+    hand count or paper vote is the facilitator's signal that the room has voted).
+    """
+    if not poll.may_show_results_early:
+        return False
+    poll.results_shown_at = timezone.now()
+    poll.save(update_fields=["results_shown_at"])
+    audit.append(
+        forum_id=poll.forum_id,
+        actor=actor_label(actor),
+        kind="poll.results_shown",
+        payload={"poll": poll.pk, "why": why, **audit.binding(poll)},
+    )
+    if poll.meeting_id:
+        full = meeting_selectors.poll_with_options(poll.pk)
+        announce_change(
+            poll.meeting_id,
+            "poll.updated",
+            {
+                "poll": meeting_selectors.poll_dict(
+                    full, result=meeting_selectors.compute_result(full)
+                )
+            },
+        )
+    return True
+
+
+def results_reveal_if_everyone_voted(*, poll: Poll, actor: Actor = None) -> bool:
+    """Show a locked, open poll's results once everyone here may vote has voted.
+
+    Precondition: the caller holds the poll's row lock and has written its ballots.
+    """
+    if not poll.may_show_results_early or poll.meeting_id is None:
+        return False
+    progress = meeting_selectors.voting_progress(poll)
+    if progress["expected"] == 0 or progress["voted"] < progress["expected"]:
+        return False
+    return results_reveal(poll=poll, why="everyone_voted", actor=actor)
 
 
 def poll_close(
@@ -446,6 +530,7 @@ def hand_count_set(
                 "counts": {c: counts.get(c, 0) for c in choices},
             },
         )
+        results_reveal(poll=poll, why="hand_count", actor=actor or entered_by)
         if poll.meeting_id:
             realtime.tally_changed(poll.meeting_id, poll.pk)
     return rows

@@ -20,6 +20,9 @@ def results_skeleton() -> dict[str, Any]:
         "poll": "",
         "visible": True,
         "voters_text": voters,
+        "progress_text": gettext("%(voted)s of %(expected)s people here have voted."),
+        "assisted": 1,
+        "assisted_text": gettext("Votes cast with a supporter: %(n)s"),
         "outcome": {"winner": "-", "reasons": ["-"]},
         "ranked": True,
         # The one-person-one-vote view: the projector (`paged`) draws only that one there.

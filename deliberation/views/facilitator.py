@@ -75,6 +75,7 @@ from deliberation.services.polls import (
     poll_open,
     poll_reopen,
     poll_reopen_refusal,
+    poll_results_show,
     poll_update_settings,
 )
 from deliberation.views.ballots import vote_fields
@@ -355,6 +356,7 @@ def _console_page(
             "poll_id", flat=True
         )
     )
+    assisted = meeting_selectors.assisted_votes(meeting)
     bound_poll = ""
     if bound is not None and getattr(bound, "is_bound", False):
         bound_poll = str(bound.data.get("poll") or bound.data.get("paper-poll") or "")
@@ -369,6 +371,9 @@ def _console_page(
             "results": display.build_results(poll),
             "decided": poll["id"] in decided,
             "is_single": model.is_single_choice,
+            "results_shown_label": model.get_results_shown_display(),
+            "may_show_results": model.may_show_results_early,
+            "assisted": assisted.get(poll["id"], []),
         }
         is_bound_here = bound_poll == str(poll["id"])
         if poll["status"] == "open":
@@ -613,7 +618,7 @@ def do_poll_new(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tu
         dots=data["dots"] or 0,
         weighting=data["weighting"],
         secret=data["secret"],
-        results_hidden=data["results_hidden"],
+        results_shown=data["results_shown"],
         double_majority=data["double_majority"],
         lived_experience_consent=data["lived_experience_consent"],
         actor=request.user,
@@ -638,6 +643,14 @@ def do_poll_reopen(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) ->
     poll = _pick_poll(request, meeting)
     poll_reopen(poll=poll, actor=request.user, principal=_asker(request, meeting))
     return _("The vote is open again. Its votes are kept. People can vote now."), f"poll-{poll.pk}"
+
+
+def do_poll_results_show(
+    request: HttpRequest, meeting: Meeting, ctx: ConsoleForms
+) -> tuple[str, str]:
+    poll = _pick_poll(request, meeting)
+    poll_results_show(poll=poll, actor=request.user, principal=_asker(request, meeting))
+    return _("The results are showing on every screen."), f"poll-{poll.pk}"
 
 
 def do_poll_settings(request: HttpRequest, meeting: Meeting, ctx: ConsoleForms) -> tuple[str, str]:
@@ -826,6 +839,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting, ConsoleForms], tuple[str, str
     "poll_open": do_poll_open,
     "poll_close": do_poll_close,
     "poll_reopen": do_poll_reopen,
+    "poll_results_show": do_poll_results_show,
     "poll_settings": do_poll_settings,
     "hand_count": do_hand_count,
     "paper_ballot": do_paper_ballot,

@@ -44,9 +44,14 @@ export function buildResults(poll, showCount, paged) {
   };
   const show = paged ? "count" : "plain";
   const parity = s.views.find((v) => v.key === "parity");
+  const waitsForEveryone = hidden && !!shown && shown.waits === "everyone";
+  const progress = hidden && shown && shown.progress ? shown.progress : null;
   keepIf(box, {
-    hidden: hidden,
+    "hidden-close": hidden && !waitsForEveryone,
+    "hidden-everyone": waitsForEveryone,
+    progress: !!progress,
     "hidden-count": hidden && showCount,
+    assisted: full && (s.assisted || 0) > 0,
     empty: !hidden && !full,
     full: full,
     closed: full && closed,
@@ -75,8 +80,14 @@ export function buildResults(poll, showCount, paged) {
   if (hidden && showCount) {
     fillWords(box, "voters", { n: poll.voters || 0 });
   }
+  if (progress) {
+    fillWords(box, "progress", progress);
+  }
   if (full) {
     fillWords(box, "voters", { n: s.voters });
+    if (s.assisted) {
+      fillWords(box, "assisted", { n: s.assisted });
+    }
   }
   const winner = slot(box, "winner");
   if (winner) {

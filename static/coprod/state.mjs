@@ -46,6 +46,7 @@ export function applyEvent(old, event) {
         poll.voters = event.voters;
         poll.result = event.result;
         poll.shown = event.shown;
+        poll.progress = event.progress === undefined ? null : event.progress;
       }
     }
   } else if (type === "decision.recorded") {

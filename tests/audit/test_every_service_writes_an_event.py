@@ -71,6 +71,10 @@ NOT_USE_CASES = {
     "polls.poll_reopen_refusal": "reads: says why a vote cannot be opened again",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
+    "polls.results_reveal": "inside poll_results_show, hand_count_set and ballots_cast, "
+    "under their lock; writes poll.results_shown when it shows them",
+    "polls.results_reveal_if_everyone_voted": "inside ballots_cast, under its lock; "
+    "writes poll.results_shown when it shows them",
 }
 
 
@@ -358,6 +362,12 @@ def _(ctx):
 def _(ctx):
     meetings.meeting_close(meeting=ctx["meeting"])
     return lambda: meetings.meeting_reopen(meeting=ctx["meeting"])
+
+
+@scenario("polls.poll_results_show", "poll.results_shown")
+def _(ctx):
+    poll = factories.poll(ctx["meeting"], "yes_no", results_shown="all_voted")
+    return lambda: polls.poll_results_show(poll=poll)
 
 
 @scenario("polls.poll_close", "poll.closed")

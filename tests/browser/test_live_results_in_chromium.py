@@ -76,7 +76,7 @@ def test_live_results_are_drawn_as_the_server_draws_them(transactional_db, new_c
 
     # One vote is open at a time: then a vote whose results are hidden until it closes.
     poll_services.poll_close(poll=running)
-    hidden = factories.poll(meeting, "dots", question="Hidden for now?", results_hidden=True)
+    hidden = factories.poll(meeting, "dots", question="Hidden for now?", results_shown="closed")
     factories.cast(hidden, everyone[0], {"dots": {hidden.options.first().key: 2}})
     pairs["Hidden for now?"] = draw_both(page, forum, meeting)["Hidden for now?"]
 

@@ -228,7 +228,7 @@ async def test_many_ballots_are_coalesced_into_few_tallies_ending_on_the_exact_c
 async def test_hidden_results_reach_no_phone_until_the_poll_closes(
     meeting, people, facilitator_user
 ):
-    poll = await database_sync_to_async(factories.poll)(meeting, "yes_no", results_hidden=True)
+    poll = await database_sync_to_async(factories.poll)(meeting, "yes_no", results_shown="closed")
     screen = await projector(meeting)
     voter = await phone(meeting, people["staff"][0])
     await screen.receive(), await voter.receive()

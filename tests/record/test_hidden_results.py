@@ -25,7 +25,7 @@ def ballot_events(events: list[dict]) -> list[dict]:
 def test_no_member_reads_a_hidden_votes_answers_in_the_chain_before_it_closes(
     forum, meeting, people
 ):
-    poll = factories.poll(meeting, "yes_no", question="Close the café?", results_hidden=True)
+    poll = factories.poll(meeting, "yes_no", question="Close the café?", results_shown="closed")
     factories.cast(poll, people["lived_experience"][0], {"choice": "no"})
     factories.cast(poll, people["staff"][0], {"choice": "yes"})
     reader = member_client(people["commissioner"][0])
@@ -47,7 +47,7 @@ def test_no_member_reads_a_hidden_votes_answers_in_the_chain_before_it_closes(
 def test_answers_given_before_the_results_were_hidden_are_hidden_too(forum, meeting, people):
     poll = factories.poll(meeting, "yes_no", question="Close the café?")
     factories.cast(poll, people["lived_experience"][0], {"choice": "no"})
-    poll_services.poll_update_settings(poll=poll, results_hidden=True)
+    poll_services.poll_update_settings(poll=poll, results_shown="closed")
     reader = member_client(people["commissioner"][0])
     for event in ballot_events(chain(reader, forum)):
         assert "choice" not in json.dumps(event), event

@@ -47,7 +47,8 @@ def test_one_open_poll_per_meeting(meeting):
     ("start", "change"),
     [
         ({"secret": True}, {"secret": False}),
-        ({"results_hidden": True}, {"results_hidden": False}),
+        ({"results_shown": "closed"}, {"results_shown": "live"}),
+        ({"results_shown": "all_voted"}, {"results_shown": "live"}),
         ({"double_majority": True}, {"double_majority": False}),
         ({}, {"secret": True}),
         ({}, {"weighting": "per_person"}),
@@ -64,9 +65,9 @@ def test_settings_are_locked_once_the_poll_is_open(meeting, start, change):
 
 def test_results_can_still_be_hidden_once_open(meeting):
     poll = factories.poll(meeting, "yes_no")
-    poll_services.poll_update_settings(poll=poll, results_hidden=True)
+    poll_services.poll_update_settings(poll=poll, results_shown="closed")
     poll.refresh_from_db()
-    assert poll.results_hidden and not poll.results_visible
+    assert poll.results_shown == "closed" and not poll.results_visible
 
 
 def test_settings_can_change_before_opening(meeting):

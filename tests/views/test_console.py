@@ -100,7 +100,12 @@ def test_protective_settings_cannot_be_weakened_once_open(facilitator_client, me
     poll = factories.poll(meeting, secret=True)
     response = facilitator_client.post(
         action_url(meeting, "poll_settings"),
-        {"poll": poll.pk, "question": poll.question, "weighting": poll.weighting},
+        {
+            "poll": poll.pk,
+            "question": poll.question,
+            "weighting": poll.weighting,
+            "results_shown": "live",
+        },
     )
     assert response.status_code == 400
     assert "cannot be weakened" in response.content.decode()
@@ -113,11 +118,11 @@ def test_protective_settings_cannot_be_weakened_once_open(facilitator_client, me
             "question": poll.question,
             "weighting": poll.weighting,
             "secret": "on",
-            "results_hidden": "on",
+            "results_shown": "closed",
         },
     )
     assert response.status_code == 302
-    assert Poll.objects.get(pk=poll.pk).results_hidden is True
+    assert Poll.objects.get(pk=poll.pk).results_shown == "closed"
 
 
 def test_hand_counts_are_entered_per_group(facilitator_client, meeting):

@@ -271,7 +271,7 @@ def test_results_are_shown_in_words_and_numbers(client, meeting, members, join, 
 
 
 def test_hidden_results_are_not_shown_on_the_phone(client, meeting, members, join, open_poll):
-    poll = open_poll("traffic_light", results_hidden=True)
+    poll = open_poll("traffic_light", results_shown="closed")
     join(client, meeting, members["alice"])
     client.post(vote_url(meeting, poll), {"client_id": str(uuid.uuid4()), "choice": "agree"})
     page = client.get(phone_url(meeting)).content.decode()

@@ -49,7 +49,7 @@ def test_projector_shows_live_results_without_names(client, meeting, members, jo
 
 
 def test_projector_hides_results_until_close_but_counts_voters(client, meeting, members, join):
-    poll = factories.poll(meeting, "yes_no", results_hidden=True)
+    poll = factories.poll(meeting, "yes_no", results_shown="closed")
     join(client, meeting, members["alice"])
     client.post(
         reverse("deliberation:vote", args=[meeting.pk, poll.pk]),
