@@ -46,8 +46,8 @@ messages: $(STAMP)
 
 run: $(STAMP) messages pdf-libs
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
-	DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
-	DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) -m coprod.server -b $(HOST) -p $(PORT) asgi:application
+	DEBUG=1 COPROD_HOST=$(HOST) COPROD_PORT=$(PORT) $(PY) manage.py seed_demo
+	DEBUG=1 COPROD_HOST=$(HOST) COPROD_PORT=$(PORT) $(PY) -m coprod.server -b $(HOST) -p $(PORT) asgi:application
 
 # WeasyPrint (the PDFs) needs Pango and HarfBuzz from the system.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0

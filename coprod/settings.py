@@ -40,8 +40,9 @@ if not SECRET_KEY:
 # Room mode (`make run HOST=0.0.0.0`, README): the address the server listens on and its
 # port, as the Makefile passes them. Listening on every interface allows this machine's
 # LAN addresses too, and phones join at ROOM_URL; the default 127.0.0.1 adds nothing.
-HOST = os.environ.get("HOST", "127.0.0.1")
-PORT = os.environ.get("PORT", "8000")
+# The names are the project's own, so a deployment's unrelated HOST variable adds nothing.
+HOST = os.environ.get("COPROD_HOST", "127.0.0.1")
+PORT = os.environ.get("COPROD_PORT", "8000")
 ROOM_HOSTS, ROOM_URL = room.room_mode(HOST, PORT, room.lan_ipv4_addresses)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]") + ROOM_HOSTS
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

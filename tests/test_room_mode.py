@@ -65,7 +65,7 @@ def read_settings(**env: str) -> dict[str, object]:
         "import json; from coprod import settings as s; "
         "print(json.dumps({'hosts': s.ALLOWED_HOSTS, 'url': s.ROOM_URL}))"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT", "ALLOWED_HOSTS")}
+    clean = {k: v for k, v in os.environ.items() if k not in ("COPROD_HOST", "COPROD_PORT", "ALLOWED_HOSTS")}
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "SECRET_KEY": "test-only", **env},
@@ -79,13 +79,17 @@ def read_settings(**env: str) -> dict[str, object]:
 
 def test_settings_in_room_mode_allow_this_machines_lan_addresses():
     lan = lan_ipv4_addresses()
-    found = read_settings(HOST="0.0.0.0", PORT="8123")
+    found = read_settings(COPROD_HOST="0.0.0.0", COPROD_PORT="8123")
     assert found["hosts"] == ["localhost", "127.0.0.1", "[::1]", *lan]
     assert found["url"] == (f"http://{lan[0]}:8123" if lan else "")
 
 
 def test_settings_by_default_allow_only_localhost():
     assert read_settings() == {"hosts": ["localhost", "127.0.0.1", "[::1]"], "url": ""}
+
+
+def test_a_deployments_own_host_variable_is_not_room_mode():
+    assert read_settings(HOST="0.0.0.0", PORT="80")["hosts"] == ["localhost", "127.0.0.1", "[::1]"]
 
 
 # -- pages and sockets with a LAN address ---------------------------------------------
