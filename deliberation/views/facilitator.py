@@ -67,7 +67,6 @@ from deliberation.services.polls import (
     poll_create,
     poll_open,
     poll_reopen,
-    poll_reopen_refusal,
     poll_update_settings,
 )
 from deliberation.views.ballots import vote_fields
@@ -348,6 +347,7 @@ def _console_page(
             "poll_id", flat=True
         )
     )
+    reopen_refused = meeting_selectors.reopen_refusals(models_by_id.values())
     bound_poll = ""
     if bound is not None and getattr(bound, "is_bound", False):
         bound_poll = str(bound.data.get("poll") or bound.data.get("paper-poll") or "")
@@ -377,11 +377,7 @@ def _console_page(
             entry["paper"]["constituency"] = (
                 paper_form.current().get("constituency") if paper_form.is_bound else ""
             )
-        entry["reopen_refused"] = (
-            poll_reopen_refusal(model)
-            if poll["status"] == "closed" and poll["id"] not in decided
-            else None
-        )
+        entry["reopen_refused"] = reopen_refused.get(poll["id"])
         if poll["status"] in ("draft", "open"):
             entry["settings"] = (
                 bound
