@@ -65,7 +65,11 @@ def read_settings(**env: str) -> dict[str, object]:
         "import json; from coprod import settings as s; "
         "print(json.dumps({'hosts': s.ALLOWED_HOSTS, 'url': s.ROOM_URL}))"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in ("COPROD_HOST", "COPROD_PORT", "ALLOWED_HOSTS")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COPROD_HOST", "COPROD_PORT", "ALLOWED_HOSTS")
+    }
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "SECRET_KEY": "test-only", **env},

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deliberation import methods, results_shape
 from deliberation.models import (
@@ -19,12 +20,47 @@ from deliberation.models import (
     Participation,
     Poll,
     PollOption,
+    ProposalPollLink,
+    ProposalStatus,
     Role,
     Source,
 )
 from deliberation.selectors.record import meeting_recap
 
 AUDIENCES = ("phone", "projector", "facilitator")
+
+
+def reopen_refusals(polls: Iterable[Poll]) -> dict[int, str]:
+    """Say, for each closed poll that can never be opened again, why (in two queries).
+
+    Something rests on its result: a decision recorded from it (which froze that result
+    in the record) or a proposal in it adopted or not adopted since. Or it is a secret
+    vote whose small groups were merged at its closing: those ballots no longer say
+    their group, so counting on would weigh them differently.
+    """
+    closed = {p.pk: p for p in polls if p.status == Poll.Status.CLOSED}
+    refusals: dict[int, str] = {}
+    for poll in closed.values():
+        if poll.secret and (poll.result or {}).get("protected"):
+            refusals[poll.pk] = _(
+                "This secret vote kept small groups hidden when it closed, so it "
+                "cannot be opened again. Make a new vote instead."
+            )
+    settled = ProposalPollLink.objects.filter(
+        poll__in=list(closed),
+        proposal__status__in=(ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED),
+    ).values_list("poll_id", flat=True)
+    for poll_id in settled:
+        refusals[poll_id] = _(
+            "A proposal in this vote has been adopted or not adopted since, so the "
+            "vote cannot be opened again. Make a new vote instead."
+        )
+    for poll_id in Decision.objects.filter(poll__in=list(closed)).values_list("poll_id", flat=True):
+        refusals[poll_id] = _(
+            "A decision has been recorded from this vote, so it cannot be "
+            "opened again. Make a new vote instead."
+        )
+    return refusals
 
 
 def poll_with_options(poll_id: int) -> Poll:

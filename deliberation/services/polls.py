@@ -28,8 +28,6 @@ from deliberation.models import (
     Member,
     Poll,
     PollOption,
-    ProposalPollLink,
-    ProposalStatus,
     ResultsShown,
 )
 from deliberation.models.polls import RESULTS_SHOWN_ORDER
@@ -392,40 +390,16 @@ def poll_close(
     return poll
 
 
-def poll_reopen_refusal(poll: Poll) -> str | None:
-    """Say why a closed vote cannot be opened again, whatever the meeting does; or None."""
-    if Decision.objects.filter(poll=poll).exists():
-        return _(
-            "A decision has been recorded from this vote, so it cannot be "
-            "opened again. Make a new vote instead."
-        )
-    if ProposalPollLink.objects.filter(
-        poll=poll,
-        proposal__status__in=(ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED),
-    ).exists():
-        return _(
-            "A proposal in this vote has been adopted or not adopted since, so the "
-            "vote cannot be opened again. Make a new vote instead."
-        )
-    if poll.secret and (poll.result or {}).get("protected"):
-        return _(
-            "This secret vote kept small groups hidden when it closed, so it "
-            "cannot be opened again. Make a new vote instead."
-        )
-    return None
-
-
 def poll_reopen(
     *, poll: Poll, actor: Actor = None, principal: identity.Principal | None = None
 ) -> Poll:
     """Open a meeting's vote that was closed by mistake again, keeping its ballots.
 
-    Refused once anything rests on its result: a decision recorded from it (which
-    froze that result in the record) or a proposal adopted or not adopted after it. A
-    secret vote whose small groups were merged at its closing is refused too: those
-    ballots no longer say their group, so counting on would weigh them differently.
-    The meeting is locked before the poll, as meeting_close and decision_record do, so
-    a decision cannot be recorded from the old result while the vote opens again.
+    Refused, with the reason, once anything rests on its result (a decision recorded
+    from it, a proposal in it adopted or not) or when it cannot be counted on the same
+    way (meeting_selectors.reopen_refusals). The meeting is locked before the poll, as
+    meeting_close and decision_record do, so a decision cannot be recorded from the old
+    result while the vote opens again.
     """
     if poll.meeting_id is None:
         raise InvalidInput(_("Only a vote in a meeting can be opened again."))
@@ -437,7 +411,7 @@ def poll_reopen(
             raise InvalidInput(_("Only a closed vote can be opened again."))
         if meeting.status != Meeting.Status.OPEN:
             raise MeetingNotOpen(_("Open the meeting before opening a vote again."))
-        refusal = poll_reopen_refusal(poll)
+        refusal = meeting_selectors.reopen_refusals([poll]).get(poll.pk)
         if refusal:
             raise InvalidInput(refusal)
         if meeting.polls.filter(status=Poll.Status.OPEN).exists():

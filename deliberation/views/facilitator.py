@@ -74,7 +74,6 @@ from deliberation.services.polls import (
     poll_create,
     poll_open,
     poll_reopen,
-    poll_reopen_refusal,
     poll_results_show,
     poll_update_settings,
 )
@@ -357,6 +356,7 @@ def _console_page(
         )
     )
     assisted = meeting_selectors.assisted_votes(meeting)
+    reopen_refused = meeting_selectors.reopen_refusals(models_by_id.values())
     bound_poll = ""
     if bound is not None and getattr(bound, "is_bound", False):
         bound_poll = str(bound.data.get("poll") or bound.data.get("paper-poll") or "")
@@ -389,11 +389,7 @@ def _console_page(
             entry["paper"]["constituency"] = (
                 paper_form.current().get("constituency") if paper_form.is_bound else ""
             )
-        entry["reopen_refused"] = (
-            poll_reopen_refusal(model)
-            if poll["status"] == "closed" and poll["id"] not in decided
-            else None
-        )
+        entry["reopen_refused"] = reopen_refused.get(poll["id"])
         if poll["status"] in ("draft", "open"):
             entry["settings"] = (
                 bound

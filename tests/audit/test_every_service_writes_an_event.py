@@ -68,7 +68,6 @@ NOT_USE_CASES = {
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
     "summaries.summary_status": "reads: says where a summary is",
-    "polls.poll_reopen_refusal": "reads: says why a vote cannot be opened again",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
     "polls.results_reveal": "inside poll_results_show, hand_count_set and ballots_cast, "

@@ -71,7 +71,7 @@ async def test_events_of_a_reopening_bring_an_old_snapshot_to_the_new_one(
     await database_sync_to_async(close_and_reopen)()
     await settle()
     for name, s in (("facilitator", console), ("projector", screen), ("phone", voter)):
-        for event in await s.drain(quiet=0.6):
+        for event in await s.drain(quiet=1.5):
             states[name] = protocol.apply_event(states[name], event)
         await s.send({"type": "snapshot.request"})
         fresh = await s.receive_until("snapshot")
