@@ -22,6 +22,7 @@ from deliberation.models import (
     PollOption,
     ProposalPollLink,
     ProposalStatus,
+    ResultsShown,
     Role,
     Source,
 )
@@ -34,17 +35,24 @@ def reopen_refusals(polls: Iterable[Poll]) -> dict[int, str]:
     """Say, for each closed poll that can never be opened again, why (in two queries).
 
     Something rests on its result: a decision recorded from it (which froze that result
-    in the record) or a proposal in it adopted or not adopted since. Or it is a secret
-    vote whose small groups were merged at its closing: those ballots no longer say
-    their group, so counting on would weigh them differently.
+    in the record) or a proposal in it adopted or not adopted since. Or the result the
+    screens showed when it closed would undo a promise made to the voters: a secret
+    vote's count moving again would show the room what each late voter chose (and its
+    small groups may have been merged), and a vote that hid its results until it closed
+    would let late voters vote knowing them.
     """
     closed = {p.pk: p for p in polls if p.status == Poll.Status.CLOSED}
     refusals: dict[int, str] = {}
     for poll in closed.values():
-        if poll.secret and (poll.result or {}).get("protected"):
+        if poll.secret:
             refusals[poll.pk] = _(
-                "This secret vote kept small groups hidden when it closed, so it "
-                "cannot be opened again. Make a new vote instead."
+                "This was a secret vote. Everyone has seen its result, so opening it "
+                "again could show how someone voted. Make a new vote instead."
+            )
+        elif poll.results_shown == ResultsShown.CLOSED:
+            refusals[poll.pk] = _(
+                "This vote hid its results until it closed. Everyone has seen the results "
+                "now, so it cannot be opened again. Make a new vote instead."
             )
     settled = ProposalPollLink.objects.filter(
         poll__in=list(closed),

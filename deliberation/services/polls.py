@@ -417,11 +417,17 @@ def poll_reopen(
         if meeting.polls.filter(status=Poll.Status.OPEN).exists():
             raise InvalidInput(_("Another vote is open. Please close it first."))
         closed = {"voters": (poll.result or {}).get("voters"), "ballot_root": poll.ballot_root}
+        if poll.results_shown == ResultsShown.ALL_VOTED and poll.results_shown_at is None:
+            # The screens showed the result when it closed: the room knows it, so it
+            # keeps showing, and the record says from when.
+            poll.results_shown_at = poll.closed_at
         poll.status = Poll.Status.OPEN
         poll.closed_at = None
         poll.result = None
         poll.ballot_root = ""
-        poll.save(update_fields=["status", "closed_at", "result", "ballot_root"])
+        poll.save(
+            update_fields=["status", "closed_at", "result", "ballot_root", "results_shown_at"]
+        )
         proposals_poll_reopened(poll=poll, actor=actor)
         audit.append(
             forum_id=poll.forum_id,

@@ -30,10 +30,10 @@ def test_a_label_in_a_votes_settings_ticks_that_votes_box(transactional_db, new_
 
     card = page.locator(f"#poll-{second.pk}")
     card.get_by_text("Change settings").click()
-    card.get_by_text("Hide results until the vote closes").click()
+    card.get_by_text("When the vote closes").click()
 
     def ticked(scope) -> bool:
-        return scope.locator("input[name=results_hidden]").is_checked()
+        return scope.locator("input[name=results_shown][value=closed]").is_checked()
 
     assert ticked(card)
     assert not ticked(page.locator(f"#poll-{first.pk}"))
@@ -42,7 +42,7 @@ def test_a_label_in_a_votes_settings_ticks_that_votes_box(transactional_db, new_
     card.get_by_role("button", name="Save settings").click()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.results_hidden, second.results_hidden) == (False, True)
+    assert (first.results_shown, second.results_shown) == ("live", "closed")
     assert axe_violations(page) == []
 
 

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 async def test_a_vote_opened_again_is_live_on_phones_and_takes_votes(
     meeting, people, facilitator_user
 ):
-    poll = await database_sync_to_async(factories.poll)(meeting, "yes_no", results_hidden=True)
+    poll = await database_sync_to_async(factories.poll)(meeting, "yes_no")
     await database_sync_to_async(factories.cast)(poll, people["staff"][0], {"choice": "yes"})
     await database_sync_to_async(poll_services.poll_close)(poll=poll)
     screen = await phone(meeting, people["staff"][1])
@@ -27,7 +27,7 @@ async def test_a_vote_opened_again_is_live_on_phones_and_takes_votes(
     await console_form(meeting, facilitator_user, "poll_reopen", poll=poll.pk)
     opened = await screen.receive_until("poll.opened")
     assert opened["poll"]["id"] == poll.pk and opened["poll"]["status"] == "open"
-    # The frozen result is gone: a hidden vote's count is hidden again.
+    # The frozen result is gone: the running count follows as tallies.
     assert opened["poll"]["result"] is None
     state = protocol.apply_event(snapshot, opened)
     assert next(p for p in state["polls"] if p["id"] == poll.pk)["result"] is None

@@ -131,6 +131,41 @@ def test_a_secret_vote_that_hid_a_small_group_is_not_opened_again(meeting, peopl
         poll_services.poll_reopen(poll=poll)
 
 
+# Once screens showed a closed vote's result, reopening must not let anyone vote, or
+# learn a vote, by what that result gave away.
+
+
+def test_a_secret_vote_is_not_opened_again_once_its_result_was_shown(meeting, people):
+    # Its result moving again would show the room what each late voter chose.
+    poll = factories.poll(meeting, "yes_no", secret=True)
+    for person in people["lived_experience"] + people["staff"]:
+        factories.cast(poll, person, {"choice": "yes"})
+    poll = poll_services.poll_close(poll=poll)
+    assert not poll.result.get("protected")
+    with pytest.raises(InvalidInput) as refused:
+        poll_services.poll_reopen(poll=poll)
+    assert "secret" in refused.value.message
+    assert Poll.objects.get(pk=poll.pk).status == Poll.Status.CLOSED
+
+
+def test_a_vote_hiding_its_results_until_it_closed_is_not_opened_again(meeting, people):
+    poll = _closed_vote(meeting, people, results_shown="closed")
+    with pytest.raises(InvalidInput) as refused:
+        poll_services.poll_reopen(poll=poll)
+    assert "results" in refused.value.message
+    assert Poll.objects.get(pk=poll.pk).status == Poll.Status.CLOSED
+
+
+def test_a_vote_waiting_for_everyone_opens_again_with_its_results_showing(meeting, people):
+    # Everyone saw the result when it closed: open again, the screens keep showing it
+    # (and the record says from when) rather than hiding what the room already knows.
+    poll = _closed_vote(meeting, people, results_shown="all_voted")
+    reopened = poll_services.poll_reopen(poll=poll)
+    assert reopened.results_shown_at == poll.closed_at
+    assert reopened.results_visible
+    assert audit.verify_all().ok
+
+
 def _proposal_vote(meeting, people, lead):
     proposal = proposal_services.proposal_create(
         forum=meeting.forum,
