@@ -36,17 +36,31 @@ class Message:
     client_id: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
     for_member: int | None = None
+    kind: str | None = None
+    anonymous: bool = True
 
+
+# Hands up and cards (services/equals.py): each event brings one part of the state whole,
+# the room's (projector and console), the facilitator's, or a phone's own.
+EQUALS_EVENTS = {"equals.room": "room", "equals.console": "console", "equals.me": "me"}
+# The cards a phone may show (models.CardKind; "I want to say something" is hand.raise).
+CARD_KINDS = frozenset({"dont_understand", "slow_down", "jargon", "break"})
 
 # What a socket may send. A facilitator's changes (open or close a vote, move the agenda,
 # count hands) go through the console's forms only: one path for every change.
-TYPES = frozenset({"ping", "snapshot.request", "ballot.cast"})
+TYPES = frozenset(
+    {"ping", "snapshot.request", "ballot.cast", "hand.raise", "hand.lower", "card.show"}
+)
 FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields) besides "type" and "ref"
     "ping": (set(), set()),
     "snapshot.request": (set(), set()),
     # No key to a secret vote: the server works it out from the phone's HttpOnly cookie.
     "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member"}),
+    "hand.raise": (set(), set()),
+    "hand.lower": (set(), set()),
+    # anonymous: true unless the person ticks off "Don't show my name".
+    "card.show": ({"kind"}, {"anonymous"}),
 }
 
 
@@ -107,8 +121,16 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
 
 
 def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
-    if kind in ("ping", "snapshot.request"):
+    if kind in ("ping", "snapshot.request", "hand.raise", "hand.lower"):
         return Message(type=kind, ref=ref)
+    if kind == "card.show":
+        card = data["kind"]
+        if not isinstance(card, str) or card not in CARD_KINDS:
+            raise ProtocolError("invalid", _("That card is not known."))
+        anonymous = data.get("anonymous", True)
+        if not isinstance(anonymous, bool):
+            raise ProtocolError("invalid", _("The field “%s” must be true or false.") % "anonymous")
+        return Message(type=kind, ref=ref, kind=card, anonymous=anonymous)
     # ballot.cast
     client_id = data["client_id"]
     try:
@@ -198,4 +220,8 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     elif kind == "attendance.changed":
         state["attendance"] = {"present": event["present"], "waiting": event["waiting"]}
         state["people"] = event["people"]
+    elif kind in EQUALS_EVENTS:
+        # Hands up and cards: each event brings its part of the state whole.
+        part = EQUALS_EVENTS[kind]
+        state["equals"] = {**state.get("equals", {}), part: event[part]}
     return state

@@ -16,6 +16,12 @@ from deliberation.models.forums import (
     new_join_code,
     new_token,
 )
+from deliberation.models.equals import (
+    Card,
+    CardKind,
+    SpeakingSettings,
+    SpeakingTurn,
+)
 from deliberation.models.meetings import (
     AgendaItem,
     Attendance,
@@ -81,6 +87,10 @@ __all__ = [
     "Meeting",
     "AgendaItem",
     "Attendance",
+    "SpeakingSettings",
+    "SpeakingTurn",
+    "CardKind",
+    "Card",
     "Poll",
     "PollOption",
     "Source",

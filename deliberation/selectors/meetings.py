@@ -19,6 +19,7 @@ from deliberation.models import (
     PollOption,
     Role,
 )
+from deliberation.selectors.equals import equals_snapshot
 from deliberation.selectors.record import meeting_recap
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -236,6 +237,8 @@ def meeting_snapshot(
         snapshot["people"] = attendance_state(meeting)["people"]
     if audience == "phone" and member is not None:
         snapshot["me"] = member_state(meeting, member)
+    # Hands up and cards: not versioned, each event carries its part whole.
+    snapshot["equals"] = equals_snapshot(meeting, audience=audience, member=member)
     return snapshot
 
 
