@@ -4,6 +4,12 @@ Every model is re-exported here (the Django convention), so `from deliberation.m
 import X` works and migrations see the same models.
 """
 
+from deliberation.models.equals import (
+    Card,
+    CardKind,
+    SpeakingSettings,
+    SpeakingTurn,
+)
 from deliberation.models.forums import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -15,12 +21,6 @@ from deliberation.models.forums import (
     Weighting,
     new_join_code,
     new_token,
-)
-from deliberation.models.equals import (
-    Card,
-    CardKind,
-    SpeakingSettings,
-    SpeakingTurn,
 )
 from deliberation.models.meetings import (
     AgendaItem,

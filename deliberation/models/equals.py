@@ -22,6 +22,9 @@ class SpeakingSettings(models.Model):
     # Seconds each person may speak; none means the projector counts up.
     time_limit = models.PositiveIntegerField(_("time to speak"), null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"speaking settings of {self.meeting_id}"
+
 
 class SpeakingTurn(models.Model):
     """One hand raised in a meeting, and the turn it led to."""

@@ -237,9 +237,7 @@ def meeting_record(meeting: Meeting) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     explain_stops: set[datetime.datetime] = set()
     break_stops: set[datetime.datetime] = set()
-    for kind, cleared_at in Card.objects.filter(meeting=meeting).values_list(
-        "kind", "cleared_at"
-    ):
+    for kind, cleared_at in Card.objects.filter(meeting=meeting).values_list("kind", "cleared_at"):
         counts[kind] += 1
         if cleared_at is not None and kind in EXPLAIN_KINDS:
             explain_stops.add(cleared_at)

@@ -109,7 +109,8 @@ def test_a_hand_goes_up_once_and_comes_down(meeting, people):
     assert equals_selectors.me_state(meeting, a)["hand"] == "up"
     equals_services.hand_lower(meeting=meeting, member=a)
     assert equals_selectors.me_state(meeting, a)["hand"] == "down"
-    kinds = list(AuditEvent.objects.filter(kind__startswith="speaking.").values_list("kind", flat=True))
+    events = AuditEvent.objects.filter(kind__startswith="speaking.").order_by("seq")
+    kinds = list(events.values_list("kind", flat=True))
     assert kinds == ["speaking.hand_raised", "speaking.hand_lowered"]
 
 
@@ -143,9 +144,9 @@ def test_an_anonymous_card_is_counted_and_never_named(meeting, people):
     room = equals_selectors.room_state(meeting)
     console = equals_selectors.console_state(meeting)
     assert room["cards"]["dont_understand"] == console["cards"]["dont_understand"] == 2
-    assert room["card_names"] == console["card_names"] == [
-        {"kind": "dont_understand", "name": b.name}
-    ]
+    assert (
+        room["card_names"] == console["card_names"] == [{"kind": "dont_understand", "name": b.name}]
+    )
     assert a.name not in str(room) and a.name not in str(console)
     # The record (every member can read the chain) names nobody for the anonymous card.
     shown = AuditEvent.objects.filter(kind="card.shown").order_by("seq")
@@ -153,7 +154,8 @@ def test_an_anonymous_card_is_counted_and_never_named(meeting, people):
     assert first.actor == "anonymous" and "member" not in first.payload
     assert str(a.pk) not in first.actor
     assert second.payload["member"] == b.pk
-    assert audit.verify_events(AuditEvent.objects.filter(forum=meeting.forum).order_by("seq")) is None
+    chain = AuditEvent.objects.filter(forum=meeting.forum).order_by("seq")
+    assert audit.verify_events(chain) is None
 
 
 def test_clearing_cards_counts_the_stops_to_explain(meeting, people):
