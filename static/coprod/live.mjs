@@ -6,6 +6,7 @@
  * the live parts of the page (phone.mjs, projector.mjs, console.mjs; results.mjs). */
 
 import { dropQueue, flushQueue, onAck, onError, onSubmit, updateDots, updateReasonRequired } from "./ballot.mjs";
+import { renderEquals, setUpEquals } from "./equals.mjs";
 import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root } from "./page.mjs";
@@ -34,5 +35,11 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
   root.querySelectorAll("form.vote-form").forEach(updateReasonRequired);
   updateDots(root);
   setUpReadAloud();
-  start({ render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue });
+  // Hands up and cards draw their own panels, after the page's own parts.
+  setUpEquals();
+  const render = () => {
+    RENDER[kind]();
+    renderEquals();
+  };
+  start({ render: render, snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue });
 }
