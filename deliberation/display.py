@@ -11,7 +11,7 @@ from typing import Any
 
 from django.templatetags.static import static
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import methods, results_shape
@@ -471,33 +471,6 @@ def clock(seconds: int) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
-
-
-def spoke_for(group: str, seconds: int) -> str:
-    """Say in easy read how long a group spoke: "People with lived experience spoke for 12 minutes"."""
-    minutes = round(seconds / 60)
-    words = group_label(group)
-    if seconds == 0:
-        return gettext("%(group)s did not speak.") % {"group": words}
-    if minutes < 1:
-        return gettext("%(group)s spoke for less than a minute.") % {"group": words}
-    return ngettext(
-        "%(group)s spoke for %(n)d minute.", "%(group)s spoke for %(n)d minutes.", minutes
-    ) % {"group": words, "n": minutes}
-
-
-def explain_stops(n: int) -> str:
-    """Say how often the meeting stopped to explain: "We stopped to explain 4 times"."""
-    return ngettext(
-        "We stopped to explain %(n)d time.", "We stopped to explain %(n)d times.", n
-    ) % {"n": n}
-
-
-def break_stops(n: int) -> str:
-    """Say how often someone's "I need a break" card was answered."""
-    return ngettext(
-        "Someone asked for a break %(n)d time.", "People asked for a break %(n)d times.", n
-    ) % {"n": n}
 
 
 def card_views(counts: Mapping[str, int], names: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -41,10 +41,12 @@ class SpeakingSettingsForm(Form):
         label=_("People with lived experience speak first"), required=False
     )
     show_names = forms.BooleanField(label=_("Show names on the projector"), required=False)
-    time_limit = forms.TypedChoiceField(
+    time_limit = forms.ChoiceField(
         label=_("Time to speak"),
         choices=[(str(s), label) for s, label in display.TIME_LIMITS],
-        coerce=int,
-        empty_value=0,
         required=False,
     )
+
+    def clean_time_limit(self) -> int | None:
+        """Return the seconds to speak, or None for no limit."""
+        return int(self.cleaned_data["time_limit"] or 0) or None

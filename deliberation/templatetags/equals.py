@@ -8,9 +8,13 @@ copy and fill from the live state, so every word comes from these templates.
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 
 from deliberation import display
+from deliberation.easyread import builder
 from deliberation.models import Attendance, Meeting, Role
+from deliberation.selectors import equals as equals_selectors
 
 register = template.Library()
 
@@ -159,4 +163,36 @@ def equals_console(context: template.Context) -> dict[str, Any]:
         ],
         "present": _present(meeting),
         "is_open": meeting.status == Meeting.Status.OPEN,
+    }
+
+
+def _words_here() -> builder.Words:
+    """Return the builder's sentences in the page's language (as the summary drafts them)."""
+    return builder.Words(
+        gettext=gettext,
+        ngettext=ngettext,
+        day=lambda value: formats.date_format(value, "l j F"),
+        time=builder.time_of_day,
+    )
+
+
+@register.inclusion_tag("deliberation/includes/equals_record.html")
+def equals_record(meeting: Meeting) -> dict[str, Any]:
+    """Draw how long each group spoke and the cards people showed, for the meeting's record."""
+    record = equals_selectors.meeting_record(meeting)
+    spoke = {g: t["seconds"] for g, t in record["airtime"].items() if t["turns"]}
+    return {
+        "meeting": meeting,
+        "points": builder.equals_points(spoke, record["explain_stops"], _words_here()),
+        "airtime": [
+            {
+                **_group(key),
+                "clock": display.clock(record["airtime"][key]["seconds"]),
+                "turns": record["airtime"][key]["turns"],
+            }
+            for key in display.GROUPS
+        ],
+        "spoke": record["spoke"],
+        "cards": display.card_views(record["cards"], []),
+        "any_cards": record["any_cards"],
     }

@@ -126,7 +126,7 @@ def _settings(request: HttpRequest, meeting: Meeting) -> str:
         meeting=meeting,
         lived_experience_first=data["lived_experience_first"],
         show_names=data["show_names"],
-        time_limit=data["time_limit"] or None,
+        time_limit=data["time_limit"],
         actor=request.user,
         principal=_asker(request, meeting),
     )
