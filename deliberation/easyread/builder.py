@@ -196,10 +196,12 @@ def _spoke_words(w: Words, group: str, seconds: int) -> str:
     minutes = round(seconds / 60)
     if group == "lived_experience":
         if minutes < 1:
-            return w.gettext("People with lived experience spoke for less than a minute.")
+            return w.gettext(
+                "People who use services or look after someone spoke for less than a minute."
+            )
         return w.ngettext(
-            "People with lived experience spoke for %(n)s minute.",
-            "People with lived experience spoke for %(n)s minutes.",
+            "People who use services or look after someone spoke for %(n)s minute.",
+            "People who use services or look after someone spoke for %(n)s minutes.",
             minutes,
         ) % {"n": minutes}
     if group == "staff":
