@@ -244,6 +244,22 @@ def speaking_finish(
     return current
 
 
+def speaking_finish_at_close(*, meeting: Meeting, actor: Actor = None) -> SpeakingTurn | None:
+    """End the turn of whoever is speaking as the meeting closes, so their time counts.
+
+    Called by meeting_close inside its change, which holds the meeting's lock; raised
+    hands simply stay as they were (a closed meeting takes no more turns).
+    """
+    current = SpeakingTurn.objects.filter(
+        meeting=meeting, status=SpeakingTurn.Status.SPEAKING
+    ).first()
+    if current is None:
+        return None
+    _finish(meeting, current, actor)
+    _announce(meeting.pk, [current.member_id])
+    return current
+
+
 def speaking_settings_set(
     *,
     meeting: Meeting,

@@ -672,6 +672,12 @@ def _(ctx):
     return lambda: equals.speaking_finish(meeting=ctx["meeting"])
 
 
+@scenario("equals.speaking_finish_at_close", "speaking.finished")
+def _(ctx):
+    equals.speaking_start(meeting=ctx["meeting"], member=ctx["people"]["staff"][0])
+    return lambda: equals.speaking_finish_at_close(meeting=ctx["meeting"])
+
+
 @scenario("equals.speaking_settings_set", "speaking.settings_changed")
 def _(ctx):
     return lambda: equals.speaking_settings_set(

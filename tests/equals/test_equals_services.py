@@ -200,3 +200,13 @@ def test_the_speaking_timer_counts_from_the_start(meeting, people):
         started_at=timezone.now() - datetime.timedelta(seconds=75)
     )
     assert equals_selectors.room_state(meeting)["speaking"]["elapsed"] >= 75
+
+
+def test_closing_the_meeting_ends_the_turn_so_its_time_counts(meeting, people):
+    a = people["commissioner"][0]
+    turn = equals_services.speaking_start(meeting=meeting, member=a)
+    SpeakingTurn.objects.filter(pk=turn.pk).update(started_at=timezone.now())
+    meeting_services.meeting_close(meeting=meeting)
+    turn.refresh_from_db()
+    assert turn.status == "done" and turn.ended_at is not None
+    assert equals_selectors.meeting_record(meeting)["airtime"]["commissioner"]["turns"] == 1
