@@ -9,6 +9,7 @@ from deliberation import audit
 from deliberation.exceptions import MeetingNotOpen, NotAllowed
 from deliberation.models import AuditEvent, Card, SpeakingTurn
 from deliberation.selectors import equals as equals_selectors
+from deliberation.selectors import forums as forum_selectors
 from deliberation.services import equals as equals_services
 from deliberation.services import meetings as meeting_services
 from tests import factories
@@ -210,3 +211,14 @@ def test_closing_the_meeting_ends_the_turn_so_its_time_counts(meeting, people):
     turn.refresh_from_db()
     assert turn.status == "done" and turn.ended_at is not None
     assert equals_selectors.meeting_record(meeting)["airtime"]["commissioner"]["turns"] == 1
+
+
+def test_a_member_downloads_their_hands_and_cards(meeting, people):
+    a = people["lived_experience"][0]
+    equals_services.hand_raise(meeting=meeting, member=a)
+    equals_services.card_show(meeting=meeting, member=a, kind="break")
+    data = forum_selectors.member_data(a)
+    assert [t["status"] for t in data["speaking_turns"]] == ["waiting"]
+    assert data["cards"][0]["kind"] == "break" and data["cards"][0]["anonymous"] is True
+    other = forum_selectors.member_data(people["staff"][0])
+    assert other["cards"] == [] and other["speaking_turns"] == []

@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 
 from deliberation import protocol
 from deliberation.models import AuditEvent, Card, SpeakingTurn
+from deliberation.selectors import equals as equals_selectors
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import equals as equals_services
 from tests.realtime.conftest import facilitator, phone, projector
@@ -165,8 +166,6 @@ def test_events_applied_to_an_old_snapshot_give_the_new_one(meeting, people):
     }
     equals_services.hand_raise(meeting=meeting, member=ann)
     equals_services.card_show(meeting=meeting, member=ann, kind="break", anonymous=False)
-    from deliberation.selectors import equals as equals_selectors
-
     events = {
         "phone": [{"type": "equals.me", "me": equals_selectors.me_state(meeting, ann)}],
         "projector": [{"type": "equals.room", "room": equals_selectors.room_state(meeting)}],
