@@ -133,10 +133,15 @@ def _card_counts(cards: Sequence[Card]) -> dict[str, int]:
     return {kind: counts[kind] for kind in CARD_KINDS}
 
 
-def _named_cards(cards: Sequence[Card]) -> list[dict[str, Any]]:
+def _named_cards(cards: Sequence[Card], *, show_names: bool = True) -> list[dict[str, Any]]:
     # Only the cards whose sender chose to show their name: an anonymous card's sender
-    # is never read into a screen's state.
-    return [{"kind": c.kind, "name": c.member.name} for c in cards if not c.anonymous]
+    # is never read into a screen's state. A projector that shows no names shows their
+    # first letters, as for the queue.
+    return [
+        {"kind": c.kind, "name": c.member.name if show_names else initials(c.member.name)}
+        for c in cards
+        if not c.anonymous
+    ]
 
 
 def console_state(meeting: Meeting) -> dict[str, Any]:
@@ -197,7 +202,7 @@ def room_state(meeting: Meeting) -> dict[str, Any]:
         ],
         "waiting": len(queue),
         "cards": _card_counts(read.cards),
-        "card_names": _named_cards(read.cards),
+        "card_names": _named_cards(read.cards, show_names=show),
     }
 
 

@@ -188,8 +188,11 @@ def test_projector_shows_initials_when_names_are_off(meeting, forum):
         meeting=meeting, lived_experience_first=False, show_names=False, time_limit=120
     )
     equals_services.speaking_start(meeting=meeting, member=ann)
+    equals_services.card_show(meeting=meeting, member=ann, kind="jargon", anonymous=False)
     room = equals_selectors.room_state(meeting)
     assert room["speaking"]["label"] == "AJ"
+    assert room["card_names"] == [{"kind": "jargon", "name": "AJ"}]
+    assert equals_selectors.console_state(meeting)["card_names"][0]["name"] == "Ann Jones"
     assert room["speaking"]["limit"] == 120
     assert "Ann" not in str(room)
 
