@@ -17,6 +17,7 @@ from deliberation.exceptions import DomainError, NotAllowed
 from deliberation.models import Meeting, Member
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services import ballots as ballot_services
+from deliberation.services import equals as equals_services
 
 logger = logging.getLogger(__name__)
 
@@ -313,6 +314,44 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             realtime.console_group(self.viewer.meeting_id),
             {"type": "projector.page", "step": message.step},
         )
+
+    # -- hands up and cards (services/equals.py) -----------------------------------
+
+    def _phone_member(self) -> Member:
+        assert self.viewer is not None
+        me = self.viewer.member
+        if self.viewer.audience != "phone" or me is None:
+            raise NotAllowed(_("Please use your own phone for this."))
+        return me
+
+    def _device_token(self) -> str:
+        # The service checks under its lock that the name is still this phone's.
+        return str(self.scope["session"].get(identity.SESSION_DEVICE, ""))
+
+    async def on_hand_raise(self, message: protocol.Message) -> None:
+        assert self.viewer is not None
+        await database_sync_to_async(self._equals_call)(
+            equals_services.hand_raise, member=self._phone_member()
+        )
+
+    async def on_hand_lower(self, message: protocol.Message) -> None:
+        await database_sync_to_async(self._equals_call)(
+            equals_services.hand_lower, member=self._phone_member()
+        )
+
+    async def on_card_show(self, message: protocol.Message) -> None:
+        assert message.kind is not None
+        await database_sync_to_async(self._equals_call)(
+            equals_services.card_show,
+            member=self._phone_member(),
+            kind=message.kind,
+            anonymous=message.anonymous,
+        )
+
+    def _equals_call(self, service: Any, **kwargs: Any) -> None:
+        assert self.viewer is not None
+        meeting = Meeting.objects.get(pk=self.viewer.meeting_id)
+        service(meeting=meeting, device_token=self._device_token(), **kwargs)
 
     def _supported(self, me: Member, member_id: int) -> Member:
         assert self.viewer is not None

@@ -496,3 +496,50 @@ def summary_status_view(status: str) -> dict[str, str]:
     """Describe a summary's status for a page: key, words and symbol."""
     label = str(SUMMARY_STATUSES[status])
     return {"key": status, "label": label, "symbol": SUMMARY_STATUS_SYMBOLS[status]}
+
+
+# -- meeting as equals: cards and speaking time ---------------------------------------
+
+# The cards a phone can show, each with its word and its symbol (the vendored OpenMoji
+# files have the cards' names). "I want to say something" is the hand (HAND_WORDS).
+CARDS: dict[str, Any] = {
+    "dont_understand": _("I don't understand"),
+    "slow_down": _("Slow down"),
+    "jargon": _("Jargon!"),
+    "break": _("I need a break"),
+}
+CARD_SYMBOLS = {"dont_understand": "dont_understand", "slow_down": "slow_down",
+                "jargon": "jargon", "break": "break"}  # fmt: skip
+HAND_WORDS = _("I want to say something")
+# Time limits a facilitator can choose for each turn, in seconds (0: no limit).
+TIME_LIMITS: list[tuple[int, Any]] = [
+    (0, _("No time limit")),
+    (60, _("1 minute")),
+    (120, _("2 minutes")),
+    (180, _("3 minutes")),
+    (300, _("5 minutes")),
+]
+
+
+def clock(seconds: int) -> str:
+    """Show a number of seconds as a clock: 75 -> "1:15", 3725 -> "1:02:05"."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def card_views(counts: Mapping[str, int], names: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Describe each card for a page: word, symbol, how many are up, and who chose to say."""
+    return [
+        {
+            "kind": kind,
+            "label": str(label),
+            "symbol": CARD_SYMBOLS[kind],
+            "count": counts.get(kind, 0),
+            "names": [n["name"] for n in names if n["kind"] == kind],
+        }
+        for kind, label in CARDS.items()
+    ]

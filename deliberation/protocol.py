@@ -37,12 +37,30 @@ class Message:
     answer: dict[str, Any] = field(default_factory=dict)
     for_member: int | None = None
     step: int = 0
+    kind: str | None = None
+    anonymous: bool = True
 
+
+# Hands up and cards (services/equals.py): each event brings one part of the state whole,
+# the room's (projector and console), the facilitator's, or a phone's own.
+EQUALS_EVENTS = {"equals.room": "room", "equals.console": "console", "equals.me": "me"}
+# The cards a phone may show (models.CardKind; "I want to say something" is hand.raise).
+CARD_KINDS = frozenset({"dont_understand", "slow_down", "jargon", "break"})
 
 # What a socket may send. A facilitator's changes (open or close a vote, move the agenda,
 # count hands) go through the console's forms only: one path for every change. Paging
 # the projector (`projector.page`) changes nothing stored: it only moves what it shows.
-TYPES = frozenset({"ping", "snapshot.request", "ballot.cast", "projector.page"})
+TYPES = frozenset(
+    {
+        "ping",
+        "snapshot.request",
+        "ballot.cast",
+        "projector.page",
+        "hand.raise",
+        "hand.lower",
+        "card.show",
+    }
+)
 FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # type: (required fields, optional fields) besides "type" and "ref"
     "ping": (set(), set()),
@@ -51,6 +69,10 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "ballot.cast": ({"poll", "client_id", "answer"}, {"for_member"}),
     # step: 1 for the next part of the results on the projector, -1 for the previous one.
     "projector.page": ({"step"}, set()),
+    "hand.raise": (set(), set()),
+    "hand.lower": (set(), set()),
+    # anonymous: true unless the person ticks off "Don't show my name".
+    "card.show": ({"kind"}, {"anonymous"}),
 }
 
 
@@ -111,7 +133,7 @@ def parse(text: str | None, binary: bytes | None = None) -> Message:
 
 
 def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
-    if kind in ("ping", "snapshot.request"):
+    if kind in ("ping", "snapshot.request", "hand.raise", "hand.lower"):
         return Message(type=kind, ref=ref)
     if kind == "projector.page":
         step = data["step"]
@@ -120,6 +142,14 @@ def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
                 "invalid", _("The field “step” must be 1 (next part) or -1 (previous part).")
             )
         return Message(type=kind, ref=ref, step=step)
+    if kind == "card.show":
+        card = data["kind"]
+        if not isinstance(card, str) or card not in CARD_KINDS:
+            raise ProtocolError("invalid", _("That card is not known."))
+        anonymous = data.get("anonymous", True)
+        if not isinstance(anonymous, bool):
+            raise ProtocolError("invalid", _("The field “%s” must be true or false.") % "anonymous")
+        return Message(type=kind, ref=ref, kind=card, anonymous=anonymous)
     # ballot.cast
     client_id = data["client_id"]
     try:
@@ -216,4 +246,8 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     elif kind == "attendance.changed":
         state["attendance"] = {"present": event["present"], "waiting": event["waiting"]}
         state["people"] = event["people"]
+    elif kind in EQUALS_EVENTS:
+        # Hands up and cards: each event brings its part of the state whole.
+        part = EQUALS_EVENTS[kind]
+        state["equals"] = {**state.get("equals", {}), part: event[part]}
     return state

@@ -95,6 +95,21 @@ def announce(meeting_id: int, event: dict[str, Any], *, audience: str = "all") -
     transaction.on_commit(send, robust=True)
 
 
+def announce_built(build: Callable[[], list[tuple[str, dict[str, Any]]]]) -> None:
+    """Build events from the database once the transaction commits, then send each.
+
+    For state sent whole (the speaking queue and cards): read after the commit, the last
+    of several quick changes always sends the state as it ended, whatever order their
+    transactions committed in. `build` returns (group, event) pairs.
+    """
+
+    def send() -> None:
+        for group, event in build():
+            _run_async(send_group, group, event)
+
+    transaction.on_commit(send, robust=True)
+
+
 async def _send_close(group: str) -> None:
     layer = get_channel_layer()
     if layer is None:

@@ -5,6 +5,7 @@ from django.urls import path
 from deliberation.views import (
     comments,
     decisions,
+    equals,
     exports,
     facilitator,
     forum_polls,
@@ -34,6 +35,7 @@ urlpatterns = [
     path("m/<int:meeting_id>/", participant.phone, name="phone"),
     path("m/<int:meeting_id>/vote/<int:poll_id>/", participant.vote, name="vote"),
     path("m/<int:meeting_id>/codes/", participant.vote_codes, name="vote_codes"),
+    path("m/<int:meeting_id>/equals/<str:action>/", equals.phone_action, name="equals_phone"),
     # The projector: the token in the address is the secret.
     path("p/<str:projector_token>/", projector.projector, name="projector"),
     path("p/<str:projector_token>/qr.svg", projector.projector_qr, name="projector_qr"),
@@ -60,6 +62,11 @@ urlpatterns = [
         "f/<slug:slug>/meetings/<int:meeting_id>/do/<str:action>/",
         facilitator.console_action,
         name="console_action",
+    ),
+    path(
+        "f/<slug:slug>/meetings/<int:meeting_id>/equals/<str:action>/",
+        equals.console_action,
+        name="equals_console",
     ),
     # Proposal threads and votes between meetings: members known by their invite link.
     path("forum/<slug:slug>/proposals/", proposals.proposal_list, name="proposals"),

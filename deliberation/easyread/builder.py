@@ -93,6 +93,10 @@ class MeetingRecord:
     next_meeting: NextMeeting | None = None
     # The day the summary is written: an open action due before it is late.
     today: datetime.date | None = None
+    # Meeting as equals: seconds spoken by each group (finished turns only), and how
+    # often the meeting stopped for "I don't understand" or "Jargon!" cards.
+    airtime: Mapping[str, int] = field(default_factory=dict)
+    explain_stops: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,57 @@ def _meeting_points(record: MeetingRecord, w: Words) -> list[PointDraft]:
         points.append(
             _point("place", sentence(w.gettext("We met at %(place)s") % {"place": place}))
         )
+    return points
+
+
+def _spoke_words(w: Words, group: str, seconds: int) -> str:
+    minutes = round(seconds / 60)
+    if group == "lived_experience":
+        if minutes < 1:
+            return w.gettext(
+                "People who use services or look after someone spoke for less than a minute."
+            )
+        return w.ngettext(
+            "People who use services or look after someone spoke for %(n)s minute.",
+            "People who use services or look after someone spoke for %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+    if group == "staff":
+        if minutes < 1:
+            return w.gettext("People who work in care spoke for less than a minute.")
+        return w.ngettext(
+            "People who work in care spoke for %(n)s minute.",
+            "People who work in care spoke for %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+    if minutes < 1:
+        return w.gettext("People from the council or health board spoke for less than a minute.")
+    return w.ngettext(
+        "People from the council or health board spoke for %(n)s minute.",
+        "People from the council or health board spoke for %(n)s minutes.",
+        minutes,
+    ) % {"n": minutes}
+
+
+def equals_points(
+    airtime: Mapping[str, int], explain_stops: int, w: Words = ENGLISH
+) -> list[PointDraft]:
+    """Say how long each group that spoke spoke, and how often we stopped to explain.
+
+    airtime: seconds by group, for the groups that had a turn (0 seconds is "less than
+    a minute"). The meeting's record page says the same sentences.
+    """
+    points = []
+    spoke = [_spoke_words(w, group, airtime[group]) for group in GROUP_ORDER if group in airtime]
+    if spoke:
+        points.append(_point("people", " ".join(spoke), "speaker"))
+    if explain_stops:
+        explained = w.ngettext(
+            "We stopped to explain %(n)s time.",
+            "We stopped to explain %(n)s times.",
+            explain_stops,
+        ) % {"n": explain_stops}
+        points.append(_point("question", explained, "dont_understand"))
     return points
 
 
@@ -370,6 +425,7 @@ def build_points(record: MeetingRecord, words: Words = ENGLISH) -> list[PointDra
     people_point = _people_point(record.came, w)
     if people_point:
         points.append(people_point)
+    points += equals_points(record.airtime, record.explain_stops, w)
     by_decision: dict[int, list[ActionRecord]] = {}
     for action in record.actions:
         by_decision.setdefault(action.decision, []).append(action)

@@ -4,6 +4,12 @@ Every model is re-exported here (the Django convention), so `from deliberation.m
 import X` works and migrations see the same models.
 """
 
+from deliberation.models.equals import (
+    Card,
+    CardKind,
+    SpeakingSettings,
+    SpeakingTurn,
+)
 from deliberation.models.forums import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -82,6 +88,10 @@ __all__ = [
     "Meeting",
     "AgendaItem",
     "Attendance",
+    "SpeakingSettings",
+    "SpeakingTurn",
+    "CardKind",
+    "Card",
     "Poll",
     "PollOption",
     "ResultsShown",

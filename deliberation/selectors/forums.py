@@ -8,6 +8,7 @@ from deliberation.models import (
     ActionUpdate,
     Attendance,
     Ballot,
+    Card,
     Comment,
     Endorsement,
     Forum,
@@ -17,6 +18,7 @@ from deliberation.models import (
     Proposal,
     RecordValue,
     Role,
+    SpeakingTurn,
     SummarySend,
 )
 
@@ -150,6 +152,26 @@ def member_data(member: Member) -> dict[str, Any]:
                 "sent_at": when(s.sent_at),
             }
             for s in SummarySend.objects.filter(member=member).select_related("summary")
+        ],  # fmt: skip
+        # Hands up and cards at meetings (an anonymous card is theirs too: only they see it).
+        "speaking_turns": [
+            {
+                "meeting": t.meeting_id,
+                "status": t.status,
+                "asked_at": when(t.asked_at),
+                "started_at": when(t.started_at),
+                "ended_at": when(t.ended_at),
+            }
+            for t in SpeakingTurn.objects.filter(member=member).order_by("pk")
+        ],  # fmt: skip
+        "cards": [
+            {
+                "meeting": c.meeting_id,
+                "kind": c.kind,
+                "anonymous": c.anonymous,
+                "shown_at": when(c.shown_at),
+            }
+            for c in Card.objects.filter(member=member).order_by("pk")
         ],  # fmt: skip
         # What the audit record keeps of them beside the chain, by the hash it commits to.
         "in_the_record": [

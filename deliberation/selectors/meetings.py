@@ -26,6 +26,7 @@ from deliberation.models import (
     Role,
     Source,
 )
+from deliberation.selectors.equals import equals_snapshot
 from deliberation.selectors.record import meeting_recap
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -354,6 +355,8 @@ def meeting_snapshot(
         snapshot["people"] = attendance_state(meeting)["people"]
     if audience == "phone" and member is not None:
         snapshot["me"] = member_state(meeting, member)
+    # Hands up and cards: not versioned, each event carries its part whole.
+    snapshot["equals"] = equals_snapshot(meeting, audience=audience, member=member)
     return snapshot
 
 

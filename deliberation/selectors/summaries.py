@@ -25,6 +25,7 @@ from deliberation.models import (
     SummarySend,
     WelshStatus,
 )
+from deliberation.selectors import equals as equals_selectors
 
 
 def forum_words(forum: Forum) -> tuple[dict[str, str], dict[str, str]]:
@@ -119,6 +120,7 @@ def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
         if upcoming is not None
         else None
     )
+    equals = equals_selectors.meeting_record(meeting)
     return builder.MeetingRecord(
         title=meeting.title,
         starts_at=timezone.localtime(meeting.starts_at) if meeting.starts_at else None,
@@ -128,6 +130,8 @@ def meeting_record(meeting: Meeting) -> "builder.MeetingRecord":
         decisions=decisions,
         actions=actions,
         next_meeting=next_meeting,
+        airtime={g: t["seconds"] for g, t in equals["airtime"].items() if t["turns"]},
+        explain_stops=equals["explain_stops"],
         today=timezone.localdate(),
     )
 

@@ -30,6 +30,7 @@ from deliberation.services.common import (
     announce_console,
     recheck_forum_facilitator,
 )
+from deliberation.services.equals import speaking_finish_at_close
 from deliberation.services.forums import member_add
 from deliberation.services.polls import poll_close
 
@@ -113,6 +114,7 @@ def meeting_close(
         recheck_forum_facilitator(principal, meeting.forum_id)
         for poll in meeting.polls.filter(status="open"):
             poll_close(poll=poll, actor=actor)
+        speaking_finish_at_close(meeting=meeting, actor=actor)
         meeting.status = Meeting.Status.CLOSED
         meeting.save(update_fields=["status"])
         audit.append(

@@ -9,6 +9,7 @@ import {
   dropQueue, enhanceControls, flushQueue, onAck, onControlClick, onError, onSubmit, updateDots,
   updateReasonRequired
 } from "./ballot.mjs";
+import { renderEquals, setUpEquals } from "./equals.mjs";
 import { start } from "./follow.mjs";
 import { onFocusOut, renderConsole } from "./console.mjs";
 import { cfg, kind, root, setUpStatus } from "./page.mjs";
@@ -53,8 +54,14 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
     enhanceControls(root);
   }
   setUpReadAloud();
+  // Hands up and cards draw their own panels, after the page's own parts.
+  setUpEquals();
+  const render = () => {
+    RENDER[kind]();
+    renderEquals();
+  };
   start({
-    render: RENDER[kind], snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,
+    render: render, snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,
     page: kind === "projector" ? (message) => movePart(message.step) : null
   });
 }

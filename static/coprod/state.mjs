@@ -8,6 +8,9 @@ function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
+// Hands up and cards (protocol.EQUALS_EVENTS): the part of the state each event brings.
+const EQUALS_EVENTS = { "equals.room": "room", "equals.console": "console", "equals.me": "me" };
+
 export function applyEvent(old, event) {
   const next = clone(old);
   const type = event.type;
@@ -58,6 +61,10 @@ export function applyEvent(old, event) {
   } else if (type === "attendance.changed") {
     next.attendance = { present: event.present, waiting: event.waiting };
     next.people = event.people;
+  } else if (Object.prototype.hasOwnProperty.call(EQUALS_EVENTS, type)) {
+    // Hands up and cards: each event brings its part of the state whole.
+    const part = EQUALS_EVENTS[type];
+    next.equals = Object.assign({}, next.equals || {}, { [part]: event[part] });
   }
   return next;
 }

@@ -28,6 +28,7 @@ from deliberation.services import (
     ballots,
     comments,
     decisions,
+    equals,
     forum_polls,
     forums,
     glossary,
@@ -703,6 +704,60 @@ def _(ctx):
     summary = _signed_summary(ctx)
     send = sending.summary_send(summary=summary)[0]
     return lambda: sending.summary_resend(send=send, actor=ctx["lead"])
+
+
+# -- meeting as equals: hands up and cards ---------------------------------------------
+
+
+@scenario("equals.hand_raise", "speaking.hand_raised")
+def _(ctx):
+    return lambda: equals.hand_raise(
+        meeting=ctx["meeting"], member=ctx["people"]["lived_experience"][0]
+    )
+
+
+@scenario("equals.hand_lower", "speaking.hand_lowered")
+def _(ctx):
+    member = ctx["people"]["lived_experience"][0]
+    equals.hand_raise(meeting=ctx["meeting"], member=member)
+    return lambda: equals.hand_lower(meeting=ctx["meeting"], member=member)
+
+
+@scenario("equals.speaking_start", "speaking.started")
+def _(ctx):
+    return lambda: equals.speaking_start(meeting=ctx["meeting"], member=ctx["people"]["staff"][0])
+
+
+@scenario("equals.speaking_finish", "speaking.finished")
+def _(ctx):
+    equals.speaking_start(meeting=ctx["meeting"], member=ctx["people"]["staff"][0])
+    return lambda: equals.speaking_finish(meeting=ctx["meeting"])
+
+
+@scenario("equals.speaking_finish_at_close", "speaking.finished")
+def _(ctx):
+    equals.speaking_start(meeting=ctx["meeting"], member=ctx["people"]["staff"][0])
+    return lambda: equals.speaking_finish_at_close(meeting=ctx["meeting"])
+
+
+@scenario("equals.speaking_settings_set", "speaking.settings_changed")
+def _(ctx):
+    return lambda: equals.speaking_settings_set(
+        meeting=ctx["meeting"], lived_experience_first=True, show_names=False, time_limit=90
+    )
+
+
+@scenario("equals.card_show", "card.shown")
+def _(ctx):
+    return lambda: equals.card_show(
+        meeting=ctx["meeting"], member=ctx["people"]["staff"][1], kind="slow_down"
+    )
+
+
+@scenario("equals.cards_clear", "cards.cleared")
+def _(ctx):
+    equals.card_show(meeting=ctx["meeting"], member=ctx["people"]["staff"][1], kind="jargon")
+    return lambda: equals.cards_clear(meeting=ctx["meeting"])
 
 
 # -- the test -----------------------------------------------------------------------

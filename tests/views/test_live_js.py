@@ -63,6 +63,12 @@ EVENTS = [
      "decisions": [{"id": 3, "outcome": "More buses", "actions": []}]}},
     {"type": "recap.changed", "version": 12, "recap": None},
     {"type": "meeting.heartbeat", "version": 20},
+    {"type": "equals.room", "room": {"speaking": None, "next": [], "waiting": 0,
+     "cards": {"jargon": 1}, "card_names": []}},
+    {"type": "equals.console", "console": {"queue": [{"member": 3, "name": "A"}]}},
+    {"type": "equals.me", "me": {"hand": "up", "place": 1, "cards": ["jargon"]}},
+    {"type": "equals.room", "room": {"speaking": None, "next": [], "waiting": 0,
+     "cards": {"jargon": 0}, "card_names": []}},
     {"type": "meeting.status", "version": 13, "status": "closed", "current_item": None},
 ]  # fmt: skip
 

@@ -1,5 +1,6 @@
 """The summary builder: a meeting's record in short easy-read points, in reading order."""
 
+import dataclasses
 import datetime
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from deliberation.display import SYMBOLS
 from deliberation.easyread import builder, check
 from deliberation.selectors import summaries as summary_selectors
+from deliberation.services import equals as equals_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +79,18 @@ def test_numbers_are_digits_and_never_percentages(summary_record, meeting):
 def test_the_selector_reads_in_a_fixed_number_of_queries(
     summary_record, forum, meeting, people, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # 6 for the record, 2 for the speaking turns and the cards (meeting as equals).
+    with django_assert_max_num_queries(8):
         small = summary_selectors.meeting_record(meeting)
     for n in range(5):
         decision = factories.decision(meeting, outcome=f"Decision {n}")
         for _ in range(3):
             factories.action(decision)
-    with django_assert_max_num_queries(6):
+    for person in people["staff"]:
+        equals_services.speaking_start(meeting=meeting, member=person)
+        equals_services.card_show(meeting=meeting, member=person, kind="jargon")
+    equals_services.cards_clear(meeting=meeting)
+    with django_assert_max_num_queries(8):
         big = summary_selectors.meeting_record(meeting)
     assert len(big.decisions) == len(small.decisions) + 5
     assert len(big.actions) == len(small.actions) + 15
@@ -147,3 +154,25 @@ def test_dates_are_said_with_the_day_and_month():
     assert builder.day(datetime.date(2026, 3, 3)) == "Tuesday 3 March"
     assert builder.time_of_day(datetime.datetime(2026, 3, 3, 9, 0)) == "9am"
     assert builder.time_of_day(datetime.datetime(2026, 3, 3, 12, 15)) == "12:15pm"
+
+
+def test_the_summary_says_how_long_each_group_spoke_and_how_often_we_stopped(
+    summary_record, meeting, people
+):
+    record = dataclasses.replace(
+        summary_selectors.meeting_record(meeting),
+        airtime={"lived_experience": 720, "commissioner": 20},
+        explain_stops=4,
+    )
+    joined = " ".join(texts(builder.build_points(record)))
+    assert "People who use services or look after someone spoke for 12 minutes." in joined
+    assert "People from the council or health board spoke for less than a minute." in joined
+    assert "People who work in care" not in joined
+    assert "We stopped to explain 4 times." in joined
+    for point in builder.equals_points(record.airtime, 4):
+        assert point.symbol in SYMBOLS and point.kind in builder.KINDS
+        rules = {f.rule for f in check(point.text)}
+        assert not rules & {"sentence_length", "number_words", "percentage", "abbreviation"}, (
+            point.text,
+            rules,
+        )

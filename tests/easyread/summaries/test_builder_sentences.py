@@ -109,6 +109,26 @@ TEMPLATES: dict[str, str] = {
     "We will have another meeting. We will tell you the date.": (
         "We will have another meeting. We will tell you the date."
     ),
+    # Meeting as equals: how long each group spoke, and stops to explain.
+    "People who use services or look after someone spoke for %(n)s minute.": (
+        "People who use services or look after someone spoke for 12 minutes."
+    ),
+    "People who work in care spoke for %(n)s minute.": (
+        "People who work in care spoke for 1 minute."
+    ),
+    "People from the council or health board spoke for %(n)s minute.": (
+        "People from the council or health board spoke for 5 minutes."
+    ),
+    "People who use services or look after someone spoke for less than a minute.": (
+        "People who use services or look after someone spoke for less than a minute."
+    ),
+    "People who work in care spoke for less than a minute.": (
+        "People who work in care spoke for less than a minute."
+    ),
+    "People from the council or health board spoke for less than a minute.": (
+        "People from the council or health board spoke for less than a minute."
+    ),
+    "We stopped to explain %(n)s time.": "We stopped to explain 4 times.",
 }
 
 _DATED = datetime.datetime(2026, 3, 3, 10, 0)
@@ -151,6 +171,27 @@ EXAMPLES: tuple[builder.MeetingRecord, ...] = (
             title="April", starts_at=datetime.datetime(2026, 4, 7, 14, 30), place="the library"
         ),
         today=TODAY,
+    ),
+    builder.MeetingRecord(
+        title="Board: May",
+        starts_at=None,
+        place="",
+        came={},
+        agenda=[],
+        decisions=[],
+        actions=[],
+        airtime={"lived_experience": 720, "staff": 60, "commissioner": 300},
+        explain_stops=4,
+    ),
+    builder.MeetingRecord(
+        title="Board: June",
+        starts_at=None,
+        place="",
+        came={},
+        agenda=[],
+        decisions=[],
+        actions=[],
+        airtime={"lived_experience": 10, "staff": 0, "commissioner": 29},
     ),
     builder.MeetingRecord(
         title="Coffee morning",
