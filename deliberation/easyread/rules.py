@@ -990,7 +990,8 @@ def _percentages(text: _Text, lang: str) -> list[Finding]:
     pattern = _PERCENT.get(lang, _PERCENT["cy"])
     for m in pattern.finditer(text.masked):
         number = m.group("num")
-        if number[0].isdigit():
+        # isdecimal, not isdigit: "²" is a digit to Python but no number to float().
+        if number[0].isdecimal():
             value: float | None = float(number.replace(",", "."))
         else:
             if lang != "en":

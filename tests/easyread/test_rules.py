@@ -568,3 +568,10 @@ def test_a_glossary_entry_never_adds_findings(text, entry, language):
 
     base = {"NHS": "the health service"}
     assert keys({**base, entry: "plain words"}) <= keys(base)
+
+
+@pytest.mark.parametrize("text", ["²%", "Up by ³ per cent", "¼%"])
+def test_a_superscript_or_fraction_before_a_percent_sign_is_advice_not_a_crash(text):
+    # Hypothesis found "²%": the sign is a digit to str.isdigit but not a number to float.
+    found = check(text)
+    assert all(f.severity == "advice" for f in found if f.rule == "percentage")
