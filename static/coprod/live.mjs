@@ -54,11 +54,17 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
     enhanceControls(root);
   }
   setUpReadAloud();
-  // Hands up and cards draw their own panels, after the page's own parts.
+  // Hands up and cards draw their own panels. On the projector the strip comes first,
+  // and a strip that grew or shrank fits the results' parts to the room it leaves.
   setUpEquals();
+  const strip = document.getElementById("stage-equals");
   const render = () => {
-    RENDER[kind]();
+    const before = strip ? strip.offsetHeight : 0;
     renderEquals();
+    RENDER[kind]();
+    if (kind === "projector" && strip && strip.offsetHeight !== before) {
+      refitProjector();
+    }
   };
   start({
     render: render, snapshot: flushQueue, ack: onAck, error: onError, stop: dropQueue,

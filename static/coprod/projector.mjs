@@ -124,8 +124,9 @@ export function refitProjector() {
 // of its last list (bars, rounds, reasons) to a copy of itself, its headings kept, shown
 // as the next part. Only a part with a single row left is left as it is.
 function tooTall(box) {
-  const main = document.getElementById("main");
-  return !!main && box.getBoundingClientRect().bottom > main.getBoundingClientRect().bottom + 0.5;
+  // The poll's own area: what the speaking strip below it leaves of the screen.
+  const area = document.getElementById("stage-poll") || document.getElementById("main");
+  return !!area && box.getBoundingClientRect().bottom > area.getBoundingClientRect().bottom + 0.5;
 }
 
 function lastList(part) {

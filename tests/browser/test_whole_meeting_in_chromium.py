@@ -4,11 +4,13 @@ A projector at 1280x720 and three phones: one with JavaScript off, one used only
 the keyboard, one 320 px wide. They join, and the facilitator opens a vote of each
 method in turn from the console; every phone votes, then the facilitator closes it.
 
+Then two phones put their hands up and the console gives each a turn in the fair
+order, a phone shows "I don't understand" without its name, and the meeting takes a
+timed break. Votes wait for everyone here before showing results (the default).
+
 The meeting runs once for this module (`run`); each test below asserts one check on
-what was seen. A check that fails on main today is marked `xfail(strict=True)` with
-the part of issue 11 that fixes it: when that fix merges, the test passes, strict makes
-that an error, and the mark is removed. Later parts (the speaking queue, the cards)
-add a step to `run_meeting` and a check of their own.
+what was seen at every step: the projector never needs scrolling, each phone has the
+question of the moment on its screen and names its agenda item, axe finds nothing.
 """
 
 import re
@@ -34,6 +36,7 @@ PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 NARROW_PHONE = {"width": 320, "height": 568}
 SAVED = "Your vote is saved."
+VOTED_3 = re.compile(r"^(3 of \d+ people here have voted\.|People who voted: 3)$")
 
 # The demo's votes, in the console's order, and each phone's answer to them.
 # Answers: a choice's words; dots {option: n}; ranked [options, 1st first]; score {option: n}.
@@ -269,8 +272,17 @@ def choice_radio(page: Any, words: str) -> Any:
 
 
 def score_radio(page: Any, option: str, n: int) -> Any:
-    group = page.get_by_role("group", name=option)
-    return group.locator("label.score-button", has_text=re.compile(f"^{n}$")).locator("input")
+    return page.get_by_role("group", name=option).locator(f"input[value='{n}']")
+
+
+def press(phone: Phone, button: Any) -> None:
+    """Press a button: by keys (Tab to it unless it has the focus, then Enter) or by touch."""
+    if phone.role == "keyboard":
+        if not button.evaluate("(el) => el === document.activeElement"):
+            tab_to(phone.page, button)
+        phone.page.keyboard.press("Enter")
+    else:
+        button.click()
 
 
 def ordinal(n: int) -> str:
@@ -291,34 +303,28 @@ def vote(phone: Phone, method: str, answer: Any) -> None:
                 page.keyboard.type(reason)
             else:
                 box.fill(reason)
-    elif method == "dots":
+    elif method == "dots" and phone.role == "no_js":
         for option, n in answer.items():
-            box = page.get_by_label(option)
-            if keys:
-                tab_to(page, box)
-                page.keyboard.press("Control+A")
-                page.keyboard.type(str(n))
-            else:
-                box.fill(str(n))
-    elif method == "ranked":
+            page.get_by_role("spinbutton", name=option).fill(str(n))
+    elif method == "dots":  # the steppers, by touch or by keys
+        for option, n in answer.items():
+            add = page.get_by_role("button", name=f"Add a dot: {option}")
+            for _ in range(n):
+                press(phone, add)
+            expect(page.get_by_role("spinbutton", name=option)).to_have_value(str(n))
+    elif method == "ranked" and phone.role == "no_js":
         for place, option in enumerate(answer, start=1):
-            select = page.get_by_label(option)
-            if keys:
-                keys_pick_option(page, select, ordinal(place))
-            else:
-                select.select_option(label=ordinal(place))
+            page.get_by_label(option).select_option(label=ordinal(place))
+    elif method == "ranked":  # tap the options in order, by touch or by keys
+        for option in answer:
+            press(phone, page.get_by_role("button", name=option, exact=True))
     elif method == "score":
         for option, n in answer.items():
             radio = score_radio(page, option, n)
             keys_pick_radio(page, radio) if keys else radio.locator("xpath=..").click()
     else:
         raise AssertionError(f"no hands for {method}")
-    send = page.get_by_role("button", name="Send my vote")
-    if keys:
-        tab_to(page, send)
-        page.keyboard.press("Enter")
-    else:
-        send.click()
+    press(phone, page.get_by_role("button", name="Send my vote"))
     expect(page.get_by_text(SAVED).first).to_be_visible()
 
 
@@ -420,7 +426,9 @@ def run_meeting(new_context: Callable[..., Any], forum: Forum, meeting: Meeting)
             if screen is not phone.page:
                 screen.context.close()
             vote(phone, method, poll["answers"][phone.role])
-        expect(projector.get_by_text("People who voted: 3").first).to_be_visible()
+        # Results wait for everyone here (the default): until then, only how many voted.
+        expect(projector.get_by_text(VOTED_3).first).to_be_visible()
+        check_projector_fits(run, projector, f"{method} voted")
         run.steps.append(f"voted {method}")
 
         console_press(console, console_url, question, "Close this vote")
@@ -429,9 +437,78 @@ def run_meeting(new_context: Callable[..., Any], forum: Forum, meeting: Meeting)
         expect(projector.get_by_role("heading", name=question)).to_be_visible()
         check_projector_fits(run, projector, f"{method} closed")
         check_axe(run, "axe_projector", projector, f"{method} closed")
+    speaking_queue(run, console, console_url, projector, phones)
+    cards(run, console, console_url, projector, phones)
+    take_a_break(run, console, console_url, projector, phones)
     console.goto(console_url)
     check_axe(run, "axe_console", console, "console at the end")
     return run
+
+
+def speaking_queue(
+    run: Run, console: Any, console_url: str, projector: Any, phones: list[Phone]
+) -> None:
+    """Two phones ask to speak; the console gives each a turn; the projector follows."""
+    keyboard, narrow = phones[1], phones[2]
+    for phone in (keyboard, narrow):
+        press(phone, phone.page.get_by_role("button", name="I want to say something"))
+        expect(
+            phone.page.get_by_text(re.compile(r"You are number \d+ in the queue"))
+        ).to_be_visible()
+    expect(projector.get_by_text("Hands up: 2")).to_be_visible()
+    check_projector_fits(run, projector, "two hands up")
+    console.goto(console_url)
+    queue = console.locator("#speaking")
+    check_axe(run, "axe_console", console, "console with two hands up")
+    for phone in (keyboard, narrow):  # in the order they asked: neither has spoken yet
+        # Fair order: neither has spoken yet, so whoever asked first comes first.
+        first = queue.locator(".speaking-queue li").first
+        expect(first).to_contain_text(phone.name)
+        first.get_by_role("button", name="Start speaking").click()
+        expect(phone.page.get_by_text("It is your turn to speak now.")).to_be_visible()
+        expect(projector.get_by_text("Speaking now:")).to_be_visible()
+        check_projector_fits(run, projector, f"{phone.role} phone's holder speaking")
+        check_axe(run, "axe_projector", projector, f"{phone.role} phone's holder speaking")
+        console.locator("#speaking").get_by_role("button", name="Finished").click()
+    run.steps.append("spoke twice")
+
+
+def cards(run: Run, console: Any, console_url: str, projector: Any, phones: list[Phone]) -> None:
+    """A phone shows "I don't understand" without its name; the console clears it."""
+    narrow = phones[2]
+    narrow.page.get_by_role("button", name=re.compile("I don't understand")).click()
+    chips = projector.locator(".equals-cards")
+    expect(chips).to_contain_text("I don't understand")
+    if narrow.name in chips.inner_text():
+        run.note("cards_anonymous", f"the projector names {narrow.name} on an anonymous card")
+    run.note("cards_anonymous")
+    check_projector_fits(run, projector, "a card shown")
+    check_axe(run, "axe_projector", projector, "a card shown")
+    console.goto(console_url)
+    console.locator("#speaking").get_by_role("button", name="Clear cards").click()
+    expect(chips).to_have_count(0)
+    run.steps.append("card shown and cleared")
+
+
+def take_a_break(
+    run: Run, console: Any, console_url: str, projector: Any, phones: list[Phone]
+) -> None:
+    """The console adds a 10-minute break and goes to it; screens count down."""
+    console.goto(console_url)
+    console.get_by_text("Add an agenda item or a break").click()
+    console.get_by_label("A break").check()
+    console.get_by_label("New agenda item").fill("Tea break")
+    console.get_by_label("How many minutes?").fill("10")
+    console.get_by_role("button", name="Add", exact=True).click()
+    item = console.locator("#console-agenda li", has_text="Tea break")
+    item.get_by_role("button", name="Go to this item").click()
+    expect(projector.get_by_text("We start again at")).to_be_visible()
+    expect(projector.get_by_text(re.compile(r"Minutes left: (10|9)"))).to_be_visible()
+    check_projector_fits(run, projector, "a break")
+    check_axe(run, "axe_projector", projector, "a break")
+    for phone in phones[1:]:
+        expect(phone.page.get_by_text("We start again at")).to_be_visible()
+    run.steps.append("break")
 
 
 @pytest.fixture(scope="module")
@@ -463,55 +540,34 @@ def run(browser: Any, live_server_url: str, django_db_blocker: Any) -> Iterator[
 
 
 def test_every_vote_of_every_method_is_counted(run: Run) -> None:
-    assert run.steps == [
-        f"{step} {poll['method']}" for poll in VOTES for step in ("opened", "voted", "closed")
-    ]
+    votes = [f"{step} {p['method']}" for p in VOTES for step in ("opened", "voted", "closed")]
+    assert run.steps[: len(votes)] == votes
+
+
+def test_the_queue_cards_and_a_break_ran(run: Run) -> None:
+    assert run.steps[len(VOTES) * 3 :] == ["spoke twice", "card shown and cleared", "break"]
+
+
+def test_an_anonymous_card_names_nobody_on_the_projector(run: Run) -> None:
+    run.assert_clean("cards_anonymous")
 
 
 def test_each_phone_shows_the_current_question(run: Run) -> None:
     run.assert_clean("phone_shows_question")
 
 
-# What fails on main today, each fixed by another part of issue 11. Remove a mark when
-# its fix merges (strict: the test then fails until the mark goes).
-OFF_SCREEN = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 point 4: a new vote arrives off-screen on a scrolled phone (question "
-    "top at -500 px and more), and below the fold on a 320x568 phone",
-)
-STALE_AGENDA = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 point 2: phones with JavaScript keep the previous agenda item when a "
-    "vote on the next item opens",
-)
-NO_JS_NEVER_NOTICES = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 point 5: a phone without JavaScript never shows a new vote until its "
-    'holder reloads, and has no "Check for a new question" button',
-)
-PROJECTOR_OVERFLOWS = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 point 3: at 1280x720 the footer is 22 px below the screen, and a "
-    "closed vote's results 700-1300 px",
-)
-
-
-@OFF_SCREEN
 def test_each_phone_sees_the_current_question_on_its_screen(run: Run) -> None:
     run.assert_clean("phone_question_in_view")
 
 
-@STALE_AGENDA
 def test_each_phone_names_the_current_agenda_item(run: Run) -> None:
     run.assert_clean("phone_agenda_item")
 
 
-@NO_JS_NEVER_NOTICES
 def test_a_phone_without_javascript_notices_a_new_vote(run: Run) -> None:
     run.assert_clean("no_js_phone_notices_new_vote")
 
 
-@PROJECTOR_OVERFLOWS
 def test_the_projector_shows_nothing_below_the_screen(run: Run) -> None:
     run.assert_clean("projector_fits")
 
