@@ -50,7 +50,7 @@ export function buildResults(poll, showCount, paged) {
     "hidden-close": hidden && !waitsForEveryone,
     "hidden-everyone": waitsForEveryone,
     progress: !!progress,
-    "hidden-count": hidden && showCount,
+    "hidden-count": hidden && showCount && !progress,  // "7 of 12 ... have voted" says it
     assisted: full && (s.assisted || 0) > 0,
     empty: !hidden && !full,
     full: full,

@@ -159,3 +159,13 @@ def test_the_console_lists_who_voted_with_whom_for_named_votes_only(meeting, roo
     # The count is shown for both, never who.
     secret.refresh_from_db()
     assert secret.result["voters_by_source"] == {"assisted": 1}
+
+
+def test_a_screen_waiting_for_everyone_says_the_count_once(client, meeting, room):
+    # "1 of 3 people here have voted." says it all: no second "People who voted: 1".
+    poll = new_vote(meeting)
+    factories.cast(poll, room["amira"], {"choice": "no"})
+    page = client.get(f"/p/{meeting.projector_token}/").content.decode()
+    assert "1 of 3 people here have voted." in page
+    main = page.split('id="stage-poll"')[1].split("</template>")[0].split("<template")[0]
+    assert "People who voted" not in main
