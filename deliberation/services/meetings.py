@@ -87,22 +87,27 @@ def meeting_open(
         recheck_forum_facilitator(principal, meeting.forum_id)
         if meeting.status == Meeting.Status.CLOSED:
             raise MeetingNotOpen(_("This meeting has finished and cannot be opened again."))
-        meeting.status = Meeting.Status.OPEN
-        if meeting.current_item_id is None:
-            meeting.current_item = meeting.agenda.order_by("position").first()
-        meeting.save(update_fields=["status", "current_item"])
-        audit.append(
-            forum_id=meeting.forum_id,
-            actor=actor_label(actor),
-            kind="meeting.opened",
-            payload={"meeting": meeting.pk},
-        )
-        meeting.version = announce_change(
-            meeting.pk,
-            "meeting.status",
-            {"status": meeting.status, "current_item": meeting.current_item_id},
-        )
+        _mark_open(meeting, actor, "meeting.opened")
     return meeting
+
+
+def _mark_open(meeting: Meeting, actor: Actor, kind: str) -> None:
+    """Open a locked meeting at its first item (if none yet), in the record and live."""
+    meeting.status = Meeting.Status.OPEN
+    if meeting.current_item_id is None:
+        meeting.current_item = meeting.agenda.order_by("position").first()
+    meeting.save(update_fields=["status", "current_item"])
+    audit.append(
+        forum_id=meeting.forum_id,
+        actor=actor_label(actor),
+        kind=kind,
+        payload={"meeting": meeting.pk},
+    )
+    meeting.version = announce_change(
+        meeting.pk,
+        "meeting.status",
+        {"status": meeting.status, "current_item": meeting.current_item_id},
+    )
 
 
 def meeting_close(
@@ -149,21 +154,7 @@ def meeting_reopen(
                     "cannot be opened again."
                 )
             )
-        meeting.status = Meeting.Status.OPEN
-        if meeting.current_item_id is None:
-            meeting.current_item = meeting.agenda.order_by("position").first()
-        meeting.save(update_fields=["status", "current_item"])
-        audit.append(
-            forum_id=meeting.forum_id,
-            actor=actor_label(actor),
-            kind="meeting.reopened",
-            payload={"meeting": meeting.pk},
-        )
-        meeting.version = announce_change(
-            meeting.pk,
-            "meeting.status",
-            {"status": meeting.status, "current_item": meeting.current_item_id},
-        )
+        _mark_open(meeting, actor, "meeting.reopened")
     return meeting
 
 
