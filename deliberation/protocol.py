@@ -137,7 +137,8 @@ def _build(kind: str, data: dict[str, Any], ref: str | None) -> Message:
         return Message(type=kind, ref=ref)
     if kind == "projector.page":
         step = data["step"]
-        if isinstance(step, bool) or step not in (1, -1):
+        # type() is int: not True (a bool), not 1.0 (a float equal to 1).
+        if type(step) is not int or step not in (1, -1):
             raise ProtocolError(
                 "invalid", _("The field “step” must be 1 (next part) or -1 (previous part).")
             )

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
         {"type": "projector.page", "step": True},
         {"type": "projector.page", "step": 1.0 + 0.5},
         {"type": "projector.page", "step": 1, "part": 3},
+        # A float equal to 1 is no step: the projector is sent whole steps only.
+        {"type": "projector.page", "step": 1.0},
+        {"type": "projector.page", "step": -1.0},
+        {"type": "projector.page", "step": [1]},
+        {"type": "projector.page", "step": {"n": 1}},
+        {"type": "projector.page", "step": None},
     ],
 )
 def test_a_page_message_is_one_step_forward_or_back(message):
@@ -60,3 +66,12 @@ async def test_the_facilitator_moves_the_projector_and_a_phone_cannot(
     ]
     for each in (screen, console, amira):
         await each.close()
+
+
+@pytest.mark.parametrize(
+    "text", ['{"type": "projector.page", "step": 1e309}', '{"type": "projector.page", "step": NaN}']
+)
+def test_an_infinite_or_not_a_number_step_is_refused(text):
+    with pytest.raises(protocol.ProtocolError) as refused:
+        protocol.parse(text)
+    assert refused.value.code == "invalid"
