@@ -2,12 +2,14 @@
 POSTs, the socket by its message rate, and a repeated identical press writes nothing."""
 
 import pytest
+from channels.db import database_sync_to_async
 from django.test import Client
 
 from deliberation import throttle
 from deliberation.models import AuditEvent, Card
 from tests import factories
 from tests.equals.test_equals_views import phone_client, phone_url
+from tests.realtime.conftest import phone
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,20 @@ def test_repeated_identical_presses_write_nothing_new(forum, meeting):
 
 def test_someone_not_joined_is_not_counted_against_anyone(meeting):
     assert Client().post(phone_url(meeting, "hand_raise")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_flood_of_hand_messages_over_the_socket_is_refused(meeting, people, settings):
+    settings.WS_RATE_PER_SECOND = 0.001  # no refill while the test runs: the burst is all
+    ann = people["lived_experience"][0]
+    ann_phone = await phone(meeting, ann)
+    assert (await ann_phone.receive())["type"] == "snapshot"
+    count = database_sync_to_async(AuditEvent.objects.count)
+    before = await count()
+    sent = settings.WS_RATE_BURST + 20
+    for i in range(sent):
+        await ann_phone.send({"type": "hand.raise" if i % 2 == 0 else "hand.lower"})
+    error = await ann_phone.receive_until("error", timeout=5)
+    assert error["code"] == "rate_limited"
+    await ann_phone.drain()
+    assert await count() - before <= settings.WS_RATE_BURST
