@@ -5,6 +5,10 @@ import json
 import pytest
 
 from deliberation import protocol
+from deliberation.exceptions import NotAllowed
+from deliberation.models import Attendance, Card, Role, SpeakingTurn
+from deliberation.services import equals as equals_services
+from tests import factories
 
 BAD = [
     ({"type": "card.show", "kind": "\ud800"}, "invalid_text"),
@@ -43,3 +47,28 @@ def test_an_unknown_card_error_carries_the_ref_back():
     with pytest.raises(protocol.ProtocolError) as caught:
         protocol.parse(json.dumps({"type": "card.show", "kind": "shout", "ref": "a2"}))
     assert caught.value.ref == "a2"
+
+
+@pytest.mark.django_db
+def test_an_observer_a_guest_not_let_in_and_a_phone_of_another_meeting_cannot_raise_hands(
+    forum, meeting
+):
+    # Observers watch (DESIGN roles): they neither queue to speak nor show cards.
+    watcher = factories.member(forum, role=Role.OBSERVER)
+    factories.join(meeting, watcher, device="w")
+    waiting = factories.member(forum)
+    attendance = factories.join(meeting, waiting, device="g")
+    attendance.status = Attendance.Status.WAITING
+    attendance.save()
+    # A phone joined to another meeting (of another forum) is not in this one.
+    other_forum = factories.forum()
+    elsewhere = factories.member(other_forum)
+    factories.join(factories.open_meeting(other_forum), elsewhere, device="e")
+    for person, device in ((watcher, "w"), (waiting, "g"), (elsewhere, "e")):
+        with pytest.raises(NotAllowed):
+            equals_services.hand_raise(meeting=meeting, member=person, device_token=device)
+        with pytest.raises(NotAllowed):
+            equals_services.card_show(
+                meeting=meeting, member=person, kind="break", device_token=device
+            )
+    assert not SpeakingTurn.objects.exists() and not Card.objects.exists()
