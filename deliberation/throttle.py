@@ -208,3 +208,8 @@ def by_writer(request: HttpRequest, kwargs: dict[str, Any]) -> str:
 # for a pause of typing): 120 a minute is more than anyone types; a script is stopped.
 EASYREAD_CHECKS = Rule("easyread-check", 120, 60, by_writer)
 EASYREAD_CHECKS_PER_CLIENT = Rule("easyread-check-client", 600, 60, client)
+# Hands up and cards from a phone without JavaScript, per phone (its session): a person
+# puts a hand up or down or shows a card a few times a meeting, so 30 presses a minute
+# is far more than anyone makes; a flood stops there and writes no more audit events.
+# Keyed by session, not by address, so a room on one wifi never shares one limit.
+EQUALS_PRESSES = Rule("equals-presses", 30, 60, by_writer, is_post)

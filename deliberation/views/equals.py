@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliberation import identity
+from deliberation import identity, throttle
 from deliberation.exceptions import DomainError, InvalidInput
 from deliberation.forms.equals import CardForm, SpeakerForm, SpeakingSettingsForm
 from deliberation.models import Meeting, Member
@@ -53,6 +53,7 @@ PHONE_ACTIONS: dict[str, Callable[[HttpRequest, Meeting, Member, str], str]] = {
 
 
 @require_POST
+@throttle.throttle(throttle.EQUALS_PRESSES)
 def phone_action(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
     """Put a hand up or down, or show a card, from a phone without JavaScript."""
     handler = PHONE_ACTIONS.get(action)
