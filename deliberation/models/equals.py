@@ -79,13 +79,15 @@ class CardKind(models.TextChoices):
 class Card(models.Model):
     """A card shown from a phone, up until the facilitator clears the cards.
 
-    An anonymous card keeps who showed it only so that their phone can say it is up
-    and nobody shows the same card twice; no page, socket or event outside the
-    database names them.
+    An anonymous card keeps who showed it only while it is up, so that their phone can
+    say it is up and nobody shows the same card twice; no page, socket or event names
+    them, and clearing the card forgets them (`member` becomes empty).
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cards")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cards")
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
+    )
     kind = models.CharField(max_length=20, choices=CardKind.choices)
     anonymous = models.BooleanField(default=True)
     shown_at = models.DateTimeField(default=timezone.now)

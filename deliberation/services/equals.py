@@ -358,9 +358,11 @@ def cards_clear(
         )
         if not up:
             return 0
-        Card.objects.filter(meeting=meeting, cleared_at__isnull=True).update(
-            cleared_at=timezone.now()
-        )
+        down = Card.objects.filter(meeting=meeting, cleared_at__isnull=True)
+        ids = list(down.values_list("pk", flat=True))
+        Card.objects.filter(pk__in=ids).update(cleared_at=timezone.now())
+        # Down, an anonymous card needs nobody: its row forgets who showed it.
+        Card.objects.filter(pk__in=ids, anonymous=True).update(member=None)
         counts = Counter(kind for _member, kind in up)
         audit.append(
             forum_id=meeting.forum_id,

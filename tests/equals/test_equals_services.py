@@ -179,6 +179,22 @@ def test_clearing_cards_counts_the_stops_to_explain(meeting, people):
     assert AuditEvent.objects.filter(kind="cards.cleared").count() == 3
 
 
+def test_a_cleared_anonymous_card_forgets_who_showed_it(meeting, people):
+    # Whoever holds the database learns no more than the room did: once the card is
+    # down, nothing needs its sender, so its row keeps the kind and the times only.
+    a, b = people["lived_experience"][0], people["staff"][0]
+    equals_services.card_show(meeting=meeting, member=a, kind="dont_understand")
+    equals_services.card_show(meeting=meeting, member=b, kind="jargon", anonymous=False)
+    assert Card.objects.get(kind="dont_understand").member_id == a.pk  # up: one each
+    equals_services.cards_clear(meeting=meeting)
+    assert Card.objects.get(kind="dont_understand").member_id is None
+    assert Card.objects.get(kind="jargon").member_id == b.pk  # b chose to be named
+    assert equals_selectors.meeting_record(meeting)["cards"]["dont_understand"] == 1
+    # The same person may show the same card again after the stop.
+    equals_services.card_show(meeting=meeting, member=a, kind="dont_understand")
+    assert Card.objects.filter(member=a, cleared_at__isnull=True).count() == 1
+
+
 def test_projector_shows_initials_when_names_are_off(meeting, forum):
     ann = factories.member(forum, name="Ann Jones")
     factories.join(meeting, ann)
