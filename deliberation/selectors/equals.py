@@ -140,7 +140,7 @@ def _named_cards(cards: Sequence[Card], *, show_names: bool = True) -> list[dict
     return [
         {"kind": c.kind, "name": c.member.name if show_names else initials(c.member.name)}
         for c in cards
-        if not c.anonymous
+        if not c.anonymous and c.member is not None
     ]
 
 
