@@ -332,4 +332,5 @@ def test_the_plain_forms_fit_a_small_phone_and_pass_axe(room, new_context, metho
     expect(page.get_by_role("heading", name=poll.question)).to_be_visible()
     expect(page.locator("[data-step]:visible, [data-rank-tap]:visible")).to_have_count(0)
     expect(page.locator(".option-label img.sym, .score-row legend img.sym")).to_have_count(3)
+    page.wait_for_load_state()  # the stylesheet too: a box measured before it is unstyled
     check_sizes_and_axe(page)

@@ -141,8 +141,18 @@ BELOW_THE_SCREEN = """() => {
 }"""
 
 
+SETTLED = """() => document.fonts.ready.then(
+  () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))"""
+
+
 def check_projector_fits(run: Run, projector: Any, moment: str) -> None:
-    """Note anything the projector draws below its 720 px screen."""
+    """Note anything the projector draws below its 720 px screen, once it has settled.
+
+    The page fits its results to the text as drawn, so it is measured when its
+    stylesheet and fonts are in and two frames have been drawn since.
+    """
+    projector.wait_for_load_state()
+    projector.evaluate(SETTLED)
     seen = projector.evaluate(BELOW_THE_SCREEN)
     if seen["scroll"] > seen["height"]:
         run.note(
