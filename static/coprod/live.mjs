@@ -44,6 +44,11 @@ if (root && cfg && window.WebSocket && RENDER[kind]) {
     window.addEventListener("resize", refitProjector);
     if (document.fonts) {
       // Parts are fitted to the text as drawn: again once the page's font has come.
+      // Every face is fetched now, so a bold or other face first used later in the
+      // meeting does not re-fit the parts (and renumber them) while the room looks.
+      document.fonts.forEach((face) => {
+        face.load().catch(() => null);
+      });
       document.fonts.ready.then(refitProjector);
       document.fonts.addEventListener("loadingdone", refitProjector);
     }

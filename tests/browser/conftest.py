@@ -103,6 +103,19 @@ def new_context(browser: Any, live_server_url: str) -> Iterator[Any]:
         context.close()
 
 
+def settle(page: Any) -> None:
+    """Wait until the page has its stylesheet and fonts and has drawn two frames since.
+
+    The projector fits its results into parts by the text as drawn (again once the
+    fonts are in): measure it only then, as the room would see it.
+    """
+    page.wait_for_load_state()
+    page.evaluate(
+        "() => document.fonts.ready.then(() => new Promise("
+        "(done) => requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
+
+
 def axe_violations(page: Any) -> list[str]:
     """Run axe-core (bundled with axe-playwright-python, no network) on a page."""
     from axe_playwright_python.sync_playwright import Axe

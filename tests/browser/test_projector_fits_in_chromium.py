@@ -17,7 +17,7 @@ from deliberation.services import agenda as agenda_services
 from deliberation.services import meetings as meeting_services
 from deliberation.services import polls as poll_services
 from tests import factories
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, settle
 
 SCREENS = [(1280, 720), (1920, 1080)]
 # Text readable from the back of a room: 28 px on a 1280x720 screen, in proportion above.
@@ -185,6 +185,7 @@ def test_a_closed_vote_fits_the_projector_in_parts(transactional_db, new_context
     for width, height in SCREENS:
         page = new_context(viewport={"width": width, "height": height}).new_page()
         page.goto(url)
+        settle(page)
         if height == 720:
             server, browser = page.evaluate(DRAW_BOTH)
             assert browser == server

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 from deliberation.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USER
 from deliberation.models import Forum, Meeting
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, settle
 
 # The test database for pytest-django (the checks themselves only read `run`), and time
 # for the first check, which runs the whole meeting (about 2 to 3 minutes).
@@ -141,18 +141,13 @@ BELOW_THE_SCREEN = """() => {
 }"""
 
 
-SETTLED = """() => document.fonts.ready.then(
-  () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))"""
-
-
 def check_projector_fits(run: Run, projector: Any, moment: str) -> None:
     """Note anything the projector draws below its 720 px screen, once it has settled.
 
     The page fits its results to the text as drawn, so it is measured when its
     stylesheet and fonts are in and two frames have been drawn since.
     """
-    projector.wait_for_load_state()
-    projector.evaluate(SETTLED)
+    settle(projector)
     seen = projector.evaluate(BELOW_THE_SCREEN)
     if seen["scroll"] > seen["height"]:
         run.note(
