@@ -110,6 +110,8 @@ export function renderProjector() {
     fitParts(box);
   }
   showPart();
+  // Drawn from the live state and fitted to the screen (tests wait for this mark).
+  stage.setAttribute("data-drawn", "");
 }
 
 // Another screen size (the projector found its resolution): fit the parts again.

@@ -110,6 +110,10 @@ def settle(page: Any) -> None:
     fonts are in): measure it only then, as the room would see it.
     """
     page.wait_for_load_state()
+    if page.locator("[data-live=projector]").count():
+        # Parts exist only once the live state has come and been drawn (the page as the
+        # server sent it is one part, as a projector without scripts shows it).
+        page.locator("#stage-poll[data-drawn]").wait_for(state="attached")
     page.evaluate(
         "() => document.fonts.ready.then(() => new Promise("
         "(done) => requestAnimationFrame(() => requestAnimationFrame(done))))"
