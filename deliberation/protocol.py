@@ -233,7 +233,9 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         state["polls"] = sorted(polls, key=lambda p: p["id"])
     elif kind == "tally.updated":
         for poll in state["polls"]:
-            if poll["id"] == event["poll"]:
+            # A running count sent before the vote closed, arriving after: already stale.
+            stale = poll["status"] == "closed" and not (event.get("shown") or {}).get("closed")
+            if poll["id"] == event["poll"] and not stale:
                 poll["voters"] = event["voters"]
                 poll["result"] = event["result"]
                 poll["shown"] = event["shown"]

@@ -45,7 +45,9 @@ export function applyEvent(old, event) {
     next.polls = polls;
   } else if (type === "tally.updated") {
     for (const poll of next.polls) {
-      if (poll.id === event.poll) {
+      // A running count sent before the vote closed, arriving after: already stale.
+      const stale = poll.status === "closed" && !(event.shown && event.shown.closed);
+      if (poll.id === event.poll && !stale) {
         poll.voters = event.voters;
         poll.result = event.result;
         poll.shown = event.shown;
