@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP to Django, websockets through origin check and auth."""
+"""ASGI entry point: HTTP to Django, websockets through origin check and session."""
 
 import os
 
@@ -7,8 +7,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coprod.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from coprod.limits import BodyLimit  # noqa: E402
 from coprod.logredact import redact_daphne_access_log  # noqa: E402
@@ -25,7 +25,9 @@ application = ProtocolTypeRouter(
     {
         "http": BodyLimit(LoopBinder(django_asgi_app)),
         "websocket": SameOriginValidator(
-            SessionConnectThrottle(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            # The session is read when first used, with the user (identity.user_for_scope),
+            # in the consumer's one read of who is connecting: no AuthMiddlewareStack.
+            SessionConnectThrottle(SessionMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -2,8 +2,9 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -40,6 +41,7 @@ class Viewer:
     audience: str  # "phone", "projector" or "facilitator"
     meeting_id: int
     principal: identity.Principal = identity.Principal()
+    meeting: Meeting | None = field(default=None, compare=False)
 
     @property
     def member(self) -> Member | None:
@@ -56,18 +58,18 @@ def identify(scope: dict[str, Any]) -> Viewer | None:
     kwargs = scope["url_route"]["kwargs"]
     if "projector_token" in kwargs:
         meeting = Meeting.objects.filter(projector_token=kwargs["projector_token"]).first()
-        return Viewer("projector", meeting.pk) if meeting else None
+        return Viewer("projector", meeting.pk, meeting=meeting) if meeting else None
     meeting = Meeting.objects.select_related("forum").filter(pk=kwargs["meeting_id"]).first()
     if meeting is None:
         return None
     principal = identity.principal_for_scope(scope, meeting=meeting)
     if kwargs.get("role") == "facilitator":
         if permissions.can("forum.facilitate", principal, meeting.forum):
-            return Viewer("facilitator", meeting.pk, principal)
+            return Viewer("facilitator", meeting.pk, principal, meeting)
         return None
     if principal.meeting_member is None:
         return None
-    return Viewer("phone", meeting.pk, principal)
+    return Viewer("phone", meeting.pk, principal, meeting)
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
@@ -180,6 +182,10 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def broadcast(self, event: dict[str, Any]) -> None:
         """Pass on an event that was serialised once for the whole group."""
+        if self.viewer is not None:
+            # Seen here even when sent by another process: a snapshot shared before now is
+            # not given to the next phone.
+            realtime.changed(self.viewer.meeting_id)
         if not self.closing:  # closed by us: until it is gone, sending on it would fail
             await self.send(text_data=event["text"])
 
@@ -189,10 +195,29 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         assert self.viewer is not None
+        viewer = self.viewer
+        if viewer.audience == "phone":
+            await self.send_phone_snapshot(viewer)
+            return
         snapshot = await database_sync_to_async(
             meeting_selectors.meeting_snapshot, thread_sensitive=False
-        )(self.viewer.meeting_id, audience=self.viewer.audience, member=self.viewer.member)
+        )(viewer.meeting_id, audience=viewer.audience, member=viewer.member)
         await self.send_json(snapshot)
+
+    async def send_phone_snapshot(self, viewer: Viewer) -> None:
+        """Send the snapshot every phone shares (built once) with this phone's own part."""
+        assert viewer.meeting is not None
+        shared, own = await asyncio.gather(
+            live.SHARED_SNAPSHOTS.text(viewer.meeting_id),
+            database_sync_to_async(meeting_selectors.phone_own_snapshot, thread_sensitive=False)(
+                viewer.meeting, viewer.member
+            ),
+        )
+        # The server's clock now, in milliseconds since 1970 (see meeting_snapshot).
+        own["clock"] = int(time.time() * 1000)
+        # Only "me", "equals" and "clock": never keys of the shared part, so no key twice.
+        if not self.closing:
+            await self.send(text_data=shared + "," + realtime.encode(own)[1:])
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.viewer is None or self.closing or not await self.within_rate(text_data):

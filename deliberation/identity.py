@@ -16,7 +16,10 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
+
+from django.contrib import auth
 
 from django.http import HttpRequest, HttpResponse
 
@@ -263,11 +266,25 @@ def principal_for_request(
     return _principal(request.session, request.user, forum, meeting)
 
 
+def user_for_scope(scope: dict[str, Any]) -> Any:
+    """Return a socket's signed-in user (or AnonymousUser), read from its session once.
+
+    Read here, in the caller's thread, rather than by channels' AuthMiddleware, which
+    reads every socket's session on the one thread the ballots are written on.
+    """
+    user = scope.get("user")
+    if user is None:
+        user = scope["user"] = auth.get_user(
+            cast(HttpRequest, SimpleNamespace(session=scope.get("session", {})))
+        )
+    return user
+
+
 def principal_for_scope(
     scope: dict[str, Any], *, forum: Forum | None = None, meeting: Meeting | None = None
 ) -> Principal:
     """Return who is asking, for a socket of this forum or meeting."""
-    return _principal(scope.get("session", {}), scope.get("user"), forum, meeting)
+    return _principal(scope.get("session", {}), user_for_scope(scope), forum, meeting)
 
 
 def refreshed(principal: Principal) -> Principal:

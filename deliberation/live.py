@@ -4,12 +4,17 @@ Broadcasting (realtime.py) knows no service; the ballot batcher here calls one.
 """
 
 import asyncio
+import contextvars
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.utils import translation
 
+from deliberation import realtime
 from deliberation.realtime import IDLE_SECONDS, MeetingWorker
+from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.ballots import ballots_cast
 
 logger = logging.getLogger(__name__)
@@ -70,3 +75,83 @@ class BallotBatcher(MeetingWorker):
                 for (_p, _r, future), outcome in zip(items, outcomes, strict=True):
                     if not future.done():  # the phone may have gone meanwhile
                         future.set_result(outcome)
+
+
+# A shared snapshot is used again for at most this long, even with no change seen here:
+# with several processes (Redis), a change made in another may reach no screen of this
+# one, so this bounds how stale a snapshot can start.
+SHARED_SNAPSHOT_SECONDS = 2.0
+
+
+@dataclass
+class _Shared:
+    changes: int
+    started: float
+    task: "asyncio.Task[str]"
+
+
+class SharedSnapshots:
+    """The part of a phone's snapshot every phone of a meeting shares, built once for all.
+
+    A thousand phones coming back after a Wi-Fi drop would otherwise read and count the
+    whole meeting a thousand times. One build serves every phone that asks until this
+    process sees the meeting change (realtime.changed: a broadcast, a tally) or
+    SHARED_SNAPSHOT_SECONDS pass; phones asking while it is built wait for it. A phone
+    joins its groups before it asks, so what changes after the build reaches it as an
+    event. Kept as JSON text, serialised once; each phone's own part is added to it.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[int, str], _Shared] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def text(self, meeting_id: int) -> str:
+        """Return the shared part as JSON text without its closing brace."""
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:
+            # A build belongs to the loop it ran on (a new one in each test, say).
+            self.entries.clear()
+            self.loop = loop
+        now = loop.time()
+        language = translation.get_language() or ""
+        key = (meeting_id, language)
+        changes = realtime.changes(meeting_id)
+        entry = self.entries.get(key)
+        if (
+            entry is None
+            or entry.changes != changes
+            or now - entry.started > SHARED_SNAPSHOT_SECONDS
+            or (entry.task.done() and (entry.task.cancelled() or entry.task.exception()))
+        ):
+            self._forget_old(now)
+            # A fresh context: the build outlives the socket that asked for it.
+            task = loop.create_task(self._build(meeting_id, language), context=contextvars.Context())
+            entry = self.entries[key] = _Shared(changes, now, task)
+        # Shielded: a phone that goes away while waiting must not cancel the others' build.
+        return await asyncio.shield(entry.task)
+
+    async def _build(self, meeting_id: int, language: str) -> str:
+        # Off the writers' thread, as the other reads of the live meeting.
+        shared = await database_sync_to_async(_build_shared, thread_sensitive=False)(
+            meeting_id, language
+        )
+        return realtime.encode(shared)[:-1]
+
+    def _forget_old(self, now: float) -> None:
+        if len(self.entries) > 100:
+            self.entries = {
+                key: entry
+                for key, entry in self.entries.items()
+                if now - entry.started <= SHARED_SNAPSHOT_SECONDS
+            }
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+def _build_shared(meeting_id: int, language: str) -> dict[str, Any]:
+    with translation.override(language or None):
+        return meeting_selectors.phone_shared_snapshot(meeting_id)
+
+
+SHARED_SNAPSHOTS = SharedSnapshots()

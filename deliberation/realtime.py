@@ -60,6 +60,30 @@ def member_group(meeting_id: int, member_id: int) -> str:
     return f"meeting.{meeting_id}.member.{member_id}"
 
 
+# How many changes this process has seen per meeting: a broadcast sent or received, or a
+# tally marked. A snapshot shared by many screens is good only while this stays the same.
+_changes: dict[int, int] = {}
+
+
+def meeting_of(group: str) -> int | None:
+    """Return the meeting a group belongs to ("meeting.42.phones" -> 42), if any."""
+    parts = group.split(".")
+    if len(parts) > 1 and parts[0] == "meeting" and parts[1].isdigit():
+        return int(parts[1])
+    return None
+
+
+def changed(meeting_id: int | None) -> None:
+    """Note that a meeting changed, so snapshots shared before now are not used again."""
+    if meeting_id is not None:
+        _changes[meeting_id] = _changes.get(meeting_id, 0) + 1
+
+
+def changes(meeting_id: int) -> int:
+    """Return how many changes of a meeting this process has seen."""
+    return _changes.get(meeting_id, 0)
+
+
 def encode(event: dict[str, Any]) -> str:
     """Serialise an event once, for every consumer that will send it."""
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
@@ -70,6 +94,8 @@ async def send_group(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    # Before the send: a screen that joins after this must not start from an older snapshot.
+    changed(meeting_of(group))
     await layer.group_send(group, {"type": "broadcast", "text": encode(event)})
 
 
@@ -182,6 +208,7 @@ def _mark_from_any_thread(meeting_id: int, poll_id: int) -> None:
 
 def mark_dirty(meeting_id: int, poll_id: int) -> None:
     """Note that a poll's tally changed; must run on the bound loop."""
+    changed(meeting_id)
     TallyCoalescer.for_meeting(meeting_id).mark(poll_id)
 
 
@@ -332,6 +359,7 @@ class TallyCoalescer(MeetingWorker):
                 self.wake.set()
 
     async def _send(self, layer: Any, group: str, text: str) -> bool:
+        changed(self.meeting_id)
         try:
             await layer.group_send(group, {"type": "broadcast", "text": text})
         except Exception:

@@ -324,12 +324,50 @@ def meeting_snapshot(
 ) -> dict[str, Any]:
     """Build the state a screen starts from; events are applied on top of it."""
     meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
+    snapshot = _room_snapshot(meeting, audience)
+    # The server's clock when the snapshot was made, in milliseconds since 1970: a
+    # screen counts a timer down with its own clock corrected by the difference.
+    snapshot["clock"] = int(timezone.now().timestamp() * 1000)
+    if audience in ("projector", "facilitator"):
+        snapshot["attendance"] = attendance_counts(meeting)
+    if audience == "facilitator":
+        snapshot["people"] = attendance_state(meeting)["people"]
+    if audience == "phone":
+        snapshot.update(phone_own_snapshot(meeting, member))
+    else:
+        # Hands up and cards: not versioned, each event carries its part whole.
+        snapshot["equals"] = equals_snapshot(meeting, audience=audience, member=member)
+    return snapshot
+
+
+def phone_shared_snapshot(meeting_id: int) -> dict[str, Any]:
+    """Build the part of a phone's snapshot that is the same for every phone of a meeting.
+
+    Nothing of one person in it: meeting_snapshot adds the clock and phone_own_snapshot
+    the phone's own part, so the consumers can build this once for all their phones.
+    """
+    meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
+    return _room_snapshot(meeting, "phone")
+
+
+def phone_own_snapshot(meeting: Meeting, member: Member | None) -> dict[str, Any]:
+    """Build the part of a phone's snapshot that is this person's own: votes, hand, cards."""
+    own: dict[str, Any] = {}
+    if member is not None:
+        own["me"] = member_state(meeting, member)
+    # Hands up and cards: not versioned, each event carries its part whole.
+    own["equals"] = equals_snapshot(meeting, audience="phone", member=member)
+    return own
+
+
+def _room_snapshot(meeting: Meeting, audience: str) -> dict[str, Any]:
+    """Describe the meeting as this audience sees it, with nothing of one person."""
     polls = [
         _snapshot_poll(poll, audience)
         for poll in meeting_polls(meeting)
         if audience != "phone" or poll.status != Poll.Status.DRAFT
     ]
-    snapshot: dict[str, Any] = {
+    return {
         "type": "snapshot",
         "audience": audience,
         "version": meeting.version,
@@ -345,19 +383,7 @@ def meeting_snapshot(
         "polls": polls,
         "decisions": [decision_dict(d) for d in meeting.decisions.order_by("recorded_at", "pk")],
         "recap": meeting_recap(meeting) if meeting.recap_shown else None,
-        # The server's clock when the snapshot was made, in milliseconds since 1970: a
-        # screen counts a timer down with its own clock corrected by the difference.
-        "clock": int(timezone.now().timestamp() * 1000),
     }
-    if audience in ("projector", "facilitator"):
-        snapshot["attendance"] = attendance_counts(meeting)
-    if audience == "facilitator":
-        snapshot["people"] = attendance_state(meeting)["people"]
-    if audience == "phone" and member is not None:
-        snapshot["me"] = member_state(meeting, member)
-    # Hands up and cards: not versioned, each event carries its part whole.
-    snapshot["equals"] = equals_snapshot(meeting, audience=audience, member=member)
-    return snapshot
 
 
 def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
