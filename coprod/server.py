@@ -1,7 +1,8 @@
 """Start daphne with coprod's request size limits (`python -m coprod.server`).
 
 Takes daphne's own options, e.g. `python -m coprod.server -b 127.0.0.1 -p 8000
-asgi:application`. Plain daphne reads a whole request body (into memory or a
+asgi:application`. It also waits longer for a websocket to be accepted (see
+WEBSOCKET_CONNECT_TIMEOUT). Plain daphne reads a whole request body (into memory or a
 temporary file) before the app sees any of it, so a limit in ASGI middleware comes
 too late for memory and disk. Here each HTTP request checks the size as it arrives:
 a Content-Length over the limit is refused as soon as the headers are in, and a
@@ -91,11 +92,22 @@ class LimitedServer(Server):
         self._limited_http_factory = LimitedHTTPFactory(self)
 
 
+# Seconds a websocket may wait for the app to accept it. daphne's command line gives 5 and
+# then refuses the handshake; in a storm of phones reconnecting at once (issue 12), a phone
+# refused so tries again and only adds to the queue, so the server drops ever more of the
+# handshakes it would serve in time. `--websocket_connect_timeout` still sets it.
+WEBSOCKET_CONNECT_TIMEOUT = 30
+
+
 class LimitedCommandLineInterface(CommandLineInterface):
     """daphne's command line, starting LimitedServer."""
 
     description = "coprod's daphne: Django HTTP/WebSocket server with request size limits"
     server_class = LimitedServer
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parser.set_defaults(websocket_connect_timeout=WEBSOCKET_CONNECT_TIMEOUT)
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from django.contrib import auth
-
 from django.http import HttpRequest, HttpResponse
 
 from deliberation.models import Attendance, Forum, Meeting, Member, Role

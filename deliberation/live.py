@@ -125,7 +125,9 @@ class SharedSnapshots:
         ):
             self._forget_old(now)
             # A fresh context: the build outlives the socket that asked for it.
-            task = loop.create_task(self._build(meeting_id, language), context=contextvars.Context())
+            task = loop.create_task(
+                self._build(meeting_id, language), context=contextvars.Context()
+            )
             entry = self.entries[key] = _Shared(changes, now, task)
         # Shielded: a phone that goes away while waiting must not cancel the others' build.
         return await asyncio.shield(entry.task)
