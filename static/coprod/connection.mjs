@@ -8,10 +8,19 @@ const CLOSE_NOT_ALLOWED = 4403;
 // messages: reconnecting would only close another screen, or flood again.
 const CLOSE_TOO_MANY_SCREENS = 4409;
 const CLOSE_FLOOD = 4008;
+// Back-off: a wait of up to 1 s, 2 s, 4 s... and never more than 30 s; never giving up.
+const BASE_DELAY = 1000;
 const MAX_DELAY = 30000;
+// A handshake that fails says nothing of why. Fetching the page tells whether this phone
+// may still follow the meeting, but a room of phones doing that after every failure would
+// cost the server a page each while it is busiest: ask only after a few failures in a row,
+// and again only after many more.
+const PROBE_AFTER = 3;
+const PROBE_EVERY = 20;
 
 let socket = null;
 let attempt = 0;
+let failedHandshakes = 0;
 let retryTimer = null;
 let onMessage = () => {};
 let onStop = () => {};
@@ -50,6 +59,7 @@ function connect() {
   let opened = false;
   socket.onopen = () => {
     opened = true;
+    failedHandshakes = 0;
     status.everConnected = true;
     setConnecting(false);
   };
@@ -69,7 +79,12 @@ function connect() {
     } else if (e.code === CLOSE_TOO_MANY_SCREENS || e.code === CLOSE_FLOOD) {
       stop(S.other_screen);
     } else if (!opened) {
-      probe();
+      failedHandshakes += 1;
+      if (failedHandshakes % PROBE_EVERY === PROBE_AFTER) {
+        probe();
+      } else {
+        scheduleReconnect();
+      }
     } else {
       scheduleReconnect();
     }
@@ -82,8 +97,8 @@ function stop(why) {
   showJoinAgain(why);
 }
 
-// A socket that never opened (server down, or the handshake refused before our
-// consumer could give its 4403 code) says nothing, so ask the page itself: if it no
+// Sockets that never opened (server down or swamped, or the handshake refused before our
+// consumer could give its 4403 code) say nothing, so ask the page itself: if it no
 // longer opens (sent to join, sign-in or gone), do not retry.
 function probe() {
   if (!window.fetch) {
@@ -104,9 +119,10 @@ function scheduleReconnect() {
   if (status.stopped) {
     return;
   }
-  // Exponential back-off from 1 s to 30 s, with jitter so phones do not return together.
-  const ceiling = Math.min(MAX_DELAY, 1000 * Math.pow(2, attempt));
-  const delay = ceiling / 2 + Math.random() * ceiling / 2;
+  // Exponential back-off with full jitter: anywhere from 0 to 1 s, 2 s, 4 s... 30 s, so a
+  // room of phones dropped together comes back spread out, not in waves.
+  const ceiling = Math.min(MAX_DELAY, BASE_DELAY * Math.pow(2, Math.min(attempt, 16)));
+  const delay = Math.random() * ceiling;
   attempt += 1;
   if (status.everConnected) {
     setConnecting(true);
@@ -114,8 +130,9 @@ function scheduleReconnect() {
   retryTimer = window.setTimeout(connect, delay);
 }
 
-// A phone that wakes up or finds its network again tries at once, not after the back-off.
-function reconnectNow() {
+// A phone that wakes up tries at once, not after the back-off. One that finds its network
+// again tries within a second: the whole room's Wi-Fi comes back at the same moment.
+function reconnectNow(event) {
   if (status.stopped || socket !== null || document.visibilityState === "hidden") {
     return;
   }
@@ -123,7 +140,11 @@ function reconnectNow() {
     window.clearTimeout(retryTimer);
   }
   attempt = 0;
-  connect();
+  if (event && event.type === "online") {
+    retryTimer = window.setTimeout(connect, Math.random() * BASE_DELAY);
+  } else {
+    connect();
+  }
 }
 
 // Connect, hand every message to `handlers.message`, call `handlers.stop` when stopped.
