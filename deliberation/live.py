@@ -15,6 +15,7 @@ from django.utils import translation
 from deliberation import realtime
 from deliberation.realtime import IDLE_SECONDS, MeetingWorker
 from deliberation.selectors import meetings as meeting_selectors
+from deliberation.selectors.equals import SpeakingRead
 from deliberation.services.ballots import ballots_cast
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,15 @@ SHARED_SNAPSHOT_SECONDS = 2.0
 class _Shared:
     changes: int
     started: float
-    task: "asyncio.Task[str]"
+    task: "asyncio.Task[SharedPhoneSnapshot]"
+
+
+@dataclass(frozen=True)
+class SharedPhoneSnapshot:
+    """The shared part as JSON text without its closing brace, and the speaking read."""
+
+    text: str
+    speaking: SpeakingRead
 
 
 class SharedSnapshots:
@@ -105,8 +114,8 @@ class SharedSnapshots:
         self.entries: dict[tuple[int, str], _Shared] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
 
-    async def text(self, meeting_id: int) -> str:
-        """Return the shared part as JSON text without its closing brace."""
+    async def get(self, meeting_id: int) -> SharedPhoneSnapshot:
+        """Return the shared part of a meeting's phone snapshots, built once for many."""
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
             # A build belongs to the loop it ran on (a new one in each test, say).
@@ -132,12 +141,12 @@ class SharedSnapshots:
         # Shielded: a phone that goes away while waiting must not cancel the others' build.
         return await asyncio.shield(entry.task)
 
-    async def _build(self, meeting_id: int, language: str) -> str:
+    async def _build(self, meeting_id: int, language: str) -> SharedPhoneSnapshot:
         # Off the writers' thread, as the other reads of the live meeting.
         shared = await database_sync_to_async(_build_shared, thread_sensitive=False)(
             meeting_id, language
         )
-        return realtime.encode(shared)[:-1]
+        return SharedPhoneSnapshot(realtime.encode(shared.snapshot)[:-1], shared.speaking)
 
     def _forget_old(self, now: float) -> None:
         if len(self.entries) > 100:
@@ -151,7 +160,7 @@ class SharedSnapshots:
         self.entries.clear()
 
 
-def _build_shared(meeting_id: int, language: str) -> dict[str, Any]:
+def _build_shared(meeting_id: int, language: str) -> meeting_selectors.PhoneShared:
     with translation.override(language or None):
         return meeting_selectors.phone_shared_snapshot(meeting_id)
 

@@ -92,14 +92,17 @@ def airtime(turns: Iterable[SpeakingTurn]) -> dict[str, dict[str, int]]:
 
 
 @dataclass(frozen=True)
-class _Read:
+class SpeakingRead:
+    """A meeting's speaking queue, speakers and cards as read at one moment."""
+
     settings: dict[str, Any]
     turns: list[SpeakingTurn]
     cards: list[Card]
     now: datetime.datetime
 
 
-def _read(meeting: Meeting) -> _Read:
+def speaking_read(meeting: Meeting) -> SpeakingRead:
+    """Read a meeting's speaking queue and cards (three queries), for any screen's part."""
     turns = list(
         SpeakingTurn.objects.filter(meeting=meeting).select_related("member").order_by("pk")
     )
@@ -108,10 +111,10 @@ def _read(meeting: Meeting) -> _Read:
         .select_related("member")
         .order_by("pk")
     )
-    return _Read(speaking_settings(meeting), turns, cards, timezone.now())
+    return SpeakingRead(speaking_settings(meeting), turns, cards, timezone.now())
 
 
-def _queue(read: _Read) -> list[SpeakingTurn]:
+def _queue(read: SpeakingRead) -> list[SpeakingTurn]:
     done = Counter(t.member_id for t in read.turns if t.status == SpeakingTurn.Status.DONE)
     waiting = {t.pk: t for t in read.turns if t.status == SpeakingTurn.Status.WAITING}
     order = fair_order(
@@ -124,7 +127,7 @@ def _queue(read: _Read) -> list[SpeakingTurn]:
     return [waiting[w.turn] for w in order]
 
 
-def _speaking(read: _Read) -> SpeakingTurn | None:
+def _speaking(read: SpeakingRead) -> SpeakingTurn | None:
     return next((t for t in read.turns if t.status == SpeakingTurn.Status.SPEAKING), None)
 
 
@@ -146,7 +149,7 @@ def _named_cards(cards: Sequence[Card], *, show_names: bool = True) -> list[dict
 
 def console_state(meeting: Meeting) -> dict[str, Any]:
     """Describe the queue, the cards and the airtime for the facilitator."""
-    read = _read(meeting)
+    read = speaking_read(meeting)
     done = Counter(t.member_id for t in read.turns if t.status == SpeakingTurn.Status.DONE)
     speaking = _speaking(read)
     return {
@@ -182,7 +185,7 @@ def _label(turn: SpeakingTurn, show_names: bool) -> str:
 
 def room_state(meeting: Meeting) -> dict[str, Any]:
     """Describe who speaks, who is next and the cards, as the projector shows them."""
-    read = _read(meeting)
+    read = speaking_read(meeting)
     show = read.settings["show_names"]
     speaking = _speaking(read)
     queue = _queue(read)
@@ -208,18 +211,22 @@ def room_state(meeting: Meeting) -> dict[str, Any]:
 
 def me_state(meeting: Meeting, member: Member) -> dict[str, Any]:
     """Describe this phone's own hand and cards."""
-    read = _read(meeting)
+    return me_state_from(speaking_read(meeting), member.pk)
+
+
+def me_state_from(read: SpeakingRead, member_id: int) -> dict[str, Any]:
+    """Describe one phone's own hand and cards from a read shared by every phone."""
     hand, place = "down", None
     for number, turn in enumerate(_queue(read), start=1):
-        if turn.member_id == member.pk:
+        if turn.member_id == member_id:
             hand, place = "up", number
     speaking = _speaking(read)
-    if speaking is not None and speaking.member_id == member.pk:
+    if speaking is not None and speaking.member_id == member_id:
         hand = "speaking"
     return {
         "hand": hand,
         "place": place,
-        "cards": sorted(c.kind for c in read.cards if c.member_id == member.pk),
+        "cards": sorted(c.kind for c in read.cards if c.member_id == member_id),
     }
 
 

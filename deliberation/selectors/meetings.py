@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -26,7 +27,7 @@ from deliberation.models import (
     Role,
     Source,
 )
-from deliberation.selectors.equals import equals_snapshot
+from deliberation.selectors.equals import SpeakingRead, equals_snapshot, speaking_read
 from deliberation.selectors.record import meeting_recap
 
 AUDIENCES = ("phone", "projector", "facilitator")
@@ -340,14 +341,23 @@ def meeting_snapshot(
     return snapshot
 
 
-def phone_shared_snapshot(meeting_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PhoneShared:
+    """What every phone of a meeting is sent alike, and the read each one's hand is found in."""
+
+    snapshot: dict[str, Any]
+    speaking: SpeakingRead
+
+
+def phone_shared_snapshot(meeting_id: int) -> PhoneShared:
     """Build the part of a phone's snapshot that is the same for every phone of a meeting.
 
-    Nothing of one person in it: meeting_snapshot adds the clock and phone_own_snapshot
-    the phone's own part, so the consumers can build this once for all their phones.
+    Nothing of one person in it: the clock, member_state and the phone's own hand
+    (equals.me_state_from, from `speaking`) are added for each phone, so the consumers
+    can build this once for all their phones.
     """
     meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
-    return _room_snapshot(meeting, "phone")
+    return PhoneShared(_room_snapshot(meeting, "phone"), speaking_read(meeting))
 
 
 def phone_own_snapshot(meeting: Meeting, member: Member | None) -> dict[str, Any]:

@@ -93,6 +93,9 @@ async def test_phones_of_one_meeting_version_share_one_read_of_the_meeting(
     # nine phones, not nine times.
     assert table_reads.tables["deliberation_agendaitem"] == 1, table_reads.tables
     assert table_reads.tables["deliberation_polloption"] == 1, table_reads.tables
+    # The speaking queue and the cards, from which each phone's own hand is found.
+    assert table_reads.tables["deliberation_speakingturn"] == 1, table_reads.tables
+    assert table_reads.tables["deliberation_card"] == 1, table_reads.tables
     shared = [
         {k: v for k, v in state_of(s).items() if k != "me" and k != "equals"} for s in snapshots
     ]
