@@ -73,8 +73,8 @@ def identify(scope: dict[str, Any]) -> Viewer | None:
         return None
     if principal.meeting_member is None:
         return None
-    # Nothing but this phone's own actions changes these, and no event carries them, so
-    # reading them before the phone joins its groups misses nothing.
+    # No event carries these (a phone learns its own votes from its acks and snapshots),
+    # so reading them before the phone joins its groups misses nothing.
     me = meeting_selectors.member_state(meeting, principal.meeting_member)
     return Viewer("phone", meeting.pk, principal, meeting, me)
 

@@ -156,9 +156,6 @@ class SharedSnapshots:
                 if now - entry.started <= SHARED_SNAPSHOT_SECONDS
             }
 
-    def clear(self) -> None:
-        self.entries.clear()
-
 
 def _build_shared(meeting_id: int, language: str) -> meeting_selectors.PhoneShared:
     with translation.override(language or None):
