@@ -291,6 +291,19 @@ def attendance_state(meeting: Meeting) -> dict[str, Any]:
     return {**attendance_counts(meeting), "people": people}
 
 
+def attendance_events(meeting_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """Build the broadcasts of who is here: counts for the console, names for the facilitator.
+
+    Returns (audience, event) pairs, read once for both.
+    """
+    state = attendance_state(Meeting(pk=meeting_id))
+    counts = {key: value for key, value in state.items() if key != "people"}
+    return [
+        ("console", {"type": "attendance.counts", **counts}),
+        ("facilitator", {"type": "attendance.changed", **state}),
+    ]
+
+
 def decision_dict(decision: Decision) -> dict[str, Any]:
     """Describe a recorded decision for a screen."""
     return {

@@ -348,7 +348,7 @@ def _phone_page(
         "can_vote": member.can_vote,
         "error": error,
         "results": display.build_results(poll) if poll else None,
-        "config": display.live_config(),
+        "config_script": display.live_config_script(),
         "ws_url": f"/ws/meeting/{meeting.pk}/",
         # The record is for the forum's members (a personal link), not for a name picked.
         "may_read_record": _may_read_record(request, meeting),

@@ -1,0 +1,72 @@
+"""A join costs the same however many people are already here (issue 12: 1,000 phones)."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deliberation import display
+from deliberation.models import Attendance, Member, Role
+from tests import factories
+
+
+def _crowd(forum, meeting, n):
+    """n members already here (bulk rows: only setup)."""
+    members = Member.objects.bulk_create(
+        Member(forum=forum, name=f"Crowd {i:04d}", constituency="staff", role=Role.PARTICIPANT)
+        for i in range(n)
+    )
+    members = list(Member.objects.filter(forum=forum, name__startswith="Crowd "))
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member=m, via="invite", device_token=f"d{m.pk}")
+        for m in members
+    )
+
+
+def _join_queries(meeting, member):
+    client = Client()
+    url = reverse("deliberation:invite", args=[member.invite_token])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url)
+    assert response.status_code == 302
+    assert response.url == reverse("deliberation:phone", args=[meeting.pk])
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_join_reads_nobody_else_s_attendance(forum, meeting):
+    _crowd(forum, meeting, 150)
+    newcomer = factories.member(forum, "lived_experience", name="Newcomer")
+
+    queries = _join_queries(meeting, newcomer)
+
+    # Every read of the attendance table is of the newcomer's own row: the list of
+    # everyone here is built after commit by the coalescer, not by each join.
+    reads = [q for q in queries if 'FROM "deliberation_attendance"' in q]
+    assert reads
+    for sql in reads:
+        assert f'"member_id" = {newcomer.pk}' in sql, sql
+
+
+def test_a_join_runs_as_many_queries_with_150_here_as_with_none(forum, meeting):
+    first = factories.member(forum, "lived_experience", name="First")
+    alone = len(_join_queries(meeting, first))
+    _crowd(forum, meeting, 150)
+    later = factories.member(forum, "lived_experience", name="Later")
+    assert len(_join_queries(meeting, later)) == alone
+
+
+def test_the_live_config_is_built_once_per_language(settings):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = display.live_config()
+        assert display.live_config() is english
+    with translation.override("cy"):
+        welsh = display.live_config()
+        assert display.live_config() is welsh
+    assert welsh is not english
+    assert welsh["strings"]["wait"] != english["strings"]["wait"]
+    # The page carries it as a script built once per language too.
+    with translation.override("cy"):
+        assert display.live_config_script() is display.live_config_script()
+        assert welsh["strings"]["wait"] in display.live_config_script()
