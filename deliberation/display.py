@@ -12,9 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils import timezone, translation
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
-from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
