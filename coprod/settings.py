@@ -322,6 +322,9 @@ WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.5"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0
+# Seconds the part of a phone's page that every phone of a meeting shares is kept
+# (deliberation/selectors/meetings.py, phone_snapshot); 0 builds it for every page.
+PHONE_SNAPSHOT_SECONDS = float(os.environ.get("PHONE_SNAPSHOT_SECONDS", "1"))
 # Seconds between heartbeats carrying the meeting's version to every screen, so a screen
 # that missed a broadcast (Redis restarting) catches up by itself.
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "5"))

@@ -357,7 +357,7 @@ def _phone_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="phone", member=member)
+    snapshot = meeting_selectors.phone_snapshot(meeting.pk, member)
     poll, is_open = pick_poll(snapshot)
     me = snapshot["me"]
     context: dict[str, Any] = {

@@ -70,3 +70,59 @@ def test_the_live_config_is_built_once_per_language(settings):
     with translation.override("cy"):
         assert display.live_config_script() is display.live_config_script()
         assert welsh["strings"]["wait"] in display.live_config_script()
+
+
+def _phone_client(meeting, member):
+    client = Client()
+    response = client.post(reverse("deliberation:invite", args=[member.invite_token]))
+    assert response.status_code == 302
+    return client
+
+
+def _phone_page(client, meeting):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("deliberation:phone", args=[meeting.pk]))
+    assert response.status_code == 200
+    return response, len(queries.captured_queries)
+
+
+def test_phones_share_the_meeting_part_of_their_page_but_not_their_own(forum, meeting):
+    from deliberation.services.polls import poll_close
+
+    poll = factories.poll(meeting, "yes_no", results_shown="closed")
+    ann = factories.member(forum, "lived_experience", name="Ann")
+    ben = factories.member(forum, "staff", name="Ben")
+    ann_phone, ben_phone = _phone_client(meeting, ann), _phone_client(meeting, ben)
+    factories.cast(poll, ann, {"choice": "yes"})
+
+    ann_page, first = _phone_page(ann_phone, meeting)
+    ben_page, second = _phone_page(ben_phone, meeting)
+
+    # The second phone reuses the meeting's part (agenda, votes, options) built for the first.
+    assert second < first
+    # Each page still says who is on it and whether they voted.
+    assert ann_page.context["me"]["name"] == "Ann"
+    assert ben_page.context["me"]["name"] == "Ben"
+    assert ann_page.context["voted"] is True
+    assert ben_page.context["voted"] is False
+    # A change that moves the meeting on shows at once, not a moment later.
+    poll_close(poll=poll)
+    page, _n = _phone_page(ben_phone, meeting)
+    assert page.context["is_open"] is False
+    assert page.context["snapshot"]["polls"][0]["status"] == "closed"
+
+
+def test_a_phone_page_counts_no_ballots_while_the_results_are_hidden(forum, meeting):
+    poll = factories.poll(meeting, "yes_no", results_shown="closed")
+    ann = factories.member(forum, "lived_experience", name="Ann")
+    phone = _phone_client(meeting, ann)
+    for n in range(5):
+        voter = factories.member(forum, "staff", name=f"Voter {n}")
+        factories.join(meeting, voter)
+        factories.cast(poll, voter, {"choice": "no"})
+    with CaptureQueriesContext(connection) as queries:
+        assert phone.get(reverse("deliberation:phone", args=[meeting.pk])).status_code == 200
+    # Only the phone's own ballots are read, never everyone's to count them.
+    for q in queries.captured_queries:
+        if 'FROM "deliberation_ballot"' in q["sql"]:
+            assert '"member_id" =' in q["sql"], q["sql"]
