@@ -126,3 +126,20 @@ def test_a_phone_page_counts_no_ballots_while_the_results_are_hidden(forum, meet
     for q in queries.captured_queries:
         if 'FROM "deliberation_ballot"' in q["sql"]:
             assert '"member_id" =' in q["sql"], q["sql"]
+
+
+def test_opening_the_link_and_the_phone_page_write_nothing(forum, meeting):
+    factories.poll(meeting, "yes_no")
+    ann = factories.member(forum, "lived_experience", name="Ann")
+    client = Client()
+    link = reverse("deliberation:invite", args=[ann.invite_token])
+    with CaptureQueriesContext(connection) as opened:
+        assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302
+    with CaptureQueriesContext(connection) as shown:
+        assert client.get(reverse("deliberation:phone", args=[meeting.pk])).status_code == 200
+    # No page view takes a write lock (the audit chain's, or SQLite's whole database).
+    for q in opened.captured_queries + shown.captured_queries:
+        sql = q["sql"].lstrip().upper()
+        assert not sql.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN")), sql
+        assert "FOR UPDATE" not in sql, sql
