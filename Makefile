@@ -91,6 +91,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/markdown_render.py
 	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
 	SECRET_KEY=bench $(PY) bench/phones.py
+	SECRET_KEY=bench $(PY) bench/joins.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

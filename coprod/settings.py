@@ -97,12 +97,26 @@ TEMPLATES = [
 # wait for each other instead of failing with "database is locked".
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # PostgreSQL connections are kept for a minute: opening one per request is costly.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_POOL", default=True
+    ):
+        # A pool of PostgreSQL connections per daphne process (psycopg_pool), shared by
+        # its request threads: kept connections (CONN_MAX_AGE) were one per thread, and
+        # two processes serving 50 phones held 98 connections, then refused joins with
+        # "too many clients". A request waits up to DB_POOL_TIMEOUT seconds for a free
+        # connection. Size it so that processes x DB_POOL_MAX_SIZE stays below the
+        # server's max_connections (100 by default), with room for cron and psql.
+        # Django's pool needs CONN_MAX_AGE = 0: a connection goes back after each request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "20")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "30")),
+        }
+    else:
+        # Without the pool (DB_POOL=0, e.g. behind PgBouncer), connections may be kept.
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 else:
     DATABASES = {
         "default": {
@@ -308,6 +322,9 @@ WS_CONNECT_PER_SECOND = float(os.environ.get("WS_CONNECT_PER_SECOND", "0.5"))
 # How often the coalescer may send tallies: seconds between sends.
 TALLY_INTERVAL_CONSOLE = 0.2
 TALLY_INTERVAL_PHONE = 1.0
+# Seconds the part of a phone's page that every phone of a meeting shares is kept
+# (deliberation/selectors/meetings.py, phone_snapshot); 0 builds it for every page.
+PHONE_SNAPSHOT_SECONDS = float(os.environ.get("PHONE_SNAPSHOT_SECONDS", "1"))
 # Seconds between heartbeats carrying the meeting's version to every screen, so a screen
 # that missed a broadcast (Redis restarting) catches up by itself.
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "5"))

@@ -6,11 +6,15 @@ all take their words from here, and the page scripts (static/coprod/*.mjs) read 
 """
 
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone, translation
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -340,7 +344,33 @@ def build_results(poll: dict[str, Any]) -> dict[str, Any]:
 
 
 def live_config() -> dict[str, Any]:
-    """Words and symbol URLs the page scripts need, in the active language."""
+    """Return the words and symbol URLs the page scripts need, in the active language.
+
+    Built once per language and process, then shared by every page (do not change it):
+    each of its 150 translations takes the translation machinery's lock, and 1,000
+    phones joining at once queued on that lock when every page built it again.
+    """
+    return _live_config(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def live_config_script() -> SafeString:
+    """Return live_config as the page's `live-config` JSON script, serialised once per language."""
+    return _live_config_script(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def _live_config_script(language: str) -> SafeString:
+    with translation.override(language):
+        return json_script(live_config(), "live-config")
+
+
+@functools.cache
+def _live_config(language: str) -> dict[str, Any]:
+    with translation.override(language):
+        return _build_live_config()
+
+
+def _build_live_config() -> dict[str, Any]:
     strings = {
         "wait": _("Please wait for the next question."),
         "not_started": _("The meeting has not started yet."),

@@ -158,6 +158,16 @@ def tally_changed(meeting_id: int, poll_id: int) -> None:
     transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id), robust=True)
 
 
+def attendance_changed(meeting_id: int) -> None:
+    """Mark a meeting's attendance as changed once the transaction commits.
+
+    The counts and the facilitator's list of everyone here are built after commit by the
+    meeting's AttendanceCoalescer, at most ATTENDANCE_INTERVAL apart, so a join costs the
+    same whether 10 or 1,000 people are already here.
+    """
+    transaction.on_commit(lambda: _attendance_from_any_thread(meeting_id), robust=True)
+
+
 # -- the coalescer ---------------------------------------------------------------
 
 _loop: asyncio.AbstractEventLoop | None = None
@@ -210,6 +220,32 @@ def mark_dirty(meeting_id: int, poll_id: int) -> None:
     """Note that a poll's tally changed; must run on the bound loop."""
     changed(meeting_id)
     TallyCoalescer.for_meeting(meeting_id).mark(poll_id)
+
+
+def _attendance_from_any_thread(meeting_id: int) -> None:
+    loop = _loop
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(mark_attendance, meeting_id, context=contextvars.Context())
+    else:
+        # No event loop serves this process (a management command): send it now.
+        _run_async(send_attendance_now, meeting_id)
+
+
+def mark_attendance(meeting_id: int) -> None:
+    """Note that a meeting's attendance changed; must run on the bound loop."""
+    AttendanceCoalescer.for_meeting(meeting_id).mark()
+
+
+async def _attendance_events(meeting_id: int) -> list[tuple[str, dict[str, Any]]]:
+    return await database_sync_to_async(
+        meeting_selectors.attendance_events, thread_sensitive=False
+    )(meeting_id)
+
+
+async def send_attendance_now(meeting_id: int) -> None:
+    """Send who is here straight away (used where no coalescer runs)."""
+    for audience, event in await _attendance_events(meeting_id):
+        await send_group(BROADCAST_GROUPS[audience](meeting_id), event)
 
 
 async def _tally_event(poll_id: int) -> dict[str, Any] | None:
@@ -369,6 +405,58 @@ class TallyCoalescer(MeetingWorker):
 
     def busy(self) -> bool:
         return bool(self.dirty or self.phone_pending)
+
+
+# Seconds between two sends of a meeting's attendance to its console screens.
+ATTENDANCE_INTERVAL = 0.5
+
+
+class AttendanceCoalescer(MeetingWorker):
+    """Send a meeting's attendance at a bounded rate, always ending on who is here now.
+
+    The first change is sent at once; changes arriving within ATTENDANCE_INTERVAL of a
+    send wait and go together in the next, read from the database after they committed.
+    """
+
+    def __init__(self, meeting_id: int) -> None:
+        self.dirty = False
+        self.wake = asyncio.Event()
+        self.last_sent = 0.0
+        super().__init__(meeting_id)
+
+    def mark(self) -> None:
+        self.dirty = True
+        self.wake.set()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self.dirty:
+                try:
+                    await asyncio.wait_for(self.wake.wait(), IDLE_SECONDS)
+                except TimeoutError:
+                    if not self.dirty:
+                        return
+            delay = self.last_sent + ATTENDANCE_INTERVAL - loop.time()
+            if delay > 0:
+                # Joins that arrive meanwhile go in this send.
+                await asyncio.sleep(delay)
+            self.wake.clear()
+            self.dirty = False
+            self.last_sent = loop.time()
+            try:
+                events = await _attendance_events(self.meeting_id)
+                for audience, event in events:
+                    await send_group(BROADCAST_GROUPS[audience](self.meeting_id), event)
+            except Exception:
+                # The layer or the database is away for a moment: try again, so the
+                # console still ends on who is here.
+                logger.warning("Attendance of meeting %s not sent; will try again", self.meeting_id)
+                self.dirty = True
+                await asyncio.sleep(SEND_RETRY_SECONDS)
+
+    def busy(self) -> bool:
+        return self.dirty
 
 
 ScreenSend = Callable[..., Awaitable[None]]

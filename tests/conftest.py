@@ -79,6 +79,16 @@ def _fresh_socket_limits():
     OPEN_SOCKETS.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_phone_snapshots():
+    """Forget the phones' shared snapshots: meeting ids are reused from one test to the next."""
+    from deliberation.selectors import meetings
+
+    meetings._phone_shared.clear()
+    yield
+    meetings._phone_shared.clear()
+
+
 def services_expected() -> bool:
     """Whether this run must use PostgreSQL and Redis (the Makefile's second run)."""
     return os.environ.get("COPROD_EXPECT_SERVICES") == "1"

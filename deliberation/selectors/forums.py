@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from deliberation.models import (
     ActionUpdate,
@@ -35,6 +35,30 @@ def forums_for_user(user: Any) -> QuerySet[Forum]:
 def forum_members(forum: Forum) -> QuerySet[Member]:
     """Return a forum's members with whom they support, by name."""
     return forum.members.filter(is_guest=False).prefetch_related("supports").order_by("name")
+
+
+# Up to this many names, the join page lists them all; past it, a person types the
+# first letters of their name and sees the few that match (issue 12: the full list of
+# 1,000 members was 237 KB and the slowest page of a meeting's start).
+NAME_LIST_MAX = 40
+# Names a search shows at most; more matches ask for more letters.
+NAME_MATCHES_MAX = 8
+
+
+def name_matches(meeting: Meeting, letters: str) -> list[Member]:
+    """Return the expected participants with a name (or a word of it) starting with `letters`.
+
+    At most NAME_MATCHES_MAX + 1 names, so a caller can tell "too many: type more" apart.
+    """
+    letters = " ".join(letters.split())
+    if not letters:
+        return []
+    people = expected_participants(meeting)
+    return list(
+        people.filter(Q(name__istartswith=letters) | Q(name__icontains=" " + letters))[
+            : NAME_MATCHES_MAX + 1
+        ]
+    )
 
 
 def expected_participants(meeting: Meeting) -> QuerySet[Member]:

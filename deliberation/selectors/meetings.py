@@ -1,12 +1,15 @@
 """Reads for the live meeting: polls and tallies, agenda, attendance, snapshots."""
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deliberation import methods, results_shape
@@ -292,6 +295,19 @@ def attendance_state(meeting: Meeting) -> dict[str, Any]:
     return {**attendance_counts(meeting), "people": people}
 
 
+def attendance_events(meeting_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """Build the broadcasts of who is here: counts for the console, names for the facilitator.
+
+    Returns (audience, event) pairs, read once for both.
+    """
+    state = attendance_state(Meeting(pk=meeting_id))
+    counts = {key: value for key, value in state.items() if key != "people"}
+    return [
+        ("console", {"type": "attendance.counts", **counts}),
+        ("facilitator", {"type": "attendance.changed", **state}),
+    ]
+
+
 def decision_dict(decision: Decision) -> dict[str, Any]:
     """Describe a recorded decision for a screen."""
     return {
@@ -396,10 +412,56 @@ def _room_snapshot(meeting: Meeting, audience: str) -> dict[str, Any]:
     }
 
 
+# The part of a phone's snapshot that every phone of a meeting shares (all but the
+# person's own votes, hand and cards), kept per process for a moment: 1,000 phones
+# opening the page at once each counted every ballot and read the agenda again.
+_phone_shared: dict[tuple[int, str, int, str], tuple[float, dict[str, Any]]] = {}
+_phone_shared_lock = threading.Lock()
+
+
+def phone_snapshot(meeting_id: int, member: Member) -> dict[str, Any]:
+    """Build a phone's snapshot; the part every phone shares is built once per moment.
+
+    Kept per meeting version, for PHONE_SNAPSHOT_SECONDS at most: every versioned change
+    (a vote opened or closed, the agenda moved) shows at once; a running count or how
+    many have voted may be that much older, as on the phones' live screens, which are
+    sent tallies at most once a second.
+    """
+    seconds = settings.PHONE_SNAPSHOT_SECONDS
+    row = Meeting.objects.filter(pk=meeting_id).values_list("version", "join_code").first()
+    if row is None:
+        raise Meeting.DoesNotExist()
+    # The join code too: a meeting id can come again after a test database is emptied.
+    key = (meeting_id, row[1], row[0], translation.get_language() or "")
+    now = time.monotonic()
+    with _phone_shared_lock:
+        kept = _phone_shared.get(key)
+    if kept is not None and now - kept[0] < seconds:
+        shared = kept[1]
+    else:
+        shared = meeting_snapshot(meeting_id, audience="phone")
+        if seconds > 0:
+            with _phone_shared_lock:
+                for old in [k for k, (t, _s) in _phone_shared.items() if now - t >= seconds]:
+                    del _phone_shared[old]
+                _phone_shared[key] = (now, shared)
+    meeting = Meeting(pk=meeting_id)
+    return {
+        **shared,
+        "me": member_state(meeting, member),
+        "equals": equals_snapshot(meeting, audience="phone", member=member),
+    }
+
+
 def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
     """Describe a poll as it stands now, as much as this audience may see."""
     if poll.status != Poll.Status.OPEN:
         return poll_dict(poll)
+    if audience == "phone" and not poll.results_visible:
+        # Phones are told neither the answers nor how many voted: nothing to count.
+        entry = poll_dict(poll)
+        entry["voters"] = 0
+        return entry
     result = compute_result(poll)
     if poll.results_visible:
         return poll_dict(poll, result=result)

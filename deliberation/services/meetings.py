@@ -20,14 +20,12 @@ from deliberation.models import (
     Summary,
     new_join_code,
 )
-from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
 from deliberation.services.agenda import agenda_item_add
 from deliberation.services.common import (
     Actor,
     actor_label,
     announce_change,
-    announce_console,
     recheck_forum_facilitator,
 )
 from deliberation.services.equals import speaking_finish_at_close
@@ -215,7 +213,6 @@ def meeting_recap_show(
 
 def _announce_attendance(meeting: Meeting) -> None:
     """Tell the screens who is here; call inside the change, after it is written."""
-    announce_console(meeting.pk, "attendance.counts", meeting_selectors.attendance_counts(meeting))
     # Someone came: a vote waiting for everyone here tells the screens how many that is.
     # (Nobody leaves a meeting through the app, so a join never completes the count.)
     waiting = Poll.objects.filter(
@@ -227,12 +224,9 @@ def _announce_attendance(meeting: Meeting) -> None:
     ).values_list("pk", flat=True)
     for poll_id in waiting:
         realtime.tally_changed(meeting.pk, poll_id)
-    announce_console(
-        meeting.pk,
-        "attendance.changed",
-        meeting_selectors.attendance_state(meeting),
-        audience="facilitator",
-    )
+    # The list of everyone here is built after commit, a few times a second at most, not
+    # by each join under its lock: 1,000 phones joining would otherwise build it 1,000 times.
+    realtime.attendance_changed(meeting.pk)
 
 
 def attendance_join(

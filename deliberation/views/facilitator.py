@@ -454,7 +454,7 @@ def _console_page(
         "join_url": join_url(request, meeting),
         "projector_url": projector_url,
         "error": error,
-        "config": display.live_config(),
+        "config_script": display.live_config_script(),
         "ws_url": f"/ws/meeting/{meeting.pk}/facilitator/",
     }
     return render(request, "deliberation/console.html", context, status=status)

@@ -117,21 +117,44 @@ def join_meeting(request: HttpRequest, code: str) -> HttpResponse:
         else:
             error = _("Please choose your name from the list.")
             status = 400
-    members = forum_selectors.expected_participants(meeting) if meeting.allow_name_choice else []
+    names = _names_to_show(request, meeting)
     return render(
         request,
         "deliberation/join_meeting.html",
-        {
-            "meeting": meeting,
-            "members": [
-                {"id": m.pk, "name": m.name, "group": display.group_label(m.constituency)}
-                for m in members
-            ],
-            "me": me,
-            "error": error,
-        },
+        {**names, "meeting": meeting, "me": me, "error": error},
         status=status,
     )
+
+
+def _names_to_show(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """Choose the names the join page shows: all of a small forum's, else those typed for.
+
+    A search shows only names the full list would have shown (the meeting's expected
+    participants, while it is open), and a few at a time.
+    """
+    letters = " ".join(request.GET.get("name", "")[:60].split())
+    people = (
+        forum_selectors.expected_participants(meeting)
+        if meeting.allow_name_choice
+        else Member.objects.none()
+    )
+    search = people.count() > forum_selectors.NAME_LIST_MAX
+    if not search:
+        found = list(people)
+    elif letters:
+        found = forum_selectors.name_matches(meeting, letters)
+    else:
+        found = []
+    limit = forum_selectors.NAME_MATCHES_MAX
+    return {
+        "search": search,
+        "letters": letters,
+        "more": search and len(found) > limit,
+        "members": [
+            {"id": m.pk, "name": m.name, "group": display.group_label(m.constituency)}
+            for m in (found[:limit] if search else found)
+        ],
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -334,7 +357,7 @@ def _phone_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    snapshot = meeting_selectors.meeting_snapshot(meeting.pk, audience="phone", member=member)
+    snapshot = meeting_selectors.phone_snapshot(meeting.pk, member)
     poll, is_open = pick_poll(snapshot)
     me = snapshot["me"]
     context: dict[str, Any] = {
@@ -348,7 +371,7 @@ def _phone_page(
         "can_vote": member.can_vote,
         "error": error,
         "results": display.build_results(poll) if poll else None,
-        "config": display.live_config(),
+        "config_script": display.live_config_script(),
         "ws_url": f"/ws/meeting/{meeting.pk}/",
         # The record is for the forum's members (a personal link), not for a name picked.
         "may_read_record": _may_read_record(request, meeting),

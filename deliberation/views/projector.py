@@ -83,7 +83,7 @@ def projector(request: HttpRequest, projector_token: str) -> HttpResponse:
             "groups": group_counts(snapshot["attendance"]["present"]),
             "join_url": url,
             "join_host": urlsplit(url).netloc,
-            "config": display.live_config(),
+            "config_script": display.live_config_script(),
             "ws_url": f"/ws/projector/{meeting.projector_token}/",
         },
     )
