@@ -177,9 +177,6 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
         ],
         "voters": result["voters"] if result else 0,
         "result": result,
-        # The number of the count this entry carries (Poll.tally_seq): a screen keeps the
-        # newest count, whichever daphne process sent it.
-        "tally_seq": poll.tally_seq,
         # Only while the results wait for everyone here: how many of them have voted.
         "progress": (
             voting_progress(poll)
@@ -187,6 +184,11 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
             else None
         ),
     }
+    # The number of the count this entry carries (Poll.tally_seq), so a screen keeps the
+    # newest count whichever daphne process sent it. Only with a count: the number
+    # grows with the ballots, so it would tell phones roughly how many have voted.
+    has_count = result is not None or entry["progress"] is not None
+    entry["tally_seq"] = poll.tally_seq if has_count else None
     # The result as screens show it, so the page script does not build results again.
     entry["shown"] = results_shape.shape(entry)
     return entry
@@ -406,6 +408,8 @@ def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
     # (While a poll waits for everyone here, its progress tells phones how many of the
     # people here have voted.)
     entry["voters"] = 0 if audience == "phone" else result["voters"]
+    if audience != "phone":
+        entry["tally_seq"] = poll.tally_seq
     return entry
 
 

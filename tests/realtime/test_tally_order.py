@@ -163,3 +163,21 @@ def test_a_tally_and_its_number_come_from_one_moment_while_ballots_commit(forum,
     final = meeting_selectors.tally_event(poll.pk)
     assert final is not None
     assert (final["tally_seq"] - start, final["voters"]) == (len(voters), len(voters))
+
+
+@pytest.mark.django_db
+def test_phones_are_not_told_the_number_of_a_count_they_may_not_see(meeting, people):
+    """The number grows with the ballots: for a hidden count it would say how many voted."""
+    poll = factories.poll(meeting, "yes_no", options=(), results_shown="closed")
+    for voter in people["staff"]:
+        factories.cast(poll, voter, {"choice": "no"})
+    phone = meeting_selectors.meeting_snapshot(
+        meeting.pk, audience="phone", member=people["lived_experience"][0]
+    )
+    console = meeting_selectors.meeting_snapshot(meeting.pk, audience="console")
+    (on_phone,) = [p for p in phone["polls"] if p["id"] == poll.pk]
+    (on_console,) = [p for p in console["polls"] if p["id"] == poll.pk]
+    assert (on_phone["voters"], on_phone["tally_seq"]) == (0, None)
+    assert on_console["voters"] == 3
+    assert on_console["tally_seq"] == Poll.objects.get(pk=poll.pk).tally_seq
+    assert meeting_selectors.poll_dict(Poll.objects.get(pk=poll.pk))["tally_seq"] is None
