@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import connections
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -55,6 +56,13 @@ NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None
 )
+
+
+@pytest.fixture(autouse=True)
+async def _close_worker_connections():
+    """Close the connection of the thread that ran this test's queries (as tests/realtime)."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 def two_daphnes(tmp_path: Path, **bind: Any) -> list[Daphne]:
