@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	     $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$p; break; fi; done)
 
-.PHONY: help run test test-embedded test-services bench lint browser pdf-libs messages clean
+.PHONY: help run test test-embedded test-services bench lint browser pdf-libs nginx messages clean
 
 help:
 	@echo "make run    set up and start coprod with a demo forum on http://$(HOST):$(PORT)/"
@@ -69,7 +69,18 @@ browser:
 	  else echo "Please install Debian's chromium package for the browser tests."; exit 1; fi; }
 	@chromium --version
 
-test: $(STAMP) messages pdf-libs browser test-embedded test-services
+# The scale-out test runs Debian's nginx (as the current user, with deploy/nginx.conf)
+# in front of two daphne processes.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Please install Debian's nginx package for the scale-out test."; exit 1; fi; }
+	@PATH="$$PATH:/usr/sbin" nginx -v
+
+test: $(STAMP) messages pdf-libs browser nginx test-embedded test-services
 
 test-embedded:
 	@echo "== Tests on the embedded default: SQLite + in-memory channel layer"

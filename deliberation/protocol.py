@@ -197,6 +197,18 @@ def needs_snapshot(state: dict[str, Any], event: dict[str, Any]) -> bool:
     return version > state["version"] + 1
 
 
+def count_is_older(incoming: dict[str, Any], held: dict[str, Any], *, or_same: bool) -> bool:
+    """Say whether an incoming count of a poll is numbered before the one held (tally_seq).
+
+    Tallies of several daphne processes reach a screen in any order; each carries the
+    number the database gave its count, so a screen keeps the newest.
+    """
+    got, have = incoming.get("tally_seq"), held.get("tally_seq")
+    if not isinstance(got, int) or not isinstance(have, int):
+        return False
+    return got < have or (or_same and got == have)
+
+
 def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     """Return the state a client holds after one broadcast (as static/coprod/state.mjs does)."""
     state = copy.deepcopy(state)
@@ -219,27 +231,38 @@ def apply_event(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
             existing is not None
             and existing["status"] == "open"
             and poll["status"] == "open"
-            and poll["result"] is None
+            and (poll["result"] is None or count_is_older(poll, existing, or_same=False))
         ):
             # Settings changed mid-vote: keep the running count the screen already has.
             # (A vote opened again brings no count: its frozen result is not a live one.)
+            # (Nor is a count numbered before the one the screen has: another process's
+            # tally overtook this change on the way.)
             poll = {
                 **poll,
                 "voters": existing["voters"],
                 "result": existing["result"],
                 "shown": existing["shown"],
             }
+            if "tally_seq" in existing:
+                poll["tally_seq"] = existing["tally_seq"]
         polls.append(poll)
         state["polls"] = sorted(polls, key=lambda p: p["id"])
     elif kind == "tally.updated":
         for poll in state["polls"]:
             # A running count sent before the vote closed, arriving after: already stale.
+            # So is a count numbered no higher than the one held: with several processes
+            # sending, an older tally can arrive after a newer one.
             stale = poll["status"] == "closed" and not (event.get("shown") or {}).get("closed")
+            # (A change such as showing the results keeps the number: what it brought
+            # is newer than a tally with the same number.)
+            stale = stale or count_is_older(event, poll, or_same=True)
             if poll["id"] == event["poll"] and not stale:
                 poll["voters"] = event["voters"]
                 poll["result"] = event["result"]
                 poll["shown"] = event["shown"]
                 poll["progress"] = event.get("progress")
+                if "tally_seq" in event:
+                    poll["tally_seq"] = event["tally_seq"]
     elif kind == "decision.recorded":
         state["decisions"] = [*state["decisions"], event["decision"]]
     elif kind == "recap.changed":

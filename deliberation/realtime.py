@@ -6,6 +6,11 @@ poll dirty, and one coalescing task per meeting per process sends the tally to t
 projector and facilitator at most 5 times a second, and to phones at most once a
 second and only while results are visible or the poll waits for everyone here to vote
 (then with how many have voted, and no answer). Each broadcast is serialised once.
+
+With several daphne processes, each runs its own coalescer for the ballots it took,
+and each tally carries its poll's number (tally_changed), so screens keep the newest
+whichever process sent it and all end on the exact final count (tests/integration/
+test_scale_out.py runs two processes, and one behind nginx killed mid-burst).
 """
 
 import asyncio
@@ -22,7 +27,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
+from deliberation.models import Poll
 from deliberation.selectors import meetings as meeting_selectors
 
 logger = logging.getLogger(__name__)
@@ -154,7 +161,18 @@ def close_member_sockets(meeting_id: int, member_id: int) -> None:
 
 
 def tally_changed(meeting_id: int, poll_id: int) -> None:
-    """Mark a poll's tally as changed once the transaction commits."""
+    """Number a change of a poll's tally now, and mark the tally changed once committed.
+
+    Precondition: inside the transaction that made the change. The number
+    (Poll.tally_seq) goes up in that transaction, so the database orders the tallies
+    of every daphne process: two changes are numbered in the order they commit (the
+    second waits for the first's row lock), and a tally read after a commit carries
+    that commit's number or a later one (selectors.one_moment reads a count and its
+    number together). Each process's coalescer sends what it read; a screen keeps the
+    highest number it has seen, so it ends on the count read after the last change,
+    which the process that committed that change always sends.
+    """
+    Poll.objects.filter(pk=poll_id).update(tally_seq=F("tally_seq") + 1)
     transaction.on_commit(lambda: _mark_from_any_thread(meeting_id, poll_id), robust=True)
 
 

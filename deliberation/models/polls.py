@@ -79,6 +79,10 @@ class Poll(models.Model):
     # root over all its ballots (audit.seal), also recorded in the poll.closed event.
     result = models.JSONField(null=True, blank=True)
     ballot_root = models.CharField(max_length=64, blank=True)
+    # Goes up by one in every transaction that changes what the poll's tally shows
+    # (realtime.tally_changed), under the poll's row lock: every daphne process reads it
+    # with the count it numbers, so screens keep the newest tally whichever process sent it.
+    tally_seq = models.PositiveBigIntegerField(default=0, editable=False)
     # A check-back poll asks "Is this what we agreed?" about an earlier decision.
     check_back_of = models.ForeignKey(
         "Decision",

@@ -3,11 +3,13 @@
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -186,13 +188,44 @@ def poll_dict(poll: Poll, *, result: dict[str, Any] | None = None) -> dict[str, 
             else None
         ),
     }
+    # The number of the count this entry carries (Poll.tally_seq), so a screen keeps the
+    # newest count whichever daphne process sent it. Only with a count: the number
+    # grows with the ballots, so it would tell phones roughly how many have voted.
+    has_count = result is not None or entry["progress"] is not None
+    entry["tally_seq"] = poll.tally_seq if has_count else None
     # The result as screens show it, so the page script does not build results again.
     entry["shown"] = results_shape.shape(entry)
     return entry
 
 
+@contextmanager
+def one_moment() -> Iterator[None]:
+    """Read everything inside from one snapshot of the database, as one moment.
+
+    A count and its number (Poll.tally_seq) must be read together: on PostgreSQL each
+    statement of a READ COMMITTED transaction sees the commits made since the last, so a
+    number read before a ballot commits could go with a count read after it, and a
+    screen would take a newer count for an older one. REPEATABLE READ (read only, so it
+    never fails to serialise) reads the whole tally from one snapshot. A SQLite
+    transaction is one snapshot already. Inside a caller's transaction, that one is used.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def tally_event(poll_id: int) -> dict[str, Any] | None:
-    """Build the `tally.updated` broadcast of a poll from the database."""
+    """Build the `tally.updated` broadcast of a poll from the database, at one moment."""
+    with one_moment():
+        return _tally_event(poll_id)
+
+
+def _tally_event(poll_id: int) -> dict[str, Any] | None:
     try:
         poll = poll_with_options(poll_id)
     except Poll.DoesNotExist:
@@ -215,6 +248,8 @@ def tally_event(poll_id: int) -> dict[str, Any] | None:
         "result": result if visible else None,
         "shown": entry["shown"],
         "progress": entry["progress"],
+        # Tallies of several processes reach a screen in any order: it keeps the newest.
+        "tally_seq": poll.tally_seq,
     }
 
 
@@ -336,6 +371,7 @@ def meeting_version(meeting_id: int) -> int | None:
     return Meeting.objects.filter(pk=meeting_id).values_list("version", flat=True).first()
 
 
+@one_moment()  # its counts and their numbers agree, as in a tally (one_moment)
 def meeting_snapshot(
     meeting_id: int, *, audience: str, member: Member | None = None
 ) -> dict[str, Any]:
@@ -470,6 +506,8 @@ def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
     # (While a poll waits for everyone here, its progress tells phones how many of the
     # people here have voted.)
     entry["voters"] = 0 if audience == "phone" else result["voters"]
+    if audience != "phone":
+        entry["tally_seq"] = poll.tally_seq
     return entry
 
 

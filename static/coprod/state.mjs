@@ -11,6 +11,17 @@ function clone(value) {
 // Hands up and cards (protocol.EQUALS_EVENTS): the part of the state each event brings.
 const EQUALS_EVENTS = { "equals.room": "room", "equals.console": "console", "equals.me": "me" };
 
+// Whether an incoming count of a poll is numbered before the one held (tally_seq), as
+// protocol.count_is_older: tallies of several daphne processes arrive in any order.
+export function countIsOlder(incoming, held, orSame) {
+  const got = incoming.tally_seq;
+  const have = held.tally_seq;
+  if (!Number.isInteger(got) || !Number.isInteger(have)) {
+    return false;
+  }
+  return got < have || (orSame && got === have);
+}
+
 export function applyEvent(old, event) {
   const next = clone(old);
   const type = event.type;
@@ -33,12 +44,17 @@ export function applyEvent(old, event) {
     const existing = next.polls.find((p) => p.id === poll.id) || null;
     const polls = next.polls.filter((p) => p.id !== poll.id);
     if (existing !== null && existing.status === "open" && poll.status === "open" &&
-        poll.result === null) {
+        (poll.result === null || countIsOlder(poll, existing, false))) {
       // Settings changed mid-vote: keep the running count the screen already has.
       // (A vote opened again brings no count: its frozen result is not a live one.)
+      // (Nor is a count numbered before the one the screen has: another process's
+      // tally overtook this change on the way.)
       poll = Object.assign({}, poll, {
         voters: existing.voters, result: existing.result, shown: existing.shown
       });
+      if ("tally_seq" in existing) {
+        poll.tally_seq = existing.tally_seq;
+      }
     }
     polls.push(poll);
     polls.sort((a, b) => a.id - b.id);
@@ -46,12 +62,20 @@ export function applyEvent(old, event) {
   } else if (type === "tally.updated") {
     for (const poll of next.polls) {
       // A running count sent before the vote closed, arriving after: already stale.
-      const stale = poll.status === "closed" && !(event.shown && event.shown.closed);
+      // So is a count numbered no higher than the one held: with several processes
+      // sending, an older tally can arrive after a newer one.
+      // (A change such as showing the results keeps the number: what it brought
+      // is newer than a tally with the same number.)
+      const stale = (poll.status === "closed" && !(event.shown && event.shown.closed)) ||
+        countIsOlder(event, poll, true);
       if (poll.id === event.poll && !stale) {
         poll.voters = event.voters;
         poll.result = event.result;
         poll.shown = event.shown;
         poll.progress = event.progress === undefined ? null : event.progress;
+        if ("tally_seq" in event) {
+          poll.tally_seq = event.tally_seq;
+        }
       }
     }
   } else if (type === "decision.recorded") {

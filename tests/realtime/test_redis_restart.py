@@ -21,16 +21,11 @@ from deliberation.models import Poll
 from tests import factories
 from tests.conftest import services_expected
 from tests.realtime.conftest import Screen, console_form, facilitator, phone
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_tallies")]
 
 REDIS_SERVER = shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OwnRedis:
@@ -38,7 +33,7 @@ class OwnRedis:
 
     def __init__(self) -> None:
         assert REDIS_SERVER is not None
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -2,12 +2,8 @@
 
 import http.cookiejar
 import io
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -17,16 +13,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
 from asgi import application
 from deliberation.models import ProposalPhoto
-from tests import factories
+from tests import factories, servers
 from tests.proposals.conftest import make_proposal
 
-ROOT = Path(__file__).resolve().parents[2]
 HUGE = 300 * 1024 * 1024
 # The daphne process under test gets small limits, so "over the limit" is cheap to send.
 SMALL_LIMIT = 64 * 1024
@@ -104,70 +98,26 @@ async def test_app_stops_reading_a_streamed_body_once_over_the_limit(settings):
 # -- a real daphne process, started as `make run` starts it ------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def server_env(media: Path) -> dict[str, str]:
-    """The environment of a server sharing this test's database."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        env["SQLITE_PATH"] = str(db["NAME"])
-    else:
-        password = urllib.parse.quote(db["PASSWORD"] or "")
-        user = db["USER"] + (f":{password}" if password else "")
-        env["DATABASE_URL"] = f"postgres://{user}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "coprod.settings",
-            "SECRET_KEY": "test-only",
-            "DEBUG": "0",
-            "SECURE_COOKIES": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            "MEDIA_ROOT": str(media),
-            "MAX_REQUEST_BYTES": str(SMALL_LIMIT),
-            "MAX_UPLOAD_REQUEST_BYTES": str(UPLOAD_LIMIT),
-        }
+    """The environment of a server sharing this test's database, with small limits."""
+    return servers.server_env(
+        media,
+        MAX_REQUEST_BYTES=str(SMALL_LIMIT),
+        MAX_UPLOAD_REQUEST_BYTES=str(UPLOAD_LIMIT),
     )
-    return env
 
 
 @pytest.fixture
 def server(transactional_db: Any, tmp_path: Path) -> Iterator[str]:
     """Start `python -m coprod.server` (what `make run` runs) on a free port."""
-    port = free_port()
-    log = (tmp_path / "daphne.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coprod.server", "-b", "127.0.0.1", "-p", str(port)]
-        + ["asgi:application"],
-        cwd=ROOT,
-        env=server_env(tmp_path / "media"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    port = servers.free_port()
+    daphne = servers.Daphne(server_env(tmp_path / "media"), tmp_path / "daphne.log", port=port)
+    daphne.start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "daphne.log").read_text()) from None
-                time.sleep(0.1)
+        daphne.ready(timeout=30)
         yield f"127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        daphne.stop()
 
 
 def read_response(sock: socket.socket) -> bytes:
