@@ -253,9 +253,14 @@ def disclosure(row: RecordValue | None) -> Any:
     return {"salt": row.salt, "value": row.value}
 
 
-def disclosures(forum: Forum) -> dict[str, Any]:
-    """Return what anyone who may read the forum's record sees beside it, by commitment."""
+def disclosures(forum: Forum, commitments: Sequence[str] | None = None) -> dict[str, Any]:
+    """Return what anyone who may read the forum's record sees beside it, by commitment.
+
+    With `commitments`, only those values (an export reads the chain a batch at a time).
+    """
     rows = RecordValue.objects.filter(forum=forum).select_related("reveal_with")
+    if commitments is not None:
+        rows = rows.filter(commitment__in=list(commitments))
     return {row.commitment: disclosure(row) for row in rows}
 
 
