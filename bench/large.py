@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -45,20 +44,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--events", type=int, default=100_000, help="audit events in all (100000)")
     p.add_argument("--repeat", type=int, default=20, help="times each page is opened (20)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (the SQLite file)")
+    p.add_argument(
+        "--db",
+        type=Path,
+        help="use this SQLite file: seeded if it does not exist, else reused as it is",
+    )
+    p.add_argument(
+        "--root", type=Path, default=ROOT, help="the coprod checkout to measure (this one)"
+    )
+    p.add_argument("--only", default="", help="time only pages whose name contains this")
     return p.parse_args(argv)
 
 
-def setup_django(tmp: Path) -> None:
+def setup_django(tmp: Path, db: Path, root: Path) -> None:
     for name in ("DATABASE_URL", "REDIS_URL", "CHANNEL_PREFIX"):
         os.environ.pop(name, None)
-    os.environ["SQLITE_PATH"] = str(tmp / "large.sqlite3")
+    os.environ["SQLITE_PATH"] = str(db)
     os.environ["MEDIA_ROOT"] = str(tmp / "media")
     os.environ.setdefault("SECRET_KEY", "bench")
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["LOG_LEVEL"] = "ERROR"
     os.environ["DJANGO_SETTINGS_MODULE"] = "coprod.settings"
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(root))
+    os.chdir(root)
     import django
 
     django.setup()
@@ -86,7 +95,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
     from django.utils import timezone
 
     from deliberation import audit, markdown
-    from deliberation.models import Comment, Forum, Member, Poll, Proposal, Role
+    from deliberation.models import Comment, Forum, Member, Poll, Role
     from deliberation.services import actions as action_services
     from deliberation.services import ballots as ballot_services
     from deliberation.services import comments as comment_services
@@ -260,8 +269,10 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
         )  # fmt: skip
         requests = [
             ballot_services.BallotRequest(
-                answer={"choice": rng.choice(["yes", "no"])}, client_id=uuid.uuid4(),
-                voter=person, cast_by=person,
+                answer={"choice": rng.choice(["yes", "no"])},
+                client_id=uuid.uuid4(),
+                voter=person,
+                cast_by=person,
                 secret_token=uuid.uuid4().hex if fp.secret else None,
             )  # fmt: skip
             for person in people
@@ -307,7 +318,6 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
         "forum_poll": forum_polls[1],
         "summary": summary,
         "events": total,
-        "proposals": Proposal,
     }
 
 
@@ -353,12 +363,41 @@ def time_page(client: Any, url: str, repeat: int) -> tuple[list[float], int, int
     return times, status, size, first
 
 
-def run(args: argparse.Namespace) -> int:
+def lookup() -> dict[str, Any]:
+    """Find the seeded forum's pages' subjects again in a database seeded before."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from deliberation.models import Decision, Forum, Meeting, Poll, Proposal, Summary
+
+    forum = Forum.objects.get(slug="large")
+    ideas = Proposal.objects.filter(forum=forum).annotate(n=Count("comments"))
+    members = forum.members.filter(role="participant").order_by("pk")
+    decisions = Decision.objects.filter(forum=forum).order_by("pk")
+    return {
+        "forum": forum,
+        "account": get_user_model().objects.get(username="facilitator"),
+        "member": members.first(),
+        "commissioner": members.filter(constituency="commissioner").first(),
+        "busy": ideas.order_by("-n").first(),
+        "quiet": ideas.order_by("n", "pk").first(),
+        "meetings": list(Meeting.objects.filter(forum=forum).order_by("pk")),
+        "decision_with_poll": decisions.filter(poll__isnull=False).first(),
+        "decision_plain": decisions.filter(poll__isnull=True).last(),
+        "forum_poll": Poll.objects.filter(forum=forum, meeting=None).order_by("pk")[1],
+        "summary": Summary.objects.filter(forum=forum).first(),
+        "events": forum.audit_seq,
+    }
+
+
+def run(args: argparse.Namespace, fresh: bool) -> int:
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
-    data = seed(args)
+    if fresh:
+        seed(args)
+    data = lookup()
     forum = data["forum"]
     slug = forum.slug
     facilitator = Client()
@@ -370,10 +409,15 @@ def run(args: argparse.Namespace) -> int:
     def url(name: str, *rest: Any, query: str = "") -> str:
         return reverse(f"deliberation:{name}", args=[slug, *rest]) + (f"?{query}" if query else "")
 
+    busy_comments = data["busy"].comments.count()
     pages: list[tuple[str, str, Any]] = [
         ("member", "ideas list", url("proposals")),
         ("member", "ideas list, page 5", url("proposals", query="page=5")),
-        ("member", f"busy idea ({data['busy'].comments.count()} comments)", url("proposal", data["busy"].pk)),
+        (
+            "member",
+            f"busy idea ({busy_comments} comments)",
+            url("proposal", data["busy"].pk),
+        ),
         ("member", "quiet idea", url("proposal", data["quiet"].pk)),
         ("member", "votes between meetings", url("forum_polls")),
         ("member", "a vote between meetings", url("forum_poll", data["forum_poll"].pk)),
@@ -415,6 +459,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nPages (Django test client, {args.repeat} times each; goal p95 <= 200 ms):")
     print(f"  {'who':<13} {'page':<38} {'status':>6} {'p50 ms':>8} {'p95 ms':>8}  goal")
     worst = 0.0
+    pages = [p for p in pages if args.only in f"{p[0]} {p[1]}"]
+    exports = [p for p in exports if args.only in f"export {p[1]}"]
     for who, label, address in pages:
         client = clients[who]
         time_page(client, address, 1)  # warm up
@@ -436,6 +482,8 @@ def run(args: argparse.Namespace) -> int:
             f"  {label:<20} {status:>6} {'yes' if streamed else 'no':>8} {size / 1e6:>7.2f} "
             f"{first:>9.1f} {statistics.median(times):>8.1f}"
         )
+    if args.only and args.only not in "verify_audit":
+        return 1 if failed else 0
     print(f"\nverify_audit over {data['events']} events (goal <= {VERIFY_GOAL_S:.0f} s):")
     out = StringIO()
     start = time.perf_counter()
@@ -446,7 +494,9 @@ def run(args: argparse.Namespace) -> int:
         out.write(str(exc))
         ok = False
     took = time.perf_counter() - start
-    print(f"  {took:.2f} s  {'met' if took <= VERIFY_GOAL_S else 'NOT met'}  {out.getvalue().strip()}")
+    print(
+        f"  {took:.2f} s  {'met' if took <= VERIFY_GOAL_S else 'NOT met'}  {out.getvalue().strip()}"
+    )
     worst_ok = worst <= PAGE_GOAL_MS
     print(
         f"\ntarget (every page p95 <= 200 ms, verify_audit <= 10 s): "
@@ -459,9 +509,11 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="coprod-large-"))
-    setup_django(tmp)
+    db = args.db.resolve() if args.db else tmp / "large.sqlite3"
+    fresh = not db.exists()
+    setup_django(tmp, db, args.root.resolve())
     try:
-        code = run(args)
+        code = run(args, fresh)
     finally:
         if args.keep:
             print(f"kept {tmp}")

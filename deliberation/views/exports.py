@@ -20,7 +20,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -155,7 +155,7 @@ def json_chunks(
     yield ("\n  ]\n}" if not first else "]\n}").encode()
 
 
-def in_batches[T](queryset: QuerySet[T], size: int = BATCH) -> Iterator[list[T]]:
+def in_batches[T: Model](queryset: QuerySet[T], size: int = BATCH) -> Iterator[list[T]]:
     """Yield a queryset's rows by primary key, `size` at a time (one query each, keyset)."""
     last = 0
     while True:
@@ -166,7 +166,7 @@ def in_batches[T](queryset: QuerySet[T], size: int = BATCH) -> Iterator[list[T]]
         last = rows[-1].pk  # type: ignore[attr-defined]
 
 
-def in_order[T](
+def in_order[T: Model](
     queryset: QuerySet[T], ids: Sequence[int], size: int = BATCH // 5
 ) -> Iterator[list[T]]:
     """Yield the rows with these ids, in this order, `size` at a time."""
