@@ -41,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--comments", type=int, default=5000, help="comments on them (5000)")
     p.add_argument("--busy", type=int, default=1000, help="of which on the busiest idea (1000)")
     p.add_argument("--decisions", type=int, default=1000, help="decisions in the log (1000)")
+    p.add_argument(
+        "--per-meeting", type=int, default=20, help="decisions recorded at each meeting (20)"
+    )
     p.add_argument("--events", type=int, default=100_000, help="audit events in all (100000)")
     p.add_argument("--repeat", type=int, default=20, help="times each page is opened (20)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (the SQLite file)")
@@ -196,24 +199,27 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
     comment_services.comment_hide(comment=hidden, by=lead, reason="Bench: hidden")
     clock.lap(f"{args.comments} comments ({through_service} by comment_add, one hidden)")
 
-    # Meetings, polls with ballots, decisions and actions.
+    # Meetings with their decisions (a long meeting: --per-meeting), the last ten with
+    # everyone present and ten votes each (named and secret), and actions.
     meetings = []
-    per_meeting = max(1, args.decisions // 10)
+    per_meeting = max(1, args.per_meeting)
+    count = -(-args.decisions // per_meeting)
     decisions = []
     polls_made = 0
-    for m in range(10):
+    for m in range(count):
+        voting = m >= count - 10
         meeting = meeting_services.meeting_create(
             forum=forum, title=f"Board meeting {m + 1}", agenda=["Welcome", "Buses", "Jobs"]
         )
         meeting = meeting_services.meeting_open(meeting=meeting)
-        for person in people:
+        for person in people if voting else []:
             meeting_services.attendance_join(
                 meeting=meeting, member=person, via="invite", device_token=uuid.uuid4().hex
             )
         meetings.append(meeting)
-        for d in range(per_meeting):
+        for d in range(min(per_meeting, args.decisions - len(decisions))):
             poll = None
-            if d < 10:  # ten votes a meeting, named and secret
+            if voting and d < 10:
                 poll = poll_services.poll_create(
                     forum=forum, meeting=meeting, question=f"Vote {m}.{d}: later buses?",
                     method="traffic_light" if d % 2 else "yes_no",
@@ -253,9 +259,9 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
                     action_services.action_progress_add(
                         action=action, note="We wrote to them.", status="in_progress"
                     )
-        if m < 9:
+        if m < count - 1:
             meeting_services.meeting_close(meeting=meeting)
-    clock.lap(f"10 meetings, {polls_made} polls with ballots, {len(decisions)} decisions")
+    clock.lap(f"{count} meetings, {polls_made} polls with ballots, {len(decisions)} decisions")
 
     # Votes between meetings: named and secret, open and closed.
     now = timezone.now()
@@ -283,7 +289,7 @@ def seed(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (one reci
         forum_polls.append(fp)
     clock.lap(f"{len(forum_polls)} votes between meetings, {len(people)} ballots each")
 
-    summary = summary_services.summary_build(meeting=meetings[0])
+    summary = summary_services.summary_build(meeting=meetings[-2])
     clock.lap("a summary built")
 
     # The rest of the chain: events with nothing beside them, appended in big batches
@@ -435,7 +441,7 @@ def run(args: argparse.Namespace, fresh: bool) -> int:
         ("facilitator", "ideas list", url("proposals")),
         ("facilitator", "busy idea", url("proposal", data["busy"].pk)),
         ("facilitator", "decision log", url("decision_log")),
-        ("facilitator", "summary review", url("summary_review", meeting.pk)),
+        ("facilitator", "summary review", url("summary_review", data["summary"].meeting_id)),
     ]
     exports: list[tuple[str, str, Any]] = [
         ("member", "decisions.csv", url("decisions_csv")),

@@ -11,6 +11,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -447,6 +448,13 @@ def _console_page(
         "groups": group_counts(snapshot["attendance"]["present"]),
         "group_choices": [(k, display.group_label(k)) for k in display.GROUPS],
         "decisions": decisions,
+        # Read and written once: each decision's form offers the same people (a
+        # meeting with many decisions queried and drew this list once per decision).
+        "owner_options": format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((str(value), label) for value, label in forms["action_add"].fields["owner"].choices),  # type: ignore[attr-defined]
+        ),
         "recap": recap,
         "recap_shown": meeting.recap_shown,
         "action_statuses": display.ACTION_STATUSES,
