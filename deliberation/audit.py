@@ -332,9 +332,7 @@ def verify_forum(forum: Forum) -> Break | None:
     """Check a forum's whole chain, and that its head matches the last event."""
     events = AuditEvent.objects.filter(forum=forum).order_by("seq")
     # Plain rows, streamed: building 100,000 model objects took most of the time.
-    rows = (
-        ChainRow(*row) for row in events.values_list(*CHAIN_FIELDS).iterator(chunk_size=2000)
-    )
+    rows = (ChainRow(*row) for row in events.values_list(*CHAIN_FIELDS).iterator(chunk_size=2000))
     found = verify_events(rows)
     if found:
         return found

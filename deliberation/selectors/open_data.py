@@ -10,12 +10,14 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from deliberation import methods
 from deliberation.models import (
     Ballot,
     Comment,
     Constituency,
     Endorsement,
     Forum,
+    HandCount,
     Participation,
     Poll,
     PollOption,
@@ -76,3 +78,43 @@ def named_ballots(poll_ids: list[int]) -> dict[int, list[Ballot]]:
     for ballot in rows:
         by_poll[ballot.poll_id].append(ballot)
     return by_poll
+
+
+def open_results(polls: list[Poll]) -> dict[int, dict[str, Any]]:
+    """Count open polls now, as selectors.meetings.compute_result does, in two queries.
+
+    Only for polls whose results may be seen while open (never a secret one).
+    """
+    ids = [p.pk for p in polls]
+    ballots: dict[int, list[methods.Ballot]] = {pk: [] for pk in ids}
+    rows = Ballot.objects.filter(poll_id__in=ids).values_list(
+        "poll_id", "constituency", "answer", "source"
+    )
+    for poll_id, constituency, answer, source in rows:
+        ballots[poll_id].append(
+            methods.Ballot(constituency=constituency, answer=answer, source=source)
+        )
+    counts = HandCount.objects.filter(poll_id__in=ids).values_list(
+        "poll_id", "constituency", "choice", "count"
+    )
+    for poll_id, constituency, choice, count in counts:
+        ballots[poll_id].append(
+            methods.Ballot(
+                constituency=constituency, answer={"choice": choice}, count=count, source="hand"
+            )
+        )
+    return {
+        poll.pk: methods.tally(
+            methods.PollSpec(
+                method=poll.method,
+                options=tuple(o.key for o in poll.options.all()),
+                dots=poll.dots,
+            ),
+            ballots[poll.pk],
+            secret=poll.secret,
+            double_majority=poll.double_majority,
+            lived_experience_consent=poll.lived_experience_consent,
+            primary=poll.weighting,
+        )
+        for poll in polls
+    }

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 
 from deliberation import methods
 from deliberation.models import Ballot, Comment, Forum, Poll, Proposal
-from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import open_data
 from deliberation.views.decisions import reader, record_forum
 from deliberation.views.exports import (
@@ -90,6 +89,11 @@ def _when(value: datetime.datetime | None) -> str:
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def _number(value: object) -> object:
+    """Write a whole count as 5, not 5.0 (parity totals and dots can be fractions)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _respond(
@@ -247,14 +251,22 @@ def _ballot(ballot: Ballot) -> dict[str, Any]:
     }
 
 
+def _visible(poll: Poll) -> bool:
+    return poll.status != Poll.Status.DRAFT and poll.results_visible
+
+
 def _vote(
-    request: HttpRequest, forum: Forum, poll: Poll, ballots: dict[int, list[Ballot]]
+    request: HttpRequest,
+    forum: Forum,
+    poll: Poll,
+    ballots: dict[int, list[Ballot]],
+    counted: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
     """Describe a vote between meetings: counts only while its results may not be seen."""
     schedule = poll.schedule  # type: ignore[attr-defined]
-    visible = poll.status != Poll.Status.DRAFT and poll.results_visible
+    visible = _visible(poll)
     # A closed vote's result was frozen when it closed; an open one is counted now.
-    result = meeting_selectors.current_result(poll) if visible else None
+    result = (poll.result if poll.is_closed else counted.get(poll.pk)) if visible else None
     counted_in = schedule.counted_in
     return {
         "id": poll.pk,
@@ -307,10 +319,10 @@ def _vote_rows(item: dict[str, Any]) -> list[list[object]]:
                 item["voters"],
                 key,
                 option["label"],
-                per_person.get(key, ""),
-                parity.get(key, ""),
+                _number(per_person.get(key, "")),
+                _number(parity.get(key, "")),
                 *(
-                    ((groups.get(c) or {}).get("totals") or {}).get(key, "")
+                    _number(((groups.get(c) or {}).get("totals") or {}).get(key, ""))
                     for c in methods.CONSTITUENCIES
                 ),
                 counted,
@@ -322,10 +334,10 @@ def _vote_rows(item: dict[str, Any]) -> list[list[object]]:
 
 def _votes(request: HttpRequest, forum: Forum) -> Iterator[list[dict[str, Any]]]:
     for batch in in_batches(open_data.forum_polls_for_export(forum), size=100):
-        ballots = open_data.named_ballots(
-            [p.pk for p in batch if not p.secret and p.results_visible]
-        )
-        yield [_vote(request, forum, poll, ballots) for poll in batch]
+        shown = [p for p in batch if _visible(p)]
+        ballots = open_data.named_ballots([p.pk for p in shown if not p.secret])
+        counted = open_data.open_results([p for p in shown if not p.is_closed])
+        yield [_vote(request, forum, poll, ballots, counted) for poll in batch]
 
 
 @require_GET
