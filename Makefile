@@ -90,6 +90,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/request_size.py
 	SECRET_KEY=bench $(PY) bench/markdown_render.py
 	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
+	SECRET_KEY=bench $(PY) bench/large.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -48,11 +48,12 @@ def test_the_log_shows_a_page_of_decisions_with_links_to_the_others(
     rest = re.findall(r'data-decision="(\d+)"', second)
     assert len(rest) == 5 and not set(rest) & set(shown)
     assert '<ol class="decision-log" reversed start="5">' in second
-    # The filters stay with the page links, and the exports still give every decision.
-    filtered = facilitator_client.get(f"{log}?status=no_actions").content.decode()
-    assert "status=no_actions&amp;page=2" in filtered
+    # The exports still give every decision, and the filters stay with the page links.
     csv_url = reverse("deliberation:decisions_csv", args=[forum.slug])
     assert facilitator_client.get(csv_url).getvalue().count(b"Decision ") == LOG_PAGE_SIZE + 5
+    decisions(meeting, LOG_PAGE_SIZE, start=LOG_PAGE_SIZE + 5)
+    filtered = facilitator_client.get(f"{log}?status=no_actions").content.decode()
+    assert "status=no_actions&amp;page=2" in filtered
 
 
 def test_the_log_in_welsh_names_its_pages(facilitator_client, forum, meeting, settings):
@@ -77,14 +78,14 @@ def test_the_log_queries_do_not_grow_with_decisions(facilitator_client, forum, m
 def test_the_console_queries_do_not_grow_with_decisions(facilitator_client, forum, meeting, people):
     console = reverse("deliberation:console", args=[forum.slug, meeting.pk])
     decisions(meeting, 2)
-    few, response = queries(facilitator_client, console)
+    few, before = queries(facilitator_client, console)
     decisions(meeting, 10, start=2)
-    many, response = queries(facilitator_client, console)
+    many, after = queries(facilitator_client, console)
     assert many == few
     # Every decision's form still offers every member as the action's owner.
-    html = response.content.decode()
     for person in people["staff"]:
-        assert html.count(f">{person.name}</option>") == 12
+        option = f">{person.name}</option>"
+        assert after.content.decode().count(option) - before.content.decode().count(option) == 10
 
 
 def test_verify_forum_reads_the_chain_in_a_fixed_number_of_queries(forum):
