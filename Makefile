@@ -103,6 +103,7 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
 	SECRET_KEY=bench $(PY) bench/phones.py
 	SECRET_KEY=bench $(PY) bench/joins.py
+	SECRET_KEY=bench $(PY) bench/large.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

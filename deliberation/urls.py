@@ -8,6 +8,7 @@ from deliberation.views import (
     equals,
     exports,
     facilitator,
+    forum_exports,
     forum_polls,
     glossary,
     guides,
@@ -127,6 +128,13 @@ urlpatterns = [
         name="decisions_json",
     ),
     path("forum/<slug:slug>/decisions/audit.jsonl", exports.audit_jsonl, name="audit_jsonl"),
+    # Open data between meetings, beside the decisions' (views/forum_exports.py).
+    path("forum/<slug:slug>/data/ideas.csv", forum_exports.ideas_csv, name="ideas_csv"),
+    path("forum/<slug:slug>/data/ideas.json", forum_exports.ideas_json, name="ideas_json"),
+    path("forum/<slug:slug>/data/comments.csv", forum_exports.comments_csv, name="comments_csv"),
+    path("forum/<slug:slug>/data/comments.json", forum_exports.comments_json, name="comments_json"),
+    path("forum/<slug:slug>/data/votes.csv", forum_exports.votes_csv, name="votes_csv"),
+    path("forum/<slug:slug>/data/votes.json", forum_exports.votes_json, name="votes_json"),
     path(
         "forum/<slug:slug>/decisions/<int:decision_id>/",
         decisions.decision_detail,

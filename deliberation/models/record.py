@@ -41,6 +41,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["recorded_at"]
+        # The log: a forum's decisions, newest first, a page at a time.
+        indexes = [models.Index(fields=["forum", "-recorded_at", "-id"], name="decision_log_idx")]
 
     def __str__(self) -> str:
         return self.outcome[:80]
@@ -73,6 +75,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["forum", "seq"]
         constraints = [models.UniqueConstraint(fields=["forum", "seq"], name="audit_seq_unique")]
+        # Pages look up events of one kind (a poll's closing, a summary's sign-off) in a
+        # chain of 100,000: without this each read the whole chain.
+        indexes = [models.Index(fields=["forum", "kind", "seq"], name="audit_kind_idx")]
 
     def __str__(self) -> str:
         return f"{self.forum_id}#{self.seq} {self.kind}"

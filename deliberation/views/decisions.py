@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,6 +37,9 @@ from deliberation.services.proposals import PhotoInput
 from deliberation.views.common import Done, Posted, handle_post
 
 FILTER_KEYS = ("meeting", "status", "since", "until")
+# Decisions a page of the log shows: a forum's log grows to thousands; the exports
+# still give every decision the filters select.
+LOG_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,10 @@ def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
     forum = record_forum(slug)
     who = reader(request, forum)
     form, decisions = log_filters(request, forum)
-    rows = [decision_summary(d) for d in decisions.prefetch_related("poll__options")]
+    page = Paginator(decisions.prefetch_related("poll__options"), LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [decision_summary(d) for d in page.object_list]
     return render(
         request,
         "deliberation/record/log.html",
@@ -172,6 +179,9 @@ def decision_log(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "log",
             "form": form,
             "rows": rows,
+            "page": page,
+            # The log is newest first and numbered down to 1: where this page starts.
+            "first_number": page.paginator.count - page.start_index() + 1,
             "query": _filter_query(request),
             "filtered": form.is_bound,
             "head": audit_head(forum),

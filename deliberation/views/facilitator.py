@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelChoiceField
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -330,6 +332,14 @@ def _hand_rows(poll: dict[str, Any], counts: dict[tuple[str, str], int]) -> list
     ]
 
 
+def _owner_choices(form: BaseForm | None) -> list[tuple[str, str]]:
+    """Return the action form's owner choices (value, label) as text, read once."""
+    field = form.fields["owner"] if form is not None else None
+    if not isinstance(field, ModelChoiceField):
+        return []
+    return [(str(value), str(label)) for value, label in ModelChoiceIterator(field)]
+
+
 def _console_page(
     request: HttpRequest,
     forum: Forum,
@@ -447,6 +457,11 @@ def _console_page(
         "groups": group_counts(snapshot["attendance"]["present"]),
         "group_choices": [(k, display.group_label(k)) for k in display.GROUPS],
         "decisions": decisions,
+        # Read and written once: each decision's form offers the same people (a
+        # meeting with many decisions queried and drew this list once per decision).
+        "owner_options": format_html_join(
+            "", '<option value="{}">{}</option>', _owner_choices(forms["action_add"])
+        ),
         "recap": recap,
         "recap_shown": meeting.recap_shown,
         "action_statuses": display.ACTION_STATUSES,

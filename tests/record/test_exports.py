@@ -33,14 +33,14 @@ def csv_rows(client, forum, query=""):
     response = client.get(url)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    reader = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    reader = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
     assert reader.fieldnames == CSV_COLUMNS
     return list(reader)
 
 
 def json_data(client, forum, query=""):
     url = reverse("deliberation:decisions_json", args=[forum.slug]) + query
-    return json.loads(client.get(url).content)
+    return json.loads(client.get(url).getvalue())
 
 
 @pytest.mark.parametrize("query", ["", "?status=overdue", "?status=done", "?status=in_progress"])
@@ -109,7 +109,7 @@ def verify_jsonl(lines: list[bytes]) -> tuple[int, str]:
 def test_the_audit_chain_re_verifies_offline(facilitator_client, forum, record):
     response = facilitator_client.get(reverse("deliberation:audit_jsonl", args=[forum.slug]))
     assert response["Content-Type"].startswith("application/jsonl")
-    lines = response.content.splitlines()
+    lines = response.getvalue().splitlines()
     count, head = verify_jsonl(lines)
     forum = Forum.objects.get(pk=forum.pk)
     assert (count, head) == (forum.audit_seq, forum.audit_head)
@@ -130,8 +130,10 @@ def test_the_chain_export_has_every_event_of_this_forum_only(facilitator_client,
 
     other = factories.forum()
     factories.member(other, "staff")
-    lines = facilitator_client.get(
-        reverse("deliberation:audit_jsonl", args=[forum.slug])
-    ).content.splitlines()
+    lines = (
+        facilitator_client.get(reverse("deliberation:audit_jsonl", args=[forum.slug]))
+        .getvalue()
+        .splitlines()
+    )
     assert {json.loads(line)["forum"] for line in lines} == {forum.pk}
     assert len(lines) == AuditEvent.objects.filter(forum=forum).count()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def chain(client, forum) -> list[dict]:
     response = client.get(reverse("deliberation:audit_jsonl", args=[forum.slug]))
     assert response.status_code == 200
-    return [json.loads(line) for line in response.content.splitlines()]
+    return [json.loads(line) for line in response.getvalue().splitlines()]
 
 
 def ballot_events(events: list[dict]) -> list[dict]:

@@ -140,7 +140,7 @@ def test_the_log_and_decision_pages_do_not_query_per_decision(
         assert facilitator_client.get(log).status_code == 200
     for export in ("decisions_csv", "decisions_json"):
         with django_assert_max_num_queries(16):
-            facilitator_client.get(reverse(f"deliberation:{export}", args=[forum.slug]))
+            facilitator_client.get(reverse(f"deliberation:{export}", args=[forum.slug])).getvalue()
 
 
 # -- progress by plain form ------------------------------------------------------------

@@ -40,7 +40,7 @@ def readme_verifier() -> str:
 def export(client, forum) -> bytes:
     response = client.get(reverse("deliberation:audit_jsonl", args=[forum.slug]))
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def check_offline(content: bytes, tmp_path, monkeypatch) -> None:
@@ -150,7 +150,7 @@ def test_a_member_downloads_their_own_data(forum, meeting, lead, ffion):
 
     response = client.get(url)
     assert response["Content-Type"].startswith("application/json")
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert data["member"]["name"] == "Ffion Pritchard"
     assert data["member"]["email"] == "ffion@example.org"
     assert [c["body"] for c in data["comments"]] == ["I need the 7pm bus."]
@@ -159,7 +159,7 @@ def test_a_member_downloads_their_own_data(forum, meeting, lead, ffion):
     # is known by their login, never by their card).
     facilitator = Client()
     facilitator.force_login(lead.user)
-    other = json.loads(facilitator.get(url).content)
+    other = json.loads(facilitator.get(url).getvalue())
     assert other["member"]["id"] == lead.pk and "Ffion" not in json.dumps(other)
 
 

@@ -7,6 +7,7 @@ self-advocate votes yes in one poll and no in another; staff votes make up the
 difference, so the overall count is the same. Everything anyone sees must be too.
 """
 
+import json
 import re
 from typing import Any
 
@@ -76,7 +77,7 @@ def run_poll(meeting, people, client, staff_answers, lone_answer, **settings) ->
     decision = factories.decision(meeting, poll=poll, outcome="We decided.")
     shown.append(strip(decision.result))
     exported = client.get(reverse("deliberation:decisions_json", args=[meeting.forum.slug]))
-    entry = next(d for d in exported.json()["decisions"] if d["id"] == decision.pk)
+    entry = next(d for d in json.loads(exported.getvalue())["decisions"] if d["id"] == decision.pk)
     shown.append(strip(entry))
     page = client.get(reverse("deliberation:decision", args=[meeting.forum.slug, decision.pk]))
     html = page.content.decode()
