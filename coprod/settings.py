@@ -259,9 +259,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coprod@localhost")
 # Where links in emails point (emails are sent by the worker, with no request): by
 # default the address and port `make run` was given (COPROD_HOST, COPROD_PORT).
 SITE_URL = (
-    os.environ.get("SITE_URL")
-    or ROOM_URL
-    or f"http://{room.local_host(HOST)}:{PORT}"
+    os.environ.get("SITE_URL") or ROOM_URL or f"http://{room.local_host(HOST)}:{PORT}"
 ).rstrip("/")
 
 # Background work (deliberation/tasks.py) runs in `manage.py db_worker`, from a queue

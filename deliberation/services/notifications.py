@@ -398,9 +398,7 @@ def _send_member(
             continue
         assert preference is not None
         try:
-            email = build_email(
-                member, preference.email, group, digest=daily
-            )
+            email = build_email(member, preference.email, group, digest=daily)
             email.send()
         except Exception as exc:  # the mail server's error is recorded and tried again
             logger.warning("Could not email notifications to member %s", member.pk)

@@ -189,9 +189,7 @@ def _broken(self, *args, **kwargs):
 
 
 @pytest.mark.django_db
-def test_a_failed_notification_is_tried_again_less_often_then_given_up(
-    forum, people, monkeypatch
-):
+def test_a_failed_notification_is_tried_again_less_often_then_given_up(forum, people, monkeypatch):
     notifications.notification_preference_set(
         member=people["staff"][0], frequency="each", email="nia@example.org"
     )
