@@ -257,10 +257,16 @@ def test_the_facilitator_sees_a_failed_email_and_can_try_again(
     assert "1 email did not go." in html and "Try again" in html
     assert "We will try again at" in html
     assert 'http-equiv="refresh"' not in html  # refreshed by a button, never by itself
+    welsh = facilitator_client.get(url, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Aeth 1 e-bost ddim." in welsh and "Dangos pa mor bell mae wedi mynd" in welsh
     send = SummarySend.objects.get(member=emma)
     with django_capture_on_commit_callbacks(execute=True):
         facilitator_client.post(f"{url.removesuffix('send/')}sends/{send.pk}/resend/")
-    assert "Sending… " in facilitator_client.get(url).content.decode()
+    total = summary.sends.count()
+    html = facilitator_client.get(url).content.decode()
+    assert f"Sending… {total - 1} of {total} done." in html
+    welsh = facilitator_client.get(url, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert f"Yn anfon… {total - 1} o {total} wedi&#x27;u gwneud." in welsh
     run_worker()
     send.refresh_from_db()
     assert send.status == SummarySend.Status.SENT
