@@ -266,7 +266,7 @@ def test_the_facilitator_sees_a_failed_email_and_can_try_again(
     html = facilitator_client.get(url).content.decode()
     assert f"Sending… {total - 1} of {total} done." in html
     welsh = facilitator_client.get(url, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
-    assert f"Yn anfon… {total - 1} o {total} wedi&#x27;u gwneud." in welsh
+    assert f"Yn anfon… {total - 1} o {total} wedi'u gwneud." in welsh
     run_worker()
     send.refresh_from_db()
     assert send.status == SummarySend.Status.SENT
