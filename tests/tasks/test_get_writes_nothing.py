@@ -48,17 +48,18 @@ def world(forum, lead, meeting, people, django_capture_on_commit_callbacks):
         question="Shall we meet in the evening?",
         method="yes_no",
     )
+    soon = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         overdue = forum_polls.forum_poll_create(
             forum=forum,
             by=lead,
-            opens_at=now + datetime.timedelta(seconds=0.3),
-            closes_at=now + datetime.timedelta(seconds=0.6),
+            opens_at=soon + datetime.timedelta(seconds=1),
+            closes_at=soon + datetime.timedelta(seconds=2),
             question="Shall we meet on Saturdays?",
             method="yes_no",
         )
     # Its whole time passes, and no worker runs meanwhile.
-    time.sleep(max(0.0, (now - timezone.now()).total_seconds() + 0.7))
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds() + 2.1))
     assert ForumPollSchedule.objects.get(poll=overdue).closes_at < timezone.now()
     summary = make_summary(meeting, signed_by=people["lived_experience"][1])
     return {
@@ -154,3 +155,15 @@ def test_an_overdue_vote_is_closed_by_the_worker_not_by_a_page(
     assert overdue.status == Poll.Status.CLOSED
     closed = AuditEvent.objects.get(kind="poll.closed", payload__poll=overdue.pk)
     assert closed.actor == "schedule"
+
+
+def test_the_pages_before_signing_in_write_nothing(client, forum, meeting, people, world):
+    pages = [
+        reverse("deliberation:join"),
+        reverse("deliberation:join_meeting", args=[meeting.join_code]),
+        reverse("deliberation:invite", args=[people["lived_experience"][0].invite_token]),
+        reverse("deliberation:participant_guide"),
+        reverse("login"),
+    ]
+    found = {url: writes_of(client, url) for url in pages}
+    assert {url: sql for url, sql in found.items() if sql} == {}
