@@ -1,4 +1,5 @@
-# coprod: `make run` starts the app with a demo forum; `make test` runs every test.
+# coprod: `make run` starts the app with a demo forum and its background worker;
+# `make test` runs every test.
 # `make run HOST=0.0.0.0 PORT=8000` is room mode: phones on the same wifi can join (README).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,6 +24,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 
 help:
 	@echo "make run    set up and start coprod with a demo forum on http://$(HOST):$(PORT)/"
+	@echo "            (and the background worker: emails, votes between meetings on time)"
 	@echo "            (make run HOST=0.0.0.0: room mode, phones on this wifi join too)"
 	@echo "make test   set up and run all tests (embedded, then PostgreSQL + Redis)"
 	@echo "make bench  run the benchmarks"
@@ -47,7 +49,8 @@ messages: $(STAMP)
 run: $(STAMP) messages pdf-libs
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 COPROD_HOST=$(HOST) COPROD_PORT=$(PORT) $(PY) manage.py seed_demo
-	DEBUG=1 COPROD_HOST=$(HOST) COPROD_PORT=$(PORT) $(PY) -m coprod.server -b $(HOST) -p $(PORT) asgi:application
+	@echo "Starting the web server and the background worker (Ctrl-C stops both)."
+	DEBUG=1 COPROD_HOST=$(HOST) COPROD_PORT=$(PORT) $(PY) -m coprod.run -b $(HOST) -p $(PORT)
 
 # WeasyPrint (the PDFs) needs Pango and HarfBuzz from the system.
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0

@@ -46,6 +46,14 @@ def _url_host(address: str) -> str:
     return f"[{address}]" if ":" in address and not address.startswith("[") else address
 
 
+def local_host(host: str) -> str:
+    """Return the host name for links to a server listening on `host` on this machine."""
+    host = host.strip()
+    if host in ALL_INTERFACES or not host:
+        return "127.0.0.1"
+    return _url_host(host)
+
+
 def room_mode(host: str, port: str, lan: Callable[[], list[str]]) -> tuple[list[str], str]:
     """Return the hosts to allow beyond ALLOWED_HOSTS and the origin phones join at.
 

@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "channels",
     "rules",
     "markdownx",
+    # deliberation before django_tasks_db: its `db_worker` (the worker plus the timed
+    # work) takes the place of the package's command of the same name.
     "deliberation",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -267,8 +270,26 @@ if MAILERS["default"]["BACKEND"].endswith(".smtp.EmailBackend"):
         "timeout": 30,
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coprod@localhost")
-# Where links in emails point (emails are also sent by a cron job, with no request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where links in emails point (emails are sent by the worker, with no request): by
+# default the address and port `make run` was given (COPROD_HOST, COPROD_PORT).
+SITE_URL = (
+    os.environ.get("SITE_URL") or ROOM_URL or f"http://{room.local_host(HOST)}:{PORT}"
+).rstrip("/")
+
+# Background work (deliberation/tasks.py) runs in `manage.py db_worker`, from a queue
+# kept in the database: timed opening and closing of votes between meetings, digests,
+# retries of failed emails, and sending summaries and notification emails.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How often the worker does the timed work (seconds); a vote between meetings also
+# gets a run of its own at the minute it opens and at the minute it closes.
+TICK_SECONDS = int(os.environ.get("COPROD_TICK_SECONDS", "60"))
+# The hour (local time) of the daily digest of new proposals and comments.
+DIGEST_HOUR = int(os.environ.get("COPROD_DIGEST_HOUR", "17"))
 
 # Uploaded proposal photos. They are never served from a public /media/ address: a
 # view checks that the reader is a member of the forum (outsiders see nothing), in

@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     (
         "models and transport",
-        {"models", "models.*", "protocol", "layers", "origins", "socket_limits"},
+        {"models", "models.*", "protocol", "layers", "origins", "socket_limits", "outbox"},
     ),
     ("audit, permissions, identity, words", {"audit", "permissions", "identity", "display"}),
     (
@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"selectors", "selectors.*", "realtime", "easyread.render", "easyread.symbols"},
     ),
     ("services", {"services", "services.*"}),
-    ("live meeting and forms", {"live", "forms", "forms.*", "throttle"}),
+    ("live meeting and forms", {"live", "forms", "forms.*", "throttle", "tasks"}),
     (
         "views, consumers, admin, template tags",
         {

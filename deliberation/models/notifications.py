@@ -39,6 +39,11 @@ class Notification(models.Model):
     frequency = models.CharField(max_length=10, choices=NotifyFrequency.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A failed email is tried again later, less often each time, up to a limit
+    # (services.notifications.MAX_ATTEMPTS); the last error says why it did not go.
+    attempts = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

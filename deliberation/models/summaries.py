@@ -140,6 +140,7 @@ class SummarySend(models.Model):
         TO_PRINT = "to_print", _("In the pack to print and post")
         FAILED = "failed", _("Could not be sent")
         NOT_SENT = "not_sent", _("Not sent: no way to reach them")
+        QUEUED = "queued", _("Waiting to be sent")
 
     summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="sends")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="summary_sends")
@@ -150,13 +151,15 @@ class SummarySend(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=1)
     sent_at = models.DateTimeField()
+    # A failed email is tried again by the worker at this time (none: no more tries).
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["member__name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["summary", "member"], name="summary_send_once"),
             models.CheckConstraint(
-                condition=Q(status__in=["sent", "to_print", "failed", "not_sent"]),
+                condition=Q(status__in=["sent", "to_print", "failed", "not_sent", "queued"]),
                 name="summary_send_status_valid",
             ),
         ]

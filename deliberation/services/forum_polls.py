@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit, identity, permissions, realtime
+from deliberation import audit, identity, outbox, permissions, realtime
 from deliberation.exceptions import InvalidInput, PollNotOpen
 from deliberation.models import (
     Ballot,
@@ -113,6 +113,9 @@ def forum_poll_create(
                 "mirror_of": mirror_of.pk if mirror_of else None,
             },
         )
+        # The worker opens and closes it on time, whoever looks at it or not.
+        outbox.tick_at(opens_at)
+        outbox.tick_at(closes_at)
     if opens_at <= timezone.now():
         forum_polls_tick()
         poll.refresh_from_db()

@@ -1,5 +1,11 @@
-"""Emails about new proposals and comments: each one, or a daily digest; never twice."""
+"""Emails about new proposals and comments: each one, or a daily digest; never twice.
 
+The background worker sends them (deliberation/tasks.py): never inside a request, and
+never inside a database transaction, so a slow mail server holds no lock. A failed
+email is tried again later, less often each time, up to MAX_ATTEMPTS tries.
+"""
+
+import datetime
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
@@ -11,14 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from deliberation import audit, markdown
+from deliberation import audit, markdown, outbox
 from deliberation.exceptions import InvalidInput, NotFound
 from deliberation.models import (
     Comment,
@@ -37,6 +43,15 @@ UNSUBSCRIBE_SALT = "coprod.notifications.unsubscribe"
 # An unsubscribe link works for 90 days: long enough for an email read late, short
 # enough that an old link found in a mailbox or a log is of no use.
 UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90
+# A failed email is tried again after 5, 10, 20 and 40 minutes, then no more: the
+# record then says it was given up (a wrong address does not get better by waiting).
+MAX_ATTEMPTS = 5
+FIRST_RETRY = datetime.timedelta(minutes=5)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Return how long to wait before the next try, after `attempts` failed tries."""
+    return FIRST_RETRY * 2 ** max(attempts - 1, 0)
 
 
 # -- choosing --------------------------------------------------------------------------
@@ -197,8 +212,9 @@ def _queue(
     )
     each = [row.pk for row in rows if row.frequency == NotifyFrequency.EACH and row.pk]
     if each:
-        # Sent after the change is saved, so nobody hears of something that was rolled back.
-        transaction.on_commit(lambda: send_pending(frequency=NotifyFrequency.EACH, ids=each))
+        # The worker sends them once the change is saved, so nobody hears of something
+        # that was rolled back, and the request does not wait for the mail server.
+        outbox.notifications_due(each)
     return rows
 
 
@@ -279,41 +295,69 @@ def build_email(
     return message
 
 
-def _pending(frequency: str, ids: Iterable[int] | None = None) -> "Any":
-    rows = Notification.objects.filter(sent_at__isnull=True, frequency=frequency)
+def _pending(
+    frequency: str,
+    ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+    before: datetime.datetime | None = None,
+) -> "Any":
+    """Return the rows waiting to be sent now: not sent, not given up, not waiting to retry."""
+    rows = Notification.objects.filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=now or timezone.now()),
+        sent_at__isnull=True,
+        frequency=frequency,
+        attempts__lt=MAX_ATTEMPTS,
+    )
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
     return rows
 
 
-def send_pending(*, frequency: str, ids: Iterable[int] | None = None) -> int:
+def send_pending(
+    *,
+    frequency: str,
+    ids: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
+    before: datetime.datetime | None = None,
+) -> int:
     """Send what is waiting: one email per item (`each`) or one per member (`daily`).
 
-    Each member's rows are locked, sent and marked sent in one transaction, so two
-    runs at once, or a run after a crash, never send an item twice; a failed send
-    leaves the rows waiting for the next run. Returns how many emails went out.
+    Each member's rows are claimed (marked sent) in a transaction, sent after it, and
+    a failure is recorded in another: two runs at once, or a run after a crash, never
+    send an item twice, and a failed email waits for its retry. Returns how many
+    emails went out. With `before`, only items that came before then.
     """
-    pending = _pending(frequency, ids).order_by("pk").values_list("pk", "member_id")
+    now = now or timezone.now()
+    pending = _pending(frequency, ids, now, before).order_by("pk").values_list("pk", "member_id")
     batches: list[tuple[int, list[int] | None]]
     if frequency == NotifyFrequency.DAILY:
         batches = [(member_id, None) for member_id in sorted({m for _pk, m in pending})]
     else:
-        # One transaction per email: a failure later on never un-marks one already sent.
+        # One email per item: a failure later on never un-marks one already sent.
         batches = [(member_id, [pk]) for pk, member_id in pending]
     sent = 0
     for member_id, only in batches:
         try:
-            sent += _send_member(member_id, frequency, only if only is not None else ids)
-        except Exception:  # one bad address must not stop everyone else's emails
+            sent += _send_member(
+                member_id, frequency, only if only is not None else ids, now, before
+            )
+        except Exception:  # one bad row must not stop everyone else's emails
             logger.exception("Could not send notifications to member %s", member_id)
     return sent
 
 
-def _send_member(member_id: int, frequency: str, ids: Iterable[int] | None) -> int:
-    sent = 0
+def _send_member(
+    member_id: int,
+    frequency: str,
+    ids: Iterable[int] | None,
+    now: datetime.datetime,
+    before: datetime.datetime | None,
+) -> int:
     with transaction.atomic():
         rows = list(
-            _pending(frequency, ids)
+            _pending(frequency, ids, now, before)
             .filter(member_id=member_id)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related(
@@ -330,27 +374,41 @@ def _send_member(member_id: int, frequency: str, ids: Iterable[int] | None) -> i
         )
         if not rows:
             return 0
-        member = rows[0].member
-        preference = getattr(member, "notify", None)
-        now = timezone.now()
-        wanted = (
-            preference is not None
-            and preference.frequency == frequency
-            and preference.email
-            and member.is_active
-        )
-        deliver = [row for row in rows if wanted and _deliverable(row)]
-        if deliver:
-            assert preference is not None
-            if frequency == NotifyFrequency.DAILY:
-                build_email(member, preference.email, deliver, digest=True).send()
-                sent = 1
-            else:
-                for row in deliver:
-                    build_email(member, preference.email, [row], digest=False).send()
-                    sent += 1
-        # Rows not delivered (hidden since, or the member chose otherwise) are done too.
+        # Claimed: another run skips them from now on. A crash before the email goes
+        # loses it rather than sending it twice.
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(sent_at=now)
+    member = rows[0].member
+    preference = getattr(member, "notify", None)
+    wanted = (
+        preference is not None
+        and preference.frequency == frequency
+        and preference.email
+        and member.is_active
+    )
+    deliver = [row for row in rows if wanted and _deliverable(row)]
+    # Rows not delivered (hidden since, or the member chose otherwise) are done too.
+    daily = frequency == NotifyFrequency.DAILY
+    groups = ([deliver] if deliver else []) if daily else [[row] for row in deliver]
+    sent = 0
+    failed: list[Notification] = []
+    error = ""
+    for group in groups:
+        if failed:
+            failed.extend(group)
+            continue
+        assert preference is not None
+        try:
+            email = build_email(member, preference.email, group, digest=daily)
+            email.send()
+        except Exception as exc:  # the mail server's error is recorded and tried again
+            logger.warning("Could not email notifications to member %s", member.pk)
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            failed.extend(group)
+        else:
+            sent += 1
+    with transaction.atomic():
+        if failed:
+            _record_failure(member, frequency, failed, error, now)
         # The record says what was sent to whom, never the address it went to.
         audit.append(
             forum_id=member.forum_id,
@@ -360,18 +418,55 @@ def _send_member(member_id: int, frequency: str, ids: Iterable[int] | None) -> i
                 "member": member.pk,
                 "frequency": frequency,
                 "emails": sent,
-                "sent": sorted(row.pk for row in deliver),
+                "sent": sorted(row.pk for row in deliver if row not in failed),
                 "not_sent": sorted(row.pk for row in rows if row not in deliver),
+                "failed": sorted(row.pk for row in failed),
             },
         )
     return sent
 
 
-def digests_send() -> dict[str, int]:
-    """Send every waiting daily digest, and any single email that failed before."""
+def _record_failure(
+    member: Member,
+    frequency: str,
+    failed: list[Notification],
+    error: str,
+    now: datetime.datetime,
+) -> None:
+    """Put failed rows back to wait for their next try, or give them up after the last."""
+    attempts = max(row.attempts for row in failed) + 1
+    give_up = attempts >= MAX_ATTEMPTS
+    retry_at = None if give_up else now + retry_delay(attempts)
+    Notification.objects.filter(pk__in=[row.pk for row in failed]).update(
+        sent_at=None, attempts=F("attempts") + 1, retry_at=retry_at, last_error=error
+    )
+    audit.append(
+        forum_id=member.forum_id,
+        actor="mailer",
+        kind="notifications.failed",
+        payload={
+            "member": member.pk,
+            "frequency": frequency,
+            "rows": sorted(row.pk for row in failed),
+            "attempt": attempts,
+            "retry_at": retry_at.isoformat() if retry_at else None,
+            "given_up": give_up,
+            "error": error,
+        },
+    )
+
+
+def digests_send(
+    *, now: datetime.datetime | None = None, daily_before: datetime.datetime | None = None
+) -> dict[str, int]:
+    """Send every waiting daily digest, and any single email whose retry is due.
+
+    With `daily_before`, a digest tells only of what came before then (the worker
+    passes the day's digest time, so a digest goes once a day however often it runs).
+    """
     return {
-        "daily": send_pending(frequency=NotifyFrequency.DAILY),
-        "each": send_pending(frequency=NotifyFrequency.EACH),
+        "daily": send_pending(frequency=NotifyFrequency.DAILY, now=now, before=daily_before),
+        "each": send_pending(frequency=NotifyFrequency.EACH, now=now),
     }
 
 

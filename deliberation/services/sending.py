@@ -9,6 +9,7 @@ consent ("email" in their needs), paper by post into the print pack, or not sent
 a reason the facilitator can act on.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliberation import audit
+from deliberation import audit, outbox
 from deliberation.easyread import delivery, render, review
 from deliberation.exceptions import InvalidInput
 from deliberation.models import Member, Summary, SummarySend
@@ -25,6 +26,11 @@ from deliberation.selectors import summaries as summary_selectors
 from deliberation.services.common import Actor, actor_label
 
 logger = logging.getLogger(__name__)
+
+# A failed email is tried again by the worker after 5, 10, 20 and 40 minutes, then
+# no more (the facilitator's page offers a button to try again).
+MAX_ATTEMPTS = 5
+FIRST_RETRY = datetime.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -143,61 +149,58 @@ class _PdfCache:
 
 
 def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) -> SummarySend:
-    """Give one member the summary and record it, in one transaction of its own.
+    """Give one member the summary, then record it in a transaction of its own.
 
-    The email goes out inside the transaction that records it: if the record then
-    fails, the member is not marked as sent and a later send tries again. At worst a
-    person gets the email twice; an email is never marked sent when it did not go.
+    The email goes out before, outside any transaction, so a slow mail server holds no
+    lock; if the record then fails, the member is not marked as sent and a later send
+    tries again. At worst a person gets the email twice; an email is never marked sent
+    when it did not go. A failed email is tried again later, up to MAX_ATTEMPTS times.
     """
     plan = _plan_for(member)
     route = plan.route
-    now = timezone.now()
     status = SummarySend.Status.NOT_SENT
     detail = plan.reason
     fmt = ""
+    if route.format == delivery.POST:
+        fmt, status = SummarySend.Format.POST, SummarySend.Status.TO_PRINT
+    elif route.format == delivery.EMAIL:
+        fmt = SummarySend.Format.EMAIL
+        try:
+            render.summary_email(
+                summary,
+                to=forum_selectors.member_email(member),
+                language=route.language,
+                large_print=route.large_print,
+                pdf=pdfs.get(route.language, route.large_print),
+            ).send()
+        except Exception as exc:  # any mail server error is recorded, not raised
+            logger.warning("Could not email the summary to member %s", member.pk)
+            status = SummarySend.Status.FAILED
+            detail = _("The email did not go: %(error)s") % {
+                "error": f"{type(exc).__name__}: {exc}"
+            }
+        else:
+            status = SummarySend.Status.SENT
+    now = timezone.now()
     with transaction.atomic():
-        if route.format == delivery.POST:
-            fmt, status = SummarySend.Format.POST, SummarySend.Status.TO_PRINT
-        elif route.format == delivery.EMAIL:
-            fmt = SummarySend.Format.EMAIL
-            try:
-                render.summary_email(
-                    summary,
-                    to=forum_selectors.member_email(member),
-                    language=route.language,
-                    large_print=route.large_print,
-                    pdf=pdfs.get(route.language, route.large_print),
-                ).send()
-            except Exception as exc:  # any mail server error is recorded, not raised
-                logger.warning("Could not email the summary to member %s", member.pk)
-                status = SummarySend.Status.FAILED
-                detail = _("The email did not go: %(error)s") % {
-                    "error": f"{type(exc).__name__}: {exc}"
-                }
-            else:
-                status = SummarySend.Status.SENT
-        send, created = SummarySend.objects.select_for_update().get_or_create(
+        send, _created = SummarySend.objects.select_for_update().get_or_create(
             summary=summary,
             member=member,
-            defaults={
-                "format": fmt,
-                "language": route.language,
-                "large_print": route.large_print,
-                "status": status,
-                "detail": detail[:300],
-                "attempts": 1,
-                "sent_at": now,
-            },
+            defaults={"status": status, "attempts": 0, "sent_at": now},
         )
-        if not created:
-            send.format = fmt
-            send.language = route.language
-            send.large_print = route.large_print
-            send.status = status
-            send.detail = detail[:300]
-            send.attempts += 1
-            send.sent_at = now
-            send.save()
+        send.format = fmt
+        send.language = route.language
+        send.large_print = route.large_print
+        send.status = status
+        send.detail = detail[:300]
+        send.attempts += 1
+        send.sent_at = now
+        send.retry_at = (
+            now + FIRST_RETRY * 2 ** (send.attempts - 1)
+            if status == SummarySend.Status.FAILED and send.attempts < MAX_ATTEMPTS
+            else None
+        )
+        send.save()
         # The record names the member and how; never their needs (health information)
         # nor their addresses.
         audit.append(
@@ -212,9 +215,177 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
                 "language": route.language,
                 "status": status,
                 "attempt": send.attempts,
+                # A failed email says when it is tried again (none: no more tries).
+                **(
+                    {"retry_at": send.retry_at.isoformat() if send.retry_at else None}
+                    if status == SummarySend.Status.FAILED
+                    else {}
+                ),
             },
         )
     return send
+
+
+def _members_to_send(summary: Summary) -> list[Member]:
+    done = set(
+        SummarySend.objects.filter(
+            summary=summary,
+            status__in=[SummarySend.Status.SENT, SummarySend.Status.TO_PRINT],
+        ).values_list("member_id", flat=True)
+    )
+    return [m for m in summary_selectors.summary_recipients(summary.forum_id) if m.pk not in done]
+
+
+def summary_send_queue(*, summary: Summary, actor: Actor = None) -> int:
+    """Check the summary can go, then give its sending to the worker; return how many wait.
+
+    Every member not yet given it gets a row that waits ("queued"), so the page shows
+    how far sending has got; the worker renders the PDFs and sends (tasks.py).
+    """
+    _require_sign_off(summary)
+    summary.refresh_from_db(fields=["findings_confirmed"])
+    members = _members_to_send(summary)
+    _require_resolved(summary, members)
+    _set_record_code(summary)
+    now = timezone.now()
+    with transaction.atomic():
+        for member in members:
+            SummarySend.objects.update_or_create(
+                summary=summary,
+                member=member,
+                defaults={"status": SummarySend.Status.QUEUED, "detail": "", "retry_at": None},
+                create_defaults={
+                    "status": SummarySend.Status.QUEUED,
+                    "attempts": 0,
+                    "sent_at": now,
+                },
+            )
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.send_queued",
+            payload={
+                "summary": summary.pk,
+                "meeting": summary.meeting_id,
+                "members": sorted(m.pk for m in members),
+            },
+        )
+        outbox.summary_due(summary.pk, actor_label(actor))
+    return len(members)
+
+
+def summary_resend_queue(*, send: SummarySend, actor: Actor = None) -> SummarySend:
+    """Give the worker one member's summary to send again, in the way their needs say now."""
+    summary = send.summary
+    _require_sign_off(summary)
+    member = Member.objects.select_related("notify").get(pk=send.member_id)
+    if not member.is_active:
+        raise InvalidInput(_("This person is no longer a member, so we did not send it."))
+    summary.refresh_from_db(fields=["findings_confirmed"])
+    _require_resolved(summary, [member])
+    _set_record_code(summary)
+    with transaction.atomic():
+        send = SummarySend.objects.select_for_update().get(pk=send.pk)
+        send.status = SummarySend.Status.QUEUED
+        send.retry_at = None
+        send.detail = ""
+        send.save(update_fields=["status", "retry_at", "detail"])
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.send_queued",
+            payload={"summary": summary.pk, "meeting": summary.meeting_id, "members": [member.pk]},
+        )
+        outbox.summary_due(summary.pk, actor_label(actor))
+    return send
+
+
+def summary_send_queued(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
+    """Send the summary to every member waiting for it (the worker runs this).
+
+    If it can no longer go (its sign-off was taken back, or words need a check), the
+    waiting rows say why, for the facilitator to act on and try again.
+    """
+    waiting = list(
+        SummarySend.objects.filter(summary=summary, status=SummarySend.Status.QUEUED)
+        .select_related("member", "member__notify")
+        .order_by("member__name", "pk")
+    )
+    if not waiting:
+        return []
+    members = [s.member for s in waiting if s.member.is_active]
+    try:
+        _require_sign_off(summary)
+        summary.refresh_from_db(fields=["findings_confirmed"])
+        _require_resolved(summary, members)
+    except InvalidInput as exc:
+        return [_not_sent(summary, s, str(exc.message), actor) for s in waiting]
+    pdfs = _PdfCache(summary)
+    return [
+        _deliver(summary, s.member, pdfs, actor)
+        if s.member.is_active
+        else _not_sent(
+            summary, s, _("This person is no longer a member, so we did not send it."), actor
+        )
+        for s in waiting
+    ]
+
+
+def _not_sent(summary: Summary, send: SummarySend, why: str, actor: Actor) -> SummarySend:
+    """Record that a waiting member was not sent the summary, and why."""
+    with transaction.atomic():
+        send.status = SummarySend.Status.FAILED
+        send.detail = why[:300]
+        send.retry_at = None
+        send.sent_at = timezone.now()
+        send.save(update_fields=["status", "detail", "retry_at", "sent_at"])
+        audit.append(
+            forum_id=summary.forum_id,
+            actor=actor_label(actor),
+            kind="summary.sent",
+            payload={
+                "summary": summary.pk,
+                "meeting": summary.meeting_id,
+                "member": send.member_id,
+                "format": send.format,
+                "language": send.language,
+                "status": send.status,
+                "attempt": send.attempts,
+                "retry_at": None,
+                "why": why[:300],
+            },
+        )
+    return send
+
+
+def summary_retry_due(*, now: datetime.datetime | None = None) -> int:
+    """Try again every failed summary email whose time to retry has come; return how many."""
+    due = (
+        SummarySend.objects.filter(
+            status=SummarySend.Status.FAILED,
+            retry_at__isnull=False,
+            retry_at__lte=now or timezone.now(),
+        )
+        .select_related("summary", "member", "member__notify")
+        .order_by("summary_id", "pk")
+    )
+    tried = 0
+    caches: dict[int, _PdfCache] = {}
+    for send in due:
+        with transaction.atomic():
+            # Claimed under a lock: a second worker skips it.
+            claimed = SummarySend.objects.filter(
+                pk=send.pk, status=SummarySend.Status.FAILED, retry_at=send.retry_at
+            ).update(retry_at=None)
+        if not claimed or not send.member.is_active:
+            continue
+        summary = send.summary
+        if not summary.is_signed_off:
+            continue
+        pdfs = caches.setdefault(summary.pk, _PdfCache(summary))
+        _deliver(summary, send.member, pdfs, "mailer")
+        tried += 1
+    return tried
 
 
 def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
@@ -226,15 +397,7 @@ def summary_send(*, summary: Summary, actor: Actor = None) -> list[SummarySend]:
     """
     _require_sign_off(summary)
     summary.refresh_from_db(fields=["findings_confirmed"])
-    done = set(
-        SummarySend.objects.filter(
-            summary=summary,
-            status__in=[SummarySend.Status.SENT, SummarySend.Status.TO_PRINT],
-        ).values_list("member_id", flat=True)
-    )
-    members = [
-        m for m in summary_selectors.summary_recipients(summary.forum_id) if m.pk not in done
-    ]
+    members = _members_to_send(summary)
     _require_resolved(summary, members)
     _set_record_code(summary)
     pdfs = _PdfCache(summary)

@@ -39,7 +39,6 @@ def forum_poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the forum's votes between meetings."""
     forum = thread_forum(slug)
     who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
     polls = list(proposal_selectors.forum_polls(forum))
     return render(
         request,
@@ -151,7 +150,6 @@ def forum_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     """Show a vote between meetings: vote while it is open, results as they are allowed."""
     forum = thread_forum(slug)
     who = viewer(request, forum)
-    forum_poll_services.forum_polls_tick()
     return _forum_poll_page(request, forum, who, _forum_poll(forum, poll_id))
 
 
@@ -160,6 +158,7 @@ def forum_poll_vote(request: HttpRequest, slug: str, poll_id: int) -> HttpRespon
     """Save a ballot in a vote between meetings (the same service as in a meeting)."""
     forum = thread_forum(slug)
     who = viewer(request, forum)
+    # A vote sent in the minute its time is up is refused, even before the worker runs.
     forum_poll_services.forum_polls_tick()
     poll = _forum_poll(forum, poll_id)
     form = BallotForm(request.POST, poll=poll)

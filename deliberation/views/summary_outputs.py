@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -140,15 +140,12 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
     summary = _summary(forum, meeting_id)
 
     def send(data: dict[str, Any]) -> Done:
-        sends = sending.summary_send(summary=summary, actor=request.user)
-        counts = {s: sum(1 for x in sends if x.status == s) for s in SummarySend.Status.values}
-        message = (
-            _(
-                "Done. Emailed: %(sent)s. To print and post: %(to_print)s. "
-                "Could not send: %(failed)s. No way to reach them: %(not_sent)s."
-            )
-            % counts
-        )
+        waiting = sending.summary_send_queue(summary=summary, actor=request.user)
+        message = ngettext(
+            "Sending to %(n)s person now. Press “Show how far it got” to see how it goes.",
+            "Sending to %(n)s people now. Press “Show how far it got” to see how it goes.",
+            waiting,
+        ) % {"n": waiting}
         return message, reverse("deliberation:summary_send", args=[forum.slug, meeting_id])
 
     posted = handle_post(request, [], send)
@@ -157,6 +154,7 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
     if posted.error:
         messages.error(request, posted.error)
     rows = _send_rows(summary)
+    statuses = [r["send"].status for r in rows if r["send"]]
     words = summary_selectors.summary_review_words(summary)
     unchecked = set(
         summary.points.filter(welsh_status=WelshStatus.NEEDS_CHECK).values_list("pk", flat=True)
@@ -176,6 +174,10 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
                 1 for r in rows if r["send"] and r["send"].status == SummarySend.Status.TO_PRINT
             ),
             "sent_before": any(r["send"] for r in rows),
+            "waiting": statuses.count(SummarySend.Status.QUEUED),
+            "done": len(statuses) - statuses.count(SummarySend.Status.QUEUED),
+            "total": len(statuses),
+            "failed": statuses.count(SummarySend.Status.FAILED),
             "welsh_unchecked": review.numbers(words, unchecked),
             "advice_unconfirmed": review.numbers(words, unconfirmed),
         },
@@ -188,13 +190,13 @@ def summary_send_view(request: HttpRequest, slug: str, meeting_id: int) -> HttpR
 def summary_resend_view(
     request: HttpRequest, slug: str, meeting_id: int, send_id: int
 ) -> HttpResponse:
-    """Send one member the summary again."""
+    """Send one member the summary again (the worker sends it)."""
     forum = facilitator_forum(request, slug)
     summary = _summary(forum, meeting_id)
     send = get_object_or_404(SummarySend.objects.select_related("member"), pk=send_id,
                              summary=summary)  # fmt: skip
     try:
-        send = sending.summary_resend(send=send, actor=request.user)
+        send = sending.summary_resend_queue(send=send, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

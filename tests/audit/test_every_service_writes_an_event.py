@@ -21,7 +21,7 @@ from PIL import Image
 
 import deliberation.services
 from deliberation import audit
-from deliberation.models import AuditEvent, Member, NotifyFrequency, Role
+from deliberation.models import AuditEvent, Member, NotifyFrequency, Role, SummarySend
 from deliberation.services import (
     actions,
     agenda,
@@ -68,6 +68,7 @@ NOT_USE_CASES = {
     "notifications.email_address_set": "inside member_add/member_update, which write the event",
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
+    "notifications.retry_delay": "pure helper: how long to wait before the next try",
     "summaries.summary_status": "reads: says where a summary is",
     "secret_ballots.secret_rewrite": "inside poll_close, which writes the event",
     "secret_ballots.remove_for_good": "inside poll_close, which writes the event",
@@ -704,6 +705,36 @@ def _(ctx):
     summary = _signed_summary(ctx)
     send = sending.summary_send(summary=summary)[0]
     return lambda: sending.summary_resend(send=send, actor=ctx["lead"])
+
+
+@scenario("sending.summary_send_queue", "summary.send_queued")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    return lambda: sending.summary_send_queue(summary=summary, actor=ctx["lead"])
+
+
+@scenario("sending.summary_resend_queue", "summary.send_queued")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    send = sending.summary_send(summary=summary)[0]
+    return lambda: sending.summary_resend_queue(send=send, actor=ctx["lead"])
+
+
+@scenario("sending.summary_send_queued", "summary.sent")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    sending.summary_send_queue(summary=summary, actor=ctx["lead"])
+    return lambda: sending.summary_send_queued(summary=summary, actor="worker")
+
+
+@scenario("sending.summary_retry_due", "summary.sent")
+def _(ctx):
+    summary = _signed_summary(ctx)
+    sending.summary_send(summary=summary)
+    SummarySend.objects.filter(summary=summary).update(
+        status=SummarySend.Status.FAILED, retry_at=timezone.now()
+    )
+    return lambda: sending.summary_retry_due()
 
 
 # -- meeting as equals: hands up and cards ---------------------------------------------

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from deliberation.models import Meeting, Summary
 from tests.browser.conftest import axe_violations
 from tests.browser.test_live_meeting_in_chromium import sign_in
+from tests.worker import run_worker
 
 PT_16_IN_PX = 16 * 96 / 72  # 21.33px
 
@@ -67,7 +68,11 @@ def test_a_facilitator_sends_the_signed_off_summary(demo, new_context):
     )
     assert axe_violations(page) == []
     page.get_by_role("button", name="Send the summary").click()
-    expect(page.get_by_text(re.compile(r"Emailed: \d+\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Sending to \d+ people now\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Sending… 0 of \d+ done\."))).to_be_visible()
+    run_worker()  # the background worker sends it; the page shows it when reloaded
+    page.get_by_role("button", name="Show how far it got").click()
+    expect(page.get_by_text(re.compile(r"Finished: (\d+) of \1 done\."))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Dev Patel"))).to_contain_text(
         "In the pack to print and post"
     )

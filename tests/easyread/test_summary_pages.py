@@ -11,6 +11,7 @@ from tests import factories
 from tests.easyread.conftest import POINTS
 from tests.easyread.pdf_helpers import figures, pdf_text
 from tests.record.conftest import member_client
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -118,14 +119,20 @@ def test_the_send_page_says_what_to_arrange_for_audio_and_sign_language(
     assert "Also:" not in rows["Quinn"]
 
 
-def test_a_facilitator_sends_and_resends(facilitator_client, signed_summary, emailed):
-    sent = facilitator_client.post(url("summary_send", signed_summary), follow=True)
+def test_a_facilitator_sends_and_resends(
+    facilitator_client, signed_summary, emailed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = facilitator_client.post(url("summary_send", signed_summary), follow=True)
     assert sent.status_code == 200
     html = sent.content.decode()
-    assert "Emailed: 1." in html
+    assert "Sending to 3 people now." in html and "Sending… 0 of 3 done." in html
+    assert mail.outbox == []  # the worker sends it, not the request
+    run_worker()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["emma@example.org"]
     send = SummarySend.objects.get(member=emailed)
-    assert "Send again" in html
+    html = facilitator_client.get(url("summary_send", signed_summary)).content.decode()
+    assert "Finished: 3 of 3 done." in html and "Send again" in html
     # The record code is a sentence the facilitator can copy into the minutes.
     signed_summary.refresh_from_db()
     assert (
@@ -133,18 +140,24 @@ def test_a_facilitator_sends_and_resends(facilitator_client, signed_summary, ema
         f"{signed_summary.first_sent_at:%-d %B %Y}. "
         f"The record code then was {signed_summary.record_code}."
     ) in html
-    again = facilitator_client.post(url("summary_resend", signed_summary, send.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = facilitator_client.post(url("summary_resend", signed_summary, send.pk))
     assert again.status_code == 302
+    run_worker()
     send.refresh_from_db()
     assert send.attempts == 2 and len(mail.outbox) == 2
     assert AuditEvent.objects.filter(kind="summary.sent").count() >= 2
 
 
-def test_the_print_pack_downloads_for_facilitators(facilitator_client, signed_summary, forum):
+def test_the_print_pack_downloads_for_facilitators(
+    facilitator_client, signed_summary, forum, django_capture_on_commit_callbacks
+):
     paper = factories.member(forum, "lived_experience", name="Pat", communication_needs=["paper"])
     paper.postal_address = "1 High Street\nCardiff"
     paper.save()
-    facilitator_client.post(url("summary_send", signed_summary))
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_client.post(url("summary_send", signed_summary))
+    run_worker()
     page = facilitator_client.get(url("summary_send", signed_summary)).content.decode()
     assert url("summary_print_pack", signed_summary) in page
     pack = facilitator_client.get(url("summary_print_pack", signed_summary))
@@ -163,8 +176,12 @@ def test_members_cannot_send_or_print(name, forum, signed_summary):
     assert not SummarySend.objects.exists()
 
 
-def test_resend_is_post_only_and_for_facilitators(facilitator_client, signed_summary, emailed):
-    facilitator_client.post(url("summary_send", signed_summary))
+def test_resend_is_post_only_and_for_facilitators(
+    facilitator_client, signed_summary, emailed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_client.post(url("summary_send", signed_summary))
+    run_worker()
     send = SummarySend.objects.get(member=emailed)
     assert facilitator_client.get(url("summary_resend", signed_summary, send.pk)).status_code == 405
     signed_in = Client()
