@@ -238,8 +238,8 @@ def waiting(request: HttpRequest, code: str) -> HttpResponse:
 def invite(request: HttpRequest, token: str) -> HttpResponse:
     """Open a member's home from their personal link or QR card, joining the open meeting.
 
-    The link lands on the member's home, which shows the live meeting at the top when one
-    is on. Only the "Yes, this is me" button (a POST, CSRF-protected) tells this browser who
+    Once this browser knows them, the link lands on the member's home, which shows the
+    live meeting at the top when one is on. Only the "Yes, this is me" button (a POST, CSRF-protected) tells this browser who
     they are, for the meeting and between meetings: opening the link (a GET, which
     another site, a link preview or a prefetch can cause) changes nothing.
     """
@@ -308,7 +308,9 @@ def _invite(request: HttpRequest, member: Member) -> HttpResponse:
             return render(request, "deliberation/invite.html", context, status=400)
         identity.remember_member(request.session, meeting, member)
         identity.forget_claim(request.session, meeting)
-        return redirect("deliberation:member_home", slug=member.forum.slug)
+        # "Join the meeting" was pressed: straight to the meeting. The link, opened again,
+        # lands on the home, with this meeting at the top.
+        return redirect("deliberation:phone", meeting_id=meeting.pk)
     return render(request, "deliberation/invite.html", context)
 
 

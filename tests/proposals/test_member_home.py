@@ -37,8 +37,10 @@ def test_with_a_meeting_on_the_home_shows_it_first(forum, cast, facilitator_user
     client = Client()
     url = reverse("deliberation:invite", args=[cast["participant"].invite_token])
     client.get(url)
-    response = client.post(url)  # "Yes, this is me. Join the meeting"
-    assert response.url == _home(forum)
+    response = client.post(url)  # "Yes, this is me. Join the meeting": to the meeting
+    assert response.url == reverse("deliberation:phone", args=[meeting.pk])
+    # The personal link, opened again, lands on the home with the meeting first.
+    assert client.get(url).url == _home(forum)
     page = client.get(_home(forum)).content.decode()
     live = page.index("A meeting is on now")
     assert live < page.index("News for you") < page.index("My ideas")

@@ -98,17 +98,16 @@ def test_invite_link_joins_the_open_meeting(client, meeting, members):
 
     response = client.post(url)
 
-    # The link lands on Cara's home, with the meeting she has joined at the top.
-    home = reverse("deliberation:member_home", args=[meeting.forum.slug])
     assert response.status_code == 302
-    assert response.url == home
+    assert response.url == reverse("deliberation:phone", args=[meeting.pk])
     attendance = Attendance.objects.get(meeting=meeting, member=members["cara"])
     assert attendance.via == "invite"
-    page = client.get(response.url)
-    assert page.status_code == 200
-    assert reverse("deliberation:phone", args=[meeting.pk]) in page.content.decode()
-    # Opening the link again on the same phone goes to the home again.
+    assert client.get(response.url).status_code == 200
+    # Opening the link again lands on Cara's home, with the meeting at the top.
+    home = reverse("deliberation:member_home", args=[meeting.forum.slug])
     assert client.get(url).url == home
+    page = client.get(home).content.decode()
+    assert reverse("deliberation:phone", args=[meeting.pk]) in page
 
 
 def test_invite_link_works_even_when_name_choice_is_off(client, meeting, members):
