@@ -27,6 +27,7 @@ from deliberation.exceptions import InvalidInput, NotFound
 from deliberation.models import (
     ONCE_PER_VOTE,
     Action,
+    ActionStatus,
     Comment,
     CommunicationNeed,
     Decision,
@@ -339,8 +340,14 @@ def queue_for_decision(decision: Decision, *, exclude: Member | None = None) -> 
 def queue_for_action(action: Action, *, exclude: Member | None = None) -> None:
     """Tell the followers of the ideas an action is about that it is new or changed."""
     for proposal in _decision_proposals(action.decision):
+        # The action's status now: a later change is a notice of its own.
         queue_for_followers(
-            proposal, NoticeKind.ACTION, action=action, decision=action.decision, exclude=exclude
+            proposal,
+            NoticeKind.ACTION,
+            status=action.status,
+            action=action,
+            decision=action.decision,
+            exclude=exclude,
         )
 
 
@@ -410,10 +417,11 @@ def notice_words(row: Notification) -> dict[str, str]:
         detail = row.decision.outcome_easy_read or row.decision.outcome
         path = reverse("deliberation:decision", args=[slug, row.decision.pk])
     elif row.kind == NoticeKind.ACTION and row.action is not None:
-        status = row.action.get_status_display()
+        then = row.status or row.action.status
+        status = str(ActionStatus(then).label) if then in ActionStatus.values else ""
         headline = _("News about what we will do: %(title)s") % {"title": title}
         detail = f"{row.action.description} ({status})"
-        if row.action.status == "done":
+        if then == ActionStatus.DONE:
             detail = _("We did it: %(what)s") % {"what": row.action.description}
         path = reverse("deliberation:action", args=[slug, row.action.pk])
     elif row.kind == NoticeKind.COMMENT and row.comment is not None:

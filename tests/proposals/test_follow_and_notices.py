@@ -129,7 +129,11 @@ def test_decision_and_actions_tell_followers(idea, cast, facilitator_user):
     action_services.action_progress_add(action=action, note="Done!", status="done")
     words = [notifications.notice_words(n) for n in _notices(cast["supporter"], "action")]
     assert len(words) == 2
-    assert any(w["detail"].startswith("We did it") for w in words)
+    # Each notice says where the action was then: planned, then done.
+    assert sorted(w["detail"] for w in words) == [
+        "Ask the bus company for a later bus. (Planned)",
+        "We did it: Ask the bus company for a later bus.",
+    ]
 
 
 def test_marking_notices_read(idea, cast, browser_for):
