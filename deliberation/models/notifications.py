@@ -78,7 +78,9 @@ class Notification(models.Model):
     # What the notice is about, by kind: the status an idea moved to, the vote, the
     # decision or the action.
     status = models.CharField(max_length=20, blank=True)
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -55,9 +55,7 @@ def latest_decisions(forum: Forum) -> list[Decision]:
     decisions = (
         Decision.objects.filter(forum=forum)
         .select_related("meeting")
-        .annotate(
-            decided_at=Coalesce("meeting__starts_at", "meeting__created_at", "recorded_at")
-        )
+        .annotate(decided_at=Coalesce("meeting__starts_at", "meeting__created_at", "recorded_at"))
         .order_by("-decided_at", "-recorded_at", "-pk")
     )
     return list(decisions[:DECISIONS_SHOWN])

@@ -20,8 +20,8 @@ from deliberation.models import (
     Member,
 )
 from deliberation.selectors import record as record_selectors
-from deliberation.services.common import Actor, actor_label, announce_change
 from deliberation.services import notifications
+from deliberation.services.common import Actor, actor_label, announce_change
 from deliberation.services.proposals import PhotoInput
 
 DESCRIPTION_MAX = 600

@@ -284,9 +284,9 @@ def queue_for_followers(
     member_ids = list(followers)
     if kind in ONCE_PER_VOTE and poll is not None:
         told = set(
-            Notification.objects.filter(
-                poll=poll, kind=kind, member_id__in=member_ids
-            ).values_list("member_id", flat=True)
+            Notification.objects.filter(poll=poll, kind=kind, member_id__in=member_ids).values_list(
+                "member_id", flat=True
+            )
         )
         member_ids = [m for m in member_ids if m not in told]
     if not member_ids:

@@ -19,11 +19,11 @@ from deliberation.exceptions import (
 )
 from deliberation.models import (
     Comment,
-    NoticeKind,
     Endorsement,
     Forum,
     Meeting,
     Member,
+    NoticeKind,
     Poll,
     Proposal,
     ProposalEvent,

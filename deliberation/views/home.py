@@ -16,6 +16,8 @@ from deliberation.selectors import home as home_selectors
 from deliberation.services import notifications
 from deliberation.views.threads import member_of, tabs, thread_forum, viewer
 
+VOTED_ON = (ProposalStatus.DECIDED, ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED)
+
 
 @require_GET
 def member_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -27,9 +29,8 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
     in_meeting = meeting is not None and (
         identity.present_member(request.session, meeting.pk) is not None
     )
-    notices = [
-        {"row": row, **notifications.notice_words(row)} for row in home_selectors.notices(me)
-    ]
+    rows = home_selectors.notices(me)
+    notices = [{"row": row, **notifications.notice_words(row)} for row in rows]
     context: dict[str, Any] = {
         **tabs(forum, who, "home"),
         "meeting": meeting,
@@ -40,7 +41,6 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
         "decisions": home_selectors.latest_decisions(forum),
         "summary": home_selectors.latest_summary(forum),
         "notices": notices,
-        "unread": sum(1 for n in notices if n["row"].read_at is None),
         "unread_total": home_selectors.unread_count(me),
     }
     return render(request, "deliberation/home.html", context)
@@ -79,10 +79,9 @@ def proposal_follow_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 def follow_context(proposal: Proposal, who: identity.Principal) -> dict[str, Any]:
     """Return what an idea's page shows of following it and of what came of it."""
     return {
-        "following": who.member is not None
-        and home_selectors.following(proposal, member_of(who)),
+        "following": who.member is not None and home_selectors.following(proposal, member_of(who)),
         # A decision about an idea follows a closed vote, which moves the idea on first.
         "idea_outcome": home_selectors.idea_outcome(proposal)
-        if proposal.status in (ProposalStatus.DECIDED, ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED)
+        if proposal.status in VOTED_ON
         else [],
     }

@@ -239,9 +239,10 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     """Open a member's home from their personal link or QR card, joining the open meeting.
 
     Once this browser knows them, the link lands on the member's home, which shows the
-    live meeting at the top when one is on. Only the "Yes, this is me" button (a POST, CSRF-protected) tells this browser who
-    they are, for the meeting and between meetings: opening the link (a GET, which
-    another site, a link preview or a prefetch can cause) changes nothing.
+    live meeting at the top when one is on. Only the "Yes, this is me" button (a POST,
+    CSRF-protected) tells this browser who they are, for the meeting and between
+    meetings: opening the link (a GET, which another site, a link preview or a prefetch
+    can cause) changes nothing.
     """
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True

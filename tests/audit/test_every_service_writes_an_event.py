@@ -66,7 +66,7 @@ NOT_USE_CASES = {
     "notifications.queue_for_proposal": "inside proposal_create, which writes the event",
     "notifications.queue_for_comment": "inside comment_add, which writes the event",
     "notifications.email_address_set": "inside member_add/member_update, which write the event",
-    "notifications.follow_default": "inside proposal_create/proposal_endorse, which write the event",
+    "notifications.follow_default": "inside proposal_create/proposal_endorse (their event)",
     "notifications.is_following": "reads",
     "notifications.notice_words": "reads: words for a notice",
     "notifications.queue_for_followers": "inside the change that writes the event "

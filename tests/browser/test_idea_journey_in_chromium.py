@@ -116,7 +116,9 @@ def test_one_idea_from_suggestion_to_we_did_it(transactional_db, new_context, se
     )
     # The worker's timer runs the tick: a day before closing, "closes soon", once.
     for hours in (20, 10):
-        forum_polls.forum_polls_tick(now=remote.schedule.closes_at - datetime.timedelta(hours=hours))
+        forum_polls.forum_polls_tick(
+            now=remote.schedule.closes_at - datetime.timedelta(hours=hours)
+        )
 
     supporter.goto(_home_url(forum))
     expect(_news(supporter).filter(has_text="You can vote now")).to_have_count(1)
@@ -143,9 +145,12 @@ def test_one_idea_from_suggestion_to_we_did_it(transactional_db, new_context, se
     assert proposal.status == "decided"
 
     # -- decided: "we will do it", an action, and the action done -------------------------
-    decision = factories.decision(
-        meeting, live, outcome="We will ask the council for benches.",
-        outcome_easy_read="We will ask for benches.", recorded_by=lead_member,
+    factories.decision(
+        meeting,
+        live,
+        outcome="We will ask the council for benches.",
+        outcome_easy_read="We will ask for benches.",
+        recorded_by=lead_member,
     )
     lead.goto(reverse("deliberation:proposal", args=[forum.slug, proposal.pk]))
     lead.get_by_text("Move this idea on").click()
@@ -156,7 +161,9 @@ def test_one_idea_from_suggestion_to_we_did_it(transactional_db, new_context, se
     lead.get_by_role("link", name="We will ask for benches.").click()
     lead.get_by_label("What will be done, in easy words").fill("Ask the council for two benches.")
     lead.get_by_label("Or the team or service that will do it").fill("Transport team")
-    lead.get_by_label("By when").fill((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+    lead.get_by_label("By when").fill(
+        (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    )
     lead.get_by_role("button", name="Add the action").click()
     lead.get_by_role("link", name="Ask the council for two benches.").first.click()
     lead.get_by_label("What happened?").fill("The benches are in.")

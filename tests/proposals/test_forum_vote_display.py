@@ -54,9 +54,11 @@ def test_the_idea_waits_for_the_meetings_vote(proposal, cast, counted, browser_f
 
 def test_a_closed_vote_does_not_say_when_it_closes(proposal, counted, browser_for, cast):
     _live, remote = counted
-    html = browser_for(cast["participant"]).get(
-        reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk])
-    ).content.decode()
+    html = (
+        browser_for(cast["participant"])
+        .get(reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk]))
+        .content.decode()
+    )
     votes = html[html.index('id="votes-title"') :]
     assert "closes " not in votes.split("</section>")[0]
     assert "Closed" in votes.split("</section>")[0]
@@ -119,8 +121,10 @@ def test_an_adopted_idea_links_its_decision_and_actions(
     services.proposal_status_change(
         proposal=proposal, to="adopted", reason="The vote said yes", by=cast["facilitator"]
     )
-    html = browser_for(cast["participant"]).get(
-        reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk])
-    ).content.decode()
+    html = (
+        browser_for(cast["participant"])
+        .get(reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk]))
+        .content.decode()
+    )
     assert reverse("deliberation:decision", args=[proposal.forum.slug, decision.pk]) in html
     assert reverse("deliberation:action", args=[proposal.forum.slug, action.pk]) in html
