@@ -163,3 +163,14 @@ def test_a_hidden_idea_is_not_emailed(idea, cast):
     services.proposal_hide(proposal=idea, by=cast["facilitator"], reason="Private details")
     notifications.digests_send()
     assert not any("sam@example.org" in m.to for m in mail.outbox)
+
+
+def test_what_a_member_follows_is_their_data_and_is_forgotten(idea, cast):
+    from deliberation.selectors.forums import member_data
+    from deliberation.services.forums import member_erase
+
+    idea_journey.shortlist(idea, cast["facilitator"])
+    assert member_data(cast["supporter"])["following"] == [idea.pk]
+    member_erase(member=cast["supporter"])
+    assert not ProposalFollow.objects.filter(member=cast["supporter"]).exists()
+    assert not Notification.objects.filter(member=cast["supporter"]).exists()
