@@ -12,6 +12,7 @@ from deliberation.views import (
     forum_polls,
     glossary,
     guides,
+    home,
     participant,
     personal_data,
     projector,
@@ -70,6 +71,13 @@ urlpatterns = [
         name="equals_console",
     ),
     # Proposal threads and votes between meetings: members known by their invite link.
+    path("forum/<slug:slug>/", home.member_home, name="member_home"),
+    path("forum/<slug:slug>/news/read/", home.notices_read, name="notices_read"),
+    path(
+        "forum/<slug:slug>/proposals/<int:pk>/follow/",
+        home.proposal_follow_view,
+        name="proposal_follow",
+    ),
     path("forum/<slug:slug>/proposals/", proposals.proposal_list, name="proposals"),
     path("forum/<slug:slug>/proposals/new/", proposals.proposal_new, name="proposal_new"),
     path("forum/<slug:slug>/proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),

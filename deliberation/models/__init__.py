@@ -28,9 +28,12 @@ from deliberation.models.meetings import (
     Meeting,
 )
 from deliberation.models.notifications import (
+    ONCE_PER_VOTE,
+    NoticeKind,
     Notification,
     NotificationPreference,
     NotifyFrequency,
+    ProposalFollow,
 )
 from deliberation.models.polls import (
     Ballot,
@@ -122,6 +125,9 @@ __all__ = [
     "NotifyFrequency",
     "NotificationPreference",
     "Notification",
+    "NoticeKind",
+    "ONCE_PER_VOTE",
+    "ProposalFollow",
     "GlossaryEntry",
     "PointKind",
     "WelshStatus",

@@ -16,6 +16,7 @@ from deliberation.models import (
     Member,
     Participation,
     Proposal,
+    ProposalFollow,
     RecordValue,
     Role,
     SpeakingTurn,
@@ -156,6 +157,11 @@ def member_data(member: Member) -> dict[str, Any]:
         ],  # fmt: skip
         "endorsed": list(
             Endorsement.objects.filter(member=member).values_list("proposal_id", flat=True)
+        ),
+        "following": list(
+            ProposalFollow.objects.filter(member=member, active=True)
+            .order_by("proposal_id")
+            .values_list("proposal_id", flat=True)
         ),
         "progress_notes": [
             {

@@ -134,7 +134,9 @@ def decision_log(
     """Return a forum's decisions, newest first, with counts of their actions by state.
 
     Filters: the meeting, the state of its actions (DECISION_STATUSES) and the dates
-    it was recorded between (inclusive, in the forum's time zone).
+    it was made between (inclusive, in the forum's time zone). A decision is dated by
+    its meeting (`decided_at`), not by when it was typed in: a decision of an earlier
+    meeting entered later still belongs to that meeting's day.
     """
     today = timezone.localdate()
     is_open = Q(actions__status__in=OPEN_ACTION_STATUSES)
@@ -142,6 +144,7 @@ def decision_log(
         Decision.objects.filter(forum=forum)
         .select_related("meeting", "poll", "recorded_by", "agenda_item")
         .annotate(
+            decided_at=Coalesce("meeting__starts_at", "meeting__created_at", "recorded_at"),
             actions_total=Count("actions"),
             actions_open=Count("actions", filter=is_open),
             actions_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
@@ -151,9 +154,9 @@ def decision_log(
     if meeting is not None:
         decisions = decisions.filter(meeting=meeting)
     if since:
-        decisions = decisions.filter(recorded_at__date__gte=since)
+        decisions = decisions.filter(decided_at__date__gte=since)
     if until:
-        decisions = decisions.filter(recorded_at__date__lte=until)
+        decisions = decisions.filter(decided_at__date__lte=until)
     if status == "no_actions":
         decisions = decisions.filter(actions_total=0)
     elif status == "overdue":
@@ -162,7 +165,7 @@ def decision_log(
         decisions = decisions.filter(actions_open__gt=0, actions_overdue=0)
     elif status == "done":
         decisions = decisions.filter(actions_total__gt=0, actions_open=0)
-    return decisions.order_by("-recorded_at", "-pk")
+    return decisions.order_by("-decided_at", "-recorded_at", "-pk")
 
 
 def decision_page(forum: Forum, decision_id: int) -> Decision:

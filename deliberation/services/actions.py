@@ -20,6 +20,7 @@ from deliberation.models import (
     Member,
 )
 from deliberation.selectors import record as record_selectors
+from deliberation.services import notifications
 from deliberation.services.common import Actor, actor_label, announce_change
 from deliberation.services.proposals import PhotoInput
 
@@ -136,6 +137,7 @@ def action_create(
             kind="action.created",
             payload={**_payload(action), **audit.binding(action)},
         )
+        notifications.queue_for_action(action, exclude=created_by)
         _refresh_recaps(decision.forum_id)
     return action
 
@@ -173,6 +175,7 @@ def action_edit(
                 **audit.binding(action),
             },
         )
+        notifications.queue_for_action(action)
         _refresh_recaps(action.forum_id)
     return action
 
@@ -256,5 +259,6 @@ def action_progress_add(
                 **audit.binding(action, update),
             },
         )
+        notifications.queue_for_action(action, exclude=author)
         _refresh_recaps(action.forum_id)
     return update

@@ -8,6 +8,7 @@ from deliberation.exceptions import InvalidInput
 from deliberation.models import AgendaItem, Decision, Meeting, Member, Poll
 from deliberation.selectors import meetings as meeting_selectors
 from deliberation.selectors import record as record_selectors
+from deliberation.services import notifications
 from deliberation.services.common import (
     Actor,
     actor_label,
@@ -97,6 +98,7 @@ def decision_record(
         )
         decision.audit_hash = event.hash
         decision.save(update_fields=["audit_hash"])
+        notifications.queue_for_decision(decision, exclude=recorded_by)
         announce_change(
             meeting.pk,
             "decision.recorded",

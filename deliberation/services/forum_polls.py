@@ -16,6 +16,7 @@ from deliberation.models import (
     Forum,
     ForumPollSchedule,
     Member,
+    NoticeKind,
     Participation,
     Poll,
     ProposalPollLink,
@@ -23,6 +24,7 @@ from deliberation.models import (
     SecretBallot,
     Source,
 )
+from deliberation.services import notifications
 from deliberation.services.common import Actor, actor_label, recheck
 from deliberation.services.polls import OptionInput, poll_close, poll_create, poll_open
 
@@ -122,8 +124,16 @@ def forum_poll_create(
     return poll
 
 
+# Followers of an idea hear that its vote closes soon this long before it closes.
+CLOSING_SOON = datetime.timedelta(hours=24)
+
+
 def forum_polls_tick(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Open forum polls whose time has come and close those whose time is up."""
+    """Open forum polls whose time has come and close those whose time is up.
+
+    Followers of the ideas a vote asks about are told when it opens, and once when it
+    closes soon (within CLOSING_SOON); running the tick again tells nobody twice.
+    """
     now = now or timezone.now()
     opened = closed = 0
     due_open = Poll.objects.filter(
@@ -134,7 +144,9 @@ def forum_polls_tick(*, now: datetime.datetime | None = None) -> dict[str, int]:
     )
     for poll in due_open:
         try:
-            poll_open(poll=poll, actor="schedule")
+            with transaction.atomic():
+                poll_open(poll=poll, actor="schedule")
+                notifications.queue_for_vote(poll, NoticeKind.VOTE_OPEN)
             opened += 1
         except InvalidInput:  # opened by another request a moment ago
             continue
@@ -152,7 +164,18 @@ def forum_polls_tick(*, now: datetime.datetime | None = None) -> dict[str, int]:
             closed += 1
         except (InvalidInput, PollNotOpen):
             continue
-    return {"opened": opened, "closed": closed}
+    closing = Poll.objects.filter(
+        meeting__isnull=True,
+        status=Poll.Status.OPEN,
+        schedule__closes_at__gt=now,
+        schedule__closes_at__lte=now + CLOSING_SOON,
+        proposal_links__isnull=False,
+    ).distinct()
+    warned = 0
+    for poll in closing:
+        with transaction.atomic():
+            warned += len(notifications.queue_for_vote(poll, NoticeKind.VOTE_CLOSING))
+    return {"opened": opened, "closed": closed, "closing_soon": warned}
 
 
 def forum_poll_count_in(

@@ -25,6 +25,7 @@ from deliberation.models import (
     Meeting,
     Member,
     Notification,
+    ProposalFollow,
     Role,
     Summary,
     new_token,
@@ -281,7 +282,9 @@ def member_erase(*, member: Member, actor: Actor = None) -> Member:
         member.supports.clear()
         _close_phones(member)
         email_address_set(member=member, email="")
-        Notification.objects.filter(member=member, sent_at__isnull=True).delete()
+        # Their notices (sent or not) and the ideas they follow say what they cared about.
+        Notification.objects.filter(member=member).delete()
+        ProposalFollow.objects.filter(member=member).delete()
         now = timezone.now()
         # The rendered HTML beside each text is blanked too, or the page would still show it.
         CommentRevision.objects.filter(comment__author=member).update(body="", body_html="")

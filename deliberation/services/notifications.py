@@ -1,4 +1,7 @@
-"""Emails about new proposals and comments: each one, or a daily digest; never twice.
+"""Notices about new ideas, comments and followed ideas: on the member's home and by email.
+
+Emails go each one, or in a daily digest, never twice; a member who chose no emails
+still sees the notices of the ideas they follow on their home page.
 
 The background worker sends them (deliberation/tasks.py): never inside a request, and
 never inside a database transaction, so a slow mail server holds no lock. A failed
@@ -16,24 +19,32 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from deliberation import audit, markdown, outbox
 from deliberation.exceptions import InvalidInput, NotFound
 from deliberation.models import (
+    ONCE_PER_VOTE,
+    Action,
+    ActionStatus,
     Comment,
     CommunicationNeed,
+    Decision,
     Member,
+    NoticeKind,
     Notification,
     NotificationPreference,
     NotifyFrequency,
+    Poll,
     Proposal,
+    ProposalFollow,
+    ProposalStatus,
 )
 from deliberation.services.common import Actor, actor_label
 
@@ -210,12 +221,167 @@ def _queue(
         Notification(member_id=member_id, proposal=proposal, comment=comment, frequency=frequency)
         for member_id, frequency in preferences
     )
+    _send_after_commit(rows)
+    return rows
+
+
+def _send_after_commit(rows: Sequence[Notification]) -> None:
+    """Send the `each` emails of new rows once the change that made them is saved."""
     each = [row.pk for row in rows if row.frequency == NotifyFrequency.EACH and row.pk]
     if each:
         # The worker sends them once the change is saved, so nobody hears of something
         # that was rolled back, and the request does not wait for the mail server.
         outbox.notifications_due(each)
+
+
+# -- following an idea ------------------------------------------------------------------
+
+
+def follow_default(*, proposal: Proposal, member: Member) -> None:
+    """Follow an idea its author wrote or a member supports; call inside that change.
+
+    A member who stopped following it earlier stays stopped.
+    """
+    if member.is_guest:
+        return
+    ProposalFollow.objects.get_or_create(member=member, proposal=proposal)
+
+
+def proposal_follow(
+    *, proposal: Proposal, member: Member, follow: bool, actor: Actor = None
+) -> ProposalFollow:
+    """Start or stop following an idea: notices when it moves on, votes, decisions."""
+    if member.forum_id != proposal.forum_id or member.is_guest or not member.is_active:
+        raise InvalidInput(_("You cannot follow ideas in this forum."))
+    with transaction.atomic():
+        row, _created = ProposalFollow.objects.select_for_update().get_or_create(
+            member=member, proposal=proposal, defaults={"active": follow}
+        )
+        if row.active != follow:
+            row.active = follow
+            row.save(update_fields=["active"])
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or member),
+            kind="proposal.followed" if follow else "proposal.unfollowed",
+            payload={"proposal": proposal.pk, "member": member.pk},
+        )
+    return row
+
+
+def is_following(proposal: Proposal, member: Member) -> bool:
+    return ProposalFollow.objects.filter(proposal=proposal, member=member, active=True).exists()
+
+
+def queue_for_followers(
+    proposal: Proposal,
+    kind: str,
+    *,
+    status: str = "",
+    poll: Poll | None = None,
+    decision: Decision | None = None,
+    action: Action | None = None,
+    exclude: Member | None = None,
+) -> list[Notification]:
+    """Note news of an idea for everyone following it; call inside the change that made it.
+
+    Each follower gets it on their home page; by email too as they chose (each one, or in
+    the daily digest). A vote's notices (ONCE_PER_VOTE) go once per member per vote, however
+    many of their ideas it asks about and however often this is called.
+    """
+    followers = (
+        ProposalFollow.objects.filter(
+            proposal=proposal, active=True, member__is_active=True, member__is_guest=False
+        )
+        .exclude(member_id=exclude.pk if exclude else 0)
+        .values_list("member_id", flat=True)
+    )
+    member_ids = list(followers)
+    if kind in ONCE_PER_VOTE and poll is not None:
+        told = set(
+            Notification.objects.filter(poll=poll, kind=kind, member_id__in=member_ids).values_list(
+                "member_id", flat=True
+            )
+        )
+        member_ids = [m for m in member_ids if m not in told]
+    if not member_ids:
+        return []
+    chosen = dict(
+        NotificationPreference.objects.filter(member_id__in=member_ids)
+        .exclude(email="")
+        .values_list("member_id", "frequency")
+    )
+    rows = []
+    for member_id in member_ids:
+        row = Notification(
+            member_id=member_id,
+            kind=kind,
+            proposal=proposal,
+            status=status,
+            poll=poll,
+            decision=decision,
+            action=action,
+            frequency=chosen.get(member_id, NotifyFrequency.NONE),
+        )
+        if kind in ONCE_PER_VOTE:
+            try:
+                with transaction.atomic():  # another run told them a moment ago
+                    row.save()
+            except IntegrityError:
+                continue
+        rows.append(row)
+    if kind not in ONCE_PER_VOTE:
+        rows = Notification.objects.bulk_create(rows)
+    _send_after_commit(rows)
     return rows
+
+
+def queue_for_vote(poll: Poll, kind: str) -> list[Notification]:
+    """Tell the followers of the ideas a vote asks about that it opened or closes soon."""
+    rows: list[Notification] = []
+    for link in poll.proposal_links.select_related("proposal").order_by("pk"):
+        if link.proposal.is_hidden:
+            continue
+        rows += queue_for_followers(link.proposal, kind, poll=poll)
+    return rows
+
+
+def queue_for_decision(decision: Decision, *, exclude: Member | None = None) -> None:
+    """Tell the followers of the ideas a decision is about; call inside decision_record."""
+    for proposal in _decision_proposals(decision):
+        queue_for_followers(proposal, NoticeKind.DECISION, decision=decision, exclude=exclude)
+
+
+def queue_for_action(action: Action, *, exclude: Member | None = None) -> None:
+    """Tell the followers of the ideas an action is about that it is new or changed."""
+    for proposal in _decision_proposals(action.decision):
+        # The action's status now: a later change is a notice of its own.
+        queue_for_followers(
+            proposal,
+            NoticeKind.ACTION,
+            status=action.status,
+            action=action,
+            decision=action.decision,
+            exclude=exclude,
+        )
+
+
+def _decision_proposals(decision: Decision) -> list[Proposal]:
+    if decision.poll_id is None:
+        return []
+    return list(
+        Proposal.objects.filter(poll_links__poll_id=decision.poll_id, hidden_at__isnull=True)
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def notices_mark_read(*, member: Member, ids: Iterable[int] | None = None) -> int:
+    """Mark a member's notices read (all, or the ones given); returns how many changed."""
+    rows = Notification.objects.filter(member=member, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())
 
 
 # -- sending ---------------------------------------------------------------------------
@@ -229,12 +395,71 @@ def _url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def notice_words(row: Notification) -> dict[str, str]:
+    """Say in easy words what a followed idea's notice tells, and where to read more."""
+    proposal = row.proposal
+    slug = proposal.forum.slug
+    title = proposal.title
+    path = reverse("deliberation:proposal", args=[slug, proposal.pk])
+    headline = detail = ""
+    if row.kind == NoticeKind.STATUS:
+        label = str(ProposalStatus(row.status).label) if row.status in ProposalStatus.values else ""
+        headline = _("An idea you follow moved on: %(title)s") % {"title": title}
+        detail = _("Now: %(status)s") % {"status": label}
+        if row.status == ProposalStatus.ADOPTED:
+            detail = _("We will do it!")
+        elif row.status == ProposalStatus.NOT_ADOPTED:
+            detail = _("We will not do it. The idea page says why.")
+    elif row.kind in ONCE_PER_VOTE and row.poll is not None:
+        schedule = getattr(row.poll, "schedule", None)
+        closes = (
+            formats.date_format(timezone.localtime(schedule.closes_at), "j M Y H:i")
+            if schedule
+            else ""
+        )
+        if row.kind == NoticeKind.VOTE_OPEN:
+            headline = _("You can vote now: %(question)s") % {"question": row.poll.question}
+        else:
+            headline = _("The vote closes soon: %(question)s") % {"question": row.poll.question}
+        detail = _("It is about the idea: %(title)s. The vote closes %(when)s.") % {
+            "title": title,
+            "when": closes,
+        }
+        if row.poll.meeting_id is None:
+            path = reverse("deliberation:forum_poll", args=[slug, row.poll.pk])
+    elif row.kind == NoticeKind.DECISION and row.decision is not None:
+        headline = _("We decided about: %(title)s") % {"title": title}
+        detail = row.decision.outcome_easy_read or row.decision.outcome
+        path = reverse("deliberation:decision", args=[slug, row.decision.pk])
+    elif row.kind == NoticeKind.ACTION and row.action is not None:
+        then = row.status or row.action.status
+        status = str(ActionStatus(then).label) if then in ActionStatus.values else ""
+        headline = _("News about what we will do: %(title)s") % {"title": title}
+        detail = f"{row.action.description} ({status})"
+        if then == ActionStatus.DONE:
+            detail = _("We did it: %(what)s") % {"what": row.action.description}
+        path = reverse("deliberation:action", args=[slug, row.action.pk])
+    elif row.kind == NoticeKind.COMMENT and row.comment is not None:
+        name = row.comment.author.name if row.comment.author else "—"
+        headline = _("%(name)s wrote a comment on: %(title)s") % {"name": name, "title": title}
+        path += f"#comment-{row.comment.pk}"
+    else:
+        name = proposal.author.name if proposal.author else "—"
+        headline = _("%(name)s shared a new idea: %(title)s") % {"name": name, "title": title}
+        detail = proposal.summary
+    return {"headline": headline, "detail": detail, "path": path}
+
+
 def _items(rows: Sequence[Notification]) -> list[dict[str, Any]]:
     items = []
     for row in rows:
         proposal = row.proposal
         comment = row.comment
         url = _url(reverse("deliberation:proposal", args=[proposal.forum.slug, proposal.pk]))
+        if row.kind not in (NoticeKind.PROPOSAL, NoticeKind.COMMENT):
+            words = notice_words(row)
+            items.append({"kind": "news", **words, "url": _url(words["path"])})
+            continue
         item: dict[str, Any] = {
             "kind": "comment" if comment else "proposal",
             "title": proposal.title,
@@ -267,6 +492,8 @@ def build_email(
         preferences = _url(reverse("deliberation:notify", args=[forum.slug]))
         if digest:
             subject = _("New in %(forum)s: %(n)s things") % {"forum": forum.name, "n": len(items)}
+        elif items[0]["kind"] == "news":
+            subject = items[0]["headline"]
         elif items[0]["kind"] == "comment":
             subject = _("New comment on: %(title)s") % {"title": items[0]["title"]}
         else:
@@ -369,6 +596,9 @@ def _send_member(
                 "proposal__author",
                 "comment",
                 "comment__author",
+                "poll__schedule",
+                "decision",
+                "action__decision",
             )
             .order_by("created_at", "pk")
         )

@@ -23,6 +23,7 @@ from deliberation.models import (
     Forum,
     Meeting,
     Member,
+    NoticeKind,
     Poll,
     Proposal,
     ProposalEvent,
@@ -219,6 +220,7 @@ def proposal_create(
             },
         )
         notifications.queue_for_proposal(proposal)
+        notifications.follow_default(proposal=proposal, member=author)
     return proposal
 
 
@@ -429,6 +431,7 @@ def proposal_endorse(
                 )
         except IntegrityError as exc:  # a double click that raced the check above
             raise AlreadyEndorsed() from exc
+        notifications.follow_default(proposal=proposal, member=member)
         audit.append(
             forum_id=proposal.forum_id,
             actor=actor_label(actor or member),
@@ -482,6 +485,7 @@ def _move(
             **audit.binding(proposal),
         },
     )
+    notifications.queue_for_followers(proposal, NoticeKind.STATUS, status=to, exclude=by)
     return proposal
 
 
@@ -567,6 +571,10 @@ def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
         proposal = _locked(link.proposal)
         if proposal.status != ProposalStatus.SHORTLISTED:
             continue
+        if meeting is None and _meeting_vote_to_come(proposal):
+            # A vote between meetings for a meeting's vote: the meeting's vote, with these
+            # ballots counted in, gives the one result; the idea moves on when it closes.
+            continue
         where = meeting.title if meeting else _("the forum")
         reason = _("The vote “%(question)s” at %(where)s has closed.") % {
             "question": poll.question,
@@ -584,6 +592,15 @@ def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
             )
         )
     return moved
+
+
+def _meeting_vote_to_come(proposal: Proposal) -> bool:
+    """Is the idea also on a meeting's vote that has not closed yet?"""
+    return (
+        ProposalPollLink.objects.filter(proposal=proposal, poll__meeting__isnull=False)
+        .exclude(poll__status=Poll.Status.CLOSED)
+        .exists()
+    )
 
 
 def proposals_poll_reopened(*, poll: Poll, actor: Actor = None) -> list[Proposal]:

@@ -250,7 +250,12 @@ def _decision_page(
         check_backs.append(
             {"poll": asked, "results": display.build_results(view) if asked.is_closed else None}
         )
+    held = decision.meeting
     summary = {
+        # A decision is dated by its meeting, not by when it was typed in.
+        "meeting_date": timezone.localtime(held.starts_at or held.created_at).date()
+        if held
+        else None,
         "method_label": display.method_label(decision.method),
         "weighting_label": display.WEIGHTINGS.get(decision.weighting, ""),
         "present": _group_counts(decision.attendance),

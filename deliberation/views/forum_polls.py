@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import display, identity, permissions
+from deliberation import audit, display, identity, permissions
 from deliberation.exceptions import DomainError
 from deliberation.forms.polls import BallotForm, CountInForm, ForumPollForm, answer_initial
 from deliberation.models import Ballot, Forum, Poll
@@ -109,13 +109,19 @@ def _forum_poll_page(
     poll_view = meeting_selectors.poll_dict(poll)
     if poll.is_open and poll.results_visible:
         poll_view = meeting_selectors.poll_dict(poll, result=meeting_selectors.compute_result(poll))
+    results = display.build_results(poll_view) if poll.status != "draft" else None
+    if results and not poll.is_closed and "outcome" in results:
+        # Counts so far, never a winner or a verdict: the vote is still going on.
+        results["outcome"] = {"passed": None, "winner": "", "reasons": []}
+        results["common_ground"] = []
     context: dict[str, Any] = {
         **tabs(forum, who, "votes"),
         "poll": poll,
         "schedule": poll.schedule,  # type: ignore[attr-defined]
-        "results": display.build_results(poll_view) if poll.status != "draft" else None,
+        "results": results,
         "can_vote": permissions.can("poll.vote", who, poll) and poll.is_open,
         "error": error,
+        "receipt": _receipt(request, poll, who),
     }
     if context["can_vote"]:
         answer = None
@@ -143,6 +149,30 @@ def _forum_poll_page(
         # reply carries the same ballot key (the service checks it matches).
         identity.give_device_key(request, response)
     return response
+
+
+def _receipt(request: HttpRequest, poll: Poll, who: identity.Principal) -> dict[str, Any] | None:
+    """Return this member's vote code in a vote between meetings, checked once it closed.
+
+    A secret ballot's code is worked out from this browser's device key, as in a meeting.
+    """
+    if who.member is None or poll.status == Poll.Status.DRAFT:
+        return None
+    if poll.secret:
+        token = identity.secret_ballot_key(
+            identity.device_key(request.COOKIES), poll.pk, who.member.pk
+        )
+        if token is None:
+            return None
+        code = audit.receipt_code(poll, secret_token=token)
+        if code is not None and not poll.is_closed:
+            # Closing writes every secret ballot again: its code is final only then.
+            return {"code": None, "check": None}
+    else:
+        code = audit.receipt_code(poll, member_id=who.member.pk)
+    if code is None:
+        return None
+    return {"code": code, "check": audit.check_receipt(poll, code) if poll.is_closed else None}
 
 
 @require_GET

@@ -259,11 +259,13 @@ def waiting(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttle.throttle(throttle.INVITE_FAILURES)
 def invite(request: HttpRequest, token: str) -> HttpResponse:
-    """Join the forum's open meeting from a personal link or QR card.
+    """Open a member's home from their personal link or QR card, joining the open meeting.
 
-    Only the "Yes, this is me" button (a POST, CSRF-protected) tells this browser who
-    they are, for the meeting and between meetings: opening the link (a GET, which
-    another site, a link preview or a prefetch can cause) changes nothing.
+    Once this browser knows them, the link lands on the member's home, which shows the
+    live meeting at the top when one is on. Only the "Yes, this is me" button (a POST,
+    CSRF-protected) tells this browser who they are, for the meeting and between
+    meetings: opening the link (a GET, which another site, a link preview or a prefetch
+    can cause) changes nothing.
     """
     member = get_object_or_404(
         Member.objects.select_related("forum"), invite_token=token, is_active=True
@@ -308,13 +310,15 @@ def _invite(request: HttpRequest, member: Member) -> HttpResponse:
         # The personal link also tells this browser who they are between meetings, for
         # the forum's threads and record (only this person holds the link).
         identity.remember_forum_member(request.session, member)
-        if meeting is None or request.POST.get("next") == "proposals":
+        if request.POST.get("next") == "proposals":
             return redirect("deliberation:proposals", slug=member.forum.slug)
+        if meeting is None or request.POST.get("next") == "home":
+            return redirect("deliberation:member_home", slug=member.forum.slug)
     if meeting is None:
         return render(request, "deliberation/invite.html", context)
     here = identity.present_member(request.session, meeting.pk)
     if here is not None and here.pk == member.pk:
-        return redirect("deliberation:phone", meeting_id=meeting.pk)
+        return redirect("deliberation:member_home", slug=member.forum.slug)
     if request.method == "POST":
         try:
             attendance_join(
@@ -328,6 +332,8 @@ def _invite(request: HttpRequest, member: Member) -> HttpResponse:
             return render(request, "deliberation/invite.html", context, status=400)
         identity.remember_member(request.session, meeting, member)
         identity.forget_claim(request.session, meeting)
+        # "Join the meeting" was pressed: straight to the meeting. The link, opened again,
+        # lands on the home, with this meeting at the top.
         return redirect("deliberation:phone", meeting_id=meeting.pk)
     return render(request, "deliberation/invite.html", context)
 

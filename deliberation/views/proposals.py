@@ -49,6 +49,7 @@ from deliberation.services import scheduling as scheduling_services
 from deliberation.views import easyread
 from deliberation.views.comments import comment_in, comment_view, do_comment
 from deliberation.views.common import Done, Posted, first_error, handle_post
+from deliberation.views.home import follow_context
 from deliberation.views.threads import Invalid, member_of, tabs, thread_forum, viewer
 
 PAGE_SIZE = 20
@@ -269,8 +270,17 @@ def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
                 "poll": event.poll,
             }
         )
+    meeting_vote_to_come = any(
+        link.poll.meeting_id is not None and not link.poll.is_closed for link in links
+    )
     for link in links:
         poll = link.poll
+        if poll.meeting_id is None and (
+            meeting_vote_to_come or getattr(poll, "schedule", None) and poll.schedule.counted_in_id
+        ):
+            # Votes between meetings counted with a meeting's vote have one result: the
+            # meeting's, shown when it closes (it says how many voted between meetings).
+            continue
         if poll.is_closed and poll.closed_at:
             outcome = services.outcome_for(link, poll.result)
             entries.append(
@@ -357,6 +367,7 @@ def _proposal_page(
         "threads": threads,
         "comments_page": comments_page,
         "timeline": _timeline(proposal, links),
+        **follow_context(proposal, who),
         "votes": [
             {
                 "link": link,

@@ -66,6 +66,17 @@ NOT_USE_CASES = {
     "notifications.queue_for_proposal": "inside proposal_create, which writes the event",
     "notifications.queue_for_comment": "inside comment_add, which writes the event",
     "notifications.email_address_set": "inside member_add/member_update, which write the event",
+    "notifications.follow_default": "inside proposal_create/proposal_endorse (their event)",
+    "notifications.is_following": "reads",
+    "notifications.notice_words": "reads: words for a notice",
+    "notifications.queue_for_followers": "inside the change that writes the event "
+    "(a status move, a vote opening, a decision, an action)",
+    "notifications.queue_for_vote": "inside forum_polls_tick, under poll_open's event; "
+    "'closing soon' notices change nothing in the record",
+    "notifications.queue_for_decision": "inside decision_record, which writes the event",
+    "notifications.queue_for_action": "inside the action services, which write the event",
+    "notifications.notices_mark_read": "a member's own reading of their notices: not the "
+    "forum's record, and who read what when is personal data the chain should not keep",
     "sending.sending_plan": "reads: says who would get the summary how",
     "sending.print_pack_pdf": "renders the print pack; stores nothing",
     "notifications.retry_delay": "pure helper: how long to wait before the next try",
@@ -565,6 +576,13 @@ def _(ctx):
     return lambda: notifications.notification_preference_set(
         member=member, frequency=NotifyFrequency.EACH, email="nia@example.org"
     )
+
+
+@scenario("notifications.proposal_follow", "proposal.unfollowed")
+def _(ctx):
+    proposal = _proposal(ctx)
+    author = ctx["people"]["lived_experience"][0]
+    return lambda: notifications.proposal_follow(proposal=proposal, member=author, follow=False)
 
 
 @scenario("notifications.notification_unsubscribe", "notifications.unsubscribed")

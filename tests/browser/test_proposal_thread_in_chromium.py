@@ -25,7 +25,9 @@ def open_invite(page, member):
     url = reverse("deliberation:invite", args=[member.invite_token])
     response = page.goto(url)
     assert response is not None and response.status == 200, url
-    page.get_by_role("button", name=re.compile("Ideas between meetings")).click()
+    page.get_by_role("button", name=re.compile("My home")).click()
+    expect(page.get_by_role("heading", name="My home")).to_be_visible()
+    page.get_by_role("link", name="Ideas", exact=True).click()
     expect(page.get_by_role("heading", name="Ideas between meetings")).to_be_visible()
 
 

@@ -36,6 +36,7 @@ TEMPLATES = sorted(
                 "invite",
                 "meeting_finished",
                 "cards",
+                "home",
             )
         ),  # fmt: skip
         *(

@@ -15,7 +15,7 @@ from tests.proposals.conftest import make_proposal
 pytestmark = pytest.mark.django_db
 
 MAX_LIST = 10
-MAX_DETAIL = 16
+MAX_DETAIL = 17  # one more: whether the reader follows the idea
 
 
 def _grow(forum, people, proposals=200, comments=1000):

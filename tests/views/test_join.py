@@ -103,8 +103,11 @@ def test_invite_link_joins_the_open_meeting(client, meeting, members):
     attendance = Attendance.objects.get(meeting=meeting, member=members["cara"])
     assert attendance.via == "invite"
     assert client.get(response.url).status_code == 200
-    # Opening the link again on the same phone goes straight to the meeting.
-    assert client.get(url).url == reverse("deliberation:phone", args=[meeting.pk])
+    # Opening the link again lands on Cara's home, with the meeting at the top.
+    home = reverse("deliberation:member_home", args=[meeting.forum.slug])
+    assert client.get(url).url == home
+    page = client.get(home).content.decode()
+    assert reverse("deliberation:phone", args=[meeting.pk]) in page
 
 
 def test_invite_link_works_even_when_name_choice_is_off(client, meeting, members):
