@@ -45,12 +45,14 @@ from deliberation.models.polls import (
 )
 from deliberation.models.proposals import (
     Comment,
+    CommentReport,
     CommentRevision,
     Endorsement,
     Proposal,
     ProposalEvent,
     ProposalPhoto,
     ProposalPollLink,
+    ProposalRevision,
     ProposalStatus,
     proposal_photo_path,
 )
@@ -116,6 +118,8 @@ __all__ = [
     "ProposalPhoto",
     "ProposalEvent",
     "ProposalPollLink",
+    "ProposalRevision",
+    "CommentReport",
     "Comment",
     "CommentRevision",
     "Endorsement",

@@ -27,6 +27,7 @@ from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
     CommentForm,
     NotifyForm,
+    SORT_CHOICES,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
@@ -34,6 +35,7 @@ from deliberation.forms.proposals import (
     StatusForm,
 )
 from deliberation.models import (
+    CommentReport,
     Forum,
     NotificationPreference,
     NotifyFrequency,
@@ -85,14 +87,28 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = thread_forum(slug)
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    search_error = ""
+    if form.is_bound:
+        form.is_valid()
+        # Each good filter is used; a bad one is left out, never an error page.
+        filters = dict(form.cleaned_data)
+        if "q" in form.errors:
+            search_error = _("We could not search for that. Please search with plain words.")
+    sort = filters.pop("sort", "") or proposal_selectors.DEFAULT_SORT
+    q = filters.get("q", "")
+    if q and not proposal_selectors.search_words(q):
+        search_error = _("We could not search for that. Please search with plain words.")
     proposals = proposal_selectors.proposal_list(
         forum,
         status=filters.get("status", ""),
         symbol=filters.get("symbol", ""),
         constituency=filters.get("constituency", ""),
-        q=filters.get("q", ""),
+        q=q,
+        sort=sort,
     )
+    if search_error:
+        proposals = proposals.none()
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -123,6 +139,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "filtered": bool(filters and any(filters.values())),
+            "sort": sort,
+            "sort_choices": SORT_CHOICES,
+            "search_error": search_error,
         },
     )
 
@@ -262,7 +281,8 @@ def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
                 "kind": event.kind,
                 "label": event.get_kind_display(),
                 "actor": event.actor.name if event.actor else "",
-                "reason": event.reason,
+                "reason": services.reason_words(event.reason_code, event.reason_args)
+                or event.reason,
                 "from": _status_label(event.status_from) if event.status_from else "",
                 "to": _status_label(event.status_to) if event.status_to else "",
                 "meeting": event.meeting,
@@ -306,10 +326,15 @@ def _proposal_page(
     comments_page = Paginator(
         proposal_selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE
     ).get_page(request.GET.get("comments"))
+    reported = set(
+        CommentReport.objects.filter(
+            reporter=member_of(who), comment__proposal=proposal
+        ).values_list("comment_id", flat=True)
+    )
     threads = [
         {
-            **comment_view(c, who, now, is_lead),
-            "replies": [comment_view(r, who, now, is_lead) for r in c.replies.all()],
+            **comment_view(c, who, now, is_lead, reported),
+            "replies": [comment_view(r, who, now, is_lead, reported) for r in c.replies.all()],
         }
         for c in comments_page.object_list
     ]
@@ -336,6 +361,9 @@ def _proposal_page(
         ],
         "support_total": sum(support.values()),
         "endorsed": proposal.endorsements.filter(member=member_of(who)).exists(),
+        "revisions": proposal_selectors.proposal_revisions(proposal)
+        if not proposal.is_hidden or is_lead
+        else [],
         "can_endorse": permissions.can("proposal.endorse", who, proposal)
         and not finished
         and not proposal.is_hidden,
@@ -397,6 +425,11 @@ def _reason(request: HttpRequest, action: str) -> ReasonForm:
 def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     services.proposal_endorse(proposal=proposal, member=member_of(who), principal=who)
     return _("Thank you. Your support is counted.")
+
+
+def do_unendorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
+    services.proposal_unendorse(proposal=proposal, member=member_of(who), principal=who)
+    return _("You do not support this idea now. You can support it again at any time.")
 
 
 def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
@@ -461,6 +494,7 @@ def do_withdraw(request: HttpRequest, who: identity.Principal, proposal: Proposa
 
 ACTIONS: dict[str, Callable[[HttpRequest, identity.Principal, Proposal], str]] = {
     "endorse": do_endorse,
+    "unendorse": do_unendorse,
     "comment": do_comment,
     "photo": do_photo,
     "hide": do_hide,

@@ -129,6 +129,9 @@ def _send_rows(summary: Summary) -> list[dict[str, Any]]:
     # People sent it before who are no longer members still show, with their result.
     for send in sends.values():
         rows.append({"plan": None, "member": send.member, "send": send})
+    for row in rows:
+        send = row["send"]
+        row["detail"] = sending.detail_words(send.detail) if send and send.detail else ""
     return rows
 
 
