@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import display, identity, markdown, permissions
+from deliberation import display, identity, markdown, permissions, photos
 from deliberation.exceptions import DomainError
 from deliberation.forms.photos import PhotoForm
 from deliberation.forms.proposals import (
@@ -169,24 +169,73 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = ProposalForm(request.POST or None)
     photo_form = PhotoForm(request.POST or None, request.FILES or None)
+    member = member_of(who)
+    pending = photos.pending_find(request.POST.get("pending_photo", ""), member_id=member.pk)
 
     def create(data: dict[str, Any]) -> Done:
+        chosen = _photo_input(photo_form)
+        if not chosen and pending is not None:
+            chosen = [
+                services.PhotoInput(
+                    file=photos.pending_open(pending),
+                    description=photo_form.cleaned_data.get("photo_description") or "",
+                    size=pending.size,
+                )
+            ]
         proposal = services.proposal_create(
             forum=forum,
-            author=member_of(who),
+            author=member,
             title=data["title"],
             summary=data["summary"],
             symbol=data["symbol"],
             body=data["body"],
-            photos=_photo_input(photo_form),
-            actor=request.user if request.user.is_authenticated else member_of(who),
+            photos=chosen,
+            actor=request.user if request.user.is_authenticated else member,
             principal=who,
         )
+        if pending is not None:
+            photos.pending_drop(pending)
         return _("Thank you. Your idea is saved."), _proposal_url(forum, proposal)
 
     return _form_page(
-        request, forum, who, tab="new", form=form, photo_form=photo_form, proposal=None, save=create
+        request,
+        forum,
+        who,
+        tab="new",
+        form=form,
+        photo_form=photo_form,
+        proposal=None,
+        save=create,
+        pending=pending,
     )
+
+
+def _kept_photo(
+    request: HttpRequest,
+    forum: Forum,
+    who: identity.Principal,
+    photo_form: PhotoForm,
+    pending: photos.PendingPhoto | None,
+) -> tuple[str, str]:
+    """Keep a chosen photo when the form is shown again; return its reference and a note.
+
+    A file input is always empty when a page is shown again, so without this the photo
+    would be dropped without a word.
+    """
+    reference = request.POST.get("pending_photo", "") if pending is not None else ""
+    upload = photo_form.cleaned_data.get("photo") if photo_form.is_valid() else None
+    if upload:
+        try:
+            reference = photos.pending_keep(
+                upload, size=upload.size, forum_id=forum.pk, member_id=member_of(who).pk
+            )
+        except DomainError as exc:
+            return "", exc.message
+    elif photo_form.is_bound and request.FILES.get("photo"):
+        return "", _("The photo was not kept. Please choose it again.")
+    if reference:
+        return reference, _("Your photo is kept. You do not need to choose it again.")
+    return "", ""
 
 
 def _form_page(
@@ -199,6 +248,7 @@ def _form_page(
     photo_form: PhotoForm | None,
     proposal: Proposal | None,
     save: Callable[[dict[str, Any]], Done],
+    pending: photos.PendingPhoto | None = None,
 ) -> HttpResponse:
     """Show the body as it will look on "Preview"; else save, or show the form again."""
     preview = None
@@ -208,10 +258,15 @@ def _form_page(
     posted = Posted() if preview is not None else handle_post(request, checked, save)
     if posted.response:
         return posted.response
+    pending_photo, photo_note = "", ""
+    if photo_form is not None and request.method == "POST":
+        pending_photo, photo_note = _kept_photo(request, forum, who, photo_form, pending)
     return render(
         request,
         "deliberation/proposals/form.html",
         {
+            "pending_photo": pending_photo,
+            "photo_note": photo_note,
             **tabs(forum, who, tab),
             "form": form,
             "photo_form": photo_form,
@@ -341,7 +396,7 @@ def _proposal_page(
     support = proposal_selectors.support_by_constituency(proposal)
     links = proposal_selectors.proposal_polls(proposal)
     finished = proposal.status in services.FINISHED
-    photos = list(proposal.photos.all())
+    photo_rows = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
     context = {
         **tabs(forum, who, "proposals"),
@@ -349,7 +404,7 @@ def _proposal_page(
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
         "body_html": markdown.stored(proposal.body_html),
-        "photos": photos,
+        "photos": photo_rows,
         "support": [
             {
                 "key": c,
@@ -373,7 +428,7 @@ def _proposal_page(
         and (is_lead or proposal.status == ProposalStatus.OPEN),
         "can_add_photo": permissions.can("proposal.photo", who, proposal)
         and not finished
-        and len(photos) < services.MAX_PHOTOS,
+        and len(photo_rows) < services.MAX_PHOTOS,
         "can_withdraw": permissions.can("proposal.withdraw", who, proposal)
         and proposal.status in services.WITHDRAWABLE,
         "is_lead": is_lead,

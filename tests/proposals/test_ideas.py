@@ -395,3 +395,83 @@ def test_a_hidden_idea_shows_no_earlier_words_to_members(forum, cast, proposal, 
     services.proposal_hide(proposal=proposal, by=cast["facilitator"], reason="Off topic.")
     page = browser_for(cast["supporter"]).get(proposal_url(proposal)).content.decode()
     assert "More buses in the evening" not in page
+
+
+# -- 6. the no-JavaScript preview keeps the chosen photo -----------------------------------
+
+
+def png_upload(name: str = "bus.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), (200, 120, 20)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+IDEA = {
+    "title": "A bench at the bus stop",
+    "summary": "We wait a long time. We want to sit.",
+    "symbol": "transport",
+    "body": "A **bench** please.",
+    "photo_description": "The bus stop with no bench",
+}
+
+
+def test_the_preview_keeps_the_photo_and_saving_adds_it(forum, cast, browser_for):
+    import re
+
+    from deliberation.models import Proposal
+
+    client = browser_for(cast["participant"])
+    url = reverse("deliberation:proposal_new", args=[forum.slug])
+    page = client.post(url, {**IDEA, "preview": "1", "photo": png_upload()}).content.decode()
+    assert "<strong>bench</strong>" in page  # the preview
+    assert "Your photo is kept. You do not need to choose it again." in page
+    reference = re.search(r'name="pending_photo" value="([^"]+)"', page).group(1)
+
+    # Another preview without choosing again keeps the same photo.
+    page = client.post(url, {**IDEA, "preview": "1", "pending_photo": reference}).content.decode()
+    assert f'value="{reference}"' in page
+
+    response = client.post(url, {**IDEA, "pending_photo": reference})
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(title="A bench at the bus stop")
+    [photo] = proposal.photos.all()
+    assert photo.description == "The bus stop with no bench"
+    assert (photo.width, photo.height) == (12, 8)
+    event = AuditEvent.objects.get(forum=forum, kind="proposal.created")
+    assert event.payload["photos"] == [photo.pk]
+
+
+def test_a_pending_photo_is_only_its_members(forum, cast, browser_for):
+    import re
+
+    from deliberation.models import Proposal
+
+    url = reverse("deliberation:proposal_new", args=[forum.slug])
+    page = browser_for(cast["participant"]).post(
+        url, {**IDEA, "preview": "1", "photo": png_upload()}
+    ).content.decode()
+    reference = re.search(r'name="pending_photo" value="([^"]+)"', page).group(1)
+    other = browser_for(cast["supporter"])
+    response = other.post(url, {**IDEA, "title": "Someone else", "pending_photo": reference})
+    assert response.status_code == 302
+    assert not Proposal.objects.get(title="Someone else").photos.exists()
+    response = other.post(url, {**IDEA, "title": "Forged", "pending_photo": "x" + reference})
+    assert response.status_code == 302
+    assert not Proposal.objects.get(title="Forged").photos.exists()
+
+
+def test_a_photo_that_cannot_be_kept_is_said_plainly(forum, cast, browser_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("deliberation:proposal_new", args=[forum.slug])
+    bad = SimpleUploadedFile("x.png", b"not a picture", content_type="image/png")
+    page = browser_for(cast["participant"]).post(
+        url, {**IDEA, "preview": "1", "photo": bad}
+    ).content.decode()
+    assert "Please choose a photo: a JPEG, PNG or WebP file." in page
+    assert 'name="pending_photo"' not in page
