@@ -132,7 +132,6 @@ class ProposalFilterForm(Form):
         choices=[("", _("Anyone"))] + GROUP_CHOICES,
     )
 
-
     def clean_q(self) -> str:
         # Longer text is cut, not refused: a search never ends in an error page.
         return str(self.cleaned_data.get("q") or "")[:200]

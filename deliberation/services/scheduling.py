@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from deliberation.services.agenda import agenda_item_add
 from deliberation.services.common import Actor, actor_label
 from deliberation.services.polls import OptionInput, poll_create
 from deliberation.services.proposals import _event, _recheck, _require
-
 
 SHORTLIST_TITLE = gettext_noop("Vote on the shortlisted proposals")
 

@@ -175,9 +175,7 @@ def report_dismiss(request: HttpRequest, slug: str, comment_id: int) -> HttpResp
     comment = get_object_or_404(Comment, pk=comment_id, proposal__forum=forum)
     if not permissions.can("comment.hide", who, comment):
         raise PermissionDenied
-    for report in CommentReport.objects.filter(
-        comment=comment, outcome=CommentReport.Outcome.OPEN
-    ):
+    for report in CommentReport.objects.filter(comment=comment, outcome=CommentReport.Outcome.OPEN):
         comment_services.comment_report_dismiss(report=report, by=member_of(who), principal=who)
     messages.success(request, _("The comment stays as it is. The report is closed."))
     return redirect("deliberation:reports", slug=forum.slug)

@@ -25,9 +25,9 @@ from deliberation.exceptions import DomainError
 from deliberation.forms.photos import PhotoForm
 from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
+    SORT_CHOICES,
     CommentForm,
     NotifyForm,
-    SORT_CHOICES,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,

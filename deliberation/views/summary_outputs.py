@@ -130,8 +130,9 @@ def _send_rows(summary: Summary) -> list[dict[str, Any]]:
     for send in sends.values():
         rows.append({"plan": None, "member": send.member, "send": send})
     for row in rows:
-        send = row["send"]
-        row["detail"] = sending.detail_words(send.detail) if send and send.detail else ""
+        sent = row["send"]
+        detail = sent.detail if isinstance(sent, SummarySend) else ""
+        row["detail"] = sending.detail_words(detail) if detail else ""
     return rows
 
 

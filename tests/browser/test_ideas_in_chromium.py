@@ -1,6 +1,7 @@
 """The new parts of an idea's pages in Chromium at 360 px: sort and search, earlier
-versions, taking back support, telling a facilitator about a comment (by keyboard), the facilitators' list of comments to check, and the preview
-that keeps a photo. Each page is axe-clean and its new controls are big targets."""
+versions, taking back support, telling a facilitator about a comment (by keyboard), the
+facilitators' list of comments to check, and the preview that keeps a photo. Each page
+is axe-clean and its new controls are big targets."""
 
 import io
 import re

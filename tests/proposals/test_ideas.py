@@ -10,7 +10,6 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
 
 from deliberation import audit
 from deliberation.exceptions import AlreadyReported, NotAllowed, NotEndorsed
@@ -97,9 +96,7 @@ def comment(proposal, cast):
 
 
 def report_url(comment) -> str:
-    return reverse(
-        "deliberation:comment_report", args=[comment.proposal.forum.slug, comment.pk]
-    )
+    return reverse("deliberation:comment_report", args=[comment.proposal.forum.slug, comment.pk])
 
 
 def test_a_member_tells_a_facilitator_who_hides_the_comment(forum, cast, comment, browser_for):
@@ -167,7 +164,9 @@ def test_who_told_is_not_in_the_record_members_read(forum, cast, comment, browse
     export = browser_for(cast["participant"]).get(
         reverse("deliberation:audit_jsonl", args=[forum.slug])
     )
-    text = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    text = (
+        b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    )
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
     reported = [line for line in lines if line.get("kind") == "comment.reported"]
     assert reported
@@ -452,9 +451,11 @@ def test_a_pending_photo_is_only_its_members(forum, cast, browser_for):
     from deliberation.models import Proposal
 
     url = reverse("deliberation:proposal_new", args=[forum.slug])
-    page = browser_for(cast["participant"]).post(
-        url, {**IDEA, "preview": "1", "photo": png_upload()}
-    ).content.decode()
+    page = (
+        browser_for(cast["participant"])
+        .post(url, {**IDEA, "preview": "1", "photo": png_upload()})
+        .content.decode()
+    )
     reference = re.search(r'name="pending_photo" value="([^"]+)"', page).group(1)
     other = browser_for(cast["supporter"])
     response = other.post(url, {**IDEA, "title": "Someone else", "pending_photo": reference})
@@ -470,8 +471,10 @@ def test_a_photo_that_cannot_be_kept_is_said_plainly(forum, cast, browser_for):
 
     url = reverse("deliberation:proposal_new", args=[forum.slug])
     bad = SimpleUploadedFile("x.png", b"not a picture", content_type="image/png")
-    page = browser_for(cast["participant"]).post(
-        url, {**IDEA, "preview": "1", "photo": bad}
-    ).content.decode()
+    page = (
+        browser_for(cast["participant"])
+        .post(url, {**IDEA, "preview": "1", "photo": bad})
+        .content.decode()
+    )
     assert "Please choose a photo: a JPEG, PNG or WebP file." in page
     assert 'name="pending_photo"' not in page

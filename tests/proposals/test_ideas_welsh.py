@@ -33,7 +33,12 @@ def voted(forum, cast, facilitator_user):
     # Scheduled from an English page, closed from an English page.
     with translation.override("en"):
         scheduled = scheduling.proposals_schedule(
-            proposals=ideas, meeting=meeting, by=cast["facilitator"], method="dots", question="", dots=3
+            proposals=ideas,
+            meeting=meeting,
+            by=cast["facilitator"],
+            method="dots",
+            question="",
+            dots=3,
         )
         poll_services.poll_open(poll=scheduled.poll)
         poll_services.poll_close(poll=scheduled.poll)
@@ -45,7 +50,9 @@ def welsh_page(client, url):
     return client.get(url).content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
-def test_the_timeline_reason_is_stored_as_a_code_and_shown_in_welsh(forum, cast, voted, browser_for):
+def test_the_timeline_reason_is_stored_as_a_code_and_shown_in_welsh(
+    forum, cast, voted, browser_for
+):
     idea, scheduled, meeting = voted
     event = ProposalEvent.objects.filter(proposal=idea, kind="status").last()
     assert event.reason_code == "poll_closed"

@@ -330,7 +330,9 @@ CASES["report_dismiss"] = Case(
     invalid=None,
     error="",
     refused="participant",
-    before=lambda t: comment_services.comment_report(comment=t.comment, reporter=t.cast["supporter"]),
+    before=lambda t: comment_services.comment_report(
+        comment=t.comment, reporter=t.cast["supporter"]
+    ),
 )
 CASES["forum_poll_new"] = Case(
     url=lambda t: reverse("deliberation:forum_poll_new", args=[t.forum.slug]),
