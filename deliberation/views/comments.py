@@ -26,12 +26,19 @@ def comment_view(
     now: datetime.datetime,
     is_lead: bool,
     reported: set[int] | frozenset[int] = frozenset(),
+    may_report: bool = False,
 ) -> dict[str, Any]:
+    """Describe a comment for the page; `may_report` is "comment.report" for the proposal.
+
+    Asked once per page (the rule is the proposal's writers, less the comment's author),
+    so a page of comments costs no query per comment.
+    """
     return {
         "reported": comment.pk in reported,
-        "can_report": not comment.is_hidden
+        "can_report": may_report
+        and not comment.is_hidden
         and comment.pk not in reported
-        and permissions.can("comment.report", who, comment),
+        and comment.author_id != member_of(who).pk,
         "c": comment,
         "group": display.group_label(comment.author.constituency) if comment.author else "",
         "html": markdown.stored(comment.body_html) if not comment.is_hidden else "",

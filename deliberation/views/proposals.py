@@ -386,10 +386,14 @@ def _proposal_page(
             reporter=member_of(who), comment__proposal=proposal
         ).values_list("comment_id", flat=True)
     )
+    # The "comment.report" rule without its author part, asked once for the page.
+    may_report = permissions.can("proposal.comment", who, proposal)
     threads = [
         {
-            **comment_view(c, who, now, is_lead, reported),
-            "replies": [comment_view(r, who, now, is_lead, reported) for r in c.replies.all()],
+            **comment_view(c, who, now, is_lead, reported, may_report),
+            "replies": [
+                comment_view(r, who, now, is_lead, reported, may_report) for r in c.replies.all()
+            ],
         }
         for c in comments_page.object_list
     ]

@@ -15,6 +15,13 @@ from tests.easyread.conftest import make_summary
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A Welsh request leaves Welsh active in this thread: put English back for the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def test_what_happened_is_stored_in_english_and_shown_in_welsh(
     forum, meeting, checker, facilitator_client
 ):

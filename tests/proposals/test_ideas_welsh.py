@@ -20,6 +20,13 @@ from tests.proposals.conftest import make_proposal
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A Welsh request leaves Welsh active in this thread: put English back for the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def voted(forum, cast, facilitator_user):
     meeting = factories.open_meeting(forum, actor=facilitator_user)
