@@ -86,6 +86,16 @@ class AlreadyEndorsed(DomainError):
     default_message = _("You already support this proposal. Thank you.")
 
 
+class NotEndorsed(DomainError):
+    code = "not_endorsed"
+    default_message = _("You do not support this proposal now, so there is nothing to take back.")
+
+
+class AlreadyReported(DomainError):
+    code = "already_reported"
+    default_message = _("You told the facilitators about this comment already. Thank you.")
+
+
 class ProposalClosed(DomainError):
     code = "proposal_closed"
     default_message = _("This proposal is finished, so it cannot be changed now.")

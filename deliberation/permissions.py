@@ -211,6 +211,7 @@ RULES.add_rule("proposal.withdraw", is_forum_writer & is_author)
 RULES.add_rule("proposal.schedule", is_forum_lead)
 RULES.add_rule("comment.edit", is_comment_writer & is_author)
 RULES.add_rule("comment.hide", is_comment_lead)
+RULES.add_rule("comment.report", is_comment_writer & ~is_author)
 RULES.add_rule("forum_poll.manage", is_forum_lead)
 # Checking words as you type: anyone who may write in the forum (not observers).
 RULES.add_rule("easyread.check", is_forum_writer)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -129,3 +131,53 @@ def _redraw(data: bytes) -> CleanPhoto:
     return CleanPhoto(
         ContentFile(out.getvalue(), name=f"photo.{extension}"), extension, *clean.size
     )
+
+
+# A photo chosen on a form that is shown again (the no-JavaScript "Show a preview", or
+# a mistake) is kept as a pending upload, so the person need not choose it again: the
+# clean copy is stored under a random name and the form carries a signed reference,
+# good for one member and one day.
+PENDING_FOLDER = "pending"
+PENDING_SALT = "coprod.pending-photo"
+PENDING_MAX_AGE = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class PendingPhoto:
+    name: str
+    size: int
+
+
+def pending_keep(upload: IO[bytes], *, size: int | None, forum_id: int, member_id: int) -> str:
+    """Store a clean copy of a chosen photo and return the signed reference to it."""
+    clean = reencode(upload, size=size)
+    name = default_storage.save(
+        stored_name(PENDING_FOLDER, forum_id, f"photo.{clean.extension}"), clean.content
+    )
+    return signing.dumps({"name": name, "member": member_id}, salt=PENDING_SALT)
+
+
+def pending_find(reference: str, *, member_id: int) -> PendingPhoto | None:
+    """Return the pending photo a form refers to, if the reference is this member's and fresh."""
+    if not reference or len(reference) > 500:
+        return None
+    try:
+        kept = signing.loads(reference, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    name = kept.get("name", "") if isinstance(kept, dict) else ""
+    if kept.get("member") != member_id or not name.startswith(f"{PENDING_FOLDER}/"):
+        return None
+    if not default_storage.exists(name):
+        return None
+    return PendingPhoto(name=name, size=default_storage.size(name))
+
+
+def pending_open(photo: PendingPhoto) -> IO[bytes]:
+    """Open a pending photo's clean copy for reading."""
+    return default_storage.open(photo.name, "rb")
+
+
+def pending_drop(photo: PendingPhoto) -> None:
+    """Delete a pending photo once it is saved with the idea."""
+    default_storage.delete(photo.name)

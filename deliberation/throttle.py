@@ -213,3 +213,6 @@ EASYREAD_CHECKS_PER_CLIENT = Rule("easyread-check-client", 600, 60, client)
 # is far more than anyone makes; a flood stops there and writes no more audit events.
 # Keyed by session, not by address, so a room on one wifi never shares one limit.
 EQUALS_PRESSES = Rule("equals-presses", 30, 60, by_writer, is_post)
+# Telling the facilitators about a comment, per person: someone may report a few
+# comments in a day; 10 in 10 minutes is a flood, and each report writes an event.
+COMMENT_REPORTS = Rule("comment-reports", 10, 600, by_writer, is_post)

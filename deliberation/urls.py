@@ -97,6 +97,17 @@ urlpatterns = [
         name="comment_edit",
     ),
     path(
+        "forum/<slug:slug>/comments/<int:comment_id>/report/",
+        comments.comment_report,
+        name="comment_report",
+    ),
+    path("forum/<slug:slug>/reports/", comments.reports, name="reports"),
+    path(
+        "forum/<slug:slug>/reports/<int:comment_id>/leave/",
+        comments.report_dismiss,
+        name="report_dismiss",
+    ),
+    path(
         "forum/<slug:slug>/photos/<int:photo_id>/",
         proposals.proposal_photo,
         name="proposal_photo",

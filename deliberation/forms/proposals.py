@@ -99,8 +99,23 @@ class StatusForm(Form):
     )
 
 
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("supported", _("Most support first")),
+    ("discussed", _("Most comments first")),
+]
+
+
 class ProposalFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"maxlength": 200, "type": "search"}),
+    )
+    sort = forms.CharField(
+        label=_("Show first"), required=False, widget=forms.Select(choices=SORT_CHOICES)
+    )
     status = forms.ChoiceField(
         label=_("Where it is"),
         required=False,
@@ -115,6 +130,24 @@ class ProposalFilterForm(Form):
         label=_("Written by"),
         required=False,
         choices=[("", _("Anyone"))] + GROUP_CHOICES,
+    )
+
+    def clean_q(self) -> str:
+        # Longer text is cut, not refused: a search never ends in an error page.
+        return str(self.cleaned_data.get("q") or "")[:200]
+
+    def clean_sort(self) -> str:
+        # An unknown order (an old or edited link) shows the usual order, not an error.
+        sort = self.cleaned_data.get("sort") or ""
+        return sort if sort in dict(SORT_CHOICES) else "newest"
+
+
+class ReportForm(Form):
+    reason = forms.CharField(
+        label=_("What is wrong? (you do not have to say)"),
+        required=False,
+        max_length=comment_rules.REPORT_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

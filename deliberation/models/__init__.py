@@ -48,12 +48,14 @@ from deliberation.models.polls import (
 )
 from deliberation.models.proposals import (
     Comment,
+    CommentReport,
     CommentRevision,
     Endorsement,
     Proposal,
     ProposalEvent,
     ProposalPhoto,
     ProposalPollLink,
+    ProposalRevision,
     ProposalStatus,
     proposal_photo_path,
 )
@@ -119,6 +121,8 @@ __all__ = [
     "ProposalPhoto",
     "ProposalEvent",
     "ProposalPollLink",
+    "ProposalRevision",
+    "CommentReport",
     "Comment",
     "CommentRevision",
     "Endorsement",

@@ -107,6 +107,10 @@ class ProposalEvent(models.Model):
     status_from = models.CharField(max_length=20, blank=True)
     status_to = models.CharField(max_length=20, blank=True)
     reason = models.TextField(blank=True)
+    # A reason the system wrote: a stable code and its values, put in words when shown
+    # (deliberation.display.event_reason), so it reads in the page's language.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_args = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -121,6 +125,28 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.kind}"
+
+
+class ProposalRevision(models.Model):
+    """The words a proposal had before someone changed them; kept and shown on its page."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=400)
+    symbol = models.CharField(max_length=40)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Earlier words of proposal {self.proposal_id}"
 
 
 class ProposalPollLink(models.Model):
@@ -201,3 +227,31 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} supports {self.proposal_id}"
+
+
+class CommentReport(models.Model):
+    """A member telling the facilitators about a comment, once; they hide it or dismiss it."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "", _("Waiting")
+        HIDDEN = "hidden", _("Comment hidden")
+        DISMISSED = "dismissed", _("Left as it is")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}"

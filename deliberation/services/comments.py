@@ -2,13 +2,19 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, markdown
-from deliberation.exceptions import EditTimeOver, InvalidInput, NotAllowed, ProposalClosed
-from deliberation.models import Comment, CommentRevision, Member, Proposal
+from deliberation.exceptions import (
+    AlreadyReported,
+    EditTimeOver,
+    InvalidInput,
+    NotAllowed,
+    ProposalClosed,
+)
+from deliberation.models import Comment, CommentReport, CommentRevision, Member, Proposal
 from deliberation.services import notifications
 from deliberation.services.common import Actor, actor_label
 from deliberation.services.proposals import (
@@ -20,6 +26,7 @@ from deliberation.services.proposals import (
 )
 
 COMMENT_MAX = 4_000
+REPORT_REASON_MAX = 300
 # How long an author may change a comment after writing it.
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 
@@ -154,7 +161,15 @@ def comment_hide(
         actor=actor,
         principal=principal,
         forum_id=by.forum_id,
-        then=lambda row: audit.hide_subject(f"comment:{row.pk}", hidden=True),
+        then=lambda row: _hidden(row, by),
+    )
+
+
+def _hidden(comment: Comment, by: Member) -> None:
+    """Hide the comment's words beside the chain; close the reports that asked for it."""
+    audit.hide_subject(f"comment:{comment.pk}", hidden=True)
+    CommentReport.objects.filter(comment=comment, outcome=CommentReport.Outcome.OPEN).update(
+        outcome=CommentReport.Outcome.HIDDEN, resolved_at=timezone.now(), resolved_by=by
     )
 
 
@@ -178,3 +193,83 @@ def comment_unhide(
         forum_id=by.forum_id,
         then=lambda row: audit.hide_subject(f"comment:{row.pk}", hidden=False),
     )
+
+
+def comment_report(
+    *,
+    comment: Comment,
+    reporter: Member,
+    reason: str = "",
+    principal: identity.Principal | None = None,
+) -> CommentReport:
+    """Tell the facilitators about a comment, once; other members never see who told."""
+    refused = _("You cannot do this here.")
+    _require(principal, reporter, "comment.report", comment, refused)
+    reason = " ".join(reason.split())
+    if len(reason) > REPORT_REASON_MAX:
+        raise InvalidInput(
+            _("Please keep it short: %(n)s letters at most.") % {"n": REPORT_REASON_MAX}
+        )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
+        _recheck(principal, reporter, "comment.report", comment, refused)
+        if comment.is_hidden:
+            raise NotAllowed(_("A facilitator has hidden this comment already."))
+        if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
+            raise AlreadyReported()
+        try:
+            with transaction.atomic():
+                report = CommentReport.objects.create(
+                    comment=comment, reporter=reporter, reason=reason
+                )
+        except IntegrityError as exc:  # a double click that raced the check above
+            raise AlreadyReported() from exc
+        # Every member can read the record: who told, and why, stay hidden beside it.
+        audit.append(
+            forum_id=comment.proposal.forum_id,
+            actor="member",
+            kind="comment.reported",
+            payload={
+                "comment": comment.pk,
+                "report": report.pk,
+                "reporter": audit.Private(
+                    reporter.pk, member_id=reporter.pk, subject=f"report:{report.pk}", hidden=True
+                ),
+                "reason": audit.Private(
+                    reason, member_id=reporter.pk, subject=f"report:{report.pk}", hidden=True
+                ),
+            },
+        )
+    return report
+
+
+def comment_report_dismiss(
+    *,
+    report: CommentReport,
+    by: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> CommentReport:
+    """Leave a reported comment as it is, and close the report."""
+    refused = _("Only a facilitator can do this.")
+    _require(principal, by, "comment.hide", report.comment, refused)
+    with transaction.atomic():
+        report = (
+            CommentReport.objects.select_for_update()
+            .select_related("comment__proposal")
+            .get(pk=report.pk)
+        )
+        _recheck(principal, by, "comment.hide", report.comment, refused)
+        if report.outcome != CommentReport.Outcome.OPEN:
+            return report
+        report.outcome = CommentReport.Outcome.DISMISSED
+        report.resolved_at = timezone.now()
+        report.resolved_by = by
+        report.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+        audit.append(
+            forum_id=report.comment.proposal.forum_id,
+            actor=actor_label(actor or by),
+            kind="comment.report_dismissed",
+            payload={"comment": report.comment_id, "report": report.pk},
+        )
+    return report

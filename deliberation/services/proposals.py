@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, markdown, permissions, photos
@@ -14,6 +14,7 @@ from deliberation.display import SYMBOLS
 from deliberation.exceptions import (
     AlreadyEndorsed,
     InvalidInput,
+    NotEndorsed,
     ProposalClosed,
     StatusChangeRefused,
 )
@@ -29,6 +30,7 @@ from deliberation.models import (
     ProposalEvent,
     ProposalPhoto,
     ProposalPollLink,
+    ProposalRevision,
     ProposalStatus,
 )
 from deliberation.services import notifications
@@ -97,6 +99,8 @@ def _event(
     *,
     actor: Member | None,
     reason: str = "",
+    reason_code: str = "",
+    reason_args: dict[str, str] | None = None,
     status_from: str = "",
     status_to: str = "",
     meeting: Meeting | None = None,
@@ -107,6 +111,8 @@ def _event(
         kind=kind,
         actor=actor,
         reason=reason,
+        reason_code=reason_code,
+        reason_args=reason_args or {},
         status_from=status_from,
         status_to=status_to,
         meeting=meeting,
@@ -262,6 +268,13 @@ def proposal_edit(
         after = {"title": title, "summary": summary, "symbol": symbol, "body": body}
         if before == after:
             return proposal
+        revision = ProposalRevision.objects.create(
+            proposal=proposal,
+            **before,
+            body_html=proposal.body_html,
+            written_at=proposal.edited_at or proposal.created_at,
+            replaced_by=editor,
+        )
         for field, value in after.items():
             setattr(proposal, field, value)
         proposal.body_html = body_html
@@ -277,6 +290,7 @@ def proposal_edit(
                 "proposal": proposal.pk,
                 "before": before,
                 "after": after,
+                "revision": revision.pk,
                 **audit.binding(proposal),
             },
         )
@@ -445,6 +459,35 @@ def proposal_endorse(
     return endorsement
 
 
+def proposal_unendorse(
+    *,
+    proposal: Proposal,
+    member: Member,
+    actor: Actor = None,
+    principal: identity.Principal | None = None,
+) -> Proposal:
+    """Take back one's support for a proposal; the record keeps both the support and this."""
+    refused = _("You cannot support proposals here.")
+    _require(principal, member, "proposal.endorse", proposal, refused)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        _recheck(principal, member, "proposal.endorse", proposal, refused)
+        if proposal.status in FINISHED:
+            raise ProposalClosed(_("This proposal is finished, so its support stays as it was."))
+        endorsement = Endorsement.objects.filter(proposal=proposal, member=member).first()
+        if endorsement is None:
+            raise NotEndorsed()
+        constituency = endorsement.constituency
+        endorsement.delete()
+        audit.append(
+            forum_id=proposal.forum_id,
+            actor=actor_label(actor or member),
+            kind="proposal.unendorsed",
+            payload={"proposal": proposal.pk, "member": member.pk, "constituency": constituency},
+        )
+    return proposal
+
+
 def _status_name(status: str) -> str:
     return str(ProposalStatus(status).label)
 
@@ -458,6 +501,8 @@ def _move(
     actor: Actor,
     meeting: Meeting | None = None,
     poll: Poll | None = None,
+    reason_code: str = "",
+    reason_args: dict[str, str] | None = None,
 ) -> Proposal:
     before = proposal.status
     proposal.status = to
@@ -467,6 +512,8 @@ def _move(
         ProposalEvent.Kind.STATUS,
         actor=by,
         reason=reason,
+        reason_code=reason_code,
+        reason_args=reason_args,
         status_from=before,
         status_to=to,
         meeting=meeting,
@@ -575,16 +622,14 @@ def proposals_poll_closed(*, poll: Poll, actor: Actor = None) -> list[Proposal]:
             # A vote between meetings for a meeting's vote: the meeting's vote, with these
             # ballots counted in, gives the one result; the idea moves on when it closes.
             continue
-        where = meeting.title if meeting else _("the forum")
-        reason = _("The vote “%(question)s” at %(where)s has closed.") % {
-            "question": poll.question,
-            "where": where,
-        }
+        args = {"question": poll.question, "where": meeting.title if meeting else ""}
         moved.append(
             _move(
                 proposal,
                 ProposalStatus.DECIDED,
-                reason=reason,
+                reason=reason_words("poll_closed", args, english=True),
+                reason_code="poll_closed",
+                reason_args=args,
                 by=None,
                 actor=actor,
                 meeting=meeting,
@@ -621,12 +666,14 @@ def proposals_poll_reopened(*, poll: Poll, actor: Actor = None) -> list[Proposal
             continue
         if last_move.poll_id != poll.pk:
             continue
-        reason = _("The vote “%(question)s” is open again.") % {"question": poll.question}
+        args = {"question": poll.question}
         moved.append(
             _move(
                 proposal,
                 ProposalStatus.SHORTLISTED,
-                reason=reason,
+                reason=reason_words("poll_reopened", args, english=True),
+                reason_code="poll_reopened",
+                reason_args=args,
                 by=None,
                 actor=actor,
                 meeting=meeting,
@@ -634,6 +681,27 @@ def proposals_poll_reopened(*, poll: Poll, actor: Actor = None) -> list[Proposal
             )
         )
     return moved
+
+
+def reason_words(code: str, args: dict[str, str], *, english: bool = False) -> str:
+    """Put a reason the system wrote into words, in the page's language (or English).
+
+    The timeline stores the code and its values; the words are made when shown, so a
+    Welsh page reads Welsh whoever's action wrote the reason. The English words are kept
+    too (ProposalEvent.reason), for the record and for an unknown code.
+    """
+    with translation.override("en" if english else translation.get_language()):
+        if code == "poll_closed":
+            where = args.get("where") or _("the forum")
+            return _("The vote “%(question)s” at %(where)s has closed.") % {
+                "question": args.get("question", ""),
+                "where": where,
+            }
+        if code == "poll_reopened":
+            return _("The vote “%(question)s” is open again.") % {
+                "question": args.get("question", "")
+            }
+    return ""
 
 
 def outcome_for(link: ProposalPollLink, result: dict[str, Any] | None) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from deliberation import audit, identity, methods
@@ -22,6 +25,24 @@ from deliberation.services.agenda import agenda_item_add
 from deliberation.services.common import Actor, actor_label
 from deliberation.services.polls import OptionInput, poll_create
 from deliberation.services.proposals import _event, _recheck, _require
+
+SHORTLIST_TITLE = gettext_noop("Vote on the shortlisted proposals")
+
+
+def in_every_language(message: str) -> str:
+    """Return a title the system writes, in English and Welsh ("English / Cymraeg").
+
+    An agenda item is stored once and shown to everyone (the projector, every phone),
+    so a title coprod writes for it carries both languages rather than the one the
+    facilitator's page happened to be in.
+    """
+    said: list[str] = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words = gettext(message)
+        if words not in said:
+            said.append(words)
+    return " / ".join(said)
 
 
 @dataclass(frozen=True)
@@ -79,7 +100,7 @@ def proposals_schedule(
                     % {"title": proposal.title}
                 )
         title = item_title.strip() or (
-            locked[0].title if single else _("Vote on the shortlisted proposals")
+            locked[0].title if single else in_every_language(SHORTLIST_TITLE)
         )
         item = agenda_item_add(
             meeting=meeting,

@@ -14,7 +14,8 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from deliberation import audit, outbox
@@ -63,6 +64,34 @@ def _reason_words(reason: str) -> str:
         ),
     }
     return str(words.get(reason, ""))
+
+
+REASON_CODES = (
+    delivery.NO_POSTAL_ADDRESS,
+    delivery.NO_EMAIL_ADDRESS,
+    delivery.NO_EMAIL_CONSENT,
+    delivery.NO_WAY_CHOSEN,
+    delivery.EMAILED_NO_ADDRESS,
+)
+
+
+EMAIL_FAILED = gettext_noop("The email did not go: %(error)s")
+
+
+def detail_words(detail: str) -> str:
+    """Put a stored "what happened" in the page's language.
+
+    It is stored in English (the words are the key): a Welsh page shows it in Welsh,
+    whoever sent the summary, and so do rows stored before this.
+    """
+    with translation.override("en"):
+        known = {_reason_words(code): code for code in REASON_CODES}
+        prefix = gettext(EMAIL_FAILED).split("%(error)s")[0]
+    if detail in known:
+        return _reason_words(known[detail])
+    if prefix and detail.startswith(prefix):
+        return _(EMAIL_FAILED) % {"error": detail[len(prefix) :]}
+    return detail
 
 
 def _plan_for(member: Member) -> Plan:
@@ -159,7 +188,8 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
     plan = _plan_for(member)
     route = plan.route
     status = SummarySend.Status.NOT_SENT
-    detail = plan.reason
+    with translation.override("en"):  # stored in English, shown translated (detail_words)
+        detail = _reason_words(route.reason)
     fmt = ""
     if route.format == delivery.POST:
         fmt, status = SummarySend.Format.POST, SummarySend.Status.TO_PRINT
@@ -176,9 +206,8 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
         except Exception as exc:  # any mail server error is recorded, not raised
             logger.warning("Could not email the summary to member %s", member.pk)
             status = SummarySend.Status.FAILED
-            detail = _("The email did not go: %(error)s") % {
-                "error": f"{type(exc).__name__}: {exc}"
-            }
+            with translation.override("en"):  # stored in English, shown translated
+                detail = gettext(EMAIL_FAILED) % {"error": f"{type(exc).__name__}: {exc}"}
         else:
             status = SummarySend.Status.SENT
     now = timezone.now()

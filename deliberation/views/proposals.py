@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deliberation import display, identity, markdown, permissions
+from deliberation import display, identity, markdown, permissions, photos
 from deliberation.exceptions import DomainError
 from deliberation.forms.photos import PhotoForm
 from deliberation.forms.proposals import (
     PROPOSAL_SYMBOLS,
+    SORT_CHOICES,
     CommentForm,
     NotifyForm,
     ProposalFilterForm,
@@ -34,6 +35,7 @@ from deliberation.forms.proposals import (
     StatusForm,
 )
 from deliberation.models import (
+    CommentReport,
     Forum,
     NotificationPreference,
     NotifyFrequency,
@@ -86,14 +88,28 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = thread_forum(slug)
     who = viewer(request, forum)
     form = ProposalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    search_error = ""
+    if form.is_bound:
+        form.is_valid()
+        # Each good filter is used; a bad one is left out, never an error page.
+        filters = dict(form.cleaned_data)
+        if "q" in form.errors:
+            search_error = _("We could not search for that. Please search with plain words.")
+    sort = filters.pop("sort", "") or proposal_selectors.DEFAULT_SORT
+    q = filters.get("q", "")
+    if q and not proposal_selectors.search_words(q):
+        search_error = _("We could not search for that. Please search with plain words.")
     proposals = proposal_selectors.proposal_list(
         forum,
         status=filters.get("status", ""),
         symbol=filters.get("symbol", ""),
         constituency=filters.get("constituency", ""),
-        q=filters.get("q", ""),
+        q=q,
+        sort=sort,
     )
+    if search_error:
+        proposals = proposals.none()
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -124,6 +140,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "filtered": bool(filters and any(filters.values())),
+            "sort": sort,
+            "sort_choices": SORT_CHOICES,
+            "search_error": search_error,
         },
     )
 
@@ -151,24 +170,73 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = ProposalForm(request.POST or None)
     photo_form = PhotoForm(request.POST or None, request.FILES or None)
+    member = member_of(who)
+    pending = photos.pending_find(request.POST.get("pending_photo", ""), member_id=member.pk)
 
     def create(data: dict[str, Any]) -> Done:
+        chosen = _photo_input(photo_form)
+        if not chosen and pending is not None:
+            chosen = [
+                services.PhotoInput(
+                    file=photos.pending_open(pending),
+                    description=photo_form.cleaned_data.get("photo_description") or "",
+                    size=pending.size,
+                )
+            ]
         proposal = services.proposal_create(
             forum=forum,
-            author=member_of(who),
+            author=member,
             title=data["title"],
             summary=data["summary"],
             symbol=data["symbol"],
             body=data["body"],
-            photos=_photo_input(photo_form),
-            actor=request.user if request.user.is_authenticated else member_of(who),
+            photos=chosen,
+            actor=request.user if request.user.is_authenticated else member,
             principal=who,
         )
+        if pending is not None:
+            photos.pending_drop(pending)
         return _("Thank you. Your idea is saved."), _proposal_url(forum, proposal)
 
     return _form_page(
-        request, forum, who, tab="new", form=form, photo_form=photo_form, proposal=None, save=create
+        request,
+        forum,
+        who,
+        tab="new",
+        form=form,
+        photo_form=photo_form,
+        proposal=None,
+        save=create,
+        pending=pending,
     )
+
+
+def _kept_photo(
+    request: HttpRequest,
+    forum: Forum,
+    who: identity.Principal,
+    photo_form: PhotoForm,
+    pending: photos.PendingPhoto | None,
+) -> tuple[str, str]:
+    """Keep a chosen photo when the form is shown again; return its reference and a note.
+
+    A file input is always empty when a page is shown again, so without this the photo
+    would be dropped without a word.
+    """
+    reference = request.POST.get("pending_photo", "") if pending is not None else ""
+    upload = photo_form.cleaned_data.get("photo") if photo_form.is_valid() else None
+    if upload:
+        try:
+            reference = photos.pending_keep(
+                upload, size=upload.size, forum_id=forum.pk, member_id=member_of(who).pk
+            )
+        except DomainError as exc:
+            return "", exc.message
+    elif photo_form.is_bound and request.FILES.get("photo"):
+        return "", _("The photo was not kept. Please choose it again.")
+    if reference:
+        return reference, _("Your photo is kept. You do not need to choose it again.")
+    return "", ""
 
 
 def _form_page(
@@ -181,6 +249,7 @@ def _form_page(
     photo_form: PhotoForm | None,
     proposal: Proposal | None,
     save: Callable[[dict[str, Any]], Done],
+    pending: photos.PendingPhoto | None = None,
 ) -> HttpResponse:
     """Show the body as it will look on "Preview"; else save, or show the form again."""
     preview = None
@@ -190,10 +259,15 @@ def _form_page(
     posted = Posted() if preview is not None else handle_post(request, checked, save)
     if posted.response:
         return posted.response
+    pending_photo, photo_note = "", ""
+    if photo_form is not None and request.method == "POST":
+        pending_photo, photo_note = _kept_photo(request, forum, who, photo_form, pending)
     return render(
         request,
         "deliberation/proposals/form.html",
         {
+            "pending_photo": pending_photo,
+            "photo_note": photo_note,
             **tabs(forum, who, tab),
             "form": form,
             "photo_form": photo_form,
@@ -263,7 +337,8 @@ def _timeline(proposal: Proposal, links: list[Any]) -> list[dict[str, Any]]:
                 "kind": event.kind,
                 "label": event.get_kind_display(),
                 "actor": event.actor.name if event.actor else "",
-                "reason": event.reason,
+                "reason": services.reason_words(event.reason_code, event.reason_args)
+                or event.reason,
                 "from": _status_label(event.status_from) if event.status_from else "",
                 "to": _status_label(event.status_to) if event.status_to else "",
                 "meeting": event.meeting,
@@ -316,17 +391,26 @@ def _proposal_page(
     comments_page = Paginator(
         proposal_selectors.proposal_comments(proposal), COMMENT_PAGE_SIZE
     ).get_page(request.GET.get("comments"))
+    reported = set(
+        CommentReport.objects.filter(
+            reporter=member_of(who), comment__proposal=proposal
+        ).values_list("comment_id", flat=True)
+    )
+    # The "comment.report" rule without its author part, asked once for the page.
+    may_report = permissions.can("proposal.comment", who, proposal)
     threads = [
         {
-            **comment_view(c, who, now, is_lead),
-            "replies": [comment_view(r, who, now, is_lead) for r in c.replies.all()],
+            **comment_view(c, who, now, is_lead, reported, may_report),
+            "replies": [
+                comment_view(r, who, now, is_lead, reported, may_report) for r in c.replies.all()
+            ],
         }
         for c in comments_page.object_list
     ]
     support = proposal_selectors.support_by_constituency(proposal)
     links = proposal_selectors.proposal_polls(proposal)
     finished = proposal.status in services.FINISHED
-    photos = list(proposal.photos.all())
+    photo_rows = list(proposal.photos.all())
     can_write = permissions.can("proposal.comment", who, proposal) and not finished
     context = {
         **tabs(forum, who, "proposals"),
@@ -334,7 +418,7 @@ def _proposal_page(
         "status_label": _status_label(proposal.status),
         "author_group": display.group_label(proposal.author_constituency),
         "body_html": markdown.stored(proposal.body_html),
-        "photos": photos,
+        "photos": photo_rows,
         "support": [
             {
                 "key": c,
@@ -346,6 +430,9 @@ def _proposal_page(
         ],
         "support_total": sum(support.values()),
         "endorsed": proposal.endorsements.filter(member=member_of(who)).exists(),
+        "revisions": proposal_selectors.proposal_revisions(proposal)
+        if not proposal.is_hidden or is_lead
+        else [],
         "can_endorse": permissions.can("proposal.endorse", who, proposal)
         and not finished
         and not proposal.is_hidden,
@@ -355,7 +442,7 @@ def _proposal_page(
         and (is_lead or proposal.status == ProposalStatus.OPEN),
         "can_add_photo": permissions.can("proposal.photo", who, proposal)
         and not finished
-        and len(photos) < services.MAX_PHOTOS,
+        and len(photo_rows) < services.MAX_PHOTOS,
         "can_withdraw": permissions.can("proposal.withdraw", who, proposal)
         and proposal.status in services.WITHDRAWABLE,
         "is_lead": is_lead,
@@ -408,6 +495,11 @@ def _reason(request: HttpRequest, action: str) -> ReasonForm:
 def do_endorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
     services.proposal_endorse(proposal=proposal, member=member_of(who), principal=who)
     return _("Thank you. Your support is counted.")
+
+
+def do_unendorse(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
+    services.proposal_unendorse(proposal=proposal, member=member_of(who), principal=who)
+    return _("You do not support this idea now. You can support it again at any time.")
 
 
 def do_photo(request: HttpRequest, who: identity.Principal, proposal: Proposal) -> str:
@@ -472,6 +564,7 @@ def do_withdraw(request: HttpRequest, who: identity.Principal, proposal: Proposa
 
 ACTIONS: dict[str, Callable[[HttpRequest, identity.Principal, Proposal], str]] = {
     "endorse": do_endorse,
+    "unendorse": do_unendorse,
     "comment": do_comment,
     "photo": do_photo,
     "hide": do_hide,

@@ -129,6 +129,10 @@ def _send_rows(summary: Summary) -> list[dict[str, Any]]:
     # People sent it before who are no longer members still show, with their result.
     for send in sends.values():
         rows.append({"plan": None, "member": send.member, "send": send})
+    for row in rows:
+        sent = row["send"]
+        detail = sent.detail if isinstance(sent, SummarySend) else ""
+        row["detail"] = sending.detail_words(detail) if detail else ""
     return rows
 
 

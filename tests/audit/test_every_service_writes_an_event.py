@@ -59,6 +59,9 @@ NOT_USE_CASES = {
     "proposals.count_sentences": "pure helper",
     "proposals.refusal": "pure helper: words for a refused move",
     "proposals.outcome_for": "reads a poll's result",
+    "proposals.reason_words": "pure helper: words for a stored reason code",
+    "sending.detail_words": "pure helper: words for a stored send result",
+    "scheduling.in_every_language": "pure helper: a title in every language",
     "notifications.unsubscribe_token": "signs a token; stores nothing",
     "notifications.member_for_unsubscribe": "reads a signed token",
     "notifications.build_email": "builds an email; sending is send_pending's",
@@ -480,6 +483,28 @@ def _(ctx):
     return lambda: proposals.proposal_endorse(
         proposal=proposal, member=ctx["people"]["commissioner"][0]
     )
+
+
+@scenario("proposals.proposal_unendorse", "proposal.unendorsed")
+def _(ctx):
+    proposal = _proposal(ctx)
+    member = ctx["people"]["commissioner"][0]
+    proposals.proposal_endorse(proposal=proposal, member=member)
+    return lambda: proposals.proposal_unendorse(proposal=proposal, member=member)
+
+
+@scenario("comments.comment_report", "comment.reported")
+def _(ctx):
+    comment = _comment(ctx)
+    return lambda: comments.comment_report(
+        comment=comment, reporter=ctx["people"]["commissioner"][0], reason="Unkind."
+    )
+
+
+@scenario("comments.comment_report_dismiss", "comment.report_dismissed")
+def _(ctx):
+    report = comments.comment_report(comment=_comment(ctx), reporter=ctx["people"]["staff"][0])
+    return lambda: comments.comment_report_dismiss(report=report, by=ctx["lead"])
 
 
 @scenario("proposals.proposal_status_change", "proposal.status_changed")

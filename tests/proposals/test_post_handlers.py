@@ -297,6 +297,43 @@ def forum_poll_url(t: Thread, name: str = "forum_poll") -> str:
     return reverse(f"deliberation:{name}", args=[t.forum.slug, t.made["forum_poll"].pk])
 
 
+CASES["unendorse"] = Case(
+    url=lambda t: action_url(t, "unendorse"),
+    by="supporter",
+    data=lambda t: {},
+    kind="proposal.unendorsed",
+    said="You do not support this idea now.",
+    goes_to=lambda t: proposal_url(t) + "#unendorse",
+    invalid=None,
+    error="",
+    refused="observer",
+    before=lambda t: services.proposal_endorse(proposal=t.proposal, member=t.cast["supporter"]),
+)
+CASES["comment_report"] = Case(
+    url=lambda t: reverse("deliberation:comment_report", args=[t.forum.slug, t.comment.pk]),
+    by="supporter",
+    data=lambda t: {"reason": "It is unkind."},
+    kind="comment.reported",
+    said="Thank you. The facilitators will look at this comment.",
+    goes_to=lambda t: f"{proposal_url(t)}#comment-{t.comment.pk}",
+    invalid=lambda t: {"reason": "x" * 301},
+    error="Ensure this value has at most 300 characters (it has 301).",
+    refused="observer",
+)
+CASES["report_dismiss"] = Case(
+    url=lambda t: reverse("deliberation:report_dismiss", args=[t.forum.slug, t.comment.pk]),
+    by="facilitator",
+    data=lambda t: {},
+    kind="comment.report_dismissed",
+    said="The comment stays as it is.",
+    goes_to=lambda t: reverse("deliberation:reports", args=[t.forum.slug]),
+    invalid=None,
+    error="",
+    refused="participant",
+    before=lambda t: comment_services.comment_report(
+        comment=t.comment, reporter=t.cast["supporter"]
+    ),
+)
 CASES["forum_poll_new"] = Case(
     url=lambda t: reverse("deliberation:forum_poll_new", args=[t.forum.slug]),
     by="facilitator",

@@ -15,7 +15,9 @@ from tests.proposals.conftest import make_proposal
 pytestmark = pytest.mark.django_db
 
 MAX_LIST = 10
-MAX_DETAIL = 17  # one more: whether the reader follows the idea
+# Three more than before issue 14: whether the reader follows the idea, its earlier
+# versions, and which comments the reader reported.
+MAX_DETAIL = 19
 
 
 def _grow(forum, people, proposals=200, comments=1000):
