@@ -207,9 +207,12 @@ def one_moment() -> Iterator[None]:
     number read before a ballot commits could go with a count read after it, and a
     screen would take a newer count for an older one. REPEATABLE READ (read only, so it
     never fails to serialise) reads the whole tally from one snapshot. A SQLite
-    transaction is one snapshot already. Inside a caller's transaction, that one is used.
+    transaction is one snapshot already, but coprod opens SQLite's transactions IMMEDIATE
+    (settings), which takes the write lock: a read would queue behind every ballot. On
+    SQLite (the embedded default: one process, one coalescer sending in order) reads go
+    without one. Inside a caller's transaction, that one is used.
     """
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or connection.vendor == "sqlite":
         yield
         return
     with transaction.atomic():
@@ -401,6 +404,7 @@ class PhoneShared:
     speaking: SpeakingRead
 
 
+@one_moment()
 def phone_shared_snapshot(meeting_id: int) -> PhoneShared:
     """Build the part of a phone's snapshot that is the same for every phone of a meeting.
 
@@ -475,18 +479,14 @@ def phone_snapshot(meeting_id: int, member: Member) -> dict[str, Any]:
     if kept is not None and now - kept[0] < seconds:
         shared = kept[1]
     else:
-        shared = meeting_snapshot(meeting_id, audience="phone")
+        shared = phone_shared_snapshot(meeting_id).snapshot
         if seconds > 0:
             with _phone_shared_lock:
                 for old in [k for k, (t, _s) in _phone_shared.items() if now - t >= seconds]:
                     del _phone_shared[old]
                 _phone_shared[key] = (now, shared)
-    meeting = Meeting(pk=meeting_id)
-    return {
-        **shared,
-        "me": member_state(meeting, member),
-        "equals": equals_snapshot(meeting, audience="phone", member=member),
-    }
+    own = phone_own_snapshot(Meeting(pk=meeting_id), member)
+    return {**shared, "clock": int(timezone.now().timestamp() * 1000), **own}
 
 
 def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from deliberation import tasks
-from tests.security.test_limits_request_size import ROOT, free_port, server_env
+from tests.servers import ROOT, free_port, server_env
 
 
 def children(pid: int) -> list[int]:
