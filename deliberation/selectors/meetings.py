@@ -207,13 +207,24 @@ def one_moment() -> Iterator[None]:
     number read before a ballot commits could go with a count read after it, and a
     screen would take a newer count for an older one. REPEATABLE READ (read only, so it
     never fails to serialise) reads the whole tally from one snapshot. A SQLite
-    transaction is one snapshot already, but coprod opens SQLite's transactions IMMEDIATE
-    (settings), which takes the write lock: a read would queue behind every ballot. On
-    SQLite (the embedded default: one process, one coalescer sending in order) reads go
-    without one. Inside a caller's transaction, that one is used.
+    transaction is one snapshot too, but coprod opens SQLite's transactions IMMEDIATE
+    (settings), which takes the write lock: a read would wait for every ballot. This one
+    is DEFERRED: it reads from one snapshot (WAL) and takes no lock. Inside a caller's
+    transaction, that one is used.
     """
-    if connection.in_atomic_block or connection.vendor == "sqlite":
+    if connection.in_atomic_block:
         yield
+        return
+    if connection.vendor == "sqlite":
+        sqlite: Any = connection  # the SQLite backend's wrapper
+        sqlite.ensure_connection()  # connecting sets transaction_mode from settings
+        mode, sqlite.transaction_mode = sqlite.transaction_mode, "DEFERRED"
+        try:
+            with transaction.atomic():
+                sqlite.transaction_mode = mode
+                yield
+        finally:
+            sqlite.transaction_mode = mode
         return
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -230,28 +230,7 @@ def _deliver(summary: Summary, member: Member, pdfs: _PdfCache, actor: Actor) ->
             else None
         )
         send.save()
-        # The record names the member and how; never their needs (health information)
-        # nor their addresses.
-        audit.append(
-            forum_id=summary.forum_id,
-            actor=actor_label(actor),
-            kind="summary.sent",
-            payload={
-                "summary": summary.pk,
-                "meeting": summary.meeting_id,
-                "member": member.pk,
-                "format": fmt,
-                "language": route.language,
-                "status": status,
-                "attempt": send.attempts,
-                # A failed email says when it is tried again (none: no more tries).
-                **(
-                    {"retry_at": send.retry_at.isoformat() if send.retry_at else None}
-                    if status == SummarySend.Status.FAILED
-                    else {}
-                ),
-            },
-        )
+        _record_sent(summary, send, actor)
     return send
 
 
@@ -360,6 +339,31 @@ def summary_send_queued(*, summary: Summary, actor: Actor = None) -> list[Summar
     ]
 
 
+def _record_sent(summary: Summary, send: SummarySend, actor: Actor, **extra: str) -> None:
+    """Write how a member was sent the summary, or why not, into the record.
+
+    The record names the member and how; never their needs (health information) nor
+    their addresses. A failed email says when it is tried again (none: no more tries).
+    """
+    payload: dict[str, object] = {
+        "summary": summary.pk,
+        "meeting": summary.meeting_id,
+        "member": send.member_id,
+        "format": send.format,
+        "language": send.language,
+        "status": send.status,
+        "attempt": send.attempts,
+    }
+    if send.status == SummarySend.Status.FAILED:
+        payload["retry_at"] = send.retry_at.isoformat() if send.retry_at else None
+    audit.append(
+        forum_id=summary.forum_id,
+        actor=actor_label(actor),
+        kind="summary.sent",
+        payload={**payload, **extra},
+    )
+
+
 def _not_sent(summary: Summary, send: SummarySend, why: str, actor: Actor) -> SummarySend:
     """Record that a waiting member was not sent the summary, and why."""
     with transaction.atomic():
@@ -368,22 +372,7 @@ def _not_sent(summary: Summary, send: SummarySend, why: str, actor: Actor) -> Su
         send.retry_at = None
         send.sent_at = timezone.now()
         send.save(update_fields=["status", "detail", "retry_at", "sent_at"])
-        audit.append(
-            forum_id=summary.forum_id,
-            actor=actor_label(actor),
-            kind="summary.sent",
-            payload={
-                "summary": summary.pk,
-                "meeting": summary.meeting_id,
-                "member": send.member_id,
-                "format": send.format,
-                "language": send.language,
-                "status": send.status,
-                "attempt": send.attempts,
-                "retry_at": None,
-                "why": why[:300],
-            },
-        )
+        _record_sent(summary, send, actor, why=why[:300])
     return send
 
 

@@ -15,6 +15,7 @@ from deliberation.services import proposals as services
 from tests import factories
 from tests.proposals import idea_journey
 from tests.proposals.conftest import make_proposal
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,10 @@ def test_a_status_change_tells_followers_by_their_choice(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         idea_journey.shortlist(idea, cast["facilitator"])
-    # Alice (each): an email now. Sam (daily): in his digest. Both: on their home.
+    # Alice (each): an email now, from the worker. Sam (daily): in his digest. Both: on
+    # their home.
+    assert mail.outbox == []  # the worker sends it, not the request
+    run_worker()
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     assert mail.outbox[0].subject == "An idea you follow moved on: More buses in the evening"
     assert "On the shortlist" in mail.outbox[0].body
@@ -105,6 +109,7 @@ def test_vote_opens_and_closes_soon_once_per_member(
     with django_capture_on_commit_callbacks(execute=True):
         remote = idea_journey.forum_vote(cast["facilitator"], mirror_of=live, hours=72)
     assert len(_notices(cast["participant"], "vote_open")) == 1
+    run_worker()
     assert "You can vote now: Shall we ask for later buses?" in mail.outbox[-1].subject
     closes = remote.schedule.closes_at
     # Two days before closing: not yet "closing soon".

@@ -79,7 +79,7 @@ def test_reasons_stored_in_english_before_get_their_code(forum, voted):
     idea, scheduled, meeting = voted
     event = ProposalEvent.objects.filter(proposal=idea, kind="status").last()
     ProposalEvent.objects.filter(pk=event.pk).update(reason_code="", reason_args={})
-    migration = importlib.import_module("deliberation.migrations.0002_ideas")
+    migration = importlib.import_module("deliberation.migrations.0002_between_meetings_and_scale")
     migration.reasons_to_codes(apps, None)
     event.refresh_from_db()
     assert event.reason_code == "poll_closed"
