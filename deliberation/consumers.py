@@ -204,14 +204,23 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         assert self.viewer is not None
         viewer = self.viewer
         if viewer.audience == "phone":
-            await self.send_phone_snapshot(viewer, viewer.me if first else None)
+            if first:
+                assert viewer.meeting is not None
+                await self.send_phone_snapshot(viewer, viewer.me, viewer.meeting.version)
+            else:  # asked for again: a change was missed, so one at least as new as now
+                version = await database_sync_to_async(
+                    meeting_selectors.meeting_version, thread_sensitive=False
+                )(viewer.meeting_id)
+                await self.send_phone_snapshot(viewer, None, version or 0)
             return
         snapshot = await database_sync_to_async(
             meeting_selectors.meeting_snapshot, thread_sensitive=False
         )(viewer.meeting_id, audience=viewer.audience, member=viewer.member)
         await self.send_json(snapshot)
 
-    async def send_phone_snapshot(self, viewer: Viewer, me: dict[str, Any] | None) -> None:
+    async def send_phone_snapshot(
+        self, viewer: Viewer, me: dict[str, Any] | None, version: int
+    ) -> None:
         """Send the snapshot every phone shares (built once) with this phone's own part."""
         assert viewer.meeting is not None and viewer.member is not None
         if me is None:
@@ -219,7 +228,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
                 meeting_selectors.member_state, thread_sensitive=False
             )(viewer.meeting, viewer.member)
         # Read after this phone joined its groups: a later change reaches it as an event.
-        shared = await live.SHARED_SNAPSHOTS.get(viewer.meeting_id)
+        # At least as new as the version this phone read: another process may have made
+        # a change whose broadcast this one has not seen.
+        shared = await live.SHARED_SNAPSHOTS.get(viewer.meeting_id, at_least=version)
         own = {
             "me": me,
             "equals": {"me": equals_selectors.me_state_from(shared.speaking, viewer.member.pk)},

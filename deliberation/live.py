@@ -97,6 +97,7 @@ class SharedPhoneSnapshot:
 
     text: str
     speaking: SpeakingRead
+    version: int  # the meeting's version it was built at
 
 
 class SharedSnapshots:
@@ -114,8 +115,20 @@ class SharedSnapshots:
         self.entries: dict[tuple[int, str], _Shared] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
 
-    async def get(self, meeting_id: int) -> SharedPhoneSnapshot:
-        """Return the shared part of a meeting's phone snapshots, built once for many."""
+    async def get(self, meeting_id: int, *, at_least: int = 0) -> SharedPhoneSnapshot:
+        """Return the shared part of a meeting's phone snapshots, built once for many.
+
+        `at_least` is the meeting's version the phone has read: a build older than that
+        missed a change made in another process (whose broadcast this one has not seen
+        yet), and is built again.
+        """
+        shared = await self._get(meeting_id)
+        if shared.version < at_least:
+            realtime.changed(meeting_id)
+            shared = await self._get(meeting_id)
+        return shared
+
+    async def _get(self, meeting_id: int) -> SharedPhoneSnapshot:
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
             # A build belongs to the loop it ran on (a new one in each test, say).
@@ -146,7 +159,9 @@ class SharedSnapshots:
         shared = await database_sync_to_async(_build_shared, thread_sensitive=False)(
             meeting_id, language
         )
-        return SharedPhoneSnapshot(realtime.encode(shared.snapshot)[:-1], shared.speaking)
+        return SharedPhoneSnapshot(
+            realtime.encode(shared.snapshot)[:-1], shared.speaking, shared.snapshot["version"]
+        )
 
     def _forget_old(self, now: float) -> None:
         if len(self.entries) > 100:

@@ -11,16 +11,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, settle
+from tests.browser.test_proposal_thread_in_chromium import open_invite
 
 SMALL = {"width": 360, "height": 740}
-
-
-def open_invite(page, member):
-    url = reverse("deliberation:invite", args=[member.invite_token])
-    response = page.goto(url)
-    assert response is not None and response.status == 200, url
-    page.get_by_role("button", name=re.compile("Ideas between meetings")).click()
-    expect(page.get_by_role("heading", name="Ideas between meetings")).to_be_visible()
 
 
 def big_enough(locator):
