@@ -107,3 +107,22 @@ def _fresh_rate_limits():
 def _fast_password_hashing(settings):
     """Hash test passwords quickly; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_connection_pool():
+    """Start each test with a new PostgreSQL pool (settings: DB_POOL), once it is over.
+
+    Every test's event loop makes its own worker threads; one that ends while holding a
+    pooled connection never gives it back, and after about DB_POOL_MAX_SIZE tests the
+    next waits DB_POOL_TIMEOUT seconds for one. daphne keeps its threads for its whole
+    life and database_sync_to_async gives each connection back, so this is the tests'
+    own doing; closing the pool after each test drops what was left behind.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and "pool" in settings.DATABASES["default"].get(
+        "OPTIONS", {}
+    ):
+        connection.close_pool()
