@@ -230,7 +230,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         # Read after this phone joined its groups: a later change reaches it as an event.
         # At least as new as the version this phone read: another process may have made
         # a change whose broadcast this one has not seen.
-        shared = await live.SHARED_SNAPSHOTS.get(viewer.meeting_id, at_least=version)
+        shared = await live.SHARED_SNAPSHOTS.get(
+            viewer.meeting_id, at_least=version, code=viewer.meeting.join_code
+        )
         own = {
             "me": me,
             "equals": {"me": equals_selectors.me_state_from(shared.speaking, viewer.member.pk)},

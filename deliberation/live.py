@@ -112,23 +112,26 @@ class SharedSnapshots:
     """
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[int, str], _Shared] = {}
+        self.entries: dict[tuple[int, str, str], _Shared] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
 
-    async def get(self, meeting_id: int, *, at_least: int = 0) -> SharedPhoneSnapshot:
+    async def get(
+        self, meeting_id: int, *, at_least: int = 0, code: str = ""
+    ) -> SharedPhoneSnapshot:
         """Return the shared part of a meeting's phone snapshots, built once for many.
 
         `at_least` is the meeting's version the phone has read: a build older than that
         missed a change made in another process (whose broadcast this one has not seen
-        yet), and is built again.
+        yet), and is built again. `code` is the meeting's join code: a meeting's id can
+        come again (a test database emptied, SQLite reusing the last id), its code not.
         """
-        shared = await self._get(meeting_id)
+        shared = await self._get(meeting_id, code)
         if shared.version < at_least:
             realtime.changed(meeting_id)
-            shared = await self._get(meeting_id)
+            shared = await self._get(meeting_id, code)
         return shared
 
-    async def _get(self, meeting_id: int) -> SharedPhoneSnapshot:
+    async def _get(self, meeting_id: int, code: str) -> SharedPhoneSnapshot:
         loop = asyncio.get_running_loop()
         if self.loop is not loop:
             # A build belongs to the loop it ran on (a new one in each test, say).
@@ -136,7 +139,7 @@ class SharedSnapshots:
             self.loop = loop
         now = loop.time()
         language = translation.get_language() or ""
-        key = (meeting_id, language)
+        key = (meeting_id, code, language)
         changes = realtime.changes(meeting_id)
         entry = self.entries.get(key)
         if (
