@@ -282,6 +282,7 @@ def test_the_demo_meeting_and_last_time_fit_the_projector(demo, new_context):
     # The demo meeting as it starts: its title, the join code and who is here.
     for page, (width, height) in zip(screens, SCREENS, strict=True):
         page.goto(url)
+        settle(page)
         expect(page.locator("#stage-poll .big-question")).to_have_text(meeting.title)
         _check_screen(page, height, f"start {width}x{height}")
 
@@ -289,6 +290,9 @@ def test_the_demo_meeting_and_last_time_fit_the_projector(demo, new_context):
     meeting_services.meeting_recap_show(meeting=meeting, shown=True)
     for page, (width, height) in zip(screens, SCREENS, strict=True):
         page.goto(url)
+        # The keys page only what the live state drew: wait for it (and the fonts), or a
+        # key pressed before it is lost when the parts are drawn again.
+        settle(page)
         count = page.locator("#stage-poll .recap .part-count")
         expect(count).to_have_text(re.compile(r"Part 1 of \d+"))
         total = int(count.inner_text().rsplit(" ", 1)[1])
