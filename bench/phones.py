@@ -381,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         daphne.wait_ready(timeout=60)
         if args.py_spy:
             spy = shutil.which("py-spy") or str(base.VENV_BIN / "py-spy")
-            command = [spy, "record", "-p", str(daphne.pid), "-r", "100", "--threads"]
+            # --gil: only the thread holding the GIL, so the profile shows where CPU goes.
+            command = [spy, "record", "-p", str(daphne.pid), "-r", "100", "--threads", "--gil"]
             command += ["-f", "raw", "-o", args.py_spy, "--nonblocking"]
             profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         origin = f"http://{base.HOST}:{daphne.port}"

@@ -125,11 +125,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # SQLite connections are not kept: kept ones in daphne's thread pool were
-            # seen serving reads older than other connections' commits (browser tests,
-            # a meeting created by the test process was not found). Ballots are written
-            # in batches, so reconnecting costs little (see bench/README.md).
-            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "0")),
+            # Kept (each of daphne's threads keeps its own): opening one, with its
+            # pragmas and functions, was over a third of a phone's CPU when 1,000 phones
+            # reconnected at once (bench/phones.py). In WAL mode every statement outside
+            # a transaction reads the latest commit, so a kept connection sees what
+            # other connections and processes wrote.
+            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "600")),
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

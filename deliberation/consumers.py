@@ -63,10 +63,11 @@ def identify(scope: dict[str, Any]) -> Viewer | None:
     if "projector_token" in kwargs:
         meeting = Meeting.objects.filter(projector_token=kwargs["projector_token"]).first()
         return Viewer("projector", meeting.pk, meeting=meeting) if meeting else None
-    meeting = Meeting.objects.select_related("forum").filter(pk=kwargs["meeting_id"]).first()
+    # The meeting and who this phone is in it, in one query: every phone asks this.
+    meeting, member = identity.meeting_and_member(scope.get("session", {}), kwargs["meeting_id"])
     if meeting is None:
         return None
-    principal = identity.principal_for_scope(scope, meeting=meeting)
+    principal = identity.principal_for_scope(scope, meeting=meeting, meeting_member=member)
     if kwargs.get("role") == "facilitator":
         if permissions.can("forum.facilitate", principal, meeting.forum):
             return Viewer("facilitator", meeting.pk, principal, meeting)

@@ -11,6 +11,7 @@ someone here, and each reaches only so far:
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -22,6 +23,7 @@ from typing import Any, cast
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 
+from deliberation import rows
 from deliberation.models import Attendance, Forum, Meeting, Member, Role
 
 SESSION_MEMBERS = "coprod.members"
@@ -52,27 +54,60 @@ def member_id_for(session: Any, meeting_id: int) -> int | None:
 
 def present_member(session: Any, meeting_id: int) -> Member | None:
     """Return this browser's member if they are in the meeting (let in, not waiting)."""
+    if member_id_for(session, meeting_id) is None:
+        return None
+    return meeting_and_member(session, meeting_id)[1]
+
+
+def meeting_and_member(session: Any, meeting_id: int) -> tuple[Meeting | None, Member | None]:
+    """Return the meeting (with its forum) and this browser's member in it, in one query.
+
+    The member is None unless they are in the meeting (let in, not waiting), still active,
+    and the name is still tied to this phone: a facilitator may have released it or given
+    it to another phone since. Every phone connecting asks this (deliberation/rows.py).
+    """
     member_id = member_id_for(session, meeting_id)
-    if member_id is None:
-        return None
-    attendance = (
-        Attendance.objects.select_related("member", "member__forum")
-        .filter(
-            meeting_id=meeting_id,
-            member_id=member_id,
-            status=Attendance.Status.PRESENT,
-            member__is_active=True,
-        )
-        .first()
+    found = rows.fetch(
+        _meeting_and_member_sql(),
+        [member_id, Attendance.Status.PRESENT, True, meeting_id],
+        (_MEETING, _FORUM, _MEMBER),
+        (Attendance._meta.get_field("device_token"),),  # type: ignore[arg-type]
     )
-    if attendance is None:
-        return None
-    # The name is this phone's only while it is tied to this phone: a facilitator may
-    # have released it or given it to another phone since.
+    if not found:
+        return None, None
+    meeting, forum, member, device_token = found[0]
+    meeting.forum = forum
+    if member is None:
+        return meeting, None
     token = session.get(SESSION_DEVICE, "")
-    if not token or attendance.device_token != token:
-        return None
-    return attendance.member
+    if not token or device_token != token:
+        return meeting, None
+    if member.forum_id == forum.pk:
+        member.forum = forum
+    return meeting, member
+
+
+_MEETING = rows.Part(Meeting, "m")
+_FORUM = rows.Part(Forum, "f")
+_MEMBER = rows.Part(Member, "mb")
+
+
+@functools.cache
+def _meeting_and_member_sql() -> str:
+    # Built on first use, when the models and the database connection are ready. Only
+    # table and column names go into the text (quoted); every value is a parameter.
+    return (
+        f"SELECT {_MEETING.columns()}, {_FORUM.columns()}, {_MEMBER.columns()},"  # noqa: S608
+        f" a.{rows.column(Attendance, 'device_token')}"
+        f" FROM {rows.table(Meeting)} m"
+        f" INNER JOIN {rows.table(Forum)} f ON f.id = m.{rows.column(Meeting, 'forum')}"
+        f" LEFT JOIN {rows.table(Attendance)} a ON a.{rows.column(Attendance, 'meeting')} = m.id"
+        f" AND a.{rows.column(Attendance, 'member')} = %s"
+        f" AND a.{rows.column(Attendance, 'status')} = %s"
+        f" LEFT JOIN {rows.table(Member)} mb ON mb.id = a.{rows.column(Attendance, 'member')}"
+        f" AND mb.{rows.column(Member, 'is_active')} = %s"
+        " WHERE m.id = %s"
+    )
 
 
 # -- the phone's key to its secret votes -------------------------------------------------
@@ -245,10 +280,21 @@ def member_principal(member: Member) -> Principal:
     return Principal(forum_id=member.forum_id, member=member)
 
 
-def _principal(session: Any, user: Any, forum: Forum | None, meeting: Meeting | None) -> Principal:
+# "Not read yet", as opposed to a meeting member already read as None.
+_UNREAD: Any = object()
+
+
+def _principal(
+    session: Any,
+    user: Any,
+    forum: Forum | None,
+    meeting: Meeting | None,
+    meeting_member: Member | None = _UNREAD,
+) -> Principal:
     forum_id = forum.pk if forum is not None else (meeting.forum_id if meeting else None)
     member = forum_member_for(session, user, forum_id) if forum_id is not None else None
-    meeting_member = present_member(session, meeting.pk) if meeting is not None else None
+    if meeting_member is _UNREAD:
+        meeting_member = present_member(session, meeting.pk) if meeting is not None else None
     return Principal(
         user=user,
         forum_id=forum_id,
@@ -280,10 +326,19 @@ def user_for_scope(scope: dict[str, Any]) -> Any:
 
 
 def principal_for_scope(
-    scope: dict[str, Any], *, forum: Forum | None = None, meeting: Meeting | None = None
+    scope: dict[str, Any],
+    *,
+    forum: Forum | None = None,
+    meeting: Meeting | None = None,
+    meeting_member: Member | None = _UNREAD,
 ) -> Principal:
-    """Return who is asking, for a socket of this forum or meeting."""
-    return _principal(scope.get("session", {}), user_for_scope(scope), forum, meeting)
+    """Return who is asking, for a socket of this forum or meeting.
+
+    `meeting_member`, when the caller read it with the meeting (meeting_and_member), is
+    not read again.
+    """
+    session = scope.get("session", {})
+    return _principal(session, user_for_scope(scope), forum, meeting, meeting_member)
 
 
 def refreshed(principal: Principal) -> Principal:

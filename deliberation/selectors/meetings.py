@@ -1,5 +1,6 @@
 """Reads for the live meeting: polls and tallies, agenda, attendance, snapshots."""
 
+import functools
 import threading
 import time
 from collections import Counter
@@ -14,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation import methods, results_shape
+from deliberation import methods, results_shape, rows
 from deliberation.models import (
     AgendaItem,
     Attendance,
@@ -522,14 +523,36 @@ def _snapshot_poll(poll: Poll, audience: str) -> dict[str, Any]:
     return entry
 
 
+@functools.cache
+def _member_votes_sql() -> str:
+    # Built on first use, when the models and the database connection are ready. Only
+    # table and column names go into the text (quoted); every value is a parameter.
+    poll, ballot, took_part = (rows.table(m) for m in (Poll, Ballot, Participation))
+    meeting_col = rows.column(Poll, "meeting")
+    return (
+        f"SELECT b.{rows.column(Ballot, 'answer')}, b.{rows.column(Ballot, 'poll')}, 1"  # noqa: S608
+        f" FROM {ballot} b INNER JOIN {poll} p ON p.id = b.{rows.column(Ballot, 'poll')}"
+        f" WHERE p.{meeting_col} = %s AND b.{rows.column(Ballot, 'member')} = %s"
+        f" UNION ALL SELECT NULL, t.{rows.column(Participation, 'poll')}, 0"
+        f" FROM {took_part} t INNER JOIN {poll} p ON p.id = t.{rows.column(Participation, 'poll')}"
+        f" WHERE p.{meeting_col} = %s AND t.{rows.column(Participation, 'member')} = %s"
+    )
+
+
 def member_state(meeting: Meeting, member: Member) -> dict[str, Any]:
     """Describe the person on this phone: who they are, whom they support, how they voted."""
-    named = dict(
-        Ballot.objects.filter(poll__meeting=meeting, member=member).values_list("poll_id", "answer")
+    # One query (every phone connecting asks this: deliberation/rows.py): the answers of
+    # its named votes, and which secret votes it took part in (nothing about how).
+    named: dict[int, Any] = {}
+    secret_voted: list[int] = []
+    found = rows.fetch(
+        _member_votes_sql(), [meeting.pk, member.pk] * 2, (), (Ballot._meta.get_field("answer"),)
     )
-    secret_voted = list(
-        member.participations.filter(poll__meeting=meeting).values_list("poll_id", flat=True)
-    )
+    for answer, poll_id, is_named in found:
+        if is_named:
+            named[poll_id] = answer
+        else:
+            secret_voted.append(poll_id)
     return {
         "member": member.pk,
         "name": member.name,
