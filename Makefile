@@ -110,6 +110,9 @@ bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/markdown_render.py
 	SECRET_KEY=bench $(PY) bench/flood.py --unlimited
 	SECRET_KEY=bench $(PY) bench/phones.py
+	@if $(PY) scripts/check_services.py "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
+	  SECRET_KEY=bench $(PY) bench/phones.py --services --processes 2 --no-baseline; \
+	else echo "PostgreSQL or Redis is not reachable: skipping the two-process phones bench."; fi
 	SECRET_KEY=bench $(PY) bench/joins.py
 	SECRET_KEY=bench $(PY) bench/large.py
 

@@ -46,6 +46,7 @@ BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
 GOAL_CONNECT = 3.0
 GOAL_STORM = 5.0
+GOAL_STORM_SCALED = 3.0  # with two daphne processes (PostgreSQL + Redis)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,6 +58,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--burst-seconds", type=float, default=1.0, help="ballots spread over (1.0)")
     p.add_argument("--timeout", type=float, default=120.0, help="limit of each phase (120 s)")
     p.add_argument("--services", action="store_true", help="PostgreSQL + Redis (as run.py)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daphne processes, phones shared between them in turn (needs --services)",
+    )
     p.add_argument("--no-baseline", action="store_true", help="skip the bare websockets server")
     p.add_argument(
         "--py-spy",
@@ -68,8 +75,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     p.add_argument("--bare-snapshot", metavar="FILE", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if args.phones < 1 or args.concurrency < 1:
-        p.error("--phones and --concurrency must be at least 1")
+    if args.phones < 1 or args.concurrency < 1 or args.processes < 1:
+        p.error("--phones, --concurrency and --processes must be at least 1")
+    if args.processes > 1 and not args.services:
+        p.error("several daphne processes share a meeting only through Redis: add --services")
     return args
 
 
@@ -77,9 +86,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 @dataclass
+class Target:
+    url: str
+    origin: str
+
+
+@dataclass
 class Phone:
     index: int
     session_key: str
+    target: Target
     ws: Any = None
     snapshot_text: str = ""
     reader: asyncio.Task[None] | None = None
@@ -89,19 +105,13 @@ class Phone:
     failed_handshakes: int = 0
 
 
-@dataclass
-class Target:
-    url: str
-    origin: str
-
-
-async def handshake(phone: Phone, target: Target, timeout: float) -> None:
-    """Open one socket and read until the snapshot."""
+async def handshake(phone: Phone, timeout: float) -> None:
+    """Open one socket to the phone's server and read until the snapshot."""
     from websockets.asyncio.client import connect
 
     phone.ws = await connect(
-        target.url,
-        origin=target.origin,  # type: ignore[arg-type]
+        phone.target.url,
+        origin=phone.target.origin,  # type: ignore[arg-type]
         additional_headers={"Cookie": f"sessionid={phone.session_key}"},
         compression=None,
         proxy=None,
@@ -132,7 +142,7 @@ async def read(phone: Phone) -> None:
         pass
 
 
-async def come_back(phone: Phone, target: Target, deadline: float) -> float | None:
+async def come_back(phone: Phone, deadline: float) -> float | None:
     """Reconnect as the page does, until a snapshot came or the deadline passed."""
     attempt = 0
     started = time.perf_counter()
@@ -141,7 +151,7 @@ async def come_back(phone: Phone, target: Target, deadline: float) -> float | No
         await asyncio.sleep(random.random() * ceiling)  # noqa: S311 - jitter, not a secret
         attempt += 1
         try:
-            await handshake(phone, target, timeout=max(1.0, deadline - time.perf_counter()))
+            await handshake(phone, timeout=max(1.0, deadline - time.perf_counter()))
         except Exception:  # noqa: BLE001 - any failure is one more try, as on a phone
             phone.failed_handshakes += 1
             if phone.ws is not None:
@@ -153,9 +163,7 @@ async def come_back(phone: Phone, target: Target, deadline: float) -> float | No
     return None
 
 
-async def connect_all(
-    phones: list[Phone], target: Target, concurrency: int, timeout: float
-) -> tuple[float, int]:
+async def connect_all(phones: list[Phone], concurrency: int, timeout: float) -> tuple[float, int]:
     """Phase (a): connect every phone, `concurrency` at a time; return (seconds, failed)."""
     gate = asyncio.Semaphore(concurrency)
     failed = 0
@@ -164,7 +172,7 @@ async def connect_all(
         nonlocal failed
         async with gate:
             try:
-                await handshake(phone, target, timeout)
+                await handshake(phone, timeout)
             except Exception:  # noqa: BLE001 - counted
                 failed += 1
                 return
@@ -175,7 +183,7 @@ async def connect_all(
     return time.perf_counter() - started, failed
 
 
-async def storm(phones: list[Phone], target: Target, timeout: float) -> dict[str, Any]:
+async def storm(phones: list[Phone], timeout: float) -> dict[str, Any]:
     """Phase (b): drop every socket at once, then wait until every phone is back."""
     for phone in phones:
         if phone.ws is not None:
@@ -186,7 +194,7 @@ async def storm(phones: list[Phone], target: Target, timeout: float) -> dict[str
         phone.ws, phone.reader, phone.snapshot_text = None, None, ""
     started = time.perf_counter()
     deadline = started + timeout
-    times = await asyncio.gather(*(come_back(p, target, deadline) for p in phones))
+    times = await asyncio.gather(*(come_back(p, deadline) for p in phones))
     back = [t for t in times if t is not None]
     return {
         "seconds": time.perf_counter() - started,
@@ -236,20 +244,24 @@ async def close_all(phones: list[Phone]) -> None:
 
 
 async def drive(
-    args: argparse.Namespace, target: Target, keys: list[str], poll_id: int | None, cpu: Any
+    args: argparse.Namespace,
+    targets: list[Target],
+    keys: list[str],
+    poll_id: int | None,
+    cpu: Any,
 ) -> dict[str, Any]:
-    phones = [Phone(i, key) for i, key in enumerate(keys)]
+    """Run (a), (b) and (c); phone i talks to targets[i % len(targets)]."""
+    phones = [Phone(i, key, targets[i % len(targets)]) for i, key in enumerate(keys)]
     out: dict[str, Any] = {}
     cpu_before = cpu()
-    out["connect"], out["connect_failed"] = await connect_all(
-        phones, target, args.concurrency, args.timeout
-    )
+    connected = await connect_all(phones, args.concurrency, args.timeout)
+    out["connect"], out["connect_failed"] = connected
     out["connect_cpu"] = cpu() - cpu_before
     out["snapshot_bytes"] = max((len(p.snapshot_text) for p in phones), default=0)
     out["sample_snapshot"] = next((p.snapshot_text for p in phones if p.snapshot_text), "")
     await asyncio.sleep(0.5)
     cpu_before = cpu()
-    out["storm"] = await storm(phones, target, args.timeout)
+    out["storm"] = await storm(phones, args.timeout)
     out["storm_cpu"] = cpu() - cpu_before
     if poll_id is not None and out["storm"]["back"] == len(phones):
         out["burst"] = await burst(phones, poll_id, args.burst_seconds, args.timeout)
@@ -299,10 +311,12 @@ def start_bare(tmp: Path, snapshot: str) -> tuple[subprocess.Popen[str], int]:
     return proc, port
 
 
-def process_cpu(pid: int) -> Any:
+def process_cpu(*pids: int) -> Any:
+    """Return a function giving the CPU seconds of these processes together."""
+
     def read() -> float:
-        stat = base.proc_stat(pid)
-        return stat.cpu if stat else 0.0
+        stats = [base.proc_stat(pid) for pid in pids]
+        return sum(stat.cpu for stat in stats if stat)
 
     return read
 
@@ -317,11 +331,13 @@ def goal(value: float, limit: float) -> str:
 def report(args: argparse.Namespace, coprod: dict[str, Any], bare: dict[str, Any] | None) -> bool:
     n = args.phones
     ok = True
-    print(f"phones bench: {n} phones in one meeting, one daphne process")
+    servers = "one daphne process" if args.processes == 1 else f"{args.processes} daphne processes"
+    print(f"phones bench: {n} phones in one meeting, {servers}")
     db = "PostgreSQL + Redis" if args.services else "SQLite + in-memory layer"
     rows = [("coprod (" + db + ")", coprod)]
     if bare is not None:
         rows.append(("bare websockets server", bare))
+    storm_goal = GOAL_STORM if args.processes == 1 else GOAL_STORM_SCALED
     for name, r in rows:
         s = r["storm"]
         print(f"== {name}")
@@ -333,7 +349,7 @@ def report(args: argparse.Namespace, coprod: dict[str, Any], bare: dict[str, Any
         )
         print(
             f"  (b) storm, all dropped at once: {s['back']}/{n} back with a fresh snapshot in "
-            f"{s['seconds']:.2f} s (goal <= {GOAL_STORM:.0f} s: {goal(s['seconds'], GOAL_STORM)}), "
+            f"{s['seconds']:.2f} s (goal <= {storm_goal:.0f} s: {goal(s['seconds'], storm_goal)}), "
             f"p50 {s['p50']:.2f} s, p95 {s['p95']:.2f} s, failed handshakes "
             f"{s['failed_handshakes']}, gave up {n - s['back']} (goal 0), "
             f"server CPU {r['storm_cpu'] * 1000 / n:.2f} ms/phone"
@@ -361,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="coprod-phones-"))
     env = base.bench_env(args, tmp)
     db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
-    daphne: base.Daphne | None = None
+    daphnes: list[base.Daphne] = []
     bare_proc: subprocess.Popen[str] | None = None
     profiler: subprocess.Popen[bytes] | None = None
     code = 2
@@ -377,31 +393,44 @@ def main(argv: list[str] | None = None) -> int:
         seed = db.submit(base.seed, args.phones).result(timeout=900)
         db.submit(base.close_db).result(timeout=30)
         keys = [key for _member, key in seed.phones]
-        daphne = base.Daphne(env, tmp, base.free_port())
-        daphne.wait_ready(timeout=60)
+        for i in range(args.processes):
+            logs = tmp / f"daphne-{i + 1}"
+            logs.mkdir()
+            daphnes.append(base.Daphne(env, logs, base.free_port()))
+        for daphne in daphnes:
+            daphne.wait_ready(timeout=60)
         if args.py_spy:
             spy = shutil.which("py-spy") or str(base.VENV_BIN / "py-spy")
             # --gil: only the thread holding the GIL, so the profile shows where CPU goes.
-            command = [spy, "record", "-p", str(daphne.pid), "-r", "100", "--threads", "--gil"]
+            command = [spy, "record", "-p", str(daphnes[0].pid), "-r", "100", "--threads", "--gil"]
             command += ["-f", "raw", "-o", args.py_spy, "--nonblocking"]
             profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        origin = f"http://{base.HOST}:{daphne.port}"
-        target = Target(f"ws://{base.HOST}:{daphne.port}/ws/meeting/{seed.meeting_id}/", origin)
-        coprod = asyncio.run(drive(args, target, keys, seed.poll_id, process_cpu(daphne.pid)))
+        targets = [
+            Target(
+                f"ws://{base.HOST}:{d.port}/ws/meeting/{seed.meeting_id}/",
+                f"http://{base.HOST}:{d.port}",
+            )
+            for d in daphnes
+        ]
+        cpu = process_cpu(*(d.pid for d in daphnes))
+        coprod = asyncio.run(drive(args, targets, keys, seed.poll_id, cpu))
         if profiler is not None:
             profiler.send_signal(2)
             profiler.wait(timeout=60)
             profiler = None
-        daphne.stop()
-        problems = base.daphne_problems(daphne.stderr_text())
-        daphne = None
+        problems = []
+        for daphne in daphnes:
+            daphne.stop()
+            problems += base.daphne_problems(daphne.stderr_text())
+        daphnes = []
         for line in problems[:10]:
             print(f"daphne: {line[:300]}", file=sys.stderr)
         bare = None
         if not args.no_baseline:
             bare_proc, port = start_bare(tmp, coprod["sample_snapshot"] or "{}")
-            target = Target(f"ws://{base.HOST}:{port}/", f"http://{base.HOST}:{port}")
-            bare = asyncio.run(drive(args, target, keys, seed.poll_id, process_cpu(bare_proc.pid)))
+            bare_target = Target(f"ws://{base.HOST}:{port}/", f"http://{base.HOST}:{port}")
+            cpu = process_cpu(bare_proc.pid)
+            bare = asyncio.run(drive(args, [bare_target], keys, seed.poll_id, cpu))
         code = 0 if report(args, coprod, bare) and not problems else 1
     except base.SetupError as exc:
         print(f"phones bench: setup failed: {exc}", file=sys.stderr)
@@ -412,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         if bare_proc is not None:
             bare_proc.kill()
             bare_proc.wait(timeout=10)
-        if daphne is not None:
+        for daphne in daphnes:
             daphne.stop()
         try:
             db.submit(base.close_db).result(timeout=30)

@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     (
         "models and transport",
-        {"models", "models.*", "protocol", "layers", "origins", "socket_limits", "outbox"},
+        {"models", "models.*", "rows", "protocol", "layers", "origins", "socket_limits", "outbox"},
     ),
     ("audit, permissions, identity, words", {"audit", "permissions", "identity", "display"}),
     (
