@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import re
+import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as base  # noqa: E402  (bench/run.py: environment, migrate, daphne)
 
 GOAL_JOINS_PER_SECOND = 200.0
+TLS = ssl.create_default_context()  # never used: the bench speaks plain http
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -50,6 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--services", action="store_true", help="PostgreSQL + Redis instead of the embedded default"
     )
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs, database)")
+    p.add_argument("--no-baseline", action="store_true", help="skip plain daphne with fixed pages")
     args = p.parse_args(argv)
     args.debug = False  # bench_env() of run.py reads it
     if args.members < 1 or args.concurrency < 1:
@@ -121,7 +125,12 @@ def join_one(base_url: str, token: str, meeting_id: int, results: Results) -> No
     """Join as one phone: open the personal link, press "Yes, this is me", see the phone page."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar), NoRedirect()
+        urllib.request.ProxyHandler({}),
+        urllib.request.HTTPCookieProcessor(jar),
+        NoRedirect(),
+        # One TLS context for every phone: building urllib's default one reads the CA
+        # files, 23 ms of this client's CPU per join (more than plain daphne's 1.5 ms).
+        urllib.request.HTTPSHandler(context=TLS),
     )
     link = f"{base_url}/i/{token}/"
     phone = f"/m/{meeting_id}/"
@@ -174,6 +183,66 @@ def check_db(forum_id: int, meeting_id: int, n: int) -> list[str]:
     return problems
 
 
+def join_all(base_url: str, tokens: list[str], meeting_id: int, concurrency: int) -> tuple:
+    """Join every token, `concurrency` at a time; return (seconds, results)."""
+    results = Results()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for token in tokens:
+            pool.submit(join_one, base_url, token, meeting_id, results)
+    return time.perf_counter() - started, results
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until the server at url answers anything, or fail."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            raise base.SetupError(f"the baseline daphne exited with code {proc.returncode}")
+        try:
+            opener.open(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise base.SetupError(f"the baseline daphne did not answer on {url}")
+
+
+def baseline(tokens: list[str], concurrency: int, tmp: Path) -> None:
+    """The same joins against plain daphne serving fixed pages (bench/bare_join.py)."""
+    import bare_join
+
+    port = base.free_port()
+    log = open(tmp / "bare-daphne.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", base.HOST, "-p", str(port), "bare_join:application"],
+        cwd=Path(__file__).resolve().parent,
+        stdout=log,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://{base.HOST}:{port}/", proc, timeout=30)
+        cpu_before = base.proc_stat(proc.pid)
+        elapsed, results = join_all(
+            f"http://{base.HOST}:{port}", tokens, bare_join.MEETING, concurrency
+        )
+        cpu_after = base.proc_stat(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+    rate = len(results.seconds) / elapsed if elapsed else 0.0
+    cpu = cpu_after.cpu - cpu_before.cpu if cpu_before and cpu_after else float("nan")
+    print(
+        f"bare daphne, fixed pages (the same three requests, no Django): {rate:8.1f} joins/s,"
+        f" daphne CPU {cpu * 1000 / max(1, len(tokens)):.1f} ms per join,"
+        f" errors {len(results.errors)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="coprod-joins-"))
@@ -197,13 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         daphne = base.Daphne(env, tmp, port)
         daphne.wait_ready(60)
         base_url = f"http://{base.HOST}:{port}"
-        results = Results()
         cpu_before = daphne.stat()
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            for token in data.tokens:
-                pool.submit(join_one, base_url, token, data.meeting_id, results)
-        elapsed = time.perf_counter() - started
+        elapsed, results = join_all(base_url, data.tokens, data.meeting_id, args.concurrency)
         cpu_after = daphne.stat()
         rate = len(results.seconds) / elapsed if elapsed else 0.0
         problems = check_db(data.forum_id, data.meeting_id, args.members)
@@ -218,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"   max {max(results.seconds):.3f} s"
             )
         if cpu_before and cpu_after:
-            print(f"  daphne CPU   {cpu_after.cpu - cpu_before.cpu:.1f} s")
+            cpu = cpu_after.cpu - cpu_before.cpu
+            per_join = cpu * 1000 / max(1, args.members)
+            print(f"  daphne CPU   {cpu:.1f} s ({per_join:.1f} ms per join)")
         print(f"  errors       {len(results.errors):8d}   (goal 0)")
         counts: dict[str, int] = {}
         for error in results.errors:
@@ -236,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             "met" if met else "NOT met",
         )
         ok = not results.errors and not problems and not log_problems
+        if not args.no_baseline:
+            daphne.stop()
+            daphne = None
+            baseline(data.tokens, args.concurrency, tmp)
         return 0 if ok else 1
     except base.SetupError as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
