@@ -231,7 +231,14 @@ def group_label(key: str) -> str:
 
 def symbol_url(name: str) -> str:
     """Return the URL of a vendored symbol, or '' for a name we do not have."""
-    return static(f"vendor/openmoji/{name}.svg") if name in SYMBOLS else ""
+    return _symbol_url(name, settings.STATIC_URL) if name in SYMBOLS else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _symbol_url(name: str, static_url: str) -> str:
+    # Asked for about 2,000 times by a busy console (6% of its time): a file's URL does
+    # not change while the process runs (keyed by STATIC_URL for tests that change it).
+    return static(f"vendor/openmoji/{name}.svg")
 
 
 def option_views(poll: dict[str, Any]) -> list[dict[str, Any]]:
