@@ -85,14 +85,9 @@ nginx:
 
 test: $(STAMP) messages pdf-libs browser nginx test-embedded test-services
 
-# The Chromium tests run in a pytest process of their own: their daphne is forked from
-# it, and must not start with what earlier tests left in this process's memory (the
-# live meeting's per-process state, bound to those tests' event loops).
-PYTEST_RUNS = $(PY) -m pytest --ignore=tests/browser && $(PY) -m pytest tests/browser
-
 test-embedded:
 	@echo "== Tests on the embedded default: SQLite + in-memory channel layer"
-	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=test-only sh -c '$(PYTEST_RUNS)'
+	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=test-only $(PY) -m pytest
 
 # PostgreSQL and Redis from the machine's running services. Locally, a missing service
 # skips this run with a message; under CI=true it fails.
@@ -102,7 +97,7 @@ test-services:
 	  if [ "$$CI" = "true" ]; then echo "PostgreSQL or Redis is not reachable (CI=true): failing."; exit 1; fi; \
 	  echo "PostgreSQL or Redis is not reachable: skipping this run (see README)."; exit 0; fi; \
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) CHANNEL_PREFIX=coprod-test COPROD_EXPECT_SERVICES=1 \
-	  SECRET_KEY=test-only sh -c '$(PYTEST_RUNS)'
+	  SECRET_KEY=test-only $(PY) -m pytest
 
 bench: $(STAMP)
 	SECRET_KEY=bench $(PY) bench/run.py

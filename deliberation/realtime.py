@@ -202,6 +202,15 @@ def bind_loop() -> None:
             MeetingWorker.forget_all()
 
 
+def forget_process_state() -> None:
+    """Forget the event loop, workers and changes seen: a process starting afresh."""
+    global _loop
+    with _lock:
+        _loop = None
+        MeetingWorker.forget_all()
+        _changes.clear()
+
+
 def _run_async(func: Callable[..., Any], *args: Any) -> None:
     """Run a coroutine function from sync code, on the process's loop if there is one."""
     loop = _loop

@@ -11,12 +11,39 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def forked_application(**kwargs: Any) -> Any:
+    """Make the ASGI app in a daphne forked from this test process, as a fresh daphne.
+
+    For daphne.testing.DaphneProcess, which forks and then calls this in the child. A
+    fork copies the memory of every thread but runs only the forking one, so what the
+    tests before left behind must not be used there:
+    - asgiref's one thread for thread-sensitive sync code (ballots are written through it)
+      was started by earlier live-meeting tests; in the child its executor still counts
+      that thread, which never runs there, so every ballot waited forever;
+    - the live meeting's per-process state (workers, shared snapshots, open sockets)
+      belongs to the parent's event loops and sockets.
+    """
+    from asgiref.sync import SyncToAsync
+    from channels.testing.live import make_application
+
+    from deliberation import consumers, live, realtime
+    from deliberation.selectors import meetings
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    realtime.forget_process_state()
+    live.SHARED_SNAPSHOTS.entries.clear()
+    meetings._phone_shared.clear()
+    consumers.OPEN_SOCKETS.clear()
+    return make_application(**kwargs)
 
 
 def free_port() -> int:

@@ -7,10 +7,11 @@ from functools import partial
 from typing import Any
 
 import pytest
-from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
+
+from tests.servers import forked_application
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -50,7 +51,7 @@ def live_server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[st
         # Forked after the test database was set up, the child's settings already name
         # it (channels' set_database_connection would prefix "test_" a second time).
         server = DaphneProcess(
-            "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+            "127.0.0.1", partial(forked_application, static_wrapper=ASGIStaticFilesHandler)
         )
         server.daemon = True
         server.start()

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
-from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -22,6 +21,7 @@ from django.db import connection, connections
 from deliberation import audit
 from deliberation.models import Attendance, AuditEvent, Member, Role
 from tests import factories
+from tests.servers import forked_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def live_url(transactional_db, settings) -> Iterator[str]:
         # The child must make its own pool: one made here has threads a fork does not copy.
         connection.close_pool()
     server = DaphneProcess(
-        "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
+        "127.0.0.1", partial(forked_application, static_wrapper=ASGIStaticFilesHandler)
     )
     server.daemon = True
     # The child's connections carry this name (libpq reads PGAPPNAME when it connects),
