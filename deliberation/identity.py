@@ -66,6 +66,8 @@ def meeting_and_member(session: Any, meeting_id: int) -> tuple[Meeting | None, M
     and the name is still tied to this phone: a facilitator may have released it or given
     it to another phone since. Every phone connecting asks this (deliberation/rows.py).
     """
+    if not 0 < meeting_id <= rows.MAX_ID:
+        return None, None  # no such row; a number this big would not fit the query
     member_id = member_id_for(session, meeting_id)
     found = rows.fetch(
         _meeting_and_member_sql(),

@@ -20,6 +20,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 from django.db.models.sql import Query
 
+# The largest id a row can have (a 64-bit integer). A bigger number from a URL is not
+# an id; the ORM reads it as "no row", a hand-written query would fail on it instead.
+MAX_ID = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Part:

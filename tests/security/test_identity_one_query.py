@@ -60,6 +60,19 @@ def test_nobody_is_anyone_in_a_meeting_that_is_not_there():
     assert identity.meeting_and_member(_session(meeting, person), meeting.pk + 1000) == (None, None)
 
 
+@pytest.mark.parametrize("meeting_id", [2**63, 10**30, 0, -1])
+def test_a_number_no_row_can_have_is_no_meeting(meeting_id):
+    # From a hostile URL (/ws/meeting/<digits>/): no row, not an error from the database.
+    forum = factories.forum()
+    meeting = factories.open_meeting(forum)
+    person = factories.member(forum)
+    factories.join(meeting, person)
+    session = _session(meeting, person)
+    session[identity.SESSION_MEMBERS] = {str(meeting_id): person.pk}
+    assert identity.meeting_and_member(session, meeting_id) == (None, None)
+    assert identity.present_member(session, meeting_id) is None
+
+
 def test_a_browser_without_a_name_gets_the_meeting_and_nobody():
     forum = factories.forum()
     meeting = factories.open_meeting(forum)

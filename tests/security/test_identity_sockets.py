@@ -130,3 +130,10 @@ def test_the_ballot_service_refuses_a_phone_the_name_was_taken_from(meeting, peo
             device_token=old_phone,
         )
     assert not Ballot.objects.filter(poll=poll).exists()
+
+
+@pytest.mark.parametrize("digits", [str(2**63), "9" * 40])
+async def test_a_meeting_number_no_row_can_have_is_refused_not_an_error(meeting, digits):
+    # A hostile client's URL: the socket is refused as for any unknown meeting.
+    assert await refused_with(f"/ws/meeting/{digits}/") == 4403
+    assert await refused_with(f"/ws/meeting/{digits}/facilitator/") == 4403
