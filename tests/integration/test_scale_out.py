@@ -31,7 +31,6 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connections
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -39,7 +38,11 @@ from deliberation import protocol
 from deliberation.models import Ballot, Poll
 from tests import factories
 from tests.conftest import services_expected
-from tests.realtime.conftest import _phone_session, _user_session
+from tests.realtime.conftest import (  # noqa: F401 (an autouse fixture)
+    _close_worker_connections,
+    _phone_session,
+    _user_session,
+)
 from tests.servers import ROOT, Daphne, free_port, server_env
 
 pytestmark = [
@@ -56,13 +59,6 @@ NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or next(
     (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None
 )
-
-
-@pytest.fixture(autouse=True)
-async def _close_worker_connections():
-    """Close the connection of the thread that ran this test's queries (as tests/realtime)."""
-    yield
-    await database_sync_to_async(connections.close_all)()
 
 
 def two_daphnes(tmp_path: Path, **bind: Any) -> list[Daphne]:

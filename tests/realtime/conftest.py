@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -184,8 +185,13 @@ async def settle() -> None:
 
 @pytest.fixture(autouse=True)
 async def _close_worker_connections():
-    """Close the database connection of the worker thread that served the consumers."""
+    """Close the database connections of the thread that wrote this test's ballots.
+
+    Through asgiref, not channels' database_sync_to_async: that one first checks the
+    thread's kept connection (SQLite's are kept), which a test without database access
+    may not touch.
+    """
     yield
     from django.db import connections
 
-    await database_sync_to_async(connections.close_all)()
+    await sync_to_async(connections.close_all, thread_sensitive=True)()
