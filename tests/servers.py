@@ -4,6 +4,7 @@
 Redis run, the same Redis, so several processes serve one meeting together).
 """
 
+import gc
 import os
 import signal
 import socket
@@ -18,6 +19,28 @@ from typing import IO, Any
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def close_connections_before_fork() -> None:
+    """Close this process's database connections, before forking a daphne from it.
+
+    SQLite must not be open across a fork: its locks belong to the process, and the
+    child would share the parent's lock bookkeeping for the file (sqlite.org, "How To
+    Corrupt An SQLite Database File", 2.6). SQLite connections are kept, one per thread
+    that used one: this thread's, the thread-sensitive executor's, and those of threads
+    already gone, whose connections are closed when collected.
+    """
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    connections.close_all()
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+    gc.collect()
+    # PostgreSQL's pool: its sockets would be shared with the child, and its threads are
+    # not copied; the child makes its own.
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor == "postgresql":
+            conn.close_pool()
 
 
 def forked_application(**kwargs: Any) -> Any:

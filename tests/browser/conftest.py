@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.db import connections
 
-from tests.servers import forked_application
+from tests.servers import close_connections_before_fork, forked_application
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -47,7 +46,7 @@ def live_server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[st
     # Forked while database access is allowed, so the child may use the test database;
     # it must not share the parent's open connections.
     with django_db_blocker.unblock():
-        connections.close_all()
+        close_connections_before_fork()
         # Forked after the test database was set up, the child's settings already name
         # it (channels' set_database_connection would prefix "test_" a second time).
         server = DaphneProcess(

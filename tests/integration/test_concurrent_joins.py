@@ -21,7 +21,7 @@ from django.db import connection, connections
 from deliberation import audit
 from deliberation.models import Attendance, AuditEvent, Member, Role
 from tests import factories
-from tests.servers import forked_application
+from tests.servers import close_connections_before_fork, forked_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +36,7 @@ def live_url(transactional_db, settings) -> Iterator[str]:
     """Start daphne in a child process serving the test database, as in tests/browser."""
     # Plain http on 127.0.0.1: cookies marked Secure would never come back.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    connections.close_all()
-    if connection.vendor == "postgresql":
-        # The child must make its own pool: one made here has threads a fork does not copy.
-        connection.close_pool()
+    close_connections_before_fork()
     server = DaphneProcess(
         "127.0.0.1", partial(forked_application, static_wrapper=ASGIStaticFilesHandler)
     )
