@@ -32,6 +32,15 @@ def _session(meeting: Meeting, member: Member) -> Any:
     return store
 
 
+def _present() -> tuple[Meeting, Member, Any]:
+    """An open meeting, a member let in, and that member's phone's session."""
+    forum = factories.forum()
+    meeting = factories.open_meeting(forum)
+    person = factories.member(forum)
+    factories.join(meeting, person)
+    return meeting, person, _session(meeting, person)
+
+
 def _fields(instance: Any) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
 
@@ -53,21 +62,14 @@ def test_a_present_member_and_their_meeting_are_the_rows_the_orm_reads():
 
 
 def test_nobody_is_anyone_in_a_meeting_that_is_not_there():
-    forum = factories.forum()
-    meeting = factories.open_meeting(forum)
-    person = factories.member(forum)
-    factories.join(meeting, person)
-    assert identity.meeting_and_member(_session(meeting, person), meeting.pk + 1000) == (None, None)
+    meeting, _person, session = _present()
+    assert identity.meeting_and_member(session, meeting.pk + 1000) == (None, None)
 
 
 @pytest.mark.parametrize("meeting_id", [2**63, 10**30, 0, -1])
 def test_a_number_no_row_can_have_is_no_meeting(meeting_id):
     # From a hostile URL (/ws/meeting/<digits>/): no row, not an error from the database.
-    forum = factories.forum()
-    meeting = factories.open_meeting(forum)
-    person = factories.member(forum)
-    factories.join(meeting, person)
-    session = _session(meeting, person)
+    _meeting, person, session = _present()
     session[identity.SESSION_MEMBERS] = {str(meeting_id): person.pk}
     assert identity.meeting_and_member(session, meeting_id) == (None, None)
     assert identity.present_member(session, meeting_id) is None
@@ -82,11 +84,7 @@ def test_a_browser_without_a_name_gets_the_meeting_and_nobody():
 
 @pytest.mark.parametrize("change", ["released", "waiting", "inactive", "other_phone", "left"])
 def test_a_phone_that_is_no_longer_them_is_nobody(change):
-    forum = factories.forum()
-    meeting = factories.open_meeting(forum)
-    person = factories.member(forum)
-    factories.join(meeting, person)
-    session = _session(meeting, person)
+    meeting, person, session = _present()
     if change == "released":
         meeting_services.attendance_release(
             attendance=Attendance.objects.get(meeting=meeting, member=person)
