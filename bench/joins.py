@@ -36,6 +36,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as base  # noqa: E402  (bench/run.py: environment, migrate, daphne)
@@ -210,15 +211,18 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
     raise base.SetupError(f"the baseline daphne did not answer on {url}")
 
 
-def baseline(tokens: list[str], concurrency: int, tmp: Path) -> None:
-    """The same joins against plain daphne serving fixed pages (bench/bare_join.py)."""
+def baseline(
+    label: str, command: list[str], env: dict[str, str] | None, tokens: list[str], args: Any
+) -> None:
+    """The same joins against another app on this machine: see bare_join.py, django_floor.py."""
     import bare_join
 
     port = base.free_port()
-    log = open(tmp / "bare-daphne.log", "wb")  # noqa: SIM115
+    log = open(args.tmp / f"baseline-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", base.HOST, "-p", str(port), "bare_join:application"],
+        [sys.executable, "-m", *command, "-b", base.HOST, "-p", str(port)],
         cwd=Path(__file__).resolve().parent,
+        env=env,
         stdout=log,
         stderr=log,
         stdin=subprocess.DEVNULL,
@@ -227,7 +231,7 @@ def baseline(tokens: list[str], concurrency: int, tmp: Path) -> None:
         wait_http(f"http://{base.HOST}:{port}/", proc, timeout=30)
         cpu_before = base.proc_stat(proc.pid)
         elapsed, results = join_all(
-            f"http://{base.HOST}:{port}", tokens, bare_join.MEETING, concurrency
+            f"http://{base.HOST}:{port}", tokens, bare_join.MEETING, args.concurrency
         )
         cpu_after = base.proc_stat(proc.pid)
     finally:
@@ -237,9 +241,26 @@ def baseline(tokens: list[str], concurrency: int, tmp: Path) -> None:
     rate = len(results.seconds) / elapsed if elapsed else 0.0
     cpu = cpu_after.cpu - cpu_before.cpu if cpu_before and cpu_after else float("nan")
     print(
-        f"bare daphne, fixed pages (the same three requests, no Django): {rate:8.1f} joins/s,"
-        f" daphne CPU {cpu * 1000 / max(1, len(tokens)):.1f} ms per join,"
+        f"{label}: {rate:8.1f} joins/s, CPU {cpu * 1000 / max(1, len(tokens)):.1f} ms per join,"
         f" errors {len(results.errors)}"
+    )
+
+
+def baselines(env: dict[str, str], tokens: list[str], args: Any) -> None:
+    """Measure plain daphne with fixed pages, then Django as coprod runs it with trivial views."""
+    baseline(
+        "bare daphne, fixed pages (the same three requests, no Django)",
+        ["daphne", "bare_join:application"],
+        None,
+        tokens,
+        args,
+    )
+    baseline(
+        "Django as coprod runs it, three trivial views (bench/django_floor.py)",
+        ["coprod.server", "django_floor:application"],
+        env,
+        tokens,
+        args,
     )
 
 
@@ -305,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             daphne.stop()
             daphne = None
-            baseline(data.tokens, args.concurrency, tmp)
+            args.tmp = tmp
+            baselines(env, data.tokens, args)
         return 0 if ok else 1
     except base.SetupError as exc:
         print(f"setup failed: {exc}", file=sys.stderr)

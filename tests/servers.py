@@ -27,13 +27,17 @@ def close_connections_before_fork() -> None:
     SQLite must not be open across a fork: its locks belong to the process, and the
     child would share the parent's lock bookkeeping for the file (sqlite.org, "How To
     Corrupt An SQLite Database File", 2.6). SQLite connections are kept, one per thread
-    that used one: this thread's, the thread-sensitive executor's, and those of threads
-    already gone, whose connections are closed when collected.
+    that used one: this thread's, the thread-sensitive executor's, the kept request
+    threads' (coprod.handler), and those of threads already gone, whose connections are
+    closed when collected.
     """
     from asgiref.sync import SyncToAsync
     from django.db import connections
 
+    from coprod.handler import THREADS
+
     connections.close_all()
+    THREADS.close_idle()
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
     gc.collect()
     # PostgreSQL's pool: its sockets would be shared with the child, and its threads are

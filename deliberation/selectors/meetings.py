@@ -308,11 +308,15 @@ def agenda_list(meeting: Meeting) -> list[dict[str, Any]]:
 
 def attendance_counts(meeting: Meeting) -> dict[str, Any]:
     """Count who is present by constituency, and who is waiting to be let in."""
+    return _counted(
+        Attendance.objects.filter(meeting=meeting).values_list("member__constituency", "status")
+    )
+
+
+def _counted(rows: Iterable[tuple[str, str]]) -> dict[str, Any]:
     present: Counter[str] = Counter()
     waiting = 0
-    for constituency, status in Attendance.objects.filter(meeting=meeting).values_list(
-        "member__constituency", "status"
-    ):
+    for constituency, status in rows:
         if status == Attendance.Status.PRESENT:
             present[constituency] += 1
         elif status == Attendance.Status.WAITING:
@@ -325,24 +329,39 @@ def attendance_counts(meeting: Meeting) -> dict[str, Any]:
 
 def attendance_state(meeting: Meeting) -> dict[str, Any]:
     """List who is here or waiting, with their needs, for the facilitator."""
+    # Plain rows, not models: the console gets this list again after every few joins.
+    rows = (
+        Attendance.objects.filter(meeting=meeting)
+        .order_by("member__name")
+        .values_list(
+            "pk",
+            "member_id",
+            "member__name",
+            "member__constituency",
+            "member__role",
+            "member__communication_needs",
+            "member__is_guest",
+            "status",
+            "claim_token",
+        )
+    )
     people = [
         {
-            "attendance": a.pk,
-            "member": a.member_id,
-            "name": a.member.name,
-            "constituency": a.member.constituency,
-            "role": a.member.role,
-            "needs": a.member.communication_needs,
-            "guest": a.member.is_guest,
-            "status": a.status,
+            "attendance": pk,
+            "member": member,
+            "name": name,
+            "constituency": constituency,
+            "role": role,
+            "needs": needs,
+            "guest": guest,
+            "status": status,
             # Another phone asks for this name (never which phone: only that one asks).
-            "claim": bool(a.claim_token),
+            "claim": bool(claim_token),
         }
-        for a in Attendance.objects.filter(meeting=meeting)
-        .select_related("member")
-        .order_by("member__name")
+        for pk, member, name, constituency, role, needs, guest, status, claim_token in rows
     ]
-    return {**attendance_counts(meeting), "people": people}
+    counts = _counted((person["constituency"], person["status"]) for person in people)
+    return {**counts, "people": people}
 
 
 def attendance_events(meeting_id: int) -> list[tuple[str, dict[str, Any]]]:
