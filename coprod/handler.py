@@ -18,7 +18,6 @@ sent, on the same thread.
 """
 
 import asyncio
-import functools
 import os
 import threading
 from collections.abc import Awaitable, Callable
@@ -132,13 +131,14 @@ class OneThreadASGIHandler(ASGIHandler):
         with closing(body_file):
             set_script_prefix(get_script_prefix(scope))
             response: HttpResponseBase | None = None
+            made: list[HttpResponseBase] = []
             try:
                 try:
                     # As Django's handler: a client gone before the response is sent
                     # stops the wait (its view still finishes in the thread).
                     async with asyncio.TaskGroup() as tg:
                         tg.create_task(self.listen_for_disconnect(receive))
-                        response = await in_thread(self._respond)(scope, body_file)
+                        response = await in_thread(self._respond)(scope, body_file, made)
                         await self.send_response(response, send)
                         raise _Served
                 except* (_Served, RequestAborted):
@@ -148,12 +148,22 @@ class OneThreadASGIHandler(ASGIHandler):
                     raise group.exceptions[0] from None
                 raise
             if response is None:
-                # Queued behind the view, if it is still running: the same thread.
-                await in_thread(functools.partial(signals.request_finished.send, self.__class__))()
+                # The client went away first. This waits for the view, if it is still
+                # running (the same thread), then closes what it made.
+                await in_thread(self._close_unsent)(made)
             elif response.streaming:
                 await in_thread(response.close)()
 
-    def _respond(self, scope: dict[str, Any], body_file: IO[bytes]) -> HttpResponseBase:
+    def _close_unsent(self, made: list[HttpResponseBase]) -> None:
+        if not made:
+            signals.request_finished.send(sender=self.__class__)
+        elif made[0].streaming:
+            made[0].close()
+        # Otherwise _respond closed it already.
+
+    def _respond(
+        self, scope: dict[str, Any], body_file: IO[bytes], made: list[HttpResponseBase]
+    ) -> HttpResponseBase:
         """Make the request and its response, in the request's thread."""
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, body_file)
@@ -163,6 +173,7 @@ class OneThreadASGIHandler(ASGIHandler):
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
         assert response is not None
+        made.append(response)
         if not response.streaming:
             # Its content is already in memory: request_finished (which closes a worn
             # connection) runs here, in the thread that used the connection.
