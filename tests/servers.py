@@ -73,6 +73,26 @@ def forked_application(**kwargs: Any) -> Any:
     return make_application(**kwargs)
 
 
+def http_scope(
+    path: str = "/", method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None
+) -> dict[str, Any]:
+    """The ASGI scope daphne gives an HTTP request from 127.0.0.1, for calling an app directly."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), *(headers or [])],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 from coprod.handler import THREADS, OneThreadASGIHandler
+from tests import servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,25 +90,9 @@ def handler(settings: Any) -> Iterator[OneThreadASGIHandler]:
     THREADS.close_idle()
 
 
-def scope(url: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": url,
-        "raw_path": url.encode(),
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
-
-
 async def get(app: OneThreadASGIHandler, url: str) -> tuple[int, bytes]:
     """Send one GET as daphne would and return the status and whole body."""
-    talk = ApplicationCommunicator(app, scope(url))
+    talk = ApplicationCommunicator(app, servers.http_scope(url))
     await talk.send_input({"type": "http.request", "body": b""})
     start = await talk.receive_output(10)
     body = b""
@@ -155,7 +140,7 @@ async def test_requests_at_once_each_have_a_thread_and_none_waits_for_another(ha
 
 
 async def test_a_client_gone_mid_view_leaves_the_thread_to_finish_before_it_is_lent_again(handler):
-    talk = ApplicationCommunicator(handler, scope("/slow/"))
+    talk = ApplicationCommunicator(handler, servers.http_scope("/slow/"))
     await talk.send_input({"type": "http.request", "body": b""})
     assert await asyncio.to_thread(IN_VIEW.wait, 10)
     await talk.send_input({"type": "http.disconnect"})

@@ -30,23 +30,6 @@ UPLOAD_LIMIT = 2 * 1024 * 1024
 # -- the ASGI middleware (any server) ----------------------------------------------------
 
 
-def http_scope(headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"127.0.0.1"), *headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8000),
-    }
-
-
 async def call_app(
     headers: list[tuple[bytes, bytes]], chunks: list[bytes]
 ) -> tuple[list[dict[str, Any]], int]:
@@ -68,7 +51,7 @@ async def call_app(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    await application(http_scope(headers), receive, send)
+    await application(servers.http_scope("/", "POST", headers), receive, send)
     return sent, read
 
 
