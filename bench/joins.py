@@ -113,6 +113,8 @@ def seed(n: int) -> Seed:
 @dataclass
 class Results:
     seconds: list[float] = field(default_factory=list)
+    # Each step's own time: which of the three requests the slow joins wait in.
+    steps: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -136,12 +138,14 @@ def join_one(base_url: str, token: str, meeting_id: int, results: Results) -> No
     link = f"{base_url}/i/{token}/"
     phone = f"/m/{meeting_id}/"
     started = time.perf_counter()
+    times: dict[str, float] = {}
     step = "GET link"
     try:
         with opener.open(link, timeout=60) as page:
             found = CSRF_FIELD.search(page.read().decode())
         if not found:
             raise ValueError("no CSRF token on the link's page")
+        times[step] = time.perf_counter() - started
         step = "POST link"
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": found.group(1)}).encode()
         try:
@@ -150,11 +154,13 @@ def join_one(base_url: str, token: str, meeting_id: int, results: Results) -> No
         except urllib.error.HTTPError as exc:
             if exc.code != 302 or exc.headers.get("Location") != phone:
                 raise
+        times[step] = time.perf_counter() - started - sum(times.values())
         step = "GET phone"
         with opener.open(base_url + phone, timeout=60) as page:
             text = page.read().decode()
         if 'id="live-config"' not in text:
             raise ValueError("the phone page is not the live meeting")
+        times[step] = time.perf_counter() - started - sum(times.values())
     except urllib.error.HTTPError as exc:
         with results.lock:
             results.errors.append(f"{step}: HTTP {exc.code}")
@@ -165,6 +171,8 @@ def join_one(base_url: str, token: str, meeting_id: int, results: Results) -> No
         return
     with results.lock:
         results.seconds.append(time.perf_counter() - started)
+        for name, seconds in times.items():
+            results.steps.setdefault(name, []).append(seconds)
 
 
 def check_db(forum_id: int, meeting_id: int, n: int) -> list[str]:
@@ -302,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"   p95 {base.percentile(results.seconds, 95):.3f} s"
                 f"   max {max(results.seconds):.3f} s"
             )
+            for name, seconds in results.steps.items():
+                print(
+                    f"    {name:9s}  p50 {base.percentile(seconds, 50):.3f} s"
+                    f"   p95 {base.percentile(seconds, 95):.3f} s   max {max(seconds):.3f} s"
+                )
         if cpu_before and cpu_after:
             cpu = cpu_after.cpu - cpu_before.cpu
             per_join = cpu * 1000 / max(1, args.members)

@@ -123,7 +123,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite, with this process's writers queued in turn (coprod/db/sqlite3).
+            "ENGINE": "coprod.db.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Kept (each of daphne's threads keeps its own): opening one, with its
             # pragmas and functions, was over a third of a phone's CPU when 1,000 phones
