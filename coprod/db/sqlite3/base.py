@@ -78,7 +78,10 @@ def writer_queue(name: str) -> WriterQueue:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    """SQLite, whose transactions wait in this process's writer queue before beginning."""
+    """SQLite, whose transactions wait in this process's writer queue before beginning.
+
+    The methods overridden are Django's own hooks for a backend (not in django-stubs).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +94,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise OperationalError("database is locked")
         self._queue_held = queue
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in django-stubs
         except BaseException:
             self._leave_queue()
             raise
@@ -103,18 +106,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._leave_queue()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._leave_queue()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._leave_queue()
