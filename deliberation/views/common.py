@@ -7,13 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from deliberation import identity, permissions
 from deliberation.exceptions import DomainError
-from deliberation.models import AgendaItem, Forum, Member
+from deliberation.models import AgendaItem, Forum, Meeting, Member
 
 # What a form's action returns: the message to show (none if empty) and where to go, as an
 # address or a response made ready (to set a cookie on it).
@@ -38,6 +38,17 @@ def acting_member(request: HttpRequest, forum: Forum) -> Member | None:
     if not request.user.is_authenticated:
         return None
     return Member.objects.filter(forum=forum, user=request.user).first()
+
+
+def phone_meeting(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Member | None]:
+    """Return the meeting (404 if there is none) and this phone's member in it, or None.
+
+    One query for both (identity.meeting_and_member); the member only if present.
+    """
+    meeting, member = identity.meeting_and_member(request.session, meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting, member
 
 
 def pick_poll(snapshot: dict[str, Any]) -> tuple[dict[str, Any] | None, bool]:

@@ -16,7 +16,7 @@ from deliberation.exceptions import DomainError, InvalidInput
 from deliberation.forms.equals import CardForm, SpeakerForm, SpeakingSettingsForm
 from deliberation.models import Meeting, Member
 from deliberation.services import equals as equals_services
-from deliberation.views.common import facilitator_forum, first_error
+from deliberation.views.common import facilitator_forum, first_error, phone_meeting
 
 # -- the phone ---------------------------------------------------------------------------
 
@@ -59,8 +59,7 @@ def phone_action(request: HttpRequest, meeting_id: int, action: str) -> HttpResp
     handler = PHONE_ACTIONS.get(action)
     if handler is None:
         raise Http404
-    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
-    member = identity.present_member(request.session, meeting.pk)
+    meeting, member = phone_meeting(request, meeting_id)
     if member is None:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     device = str(request.session.get(identity.SESSION_DEVICE, ""))

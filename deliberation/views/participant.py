@@ -22,7 +22,7 @@ from deliberation.selectors import meetings as meeting_selectors
 from deliberation.services.ballots import ballot_cast
 from deliberation.services.meetings import attendance_claim, attendance_join, guest_request
 from deliberation.views.ballots import answer_text, vote_fields
-from deliberation.views.common import Done, handle_post, pick_poll, question_item
+from deliberation.views.common import Done, handle_post, phone_meeting, pick_poll, question_item
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -404,8 +404,7 @@ def _phone_page(
 @require_GET
 def phone(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Show one question at a time on a participant's phone."""
-    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
-    member = identity.present_member(request.session, meeting.pk)
+    meeting, member = phone_meeting(request, meeting_id)
     if member is None:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     return _phone_page(request, meeting, member)
@@ -414,8 +413,7 @@ def phone(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def vote(request: HttpRequest, meeting_id: int, poll_id: int) -> HttpResponse:
     """Save a ballot sent by the plain HTML form (no JavaScript needed)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
-    member = identity.present_member(request.session, meeting.pk)
+    meeting, member = phone_meeting(request, meeting_id)
     if member is None:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     poll = get_object_or_404(
@@ -477,8 +475,7 @@ def vote_codes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     A secret ballot's code is worked out from the device key only this phone holds;
     nothing stored on the server links the person to it.
     """
-    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=meeting_id)
-    member = identity.present_member(request.session, meeting.pk)
+    meeting, member = phone_meeting(request, meeting_id)
     if member is None:
         return redirect("deliberation:join_meeting", code=meeting.join_code)
     voters = [member, *_supports(member)]
