@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -72,16 +73,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_for(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            print(f"the server exited with code {proc.returncode}:", file=sys.stderr)
+            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
             raise SystemExit(2)
         try:
             socket.create_connection((HOST, port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
+    print(f"the server did not answer on port {port} within {timeout:.0f} s", file=sys.stderr)
     raise SystemExit(2)
 
 
@@ -163,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "coprod.settings",
-            "SECRET_KEY": env.get("SECRET_KEY", "bench"),
+            # A throwaway key strong enough for asgi.py, which refuses a weak one (as
+            # `make bench`'s SECRET_KEY=bench is) when DEBUG is off.
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "0",
             "ALLOWED_HOSTS": HOST,
             "LOG_LEVEL": "ERROR",
@@ -195,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[Result] = []
     try:
-        wait_for(port, proc)
+        wait_for(port, proc, tmp / "server.log")
         for chunked in (False, True):
             results.append(measure(proc.pid, port, args.megabytes, chunked=chunked))
     finally:
