@@ -105,13 +105,19 @@ class OneThreadASGIHandler(ASGIHandler):
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        executor = THREADS.borrow()
         try:
-            await self._handle(scope, receive, send, executor)
-        except BaseException:
-            THREADS.give_back_when_idle(executor)
-            raise
-        THREADS.give_back(executor)
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            # A thread only once the whole body is in: a slow sender holds none.
+            executor = THREADS.borrow()
+            try:
+                await self._handle(scope, receive, send, body_file, executor)
+            except BaseException:
+                THREADS.give_back_when_idle(executor)
+                raise
+            THREADS.give_back(executor)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         """Run the sync chain in a thread (for callers of Django's async API)."""
@@ -119,40 +125,40 @@ class OneThreadASGIHandler(ASGIHandler):
         return response
 
     async def _handle(
-        self, scope: dict[str, Any], receive: Any, send: Any, executor: ThreadPoolExecutor
+        self,
+        scope: dict[str, Any],
+        receive: Any,
+        send: Any,
+        body_file: IO[bytes],
+        executor: ThreadPoolExecutor,
     ) -> None:
         def in_thread(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
             return sync_to_async(func, thread_sensitive=False, executor=executor)
 
+        set_script_prefix(get_script_prefix(scope))
+        response: HttpResponseBase | None = None
+        made: list[HttpResponseBase] = []
         try:
-            body_file = await self.read_body(receive)
-        except RequestAborted:
-            return
-        with closing(body_file):
-            set_script_prefix(get_script_prefix(scope))
-            response: HttpResponseBase | None = None
-            made: list[HttpResponseBase] = []
             try:
-                try:
-                    # As Django's handler: a client gone before the response is sent
-                    # stops the wait (its view still finishes in the thread).
-                    async with asyncio.TaskGroup() as tg:
-                        tg.create_task(self.listen_for_disconnect(receive))
-                        response = await in_thread(self._respond)(scope, body_file, made)
-                        await self.send_response(response, send)
-                        raise _Served
-                except* (_Served, RequestAborted):
-                    pass
-            except BaseExceptionGroup as group:
-                if len(group.exceptions) == 1:
-                    raise group.exceptions[0] from None
-                raise
-            if response is None:
-                # The client went away first. This waits for the view, if it is still
-                # running (the same thread), then closes what it made.
-                await in_thread(self._close_unsent)(made)
-            elif response.streaming:
-                await in_thread(response.close)()
+                # As Django's handler: a client gone before the response is sent
+                # stops the wait (its view still finishes in the thread).
+                async with asyncio.TaskGroup() as tg:
+                    tg.create_task(self.listen_for_disconnect(receive))
+                    response = await in_thread(self._respond)(scope, body_file, made)
+                    await self.send_response(response, send)
+                    raise _Served
+            except* (_Served, RequestAborted):
+                pass
+        except BaseExceptionGroup as group:
+            if len(group.exceptions) == 1:
+                raise group.exceptions[0] from None
+            raise
+        if response is None:
+            # The client went away first. This waits for the view, if it is still
+            # running (the same thread), then closes what it made.
+            await in_thread(self._close_unsent)(made)
+        elif response.streaming:
+            await in_thread(response.close)()
 
     def _close_unsent(self, made: list[HttpResponseBase]) -> None:
         if not made:

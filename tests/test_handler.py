@@ -15,6 +15,7 @@ from django.core import signals
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from coprod.handler import THREADS, OneThreadASGIHandler
 from tests import servers
@@ -59,7 +60,14 @@ def streamed(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(parts())
 
 
+@csrf_exempt
+def echo(request: HttpRequest) -> HttpResponse:
+    note("view")
+    return HttpResponse(f"{len(request.body)} bytes")
+
+
 urlpatterns = [
+    path("echo/", echo),
     path("plain/", plain),
     path("slow/", slow),
     path("broken/", broken),
@@ -71,6 +79,7 @@ urlpatterns = [
 def handler(settings: Any) -> Iterator[OneThreadASGIHandler]:
     settings.ROOT_URLCONF = __name__
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    THREADS.close_idle()  # none kept from tests before
     SEEN.clear()
     RELEASE.clear()
     IN_VIEW.clear()
@@ -182,3 +191,21 @@ async def test_a_streamed_response_is_sent_whole_then_closed_on_its_thread(handl
     ]
     [view_thread] = threads_of("view")
     assert threads_of("request_finished") == [view_thread]
+
+
+async def test_a_slow_sender_holds_no_thread_until_its_body_is_in(handler):
+    await get(handler, "/plain/")
+    assert len(THREADS.idle) == 1
+    kept = THREADS.idle[0]
+
+    talk = ApplicationCommunicator(handler, servers.http_scope("/echo/", "POST"))
+    await talk.send_input({"type": "http.request", "body": b"x" * 1000, "more_body": True})
+    await asyncio.sleep(0.2)
+    assert THREADS.idle == [kept], "a request took a thread before its body arrived"
+
+    await talk.send_input({"type": "http.request", "body": b"y" * 24, "more_body": False})
+    start = await talk.receive_output(10)
+    body = await talk.receive_output(10)
+    await talk.wait(10)
+    assert (start["status"], body["body"]) == (200, b"1024 bytes")
+    assert THREADS.idle == [kept]
