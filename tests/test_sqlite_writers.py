@@ -9,6 +9,7 @@ from django.db import OperationalError, connection, connections, transaction
 
 from coprod.db.sqlite3.base import WriterQueue, writer_queue
 from deliberation.models import Forum
+from deliberation.selectors.meetings import one_moment
 from tests import factories
 
 sqlite_only = pytest.mark.skipif(
@@ -128,3 +129,18 @@ def test_a_writer_past_the_timeout_gets_sqlites_own_error_and_writes_after(monke
     with transaction.atomic():
         Forum.objects.create(name="In time", slug="in-time")
     assert list(Forum.objects.values_list("slug", flat=True)) == ["in-time"]
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_of_one_moment_does_not_wait_for_the_writers(monkeypatch):
+    Forum.objects.create(name="Read me", slug="read-me")
+    queue = writer_queue(str(connection.settings_dict["NAME"]))
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.05)
+    assert queue.acquire(0)  # a writer in the middle of its transaction
+    try:
+        # DEFERRED (selectors.meetings.one_moment): reads, never waits in the queue.
+        with one_moment():
+            assert list(Forum.objects.values_list("slug", flat=True)) == ["read-me"]
+    finally:
+        queue.release()

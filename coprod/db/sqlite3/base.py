@@ -83,11 +83,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
     The methods overridden are Django's own hooks for a backend (not in django-stubs).
     """
 
+    transaction_mode: str | None  # set by Django's SQLite backend from OPTIONS
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._queue_held: WriterQueue | None = None
 
     def _start_transaction_under_autocommit(self) -> None:
+        if self.transaction_mode not in ("IMMEDIATE", "EXCLUSIVE"):
+            # A DEFERRED transaction reads from one snapshot and takes no lock until it
+            # writes (selectors.meetings.one_moment): it does not wait for the writers.
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in django-stubs
+            return
         queue = writer_queue(str(self.settings_dict["NAME"]))
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
         if not queue.acquire(timeout):
