@@ -65,8 +65,14 @@ class RequestThreads:
     def give_back_when_idle(self, executor: ThreadPoolExecutor) -> None:
         """Keep an executor whose thread may still be in a view (its request was cancelled)."""
         loop = asyncio.get_running_loop()
-        done = executor.submit(lambda: None)
-        done.add_done_callback(lambda _: loop.call_soon_threadsafe(self.give_back, executor))
+
+        def back(_: object) -> None:
+            try:
+                loop.call_soon_threadsafe(self.give_back, executor)
+            except RuntimeError:  # the loop has stopped: the server is going
+                self._retire(executor)
+
+        executor.submit(lambda: None).add_done_callback(back)
 
     def close_idle(self) -> None:
         """Stop every idle thread, closing its database connections first."""

@@ -11,46 +11,83 @@ worker, `manage.py`), with its busy timeout.
 """
 
 import collections
+import logging
 import os
 import threading
+import time
 from typing import Any
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
+logger = logging.getLogger(__name__)
+
 
 class WriterQueue:
-    """A lock handed to its waiters in the order they came (first in, first out)."""
+    """A lock handed to its waiters in the order they came (first in, first out).
+
+    A holder is a thread inside a transaction, which Django ends (commit, rollback or
+    close) before the thread goes on. Should a thread end without that, SQLite frees its
+    lock once the connection goes; so does this queue: the next writer to look finds the
+    holder gone and passes its place on, rather than waiting for a release that will
+    never come.
+    """
 
     def __init__(self) -> None:
         self._mutex = threading.Lock()
         self._held = False
+        self._owner: threading.Thread | None = None
         self._waiters: collections.deque[threading.Lock] = collections.deque()
 
     def acquire(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the lock; say whether it was taken."""
+        me = threading.current_thread()
+        deadline = time.monotonic() + timeout
         with self._mutex:
+            self._free_if_holder_gone()
             if not self._held and not self._waiters:
-                self._held = True
+                self._held, self._owner = True, me
                 return True
             waiter = threading.Lock()
             waiter.acquire()
             self._waiters.append(waiter)
-        if waiter.acquire(timeout=timeout):
-            return True  # handed over by release()
-        with self._mutex:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
-                return False
-        return True  # handed over between the timeout and this check
+        while True:
+            wait = min(max(0.0, deadline - time.monotonic()), HOLDER_CHECK_SECONDS)
+            handed = waiter.acquire(timeout=wait)
+            with self._mutex:
+                if not handed and waiter in self._waiters:
+                    self._free_if_holder_gone()
+                if waiter not in self._waiters:  # handed over by release()
+                    self._owner = me
+                    return True
+                if time.monotonic() >= deadline:
+                    self._waiters.remove(waiter)
+                    return False
 
     def release(self) -> None:
         """Hand the lock to the longest waiter, or free it."""
         with self._mutex:
-            if self._waiters:
-                self._waiters.popleft().release()
-            else:
-                self._held = False
+            self._release()
+
+    def _release(self) -> None:
+        self._owner = None
+        if self._waiters:
+            self._waiters.popleft().release()
+        else:
+            self._held = False
+
+    def _free_if_holder_gone(self) -> None:
+        owner = self._owner
+        if self._held and owner is not None and not owner.is_alive():
+            logger.warning(
+                "Thread %s ended inside a database transaction; the next writer goes on",
+                owner.name,
+            )
+            self._release()
+
+
+# How often a waiting writer looks whether the holder's thread still runs.
+HOLDER_CHECK_SECONDS = 1.0
 
 
 # One queue per database file in this process.
