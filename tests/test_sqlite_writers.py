@@ -112,10 +112,14 @@ def test_every_way_a_transaction_ends_lets_the_next_writer_in():
     assert queue.acquire(0), "a rollback left the writers' queue held"
     queue.release()
 
-    transaction.set_autocommit(False)
-    connection.close()  # a connection closed mid-transaction (the thread ends, say)
+    block = transaction.atomic()
+    block.__enter__()
+    Forum.objects.create(name="Never committed", slug="never-committed")
+    assert not queue.acquire(0), "a transaction did not hold the writers' queue"
+    connection.close()  # a connection closed mid-transaction
     assert queue.acquire(0), "a closed connection left the writers' queue held"
     queue.release()
+    block.__exit__(None, None, None)
     assert list(Forum.objects.values_list("slug", flat=True)) == ["committed"]
 
 

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db import OperationalError
@@ -149,19 +150,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
             queue.release()
 
     def _commit(self) -> None:
-        try:
-            super()._commit()  # type: ignore[misc]  # private in django-stubs
-        finally:
-            self._leave_queue()
+        self._end(super()._commit)  # type: ignore[misc]  # private in django-stubs
 
     def _rollback(self) -> None:
-        try:
-            super()._rollback()  # type: ignore[misc]  # private in django-stubs
-        finally:
-            self._leave_queue()
+        self._end(super()._rollback)  # type: ignore[misc]  # private in django-stubs
 
     def _close(self) -> None:
+        self._end(super()._close)  # type: ignore[misc]  # private in django-stubs
+
+    def _end(self, end: Callable[[], None]) -> None:
+        """End the transaction (commit, roll back or close), then let the next writer in."""
         try:
-            super()._close()  # type: ignore[misc]  # private in django-stubs
+            end()
         finally:
             self._leave_queue()
