@@ -1,10 +1,15 @@
 """Shared fixtures: data made through the services, and the backends under test."""
 
 import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.management.base import CommandError
+from django.db import OperationalError
+from django.test import Client, TransactionTestCase
 
 from deliberation.models import Member
 from tests import factories
@@ -22,6 +27,43 @@ BACKENDS = pytest.StashKey[str]()
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"coprod backends: {config.stash[BACKENDS]}"
+
+
+def _flush_again_after_a_deadlock(flush: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Wrap TransactionTestCase's flush so that losing a deadlock makes it try again.
+
+    Tests with a real daphne (the Chromium tests, the scale-out tests) empty the database
+    while that server may still be reading what the test left (a snapshot read in one
+    transaction, after a page closed). PostgreSQL then finds TRUNCATE and that read
+    waiting for each other and aborts one; when it aborts the flush, the flush rolled
+    back whole, and the next test would start on the last test's data. Try it again.
+    """
+
+    def flush_retrying(self: Any) -> None:
+        for attempt in range(3):
+            try:
+                flush(self)
+                return
+            except CommandError as exc:
+                cause = exc.__cause__
+                if attempt == 2 or not (
+                    isinstance(cause, OperationalError) and "deadlock" in str(cause)
+                ):
+                    raise
+                time.sleep(0.5)
+
+    return flush_retrying
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_survives_a_deadlock() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            TransactionTestCase,
+            "_fixture_teardown",
+            _flush_again_after_a_deadlock(TransactionTestCase._fixture_teardown),
+        )
+        yield
 
 
 @pytest.fixture
