@@ -2,6 +2,7 @@
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -50,6 +51,10 @@ def _flush_again_after_a_deadlock(flush: Callable[[Any], None]) -> Callable[[Any
                     isinstance(cause, OperationalError) and "deadlock" in str(cause)
                 ):
                     raise
+                # Shown in the run's summary: how often this happens stays visible.
+                warnings.warn(
+                    f"the flush between tests lost a deadlock; again: {cause}", stacklevel=2
+                )
                 time.sleep(0.5)
 
     return flush_retrying

@@ -29,7 +29,8 @@ def test_a_flush_aborted_by_a_deadlock_is_tried_again(monkeypatch):
     monkeypatch.setattr("tests.conftest.time.sleep", lambda _s: None)
     flush, calls = failing(flush_error(OperationalError("deadlock detected")))
 
-    _flush_again_after_a_deadlock(flush)(object())
+    with pytest.warns(UserWarning, match="lost a deadlock"):
+        _flush_again_after_a_deadlock(flush)(object())
 
     assert len(calls) == 2
 
@@ -43,6 +44,6 @@ def test_other_flush_errors_and_a_third_deadlock_are_not_hidden(monkeypatch):
 
     deadlock = flush_error(OperationalError("deadlock detected"))
     stuck, calls = failing(deadlock, deadlock, deadlock)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError), pytest.warns(UserWarning):
         _flush_again_after_a_deadlock(stuck)(object())
     assert len(calls) == 3
