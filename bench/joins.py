@@ -36,7 +36,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as base  # noqa: E402  (bench/run.py: environment, migrate, daphne)
@@ -220,13 +219,18 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
 
 
 def baseline(
-    label: str, command: list[str], env: dict[str, str] | None, tokens: list[str], args: Any
+    label: str,
+    command: list[str],
+    env: dict[str, str] | None,
+    tokens: list[str],
+    concurrency: int,
+    tmp: Path,
 ) -> None:
     """The same joins against another app on this machine: see bare_join.py, django_floor.py."""
     import bare_join
 
     port = base.free_port()
-    log = open(args.tmp / f"baseline-{port}.log", "wb")  # noqa: SIM115
+    log = open(tmp / f"baseline-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", *command, "-b", base.HOST, "-p", str(port)],
         cwd=Path(__file__).resolve().parent,
@@ -239,7 +243,7 @@ def baseline(
         wait_http(f"http://{base.HOST}:{port}/", proc, timeout=30)
         cpu_before = base.proc_stat(proc.pid)
         elapsed, results = join_all(
-            f"http://{base.HOST}:{port}", tokens, bare_join.MEETING, args.concurrency
+            f"http://{base.HOST}:{port}", tokens, bare_join.MEETING, concurrency
         )
         cpu_after = base.proc_stat(proc.pid)
     finally:
@@ -254,21 +258,23 @@ def baseline(
     )
 
 
-def baselines(env: dict[str, str], tokens: list[str], args: Any) -> None:
+def baselines(env: dict[str, str], tokens: list[str], concurrency: int, tmp: Path) -> None:
     """Measure plain daphne with fixed pages, then Django as coprod runs it with trivial views."""
     baseline(
         "bare daphne, fixed pages (the same three requests, no Django)",
         ["daphne", "bare_join:application"],
         None,
         tokens,
-        args,
+        concurrency,
+        tmp,
     )
     baseline(
         "Django as coprod runs it, three trivial views (bench/django_floor.py)",
         ["coprod.server", "django_floor:application"],
         env,
         tokens,
-        args,
+        concurrency,
+        tmp,
     )
 
 
@@ -339,8 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             daphne.stop()
             daphne = None
-            args.tmp = tmp
-            baselines(env, data.tokens, args)
+            baselines(env, data.tokens, args.concurrency, tmp)
         return 0 if ok else 1
     except base.SetupError as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
